@@ -1,0 +1,172 @@
+/*
+ * fake_dctx.c - recording dissector context for unit tests; see fake_dctx.h.
+ */
+#include <string.h>
+
+#include "fake_dctx.h"
+
+void
+fake_dctx_reset(struct dctx *ctx, uint16_t server_port)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->server_port = server_port;
+	ctx->time_us = 1700000000000000ULL;
+}
+
+static void
+copy_str(char *dst, size_t cap, const uint8_t *s, size_t n)
+{
+	if (s == NULL)
+		n = 0;
+	if (n >= cap)
+		n = cap - 1;
+	if (n > 0)
+		memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+void
+dctx_credential(struct dctx *ctx, const struct cred_fact *f)
+{
+	struct fake_fact *r;
+	unsigned i;
+
+	if (ctx->nfacts >= FAKE_MAX_FACTS)
+		return;
+	r = &ctx->facts[ctx->nfacts++];
+	memset(r, 0, sizeof(*r));
+	copy_str(r->proto, sizeof(r->proto), (const uint8_t *)f->proto,
+	    f->proto ? strlen(f->proto) : 0);
+	copy_str(r->mechanism, sizeof(r->mechanism),
+	    (const uint8_t *)f->mechanism, f->mechanism ? strlen(f->mechanism) : 0);
+	r->cls = f->cls;
+	r->outcome = f->outcome;
+	copy_str(r->user, sizeof(r->user), f->user, f->user_len);
+	r->user_len = f->user_len;
+	copy_str(r->domain, sizeof(r->domain), f->domain, f->domain_len);
+	r->secret_len = f->secret_len;
+	if (f->secret != NULL)
+		memcpy(r->secret, f->secret,
+		    f->secret_len < FAKE_STR ? f->secret_len : FAKE_STR);
+	copy_str(r->crack, sizeof(r->crack), (const uint8_t *)f->crack,
+	    f->crack ? strlen(f->crack) : 0);
+	r->nextras = f->nextras;
+	for (i = 0; i < f->nextras && i < FACT_MAX_EXTRAS; i++) {
+		copy_str(r->extra_keys[i], sizeof(r->extra_keys[i]),
+		    (const uint8_t *)f->extras[i].key, strlen(f->extras[i].key));
+		if (f->extras[i].type == FACT_STR)
+			copy_str(r->extra_str[i], FAKE_STR, f->extras[i].str,
+			    f->extras[i].len);
+		else
+			r->extra_num[i] = f->extras[i].num;
+	}
+}
+
+void
+dctx_weird(struct dctx *ctx, const char *name)
+{
+	if (ctx->nweirds < 64)
+		ctx->weirds[ctx->nweirds++] = name;
+}
+
+void
+dctx_done(struct dctx *ctx)
+{
+	ctx->done = 1;
+}
+
+uint64_t
+dctx_time_us(const struct dctx *ctx)
+{
+	return ctx->time_us;
+}
+
+uint16_t
+dctx_server_port(const struct dctx *ctx)
+{
+	return ctx->server_port;
+}
+
+size_t
+fake_feed(struct dctx *ctx, const struct dissector *d, void *state, int dir,
+    const void *data, size_t len)
+{
+	size_t cap = d->max_pending ? d->max_pending : 8192, used, n;
+	uint8_t *buf = ctx->pending[dir];
+
+	if (ctx->done)
+		return 0;
+	if (!(d->transport & DISSECTOR_TCP)) {
+		d->parse(ctx, state, dir, data, len);
+		return 0;
+	}
+	if (cap > sizeof(ctx->pending[dir]))
+		cap = sizeof(ctx->pending[dir]);
+	n = ctx->npending[dir];
+	if (n + len > sizeof(ctx->pending[dir]))
+		len = sizeof(ctx->pending[dir]) - n;
+	memcpy(buf + n, data, len);
+	n += len;
+	while (n > 0 && !ctx->done) {
+		used = d->parse(ctx, state, dir, buf, n);
+		if (used == 0)
+			break;
+		if (used > n)
+			used = n;
+		memmove(buf, buf + used, n - used);
+		n -= used;
+	}
+	if (n >= cap) {
+		dctx_weird(ctx, "stream_pending_overflow");
+		n = 0;
+	}
+	ctx->npending[dir] = n;
+	return n;
+}
+
+size_t
+fake_feeds(struct dctx *ctx, const struct dissector *d, void *state, int dir,
+    const char *s)
+{
+	return fake_feed(ctx, d, state, dir, s, strlen(s));
+}
+
+void
+fake_end(struct dctx *ctx, const struct dissector *d, void *state)
+{
+	if (d->free != NULL)
+		d->free(ctx, state);
+}
+
+unsigned
+fake_weird_count(const struct dctx *ctx, const char *name)
+{
+	unsigned i, n = 0;
+
+	for (i = 0; i < ctx->nweirds; i++)
+		if (strcmp(ctx->weirds[i], name) == 0)
+			n++;
+	return n;
+}
+
+const char *
+fake_extra_str(const struct fake_fact *f, const char *key)
+{
+	unsigned i;
+
+	for (i = 0; i < f->nextras && i < FACT_MAX_EXTRAS; i++)
+		if (strcmp(f->extra_keys[i], key) == 0)
+			return f->extra_str[i];
+	return NULL;
+}
+
+int64_t
+fake_extra_num(const struct fake_fact *f, const char *key)
+{
+	unsigned i;
+
+	for (i = 0; i < f->nextras && i < FACT_MAX_EXTRAS; i++)
+		if (strcmp(f->extra_keys[i], key) == 0)
+			return f->extra_num[i];
+	return 0;
+}

@@ -1,0 +1,69 @@
+/*
+ * fake_dctx.h - a recording dissector context for dissector unit tests.
+ *
+ * Tests create one with fake_dctx_reset(), feed a dissector's parse() with
+ * byte arrays (fake_feed() handles the consumed/pending contract exactly as
+ * the TCP stream does), then inspect the recorded facts.  Reported strings
+ * are deep-copied, so tests may check them after the input is gone.
+ */
+#ifndef EDGEWARD_FAKE_DCTX_H
+#define EDGEWARD_FAKE_DCTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dissector.h"
+
+#define FAKE_MAX_FACTS	16
+#define FAKE_STR	512
+
+struct fake_fact {
+	char		proto[32];
+	char		mechanism[64];
+	enum cred_class	cls;
+	enum cred_outcome outcome;
+	char		user[FAKE_STR];
+	size_t		user_len;
+	char		domain[FAKE_STR];
+	uint8_t		secret[FAKE_STR];
+	size_t		secret_len;
+	char		crack[2048];
+	unsigned	nextras;
+	char		extra_keys[FACT_MAX_EXTRAS][32];
+	char		extra_str[FACT_MAX_EXTRAS][FAKE_STR];
+	int64_t		extra_num[FACT_MAX_EXTRAS];
+};
+
+struct dctx {
+	struct fake_fact facts[FAKE_MAX_FACTS];
+	unsigned	nfacts;
+	const char	*weirds[64];
+	unsigned	nweirds;
+	int		done;
+	uint64_t	time_us;
+	uint16_t	server_port;
+	/* Per-direction pending bytes, as the stream keeps them. */
+	uint8_t		pending[2][65536];
+	size_t		npending[2];
+};
+
+void	fake_dctx_reset(struct dctx *ctx, uint16_t server_port);
+/*
+ * Feeds `len` bytes in direction `dir` through d->parse with the same
+ * consumed/pending semantics as the TCP stream (for UDP dissectors, each
+ * call is one datagram).  Returns the number of bytes left pending.
+ */
+size_t	fake_feed(struct dctx *ctx, const struct dissector *d, void *state,
+	    int dir, const void *data, size_t len);
+/* Feeds a NUL-terminated string. */
+size_t	fake_feeds(struct dctx *ctx, const struct dissector *d, void *state,
+	    int dir, const char *s);
+/* Runs d->free (flow end). */
+void	fake_end(struct dctx *ctx, const struct dissector *d, void *state);
+/* Count of weirds with this name. */
+unsigned fake_weird_count(const struct dctx *ctx, const char *name);
+/* A recorded extra by key, or NULL/0. */
+const char *fake_extra_str(const struct fake_fact *f, const char *key);
+int64_t	fake_extra_num(const struct fake_fact *f, const char *key);
+
+#endif
