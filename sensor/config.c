@@ -1,0 +1,303 @@
+/*
+ * config.c - the key table and the key = value parser; see config.h.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define K(n, t, f, mn, mx, d, doc) \
+	{ n, t, offsetof(struct config, f), sizeof(((struct config *)0)->f), \
+	  mn, mx, d, doc }
+#define MB	(1024ULL * 1024)
+#define GB	(1024ULL * MB)
+
+const struct config_key config_keys[] = {
+	K("sensor_name", CT_STR, sensor_name, 0, 0, "",
+	    "name in every finding's sensor field (default: host name)"),
+	K("workers", CT_UINT, workers, 1, 64, "1",
+	    "worker threads (share-nothing; flows hashed by address pair)"),
+	K("snaplen", CT_UINT, snaplen, 64, 262144, "65535",
+	    "live capture snap length in bytes"),
+	K("promisc", CT_BOOL, promisc, 0, 1, "yes",
+	    "put live interfaces in promiscuous mode"),
+	K("buffer_mb", CT_UINT, buffer_mb, 1, 4096, "64",
+	    "kernel capture buffer per interface, MiB"),
+	K("ring_mb", CT_UINT, ring_mb, 1, 4096, "16",
+	    "packet ring between capture and each worker, MiB"),
+	K("max_encap_depth", CT_UINT, max_encap_depth, 1, 16, "8",
+	    "encapsulation layers decoded before giving up"),
+	K("tzsp_any_port", CT_BOOL, tzsp_any_port, 0, 1, "yes",
+	    "recognise TZSP mirror streams on any UDP port"),
+	K("flow_memcap", CT_SIZE, flow_memcap, 1 * MB, 256 * GB, "512m",
+	    "flow table memory per worker (flows, nDPI state, streams)"),
+	K("flow_hash_size", CT_UINT, flow_hash_size, 1024, 1u << 26, "65536",
+	    "flow hash buckets per worker"),
+	K("tcp_idle_timeout", CT_UINT, tcp_idle_timeout, 1, 86400, "600",
+	    "seconds an established TCP flow may be idle"),
+	K("tcp_closed_timeout", CT_UINT, tcp_closed_timeout, 1, 3600, "10",
+	    "seconds a TCP flow is kept after FIN or RST"),
+	K("udp_idle_timeout", CT_UINT, udp_idle_timeout, 1, 86400, "120",
+	    "seconds a UDP flow may be idle"),
+	K("other_idle_timeout", CT_UINT, other_idle_timeout, 1, 86400, "60",
+	    "seconds any other flow (ICMP, GRE ...) may be idle"),
+	K("active_timeout", CT_UINT, active_timeout, 60, 7 * 86400, "3600",
+	    "seconds after which a long flow is ended and restarted"),
+	K("ndpi_max_packets", CT_UINT, ndpi_max_packets, 4, 255, "32",
+	    "packets per flow given to nDPI before it must decide"),
+	K("defrag_memcap", CT_SIZE, defrag_memcap, 64 * 1024, 16 * GB, "32m",
+	    "IP fragment reassembly memory per worker"),
+	K("defrag_timeout", CT_UINT, defrag_timeout, 1, 600, "30",
+	    "seconds an incomplete fragmented datagram is kept"),
+	K("stream_depth", CT_SIZE, stream_depth, 1024, 1 * GB, "1m",
+	    "TCP bytes per direction reassembled for dissectors"),
+	K("stream_ooo_max", CT_SIZE, stream_ooo_max, 1024, 64 * MB, "256k",
+	    "out-of-order TCP bytes buffered per direction"),
+	K("output_file", CT_STR, output_file, 0, 0, "-",
+	    "JSON lines file for findings ('-' for stdout, '' for none)"),
+	K("health_interval", CT_UINT, health_interval, 1, 86400, "60",
+	    "seconds between sensor_health findings in live mode"),
+	K("output_ring_mb", CT_UINT, output_ring_mb, 1, 1024, "4",
+	    "finding ring between each worker and the publisher, MiB"),
+	K("reveal_secrets", CT_BOOL, reveal_secrets, 0, 1, "no",
+	    "put cleartext secrets and crackable material in findings"),
+	K("secret_key_file", CT_STR, secret_key_file, 0, 0, "",
+	    "file holding the HMAC key for secret fingerprints"),
+	K("dedup_window", CT_UINT, dedup_window, 0, 86400, "300",
+	    "seconds in which identical findings are folded into one"),
+	K("redis_url", CT_STR, redis_url, 0, 0, "",
+	    "redis://[user:password@]host:port[/db] or unix:///path[?db=N]"),
+	K("redis_password_file", CT_STR, redis_password_file, 0, 0, "",
+	    "file holding the Redis password (keeps it off the command line)"),
+	K("redis_prefix", CT_STR, redis_prefix, 0, 0, "edgeward",
+	    "key prefix: <prefix>:findings, <prefix>:health"),
+	K("redis_mode", CT_STR, redis_mode, 0, 0, "stream",
+	    "comma list of stream, list, channel"),
+	K("redis_maxlen", CT_UINT, redis_maxlen, 100, 1u << 30, "100000",
+	    "approximate MAXLEN of the findings stream / list cap"),
+	K("spool_dir", CT_STR, spool_dir, 0, 0, "/var/spool/edgeward",
+	    "where findings wait while Redis is unreachable"),
+	K("spool_max_bytes", CT_SIZE, spool_max_bytes, 64 * 1024, 1024 * GB,
+	    "1g", "spool size limit; beyond it findings are dropped, counted"),
+	K("geoip_db", CT_STRLIST, geoip_db, 0, 0, "",
+	    "MaxMind-format City/Country or ASN database (repeatable)"),
+	K("user", CT_STR, user, 0, 0, "",
+	    "drop privileges to this user after opening captures"),
+	K("signatures_dir", CT_STR, signatures_dir, 0, 0, PKGDATADIR "/signatures",
+	    "directory of signature data files"),
+	K("bpf", CT_STR, bpf, 0, 0, "",
+	    "capture filter (tcpdump syntax)"),
+	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }
+};
+
+const struct config_key *
+config_find(const char *name)
+{
+	const struct config_key *k;
+
+	for (k = config_keys; k->name != NULL; k++)
+		if (strcmp(k->name, name) == 0)
+			return k;
+	return NULL;
+}
+
+static int
+parse_uint(const char *v, uint64_t *out, int sizes)
+{
+	unsigned long long n;
+	char *end;
+
+	if (!isdigit((unsigned char)v[0]))
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno != 0)
+		return -1;
+	if (sizes && *end != '\0' && end[1] == '\0') {
+		uint64_t mul = 0;
+
+		switch (tolower((unsigned char)*end)) {
+		case 'k': mul = 1024; break;
+		case 'm': mul = 1024 * 1024; break;
+		case 'g': mul = 1024ULL * 1024 * 1024; break;
+		}
+		if (mul == 0 || n > UINT64_MAX / mul)
+			return -1;
+		n *= mul;
+		end++;
+	}
+	if (*end != '\0')
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "on") ||
+	    !strcmp(v, "1"))
+		*out = 1;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "off") ||
+	    !strcmp(v, "0"))
+		*out = 0;
+	else
+		return -1;
+	return 0;
+}
+
+int
+config_set(struct config *c, const char *key, const char *value,
+    char *errbuf, size_t errlen)
+{
+	const struct config_key *k = config_find(key);
+	char *base = (char *)c;
+	uint64_t n;
+	int b;
+
+	if (k == NULL) {
+		snprintf(errbuf, errlen, "unknown key '%s' (see edgeward.conf(5))",
+		    key);
+		return -1;
+	}
+	switch (k->type) {
+	case CT_STR:
+		if (strlen(value) >= k->size) {
+			snprintf(errbuf, errlen, "%s: value longer than %zu bytes",
+			    key, k->size - 1);
+			return -1;
+		}
+		memcpy(base + k->offset, value, strlen(value) + 1);
+		return 0;
+	case CT_STRLIST: {
+		unsigned *count = &c->geoip_db_count;	/* the one list key */
+		char (*list)[CONFIG_STR] = (char (*)[CONFIG_STR])(base + k->offset);
+
+		if (value[0] == '\0') {
+			*count = 0;
+			return 0;
+		}
+		if (*count >= CONFIG_MAX_LIST || strlen(value) >= CONFIG_STR) {
+			snprintf(errbuf, errlen, "%s: too many values or too long",
+			    key);
+			return -1;
+		}
+		memcpy(list[*count], value, strlen(value) + 1);
+		(*count)++;
+		return 0;
+	}
+	case CT_BOOL:
+		if (parse_bool(value, &b) < 0) {
+			snprintf(errbuf, errlen, "%s: '%s' is not yes or no", key,
+			    value);
+			return -1;
+		}
+		*(int *)(base + k->offset) = b;
+		return 0;
+	case CT_UINT:
+	case CT_SIZE:
+		if (parse_uint(value, &n, k->type == CT_SIZE) < 0) {
+			snprintf(errbuf, errlen, "%s: '%s' is not a %s", key, value,
+			    k->type == CT_SIZE ? "size (e.g. 64m)" : "number");
+			return -1;
+		}
+		if (n < k->min || n > k->max) {
+			snprintf(errbuf, errlen, "%s: %llu is out of range %llu..%llu",
+			    key, (unsigned long long)n, (unsigned long long)k->min,
+			    (unsigned long long)k->max);
+			return -1;
+		}
+		if (k->type == CT_UINT)
+			*(unsigned *)(base + k->offset) = (unsigned)n;
+		else
+			*(uint64_t *)(base + k->offset) = n;
+		return 0;
+	}
+	return -1;
+}
+
+void
+config_defaults(struct config *c)
+{
+	const struct config_key *k;
+	char err[128];
+
+	memset(c, 0, sizeof(*c));
+	for (k = config_keys; k->name != NULL; k++)
+		if (k->def[0] != '\0' || k->type == CT_STR)
+			(void)config_set(c, k->name, k->def, err, sizeof(err));
+	if (gethostname(c->sensor_name, sizeof(c->sensor_name)) != 0)
+		strcpy(c->sensor_name, "edgeward");
+	c->sensor_name[sizeof(c->sensor_name) - 1] = '\0';
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		*--e = '\0';
+	return s;
+}
+
+int
+config_load(struct config *c, const char *path, char *errbuf, size_t errlen)
+{
+	char line[2048], err[256], *p, *eq, *key, *val;
+	unsigned lineno = 0;
+	size_t n;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(errbuf, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		n = strlen(line);
+		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
+			snprintf(errbuf, errlen, "%s:%u: line longer than %zu bytes",
+			    path, lineno, sizeof(line) - 2);
+			fclose(f);
+			return -1;
+		}
+		/* fgets stops at NUL silently: a short strlen with more bytes
+		 * on the line means an embedded NUL. */
+		if (n == 0 || (line[n - 1] != '\n' && !feof(f))) {
+			snprintf(errbuf, errlen, "%s:%u: NUL byte in line", path,
+			    lineno);
+			fclose(f);
+			return -1;
+		}
+		p = trim(line);
+		if (*p == '\0' || *p == '#')
+			continue;
+		if ((eq = strchr(p, '=')) == NULL) {
+			snprintf(errbuf, errlen, "%s:%u: expected 'key = value'",
+			    path, lineno);
+			fclose(f);
+			return -1;
+		}
+		*eq = '\0';
+		key = trim(p);
+		val = trim(eq + 1);
+		if (config_set(c, key, val, err, sizeof(err)) < 0) {
+			snprintf(errbuf, errlen, "%s:%u: %s", path, lineno, err);
+			fclose(f);
+			return -1;
+		}
+	}
+	fclose(f);
+	return 0;
+}

@@ -1,0 +1,101 @@
+/*
+ * config.h - edgeward configuration: one key = value file (edgeward.conf(5)),
+ * every key also settable on the command line with --set key=value or its
+ * long option.  The key table in config.c is the single list of keys: the
+ * parser, --help-config and the man page's key list come from it.
+ */
+#ifndef EDGEWARD_CONFIG_H
+#define EDGEWARD_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_MAX_LIST	16
+#define CONFIG_STR	256
+
+struct config {
+	char		sensor_name[64];
+	unsigned	workers;
+	/* capture */
+	unsigned	snaplen;
+	int		promisc;
+	unsigned	buffer_mb;
+	unsigned	ring_mb;		/* per worker input ring */
+	/* decode and flows */
+	unsigned	max_encap_depth;
+	int		tzsp_any_port;
+	uint64_t	flow_memcap;		/* bytes per worker */
+	unsigned	flow_hash_size;
+	unsigned	tcp_idle_timeout;	/* seconds */
+	unsigned	tcp_closed_timeout;
+	unsigned	udp_idle_timeout;
+	unsigned	other_idle_timeout;
+	unsigned	active_timeout;
+	unsigned	ndpi_max_packets;
+	uint64_t	defrag_memcap;
+	unsigned	defrag_timeout;
+	uint64_t	stream_depth;		/* bytes per direction */
+	uint64_t	stream_ooo_max;		/* buffered out-of-order bytes */
+	/* output */
+	char		output_file[CONFIG_STR];
+	unsigned	health_interval;	/* seconds, live mode */
+	unsigned	output_ring_mb;
+	/* secrets */
+	int		reveal_secrets;
+	char		secret_key_file[CONFIG_STR];
+	unsigned	dedup_window;		/* seconds */
+	/* redis */
+	char		redis_url[CONFIG_STR];
+	char		redis_password_file[CONFIG_STR];
+	char		redis_prefix[64];
+	char		redis_mode[64];
+	unsigned	redis_maxlen;
+	char		spool_dir[CONFIG_STR];
+	uint64_t	spool_max_bytes;
+	/* enrichment */
+	char		geoip_db[CONFIG_MAX_LIST][CONFIG_STR];
+	unsigned	geoip_db_count;
+	/* daemon */
+	char		user[64];
+	char		signatures_dir[CONFIG_STR];
+	char		bpf[1024];
+};
+
+enum config_type {
+	CT_STR = 1,
+	CT_UINT,
+	CT_SIZE,	/* bytes with optional k/m/g suffix */
+	CT_BOOL,
+	CT_STRLIST	/* repeatable */
+};
+
+struct config_key {
+	const char		*name;
+	enum config_type	 type;
+	size_t			 offset;
+	size_t			 size;		/* CT_STR: buffer size */
+	uint64_t		 min, max;	/* numeric bounds */
+	const char		*def;		/* default, as text */
+	const char		*doc;
+};
+
+extern const struct config_key config_keys[];
+
+/* Fills every key with its default. */
+void	config_defaults(struct config *c);
+/*
+ * Sets one key from text.  Returns 0, or -1 with errbuf saying why
+ * ("unknown key", "not a number", "out of range 1..64").
+ */
+int	config_set(struct config *c, const char *key, const char *value,
+	    char *errbuf, size_t errlen);
+/*
+ * Loads a file.  Returns 0, or -1 with errbuf "FILE:LINE: reason".
+ * Lines: "key = value", '#' comments, blank lines.  Unknown keys, bad values,
+ * NUL bytes and overlong lines are errors.
+ */
+int	config_load(struct config *c, const char *path, char *errbuf,
+	    size_t errlen);
+const struct config_key *config_find(const char *name);
+
+#endif

@@ -1,0 +1,483 @@
+/*
+ * flow.c - per-worker flow table; see flow.h.
+ *
+ * Who is the client: the sender of a TCP SYN (the receiver of a SYN-ACK when
+ * the capture starts there); otherwise the side with the higher port when
+ * exactly one port is below 1024; otherwise the first sender.  ICMP echo and
+ * other replies make the receiver the client.
+ *
+ * Active timeout: a flow older than active_timeout is ended like an idle one
+ * at its next packet and a new flow starts (as NetFlow exporters do).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dissector.h"
+#include "flow.h"
+
+struct flow_table {
+	struct flow		**buckets;
+	unsigned		 mask;
+	struct flow		*lru_head[FC_MAX], *lru_tail[FC_MAX];
+	struct flow_table_opts	 o;
+	struct flow_stats	 st;
+	uint32_t		 seed;
+	struct flow		**scratch;	/* expiry batch */
+	struct flow		*busy;		/* never evicted (in use) */
+	size_t			 scratch_cap;
+};
+
+static uint32_t
+mix32(uint32_t h, uint32_t k)
+{
+	k *= 0xcc9e2d51u;
+	k = k << 15 | k >> 17;
+	k *= 0x1b873593u;
+	h ^= k;
+	h = h << 13 | h >> 19;
+	return h * 5 + 0xe6546b64u;
+}
+
+static uint32_t
+fmix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static uint32_t
+load32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+static uint32_t
+hash_addr(uint32_t h, int family, const uint8_t *a)
+{
+	unsigned i, n = family == 6 ? 4 : 1;
+
+	for (i = 0; i < n; i++)
+		h = mix32(h, load32(a + 4 * i));
+	return h;
+}
+
+uint32_t
+flow_pair_hash(int family, const uint8_t *a, const uint8_t *b)
+{
+	size_t alen = family == 6 ? 16 : 4;
+	uint32_t h = 0x9747b28cu;
+
+	/* Symmetric: hash the smaller address first. */
+	if (memcmp(a, b, alen) > 0) {
+		const uint8_t *t = a;
+		a = b;
+		b = t;
+	}
+	h = hash_addr(h, family, a);
+	h = hash_addr(h, family, b);
+	return fmix32(h);
+}
+
+static uint32_t
+key_hash(const struct flow_table *t, const struct flow_key *k)
+{
+	uint32_t h = t->seed;
+
+	h = hash_addr(h, k->family, k->a);
+	h = hash_addr(h, k->family, k->b);
+	h = mix32(h, (uint32_t)k->pa << 16 | k->pb);
+	h = mix32(h, (uint32_t)k->vlan << 16 | (uint32_t)k->proto << 8 |
+	    k->family);
+	return fmix32(h);
+}
+
+/* Builds the canonical key; returns 1 when the sender is side a. */
+static int
+make_key(const struct pkt *p, struct flow_key *k)
+{
+	size_t alen = p->family == 6 ? 16 : 4;
+	int c;
+
+	memset(k, 0, sizeof(*k));
+	k->family = p->family;
+	k->proto = p->proto;
+	k->vlan = p->vlan;
+	c = memcmp(p->src, p->dst, alen);
+	if (c < 0 || (c == 0 && p->sport <= p->dport)) {
+		memcpy(k->a, p->src, alen);
+		memcpy(k->b, p->dst, alen);
+		k->pa = p->sport;
+		k->pb = p->dport;
+		return 1;
+	}
+	memcpy(k->a, p->dst, alen);
+	memcpy(k->b, p->src, alen);
+	k->pa = p->dport;
+	k->pb = p->sport;
+	return 0;
+}
+
+static int
+key_eq(const struct flow_key *x, const struct flow_key *y)
+{
+	return memcmp(x, y, sizeof(*x)) == 0;
+}
+
+static int
+icmp_is_reply(const struct pkt *p)
+{
+	if (p->proto == 1)
+		return p->sport == 0 || p->sport == 14 || p->sport == 16 ||
+		    p->sport == 18;
+	if (p->proto == 58)
+		return p->sport == 129 || p->sport == 136;
+	return 0;
+}
+
+/* Whether the sender of the first packet seen is the client. */
+static int
+sender_is_client(const struct pkt *p)
+{
+	if (p->proto == 6 && p->l4_ok && (p->tcp_flags & 0x02))
+		return !(p->tcp_flags & 0x10);
+	if (p->proto == 1 || p->proto == 58)
+		return !icmp_is_reply(p);
+	if (p->sport < 1024 && p->dport >= 1024)
+		return 0;
+	if (p->dport < 1024 && p->sport >= 1024)
+		return 1;
+	return 1;
+}
+
+static enum flow_class
+class_of(const struct flow *f)
+{
+	if (f->key.proto == 6)
+		return (f->tcp_flags & (FLOW_TCP_RST)) ||
+		    ((f->tcp_flags & FLOW_TCP_FIN_C) &&
+		    (f->tcp_flags & FLOW_TCP_FIN_S)) ? FC_TCP_CLOSED : FC_TCP_OPEN;
+	if (f->key.proto == 17)
+		return FC_UDP;
+	return FC_OTHER;
+}
+
+static void
+lru_unlink(struct flow_table *t, struct flow *f)
+{
+	if (f->lru_prev != NULL)
+		f->lru_prev->lru_next = f->lru_next;
+	else
+		t->lru_head[f->fclass] = f->lru_next;
+	if (f->lru_next != NULL)
+		f->lru_next->lru_prev = f->lru_prev;
+	else
+		t->lru_tail[f->fclass] = f->lru_prev;
+	f->lru_prev = f->lru_next = NULL;
+}
+
+static void
+lru_push_front(struct flow_table *t, struct flow *f)
+{
+	f->lru_prev = NULL;
+	f->lru_next = t->lru_head[f->fclass];
+	if (f->lru_next != NULL)
+		f->lru_next->lru_prev = f;
+	else
+		t->lru_tail[f->fclass] = f;
+	t->lru_head[f->fclass] = f;
+}
+
+struct flow_table *
+flow_table_new(const struct flow_table_opts *o)
+{
+	struct flow_table *t;
+	unsigned size = 1;
+
+	while (size < o->hash_size && size < (1u << 30))
+		size <<= 1;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	if ((t->buckets = calloc(size, sizeof(*t->buckets))) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->mask = size - 1;
+	t->o = *o;
+	t->seed = 0x5bd1e995u ^ (uint32_t)(uintptr_t)t;
+	t->st.memory = (uint64_t)size * sizeof(*t->buckets);
+	return t;
+}
+
+static void
+bucket_unlink(struct flow_table *t, struct flow *f)
+{
+	struct flow **pp = &t->buckets[f->hash & t->mask];
+
+	while (*pp != NULL && *pp != f)
+		pp = &(*pp)->hnext;
+	if (*pp == f)
+		*pp = f->hnext;
+}
+
+/* Ends one flow: the worker's callback, then the struct itself. */
+static void
+flow_end(struct flow_table *t, struct flow *f)
+{
+	if (t->o.end != NULL)
+		t->o.end(t->o.end_arg, f);
+	bucket_unlink(t, f);
+	lru_unlink(t, f);
+	free(f->encap);
+	free(f->geo);
+	flow_mem_release(t, sizeof(*f) +
+	    (f->encap != NULL ? sizeof(*f->encap) : 0));
+	free(f);
+	t->st.ended++;
+	t->st.active--;
+}
+
+/* Evicts the least recently seen flow of any class (oldest last_us). */
+static int
+evict_one(struct flow_table *t)
+{
+	struct flow *victim = NULL;
+	unsigned c;
+
+	struct flow *cand;
+
+	for (c = 0; c < FC_MAX; c++) {
+		cand = t->lru_tail[c];
+		if (cand != NULL && cand == t->busy)
+			cand = cand->lru_prev;
+		if (cand != NULL && (victim == NULL ||
+		    cand->last_us < victim->last_us))
+			victim = cand;
+	}
+	if (victim == NULL)
+		return -1;
+	t->st.evicted++;
+	flow_end(t, victim);
+	return 0;
+}
+
+int
+flow_mem_charge(struct flow_table *t, size_t n)
+{
+	while (t->st.memory + n > t->o.memcap) {
+		if (evict_one(t) < 0)
+			return -1;
+	}
+	t->st.memory += n;
+	if (t->st.memory > t->st.peak_memory)
+		t->st.peak_memory = t->st.memory;
+	return 0;
+}
+
+void
+flow_mem_release(struct flow_table *t, size_t n)
+{
+	t->st.memory = t->st.memory >= n ? t->st.memory - n : 0;
+}
+
+static void
+record_encap(struct flow *f, const struct pkt *p)
+{
+	struct flow_encap *e = f->encap;
+	unsigned i;
+
+	e->n = p->nencap;
+	for (i = 0; i < p->nencap; i++) {
+		e->types[i] = p->encap[i].type;
+		e->ids[i] = p->encap[i].id;
+		if (!e->has_outer && p->encap[i].family != 0) {
+			e->outer = p->encap[i];
+			e->has_outer = 1;
+		}
+	}
+}
+
+struct flow *
+flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
+{
+	struct flow_key k;
+	struct flow *f;
+	uint32_t h;
+	int sender_a;
+
+	sender_a = make_key(p, &k);
+	h = key_hash(t, &k);
+	for (f = t->buckets[h & t->mask]; f != NULL; f = f->hnext) {
+		if (f->hash == h && key_eq(&f->key, &k)) {
+			if (t->o.active_timeout_us != 0 &&
+			    p->ts_us > f->first_us + t->o.active_timeout_us) {
+				t->st.timed_out++;
+				flow_end(t, f);
+				break;
+			}
+			*dir = (sender_a == f->client_is_a) ? DIR_TO_SERVER :
+			    DIR_TO_CLIENT;
+			return f;
+		}
+	}
+	if (flow_mem_charge(t, sizeof(*f) +
+	    (p->nencap ? sizeof(struct flow_encap) : 0)) < 0 ||
+	    (f = calloc(1, sizeof(*f))) == NULL) {
+		t->st.alloc_failures++;
+		return NULL;
+	}
+	if (p->nencap && (f->encap = calloc(1, sizeof(*f->encap))) != NULL)
+		record_encap(f, p);
+	f->key = k;
+	f->hash = h;
+	f->client_is_a = sender_is_client(p) ? (uint8_t)sender_a :
+	    (uint8_t)!sender_a;
+	f->first_us = f->last_us = p->ts_us;
+	f->first_seq = p->seq;
+	f->fclass = (uint8_t)class_of(f);
+	f->hnext = t->buckets[h & t->mask];
+	t->buckets[h & t->mask] = f;
+	lru_push_front(t, f);
+	t->st.created++;
+	if (++t->st.active > t->st.peak_active)
+		t->st.peak_active = t->st.active;
+	*dir = (sender_a == f->client_is_a) ? DIR_TO_SERVER : DIR_TO_CLIENT;
+	return f;
+}
+
+void
+flow_update(struct flow_table *t, struct flow *f, const struct pkt *p, int dir)
+{
+	enum flow_class c;
+
+	f->pkts[dir]++;
+	f->bytes[dir] += p->wirelen;
+	if (p->ts_us > f->last_us)
+		f->last_us = p->ts_us;
+	if (f->key.proto == 6 && p->l4_ok) {
+		if (p->tcp_flags & 0x02)
+			f->tcp_flags |= (p->tcp_flags & 0x10) ? FLOW_TCP_SYNACK :
+			    FLOW_TCP_SYN;
+		if (p->tcp_flags & 0x01)
+			f->tcp_flags |= dir == DIR_TO_SERVER ? FLOW_TCP_FIN_C :
+			    FLOW_TCP_FIN_S;
+		if (p->tcp_flags & 0x04)
+			f->tcp_flags |= FLOW_TCP_RST;
+	}
+	c = class_of(f);
+	lru_unlink(t, f);
+	f->fclass = (uint8_t)c;
+	lru_push_front(t, f);
+}
+
+static int
+cmp_first_seq(const void *x, const void *y)
+{
+	const struct flow *a = *(const struct flow *const *)x;
+	const struct flow *b = *(const struct flow *const *)y;
+
+	return a->first_seq < b->first_seq ? -1 : a->first_seq > b->first_seq;
+}
+
+void
+flow_expire(struct flow_table *t, uint64_t now_us)
+{
+	struct flow *f;
+	size_t n = 0, i;
+	unsigned c;
+
+	for (c = 0; c < FC_MAX; c++) {
+		for (f = t->lru_tail[c]; f != NULL; f = f->lru_prev) {
+			if (f->last_us + t->o.timeout_us[c] >= now_us)
+				break;
+			if (n == t->scratch_cap) {
+				size_t nc = t->scratch_cap ? t->scratch_cap * 2 : 256;
+				struct flow **ns = realloc(t->scratch,
+				    nc * sizeof(*ns));
+
+				if (ns == NULL)
+					break;
+				t->scratch = ns;
+				t->scratch_cap = nc;
+			}
+			t->scratch[n++] = f;
+		}
+	}
+	/* End them in a stable order so output does not depend on hashing. */
+	qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
+	for (i = 0; i < n; i++) {
+		t->st.timed_out++;
+		flow_end(t, t->scratch[i]);
+	}
+}
+
+void
+flow_table_free(struct flow_table *t)
+{
+	struct flow *f;
+	size_t n = 0, i;
+	unsigned c;
+
+	if (t == NULL)
+		return;
+	for (c = 0; c < FC_MAX; c++)
+		for (f = t->lru_head[c]; f != NULL; f = f->lru_next)
+			n++;
+	free(t->scratch);
+	t->scratch = n ? calloc(n, sizeof(*t->scratch)) : NULL;
+	n = 0;
+	if (t->scratch != NULL)
+		for (c = 0; c < FC_MAX; c++)
+			for (f = t->lru_head[c]; f != NULL; f = f->lru_next)
+				t->scratch[n++] = f;
+	qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
+	for (i = 0; i < n; i++)
+		flow_end(t, t->scratch[i]);
+	/* If the batch could not be allocated, end the rest unordered. */
+	for (c = 0; c < FC_MAX; c++)
+		while (t->lru_head[c] != NULL)
+			flow_end(t, t->lru_head[c]);
+	free(t->scratch);
+	free(t->buckets);
+	free(t);
+}
+
+void
+flow_set_busy(struct flow_table *t, struct flow *f)
+{
+	t->busy = f;
+}
+
+const struct flow_stats *
+flow_table_stats(const struct flow_table *t)
+{
+	return &t->st;
+}
+
+const uint8_t *
+flow_client_addr(const struct flow *f)
+{
+	return f->client_is_a ? f->key.a : f->key.b;
+}
+
+const uint8_t *
+flow_server_addr(const struct flow *f)
+{
+	return f->client_is_a ? f->key.b : f->key.a;
+}
+
+uint16_t
+flow_client_port(const struct flow *f)
+{
+	return f->client_is_a ? f->key.pa : f->key.pb;
+}
+
+uint16_t
+flow_server_port(const struct flow *f)
+{
+	return f->client_is_a ? f->key.pb : f->key.pa;
+}

@@ -1,0 +1,147 @@
+/*
+ * flow.h - the per-worker flow table.
+ *
+ * A flow is keyed by (family, protocol, innermost VLAN, address pair, port
+ * pair) in canonical order, so both directions find the same entry.  The
+ * table is owned by one worker: no locks.  Memory is bounded by a memcap
+ * that counts the flow structs and everything hanging off them (nDPI state,
+ * stream buffers, dissector state); when a new flow would exceed it, the
+ * least recently seen flow is ended early (counted in flow_stats.evicted).
+ *
+ * Idle timeouts are kept with one LRU list per timeout class, so expiry is
+ * O(expired): each list's tail is its oldest flow.
+ */
+#ifndef EDGEWARD_FLOW_H
+#define EDGEWARD_FLOW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+struct ndpi_flow_struct;
+struct dissector;
+struct stream;
+struct geo_info;
+
+enum flow_class {
+	FC_TCP_OPEN = 0,
+	FC_TCP_CLOSED,
+	FC_UDP,
+	FC_OTHER,
+	FC_MAX
+};
+
+struct flow_key {
+	uint8_t		a[16], b[16];	/* a <= b (with ports breaking ties) */
+	uint16_t	pa, pb;
+	uint16_t	vlan;
+	uint8_t		family;
+	uint8_t		proto;
+};
+
+/* The outermost tunnel a flow arrived in, and the chain of layer types. */
+struct flow_encap {
+	uint8_t		n;
+	uint8_t		types[ENCAP_MAX];
+	uint32_t	ids[ENCAP_MAX];
+	struct encap_layer outer;	/* first tunnel layer with endpoints */
+	uint8_t		has_outer;
+};
+
+#define FLOW_TCP_SYN		0x01
+#define FLOW_TCP_SYNACK		0x02
+#define FLOW_TCP_FIN_C		0x04
+#define FLOW_TCP_FIN_S		0x08
+#define FLOW_TCP_RST		0x10
+
+struct flow {
+	struct flow	*hnext;
+	struct flow	*lru_prev, *lru_next;
+	struct flow_key	 key;
+	uint8_t		 client_is_a;	/* direction: a is the client */
+	uint8_t		 fclass;	/* enum flow_class, its LRU list */
+	uint8_t		 tcp_flags;	/* FLOW_TCP_* seen */
+	uint8_t		 dpi_state;	/* 0 running, 1 done */
+	uint64_t	 first_us, last_us;
+	uint64_t	 first_seq;	/* reader's packet number: a stable id */
+	uint64_t	 pkts[2], bytes[2];	/* [0] to server, [1] to client */
+	uint32_t	 hash;
+
+	/* nDPI (freed once detection is final) */
+	struct ndpi_flow_struct *ndpi;
+	uint16_t	 app_master, app_proto;	/* ndpi_protocol ids */
+	uint16_t	 dpi_pkts;
+	uint64_t	 risk_reported;		/* nDPI risks already reported */
+
+	/* dissector and TCP streams (allocated only when one attaches) */
+	const struct dissector *dis;
+	void		*dis_state;
+	struct stream	*stream;
+	uint8_t		 dis_done;
+	uint8_t		 probed[2];
+
+	/* encapsulation, and GeoIP looked up lazily at the first finding */
+	struct flow_encap *encap;
+	struct geo_info	*geo;		/* [2]: client, server */
+	uint32_t	 nfindings;
+};
+
+struct flow_stats {
+	uint64_t	created;
+	uint64_t	ended;
+	uint64_t	timed_out;
+	uint64_t	evicted;	/* memcap */
+	uint64_t	active;
+	uint64_t	peak_active;
+	uint64_t	memory;
+	uint64_t	peak_memory;
+	uint64_t	alloc_failures;
+};
+
+struct flow_table;
+
+/* Called for each flow before it is freed (timeout, eviction, end). */
+typedef void (*flow_end_fn)(void *arg, struct flow *f);
+
+struct flow_table_opts {
+	unsigned	hash_size;
+	uint64_t	memcap;
+	uint64_t	timeout_us[FC_MAX];
+	uint64_t	active_timeout_us;
+	flow_end_fn	end;
+	void		*end_arg;
+};
+
+struct flow_table *flow_table_new(const struct flow_table_opts *o);
+/* Ends every flow (in first_seq order) and frees the table. */
+void		 flow_table_free(struct flow_table *t);
+
+/*
+ * Finds or creates the flow of a decoded packet; *dir is set to
+ * DIR_TO_SERVER or DIR_TO_CLIENT.  Returns NULL when memory could not be
+ * found even after eviction (counted).  The flow is owned by the table.
+ */
+struct flow	*flow_lookup(struct flow_table *t, const struct pkt *p, int *dir);
+/* Updates counters, TCP state and the LRU position for one packet. */
+void		 flow_update(struct flow_table *t, struct flow *f,
+		    const struct pkt *p, int dir);
+/* Ends flows idle past their class timeout at packet time now_us. */
+void		 flow_expire(struct flow_table *t, uint64_t now_us);
+/* Marks the flow being worked on so memcap eviction never picks it. */
+void		 flow_set_busy(struct flow_table *t, struct flow *f);
+/* Memory accounting for things hanging off flows (nDPI, streams). */
+int		 flow_mem_charge(struct flow_table *t, size_t n);
+void		 flow_mem_release(struct flow_table *t, size_t n);
+const struct flow_stats *flow_table_stats(const struct flow_table *t);
+
+/* Client/server view of a flow's addresses. */
+const uint8_t	*flow_client_addr(const struct flow *f);
+const uint8_t	*flow_server_addr(const struct flow *f);
+uint16_t	 flow_client_port(const struct flow *f);
+uint16_t	 flow_server_port(const struct flow *f);
+
+/* Symmetric hash of an address pair (used to choose a worker). */
+uint32_t	 flow_pair_hash(int family, const uint8_t *a, const uint8_t *b);
+
+#endif

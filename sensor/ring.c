@@ -1,0 +1,146 @@
+/*
+ * ring.c - SPSC record ring; see ring.h.
+ *
+ * Layout of a record: a 4-byte length, then the bytes, padded to 8.  A length
+ * of RING_WRAP means "continue at offset 0".  head == tail means empty; the
+ * producer never lets head catch up with tail from behind, so one byte of the
+ * buffer always stays unused.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ring.h"
+
+#define RING_WRAP	0xffffffffu
+#define RING_HDR	8u
+
+static size_t
+rec_size(uint32_t n)
+{
+	return RING_HDR + (((size_t)n + 7) & ~(size_t)7);
+}
+
+struct ring *
+ring_new(size_t cap)
+{
+	struct ring *r;
+
+	if (cap < 4096)
+		cap = 4096;
+	cap &= ~(size_t)7;
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		return NULL;
+	if ((r->buf = malloc(cap)) == NULL) {
+		free(r);
+		return NULL;
+	}
+	r->cap = cap;
+	atomic_init(&r->head, 0);
+	atomic_init(&r->tail, 0);
+	return r;
+}
+
+void
+ring_free(struct ring *r)
+{
+	if (r == NULL)
+		return;
+	free(r->buf);
+	free(r);
+}
+
+void *
+ring_reserve(struct ring *r, uint32_t n)
+{
+	size_t head = atomic_load_explicit(&r->head, memory_order_relaxed);
+	size_t tail = atomic_load_explicit(&r->tail, memory_order_acquire);
+	size_t need = rec_size(n), at = head;
+
+	if (need + RING_HDR >= r->cap)
+		return NULL;
+	if (head >= tail) {
+		/* Free space: [head, cap) and [0, tail - 1). */
+		if (r->cap - head < need) {
+			if (tail <= need)	/* must not reach tail */
+				return NULL;
+			if (r->cap - head >= 4)
+				memcpy(r->buf + head, &(uint32_t){ RING_WRAP }, 4);
+			at = 0;
+		}
+	} else if (tail - head <= need) {
+		return NULL;
+	}
+	/* Ending exactly at the buffer's end wraps head to 0: not onto tail. */
+	if (at == head && head + need == r->cap && tail == 0)
+		return NULL;
+	memcpy(r->buf + at, &n, 4);
+	r->resv_off = at;
+	r->resv_len = need;
+	return r->buf + at + RING_HDR;
+}
+
+void
+ring_commit(struct ring *r)
+{
+	size_t next = r->resv_off + r->resv_len;
+
+	if (next == r->cap)
+		next = 0;
+	atomic_store_explicit(&r->head, next, memory_order_release);
+}
+
+const void *
+ring_peek(struct ring *r, uint32_t *n)
+{
+	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	size_t head = atomic_load_explicit(&r->head, memory_order_acquire);
+	uint32_t len;
+
+	if (tail == head)
+		return NULL;
+	if (r->cap - tail < 4) {
+		tail = 0;
+	} else {
+		memcpy(&len, r->buf + tail, 4);
+		if (len == RING_WRAP)
+			tail = 0;
+	}
+	if (tail == 0 && atomic_load_explicit(&r->tail,
+	    memory_order_relaxed) != 0)
+		atomic_store_explicit(&r->tail, 0, memory_order_release);
+	if (tail == head)
+		return NULL;
+	memcpy(&len, r->buf + tail, 4);
+	*n = len;
+	return r->buf + tail + RING_HDR;
+}
+
+void
+ring_release(struct ring *r)
+{
+	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
+	uint32_t len;
+	size_t next;
+
+	memcpy(&len, r->buf + tail, 4);
+	next = tail + rec_size(len);
+	if (next == r->cap)
+		next = 0;
+	atomic_store_explicit(&r->tail, next, memory_order_release);
+}
+
+int
+ring_empty(struct ring *r)
+{
+	return atomic_load_explicit(&r->tail, memory_order_acquire) ==
+	    atomic_load_explicit(&r->head, memory_order_acquire);
+}
+
+size_t
+ring_used(struct ring *r)
+{
+	size_t h = atomic_load_explicit(&r->head, memory_order_acquire);
+	size_t t = atomic_load_explicit(&r->tail, memory_order_acquire);
+
+	return h >= t ? h - t : r->cap - t + h;
+}
