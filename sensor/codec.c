@@ -46,7 +46,7 @@ base64_decode(const uint8_t *in, size_t inlen, uint8_t *out, size_t outcap)
 		}
 	}
 	/* Leftover bits must be padding zeros; 6 leftover bits is malformed. */
-	if (bits >= 6)
+	if (bits >= 6 || (acc & ((1u << bits) - 1)) != 0)
 		return -1;
 	return (long)o;
 }

@@ -23,6 +23,7 @@ struct ndpi_flow_struct;
 struct dissector;
 struct stream;
 struct geo_info;
+struct dis_pending;
 
 enum flow_class {
 	FC_TCP_OPEN = 0,
@@ -78,6 +79,7 @@ struct flow {
 	const struct dissector *dis;
 	void		*dis_state;
 	struct stream	*stream;
+	struct dis_pending *pend;	/* unconsumed stream bytes */
 	uint8_t		 dis_done;
 	uint8_t		 probed[2];
 

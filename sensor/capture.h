@@ -1,0 +1,77 @@
+/*
+ * capture.h - readers (pcap files, live interfaces) and the record they put
+ * on each worker's input ring.
+ *
+ * The reader decodes each frame once (decode_packet), picks the worker by a
+ * symmetric hash of the innermost address pair (so both directions and all
+ * fragments of a datagram reach the same worker) and copies the decoded
+ * struct pkt and the frame into that worker's ring.  Every tick_packets
+ * packets (and every 100 ms live) it sends a tick to every worker so flows
+ * expire at the same packet times whatever the number of workers.
+ */
+#ifndef EDGEWARD_CAPTURE_H
+#define EDGEWARD_CAPTURE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "decode.h"
+
+enum in_type {
+	IN_PKT = 1,
+	IN_TICK,
+	IN_END
+};
+
+struct in_rec {
+	uint32_t	type;
+	uint32_t	reader;
+	uint64_t	seq;		/* IN_PKT: packet number; else last sent */
+	uint64_t	ts_us;
+	struct pkt	pkt;		/* IN_PKT only; data re-based by worker */
+	uint8_t		frame[];
+};
+
+struct reader_stats {
+	uint64_t	packets;
+	uint64_t	bytes;
+	uint64_t	non_ip;
+	uint64_t	ring_waits;	/* offline: waited for a worker */
+	uint64_t	ring_drops;	/* live: worker ring full */
+	uint64_t	kernel_recv;
+	uint64_t	kernel_drops;
+	uint64_t	ifdrops;
+	uint64_t	bad_records;
+	struct decode_stats dstats;
+};
+
+struct sensor;
+struct worker;
+
+struct capture {
+	const struct sensor	*s;
+	struct worker		*workers;
+	unsigned		 nworkers;
+	/* offline */
+	const char *const	*files;
+	unsigned		 nfiles;
+	/* live */
+	const char *const	*ifaces;
+	unsigned		 nifaces;
+	struct reader_stats	 st[16];
+	_Atomic uint64_t	 dispatched;	/* highest seq handed out */
+	uint64_t		 file_bytes_total;
+	_Atomic uint64_t	 file_bytes_done;
+	int			 progress;	/* stderr is a terminal */
+};
+
+/*
+ * Opens every input and checks it (files readable and of a supported link
+ * type, interfaces exist, BPF compiles).  Returns 0 or -1 with errbuf set.
+ */
+int	capture_open(struct capture *c, char *errbuf, size_t errlen);
+/* Runs the readers to the end of input (or stop); returns 0 or -1. */
+int	capture_run(struct capture *c, char *errbuf, size_t errlen);
+void	capture_close(struct capture *c);
+
+#endif

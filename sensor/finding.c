@@ -1,0 +1,342 @@
+/*
+ * finding.c - the common header, secret redaction and the worker's
+ * emission into its output ring; see finding.h.
+ *
+ * Ordering: every finding carries the key of the input item that produced it
+ * (2 * packet number for packets, 2 * tick + 1 for timer ticks and the end of
+ * input), the first packet number of its flow and a per-key counter.  The
+ * publisher merges the workers' rings by that triple, so offline output is
+ * the same whatever the number of workers.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "community_id.h"
+#include "crypto.h"
+#include "codec.h"
+#include "finding.h"
+#include "json.h"
+#include "output.h"
+#include "ring.h"
+#include "sensor.h"
+
+const char *const finding_kind_names[FK_MAX] = {
+	[FK_CLEARTEXT_CREDENTIAL] = "cleartext_credential",
+	[FK_WEAK_AUTH] = "weak_auth",
+	[FK_EDGE_MGMT_SESSION] = "edge_mgmt_session",
+	[FK_PACKET_CAPTURE] = "packet_capture",
+	[FK_TUNNEL] = "tunnel",
+	[FK_REMOTE_ACCESS] = "remote_access",
+	[FK_BEACON] = "beacon",
+	[FK_SENSOR_HEALTH] = "sensor_health",
+};
+
+const char *const severity_names[] = {
+	"info", "low", "medium", "high", "critical"
+};
+
+static const struct {
+	uint8_t		 num;
+	const char	*name;
+} proto_names[] = {
+	{ 1, "ICMP" }, { 6, "TCP" }, { 17, "UDP" }, { 47, "GRE" },
+	{ 50, "ESP" }, { 51, "AH" }, { 58, "IPv6-ICMP" }, { 132, "SCTP" },
+	{ 4, "IPIP" }, { 41, "IPv6" }, { 2, "IGMP" }, { 89, "OSPF" },
+	{ 103, "PIM" }, { 112, "VRRP" },
+};
+
+void
+finding_init(struct finding *f, enum finding_kind kind, enum severity sev,
+    uint8_t confidence)
+{
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->severity = sev;
+	f->confidence = confidence;
+}
+
+void
+finding_mitre(struct finding *f, const char *technique)
+{
+	if (f->nmitre < FINDING_MAX_MITRE)
+		f->mitre[f->nmitre++] = technique;
+}
+
+static struct fattr *
+attr_slot(struct finding *f, const char *key, enum fact_val_type t)
+{
+	struct fattr *a;
+
+	if (f->nattrs >= FINDING_MAX_ATTRS)
+		return NULL;
+	a = &f->attrs[f->nattrs++];
+	memset(a, 0, sizeof(*a));
+	a->key = key;
+	a->type = t;
+	return a;
+}
+
+void
+finding_strn(struct finding *f, const char *key, const uint8_t *s, size_t n)
+{
+	struct fattr *a = attr_slot(f, key, FACT_STR);
+
+	if (a != NULL) {
+		a->str = s;
+		a->len = s != NULL ? n : 0;
+	}
+}
+
+void
+finding_str(struct finding *f, const char *key, const char *s)
+{
+	finding_strn(f, key, (const uint8_t *)s, s != NULL ? strlen(s) : 0);
+}
+
+void
+finding_int(struct finding *f, const char *key, int64_t v)
+{
+	struct fattr *a = attr_slot(f, key, FACT_INT);
+
+	if (a != NULL)
+		a->num = v;
+}
+
+void
+finding_bool(struct finding *f, const char *key, int v)
+{
+	struct fattr *a = attr_slot(f, key, FACT_BOOL);
+
+	if (a != NULL)
+		a->num = v != 0;
+}
+
+void
+finding_secret(struct finding *f, const uint8_t *s, size_t n,
+    const char *crack)
+{
+	f->secret = s;
+	f->secret_len = s != NULL ? n : 0;
+	f->crack = crack;
+}
+
+void
+format_time_us(uint64_t ts_us, char out[32])
+{
+	time_t secs = (time_t)(ts_us / 1000000);
+	struct tm tm;
+
+	gmtime_r(&secs, &tm);
+	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    tm.tm_min, tm.tm_sec, (unsigned)(ts_us % 1000000));
+}
+
+void
+format_addr(int family, const uint8_t *a, char out[48])
+{
+	if (inet_ntop(family == 6 ? AF_INET6 : AF_INET, a, out, 48) == NULL)
+		strcpy(out, "?");
+}
+
+static const char *
+proto_name(uint8_t proto)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(proto_names) / sizeof(proto_names[0]); i++)
+		if (proto_names[i].num == proto)
+			return proto_names[i].name;
+	return NULL;
+}
+
+static void
+write_attrs(struct jbuf *j, const struct fattr *a, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		jb_key(j, a[i].key);
+		switch (a[i].type) {
+		case FACT_STR:
+			jb_strn(j, a[i].str, a[i].len);
+			break;
+		case FACT_INT:
+			jb_int(j, a[i].num);
+			break;
+		case FACT_BOOL:
+			jb_bool(j, (int)a[i].num);
+			break;
+		}
+	}
+}
+
+static void
+write_secret(const struct sensor *s, struct jbuf *j, const struct finding *f)
+{
+	uint8_t mac[SHA256_LEN];
+	char hex[2 * SHA256_LEN + 1];
+
+	if (f->secret == NULL)
+		return;
+	jb_kuint(j, "secret_length", f->secret_len);
+	hmac_sha256(s->hmac_key, s->hmac_key_len, f->secret, f->secret_len, mac);
+	hex_encode(mac, sizeof(mac), hex, sizeof(hex));
+	jb_kstr(j, "secret_hmac", hex);
+	if (s->cfg.reveal_secrets) {
+		jb_kstrn(j, "secret", f->secret, f->secret_len);
+		if (f->crack != NULL)
+			jb_kstr(j, "crack", f->crack);
+	}
+	secure_zero(mac, sizeof(mac));
+}
+
+static void
+write_flow(struct jbuf *j, const struct flow *fl, const char *app_proto)
+{
+	const struct flow_key *k = &fl->key;
+	char addr[48], cid[COMMUNITY_ID_LEN];
+	const char *pn;
+	unsigned i;
+	int vl = 0;
+
+	format_addr(k->family, flow_client_addr(fl), addr);
+	jb_kstr(j, "src_ip", addr);
+	jb_kuint(j, "src_port", flow_client_port(fl));
+	format_addr(k->family, flow_server_addr(fl), addr);
+	jb_kstr(j, "dest_ip", addr);
+	jb_kuint(j, "dest_port", flow_server_port(fl));
+	if ((pn = proto_name(k->proto)) != NULL)
+		jb_kstr(j, "proto", pn);
+	else
+		jb_kuint(j, "proto", k->proto);
+	if (fl->encap != NULL) {
+		for (i = 0; i < fl->encap->n; i++) {
+			if (fl->encap->types[i] != ENCAP_VLAN &&
+			    fl->encap->types[i] != ENCAP_QINQ)
+				continue;
+			if (!vl++) {
+				jb_key(j, "vlan");
+				jb_arr_open(j);
+			}
+			jb_uint(j, fl->encap->ids[i]);
+		}
+		if (vl)
+			jb_arr_close(j);
+	}
+	if (app_proto != NULL)
+		jb_kstr(j, "app_proto", app_proto);
+	if (community_id_v1(0, k->family, flow_client_addr(fl),
+	    flow_server_addr(fl), k->proto, flow_client_port(fl),
+	    flow_server_port(fl), cid) == 0)
+		jb_kstr(j, "community_id", cid);
+	if (fl->encap != NULL && fl->encap->n > 0) {
+		const struct encap_layer *o = &fl->encap->outer;
+
+		jb_key(j, "encap");
+		jb_obj_open(j);
+		jb_key(j, "layers");
+		jb_arr_open(j);
+		for (i = 0; i < fl->encap->n; i++) {
+			jb_obj_open(j);
+			jb_kstr(j, "type", encap_type_name(fl->encap->types[i]));
+			jb_kuint(j, "id", fl->encap->ids[i]);
+			jb_obj_close(j);
+		}
+		jb_arr_close(j);
+		if (fl->encap->has_outer) {
+			jb_key(j, "outer");
+			jb_obj_open(j);
+			jb_kstr(j, "type", encap_type_name(o->type));
+			format_addr(o->family, o->src, addr);
+			jb_kstr(j, "src_ip", addr);
+			format_addr(o->family, o->dst, addr);
+			jb_kstr(j, "dest_ip", addr);
+			if (o->sport || o->dport) {
+				jb_kuint(j, "src_port", o->sport);
+				jb_kuint(j, "dest_port", o->dport);
+			}
+			jb_obj_close(j);
+		}
+		jb_obj_close(j);
+	}
+}
+
+long
+finding_format(const struct sensor *s, const struct finding_where *w,
+    const struct finding *f, char *buf, size_t cap)
+{
+	const char *kind = finding_kind_names[f->kind];
+	struct jbuf j;
+	unsigned i;
+
+	/* The body continues an object the publisher has opened. */
+	jb_init(&j, buf, cap);
+	j.depth = 1;
+	j.need_comma[0] = 0;
+	jb_kstr(&j, "sensor", s->cfg.sensor_name);
+	jb_kstr(&j, "kind", kind);
+	jb_kstr(&j, "severity", severity_names[f->severity]);
+	jb_kuint(&j, "confidence", f->confidence);
+	jb_key(&j, "mitre");
+	jb_arr_open(&j);
+	for (i = 0; i < f->nmitre; i++)
+		jb_str(&j, f->mitre[i]);
+	jb_arr_close(&j);
+	if (w != NULL && w->flow != NULL)
+		write_flow(&j, w->flow, w->app_proto);
+	jb_key(&j, kind);
+	jb_obj_open(&j);
+	write_attrs(&j, f->attrs, f->nattrs);
+	write_secret(s, &j, f);
+	jb_obj_close(&j);
+	jb_obj_close(&j);
+	return jb_finish(&j);
+}
+
+void
+finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
+{
+	struct finding_where where = { fl, NULL, NULL };
+	struct out_rec *r;
+	char app[64];
+	unsigned spins = 0;
+	long n;
+
+	if (fl != NULL) {
+		where.app_proto = worker_app_name(w, fl, app, sizeof(app));
+		fl->nfindings++;
+	}
+	n = finding_format(w->s, &where, f, w->json, sizeof(w->json));
+	if (n < 0 || n > UINT16_MAX) {
+		w->st.findings_too_big++;
+		return;
+	}
+	while ((r = ring_reserve(w->out, (uint32_t)(sizeof(*r) + (size_t)n)))
+	    == NULL) {
+		if (w->s->live) {
+			w->st.findings_dropped++;
+			return;
+		}
+		/* Offline: the publisher is behind; wait, nothing is lost. */
+		if (++spins > 64) {
+			struct timespec ts = { 0, 100000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	r->key = w->cur_key;
+	r->flow_seq = fl != NULL ? fl->first_seq : 0;
+	r->sub = w->emit_seq++;
+	r->kind = (uint8_t)f->kind;
+	r->severity = (uint8_t)f->severity;
+	r->len = (uint16_t)n;
+	r->ts_us = w->now_us;
+	memcpy(r->body, w->json, (size_t)n);
+	ring_commit(w->out);
+	worker_set_progress(w, r->key, r->flow_seq, (uint64_t)r->sub + 1);
+	w->st.findings[f->kind]++;
+}

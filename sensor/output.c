@@ -1,0 +1,280 @@
+/*
+ * output.c - the publisher thread and the JSON-lines file sink; see output.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "codec.h"
+#include "finding.h"
+#include "output.h"
+#include "ring.h"
+#include "sensor.h"
+
+/* ---- JSON lines file sink ------------------------------------------------ */
+
+struct file_sink {
+	struct sink		 base;
+	FILE			*fp;
+	int			 own;
+	int			 line_buffered;
+	struct sink_stats	 st;
+};
+
+static int
+file_write(struct sink *s, const struct sink_item *it)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+
+	fs->st.produced++;
+	if (fwrite(it->json, 1, it->len, fs->fp) != it->len ||
+	    putc('\n', fs->fp) == EOF) {
+		fs->st.errors++;
+		fs->st.dropped++;
+		return -1;
+	}
+	fs->st.published++;
+	return 0;
+}
+
+static void
+file_poll(struct sink *s, uint64_t now_ms)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+
+	if (fs->line_buffered)
+		fflush(fs->fp);
+}
+
+static void
+file_close(struct sink *s)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+
+	fflush(fs->fp);
+	if (fs->own)
+		fclose(fs->fp);
+	free(fs);
+}
+
+static void
+file_stats(struct sink *s, struct sink_stats *out)
+{
+	*out = ((struct file_sink *)s)->st;
+}
+
+static const struct sink_ops file_sink_ops = {
+	.name = "file",
+	.write = file_write,
+	.poll = file_poll,
+	.close = file_close,
+	.stats = file_stats,
+};
+
+struct sink *
+file_sink_open(const char *path, int line_buffered, char *errbuf,
+    size_t errlen)
+{
+	struct file_sink *fs;
+
+	if ((fs = calloc(1, sizeof(*fs))) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	fs->base.ops = &file_sink_ops;
+	fs->line_buffered = line_buffered;
+	if (strcmp(path, "-") == 0) {
+		fs->fp = stdout;
+	} else {
+		if ((fs->fp = fopen(path, "a")) == NULL) {
+			snprintf(errbuf, errlen, "cannot open output file %s: %s "
+			    "(check the directory exists and is writable)", path,
+			    strerror(errno));
+			free(fs);
+			return NULL;
+		}
+		fs->own = 1;
+	}
+	setvbuf(fs->fp, NULL, _IOFBF, 1 << 16);
+	return &fs->base;
+}
+
+/* ---- publisher ----------------------------------------------------------- */
+
+static uint64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void
+publish_line(struct publisher *p, const struct out_rec *r)
+{
+	char line[FINDING_JSON_MAX + 128], ts[32], id[40];
+	struct sink_item it;
+	unsigned i;
+	int n;
+
+	format_time_us(r->ts_us, ts);
+	snprintf(id, sizeof(id), "%s-%" PRIu64, p->run_id, ++p->next_id);
+	n = snprintf(line, sizeof(line),
+	    "{\"timestamp\":\"%s\",\"finding_id\":\"%s\",%.*s", ts, id,
+	    (int)r->len, r->body);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return;
+	it.json = line;
+	it.len = (size_t)n;
+	it.kind = r->kind < FK_MAX ? finding_kind_names[r->kind] : "unknown";
+	it.severity = severity_names[r->severity <= SEV_CRITICAL ?
+	    r->severity : 0];
+	it.finding_id = id;
+	it.sensor = p->s->cfg.sensor_name;
+	for (i = 0; i < p->nsinks; i++)
+		if (p->sinks[i]->ops->write(p->sinks[i], &it) < 0)
+			p->st.sink_errors++;
+	p->st.findings++;
+	if (r->kind < 16)
+		p->st.by_kind[r->kind]++;
+}
+
+static int
+rec_less(const struct out_rec *a, const struct out_rec *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key;
+	if (a->flow_seq != b->flow_seq)
+		return a->flow_seq < b->flow_seq;
+	return a->sub < b->sub;
+}
+
+/*
+ * Releases every record that is safe to release.  Offline: records whose key
+ * is at or below every worker's watermark, in merged order.  Live: all.
+ * Returns the number released.
+ */
+static int
+rec_below(const struct out_rec *a, const uint64_t p[3])
+{
+	if (a->key != p[0])
+		return a->key < p[0];
+	if (a->flow_seq != p[1])
+		return a->flow_seq < p[1];
+	return a->sub < p[2];
+}
+
+/*
+ * Releases every record that is safe to release.  Offline: the smallest head
+ * across the rings, as long as it is below every worker's progress (nothing
+ * smaller can still come).  Live: everything, merged as it stands.
+ * Returns the number released.
+ */
+static unsigned
+drain_rings(struct publisher *p)
+{
+	const struct out_rec *best, *r;
+	uint64_t prog[3], minp[3] = { UINT64_MAX, UINT64_MAX, UINT64_MAX };
+	unsigned i, bi = 0, released = 0;
+	uint32_t n;
+
+	if (!p->s->live) {
+		for (i = 0; i < p->nworkers; i++) {
+			worker_progress(&p->workers[i], prog);
+			if (prog[0] < minp[0] || (prog[0] == minp[0] &&
+			    (prog[1] < minp[1] || (prog[1] == minp[1] &&
+			    prog[2] < minp[2]))))
+				memcpy(minp, prog, sizeof(minp));
+		}
+	}
+	for (;;) {
+		best = NULL;
+		for (i = 0; i < p->nworkers; i++) {
+			r = ring_peek(p->workers[i].out, &n);
+			if (r == NULL)
+				continue;
+			if (best == NULL || rec_less(r, best)) {
+				best = r;
+				bi = i;
+			}
+		}
+		if (best == NULL || (!p->s->live && !rec_below(best, minp)))
+			return released;
+		publish_line(p, best);
+		ring_release(p->workers[bi].out);
+		released++;
+	}
+}
+
+void	publisher_health(struct publisher *p, uint64_t now_ms);
+
+static void *
+publisher_main(void *arg)
+{
+	struct publisher *p = arg;
+	uint64_t now, last_poll = 0;
+	unsigned i, idle = 0;
+	int done;
+
+	for (;;) {
+		done = atomic_load_explicit(&p->workers_done,
+		    memory_order_acquire);
+		if (drain_rings(p) > 0)
+			idle = 0;
+		now = mono_ms();
+		if (now - last_poll >= 100) {
+			for (i = 0; i < p->nsinks; i++)
+				p->sinks[i]->ops->poll(p->sinks[i], now);
+			if (p->s->live)
+				publisher_health(p, now);
+			last_poll = now;
+		}
+		if (done) {
+			drain_rings(p);
+			break;
+		}
+		if (++idle > 64) {
+			struct timespec ts = { 0, 200000 };
+
+			nanosleep(&ts, NULL);
+		}
+	}
+	for (i = 0; i < p->nsinks; i++)
+		p->sinks[i]->ops->poll(p->sinks[i], mono_ms());
+	return NULL;
+}
+
+int
+publisher_start(struct publisher *p, char *errbuf, size_t errlen)
+{
+	uint8_t rnd[8];
+	int fd;
+
+	memset(rnd, 0, sizeof(rnd));
+	if ((fd = open("/dev/urandom", O_RDONLY)) >= 0) {
+		if (read(fd, rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd))
+			memset(rnd, 0, sizeof(rnd));
+		close(fd);
+	}
+	hex_encode(rnd, sizeof(rnd), p->run_id, sizeof(p->run_id));
+	p->last_health_ms = mono_ms();
+	if (pthread_create(&p->thread, NULL, publisher_main, p) != 0) {
+		snprintf(errbuf, errlen, "cannot start the publisher thread");
+		return -1;
+	}
+	return 0;
+}
+
+void
+publisher_join(struct publisher *p)
+{
+	atomic_store_explicit(&p->workers_done, 1, memory_order_release);
+	pthread_join(p->thread, NULL);
+}

@@ -1,0 +1,66 @@
+/*
+ * output.h - the worker-to-publisher record format and the publisher thread.
+ *
+ * Workers append out_rec records to their own output ring (finding_emit).
+ * The publisher thread is the only owner of sinks (the JSON-lines file or
+ * stdout, Redis): it merges the rings in (key, flow_seq, sub) order, puts
+ * timestamp and finding_id in front of each body and hands the line to every
+ * sink.  Offline, it only releases a record once every worker's watermark has
+ * passed its key, which makes the output independent of the worker count.
+ */
+#ifndef EDGEWARD_OUTPUT_H
+#define EDGEWARD_OUTPUT_H
+
+#include <stdint.h>
+
+#include "sink.h"
+
+struct sensor;
+struct worker;
+
+struct out_rec {
+	uint64_t	key;		/* 2*packet or 2*tick+1 */
+	uint64_t	flow_seq;	/* first packet of the flow (0: none) */
+	uint32_t	sub;		/* emission counter within the key */
+	uint8_t		kind;
+	uint8_t		severity;
+	uint16_t	len;		/* body length, without NUL */
+	uint64_t	ts_us;
+	char		body[];		/* finding_format() output */
+};
+
+#define OUTPUT_MAX_SINKS	4
+
+struct publisher_stats {
+	uint64_t	findings;		/* lines handed to sinks */
+	uint64_t	by_kind[16];
+	uint64_t	sink_errors;
+};
+
+struct publisher {
+	const struct sensor	*s;
+	struct worker		*workers;
+	unsigned		 nworkers;
+	struct sink		*sinks[OUTPUT_MAX_SINKS];
+	unsigned		 nsinks;
+	char			 run_id[17];
+	uint64_t		 next_id;
+	struct publisher_stats	 st;
+	uint64_t		 last_health_ms;
+	pthread_t		 thread;
+	/* Set by main once every worker has finished. */
+	_Atomic int		 workers_done;
+};
+
+/*
+ * A sink writing JSON lines to a file ("-" = stdout).  Returns NULL with
+ * errbuf filled when the file cannot be opened.
+ */
+struct sink	*file_sink_open(const char *path, int line_buffered,
+		    char *errbuf, size_t errlen);
+
+int	publisher_start(struct publisher *p, char *errbuf, size_t errlen);
+/* Waits for the publisher to drain every ring and close its sinks. */
+void	publisher_join(struct publisher *p);
+
+#endif

@@ -1,0 +1,105 @@
+/*
+ * sensor.h - the immutable sensor (built at start-up, shared read-only by
+ * every thread) and the per-worker state (owned by one thread).
+ */
+#ifndef EDGEWARD_SENSOR_H
+#define EDGEWARD_SENSOR_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "decode.h"
+#include "dissector.h"
+#include "finding.h"
+#include "flow.h"
+#include "stream.h"
+
+#define EDGEWARD_MAX_READERS	16
+#define WEIRD_MAX		128
+
+struct geoip;
+struct defrag;
+struct ring;
+struct ndpi_detection_module_struct;
+
+struct sensor {
+	struct config		 cfg;
+	struct decode_opts	 dopts;
+	const struct dissector *const *dissectors;
+	struct geoip		*geo;
+	uint8_t			 hmac_key[64];
+	size_t			 hmac_key_len;
+	int			 key_ephemeral;	/* no key file: per-run key */
+	int			 live;
+	unsigned		 nreaders;
+	volatile sig_atomic_t	*stop;
+};
+
+/* A named counter ("weird"): names are string literals. */
+struct weird {
+	const char	*name;
+	uint64_t	 count;
+};
+
+struct worker_stats {
+	uint64_t	packets;
+	uint64_t	bytes;
+	uint64_t	non_ip;
+	uint64_t	findings[FK_MAX];
+	uint64_t	findings_dropped;	/* output ring full (live) */
+	uint64_t	findings_too_big;
+	uint64_t	dissector_pending_overflow;
+	uint64_t	ndpi_flows;
+	uint64_t	ndpi_giveups;
+	uint64_t	defrag_reassembled;
+};
+
+struct worker {
+	const struct sensor	*s;
+	unsigned		 id;
+	struct ring		*in[EDGEWARD_MAX_READERS];
+	unsigned		 nin;
+	struct ring		*out;
+	struct flow_table	*flows;
+	struct ndpi_detection_module_struct *ndpi;
+	struct defrag		*defrag;
+	struct decode_stats	 dstats;
+	struct stream_stats	 sstats;
+	struct worker_stats	 st;
+	struct weird		 weirds[WEIRD_MAX];
+	unsigned		 nweirds;
+	uint64_t		 now_us;	/* time of the item in work */
+	uint64_t		 cur_key;	/* ordering key of that item */
+	uint32_t		 emit_seq;	/* per-key emission counter */
+	/*
+	 * Progress: every record this worker emits from now on is at or
+	 * above (pkey, pfs, psub).  Published with a seqlock (pver odd while
+	 * writing) for the publisher's ordered merge.
+	 */
+	_Atomic uint64_t	 pver, pkey, pfs, psub;
+	_Atomic uint64_t	*dispatched;	/* reader's highest seq sent */
+	uint64_t		 last_key;
+	_Atomic int		 finished;
+	pthread_t		 thread;
+	char			 json[FINDING_JSON_MAX];
+};
+
+/* Counts a named weird on a worker. */
+void	worker_weird(struct worker *w, const char *name);
+int	worker_init(struct worker *w, const struct sensor *s, unsigned id,
+	    char *errbuf, size_t errlen);
+int	worker_start(struct worker *w);
+void	worker_join(struct worker *w);
+void	worker_fini(struct worker *w);
+/* Name of the flow's application protocol as nDPI says it (static buf). */
+const char *worker_app_name(struct worker *w, const struct flow *f,
+	    char *buf, size_t len);
+/* Reads a worker's progress triple consistently (publisher side). */
+void	worker_progress(struct worker *w, uint64_t out[3]);
+void	worker_set_progress(struct worker *w, uint64_t key, uint64_t fs,
+	    uint64_t sub);
+
+#endif
