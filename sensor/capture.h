@@ -47,6 +47,7 @@ struct reader_stats {
 
 struct sensor;
 struct worker;
+struct reader;
 
 struct capture {
 	const struct sensor	*s;
@@ -63,6 +64,7 @@ struct capture {
 	uint64_t		 file_bytes_total;
 	_Atomic uint64_t	 file_bytes_done;
 	int			 progress;	/* stderr is a terminal */
+	struct reader		*readers;	/* one per input */
 };
 
 /*

@@ -130,8 +130,9 @@ format_time_us(uint64_t ts_us, char out[32])
 	struct tm tm;
 
 	gmtime_r(&secs, &tm);
+	/* Years beyond 9999 cannot come from a 32-bit pcap time field. */
 	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (unsigned)(ts_us % 1000000));
 }
 

@@ -16,6 +16,7 @@
 #include "output.h"
 #include "ring.h"
 #include "sensor.h"
+#include "stats.h"
 
 /* ---- JSON lines file sink ------------------------------------------------ */
 
@@ -119,7 +120,7 @@ mono_ms(void)
 static void
 publish_line(struct publisher *p, const struct out_rec *r)
 {
-	char line[FINDING_JSON_MAX + 128], ts[32], id[40];
+	char line[FINDING_JSON_MAX + 128], ts[32], id[48];
 	struct sink_item it;
 	unsigned i;
 	int n;
@@ -213,7 +214,71 @@ drain_rings(struct publisher *p)
 	}
 }
 
-void	publisher_health(struct publisher *p, uint64_t now_ms);
+/*
+ * Live mode: a sensor_health finding every health_interval seconds, built
+ * from the counters and sent through finding_format like any finding.
+ */
+static void
+publisher_health(struct publisher *p, uint64_t now_ms)
+{
+	const struct sensor *s = p->s;
+	struct finding f;
+	struct totals t;
+	struct out_rec *r;
+	struct sink_stats ss;
+	uint64_t backlog = 0;
+	unsigned i;
+	long n;
+	char body[FINDING_JSON_MAX];
+	static const char *const kn[FK_MAX] = {
+		"findings_cleartext_credential", "findings_weak_auth",
+		"findings_edge_mgmt_session", "findings_packet_capture",
+		"findings_tunnel", "findings_remote_access", "findings_beacon",
+		"findings_sensor_health",
+	};
+
+	if (now_ms - p->last_health_ms < (uint64_t)s->cfg.health_interval * 1000
+	    || *s->stop)
+		return;
+	p->last_health_ms = now_ms;
+	totals_collect(&t, p->cap, p->workers, p->nworkers, p);
+	for (i = 0; i < p->nworkers; i++)
+		backlog += ring_used(p->workers[i].out);
+	finding_init(&f, FK_SENSOR_HEALTH, SEV_INFO, 100);
+	finding_int(&f, "packets", (int64_t)t.packets);
+	finding_int(&f, "bytes", (int64_t)t.bytes);
+	finding_int(&f, "kernel_drops", (int64_t)t.kernel_drops);
+	finding_int(&f, "ring_drops", (int64_t)t.ring_drops);
+	finding_int(&f, "findings_dropped", (int64_t)t.findings_dropped);
+	finding_int(&f, "flows_active", (int64_t)t.flows_active);
+	finding_int(&f, "flows_evicted", (int64_t)t.flows_evicted);
+	finding_int(&f, "memory_bytes", (int64_t)t.memory);
+	finding_int(&f, "publisher_backlog_bytes", (int64_t)backlog);
+	for (i = 0; i < FK_MAX; i++)
+		finding_int(&f, kn[i], (int64_t)t.findings[i]);
+	for (i = 0; i < p->nsinks; i++) {
+		p->sinks[i]->ops->stats(p->sinks[i], &ss);
+		if (ss.dropped > 0)
+			finding_int(&f, "sink_dropped", (int64_t)ss.dropped);
+	}
+	n = finding_format(s, NULL, &f, body + offsetof(struct out_rec, body),
+	    sizeof(body) - offsetof(struct out_rec, body));
+	if (n < 0)
+		return;
+	r = (struct out_rec *)(void *)body;
+	memset(r, 0, sizeof(*r));
+	r->kind = FK_SENSOR_HEALTH;
+	r->severity = SEV_INFO;
+	r->len = (uint16_t)n;
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r->ts_us = (uint64_t)ts.tv_sec * 1000000 +
+		    (uint64_t)ts.tv_nsec / 1000;
+	}
+	publish_line(p, r);
+}
 
 static void *
 publisher_main(void *arg)

@@ -11,12 +11,16 @@
 #ifndef EDGEWARD_OUTPUT_H
 #define EDGEWARD_OUTPUT_H
 
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "sink.h"
 
 struct sensor;
 struct worker;
+struct capture;
 
 struct out_rec {
 	uint64_t	key;		/* 2*packet or 2*tick+1 */
@@ -41,6 +45,7 @@ struct publisher {
 	const struct sensor	*s;
 	struct worker		*workers;
 	unsigned		 nworkers;
+	const struct capture	*cap;
 	struct sink		*sinks[OUTPUT_MAX_SINKS];
 	unsigned		 nsinks;
 	char			 run_id[17];

@@ -83,6 +83,7 @@ struct worker {
 	_Atomic uint64_t	*dispatched;	/* reader's highest seq sent */
 	uint64_t		 last_key;
 	_Atomic int		 finished;
+	struct flow_stats	 final_flows;	/* kept after the table is freed */
 	pthread_t		 thread;
 	char			 json[FINDING_JSON_MAX];
 };

@@ -21,6 +21,7 @@
 
 #include "capture.h"
 #include "defrag.h"
+#include "geoip.h"
 #include "output.h"
 #include "policy.h"
 #include "ring.h"
@@ -546,6 +547,7 @@ worker_main(void *arg)
 		backoff(&spins);
 	}
 	/* End of input: end every flow, in first-packet order. */
+	w->final_flows = *flow_table_stats(w->flows);
 	flow_table_free(w->flows);
 	w->flows = NULL;
 	worker_set_progress(w, UINT64_MAX, UINT64_MAX, UINT64_MAX);

@@ -1,0 +1,449 @@
+/*
+ * capture.c - pcap/pcapng files and live interfaces into the workers' rings;
+ * see capture.h.
+ *
+ * Offline there is one reader (this thread) and the input is read in order,
+ * file after file, as one stream of packets.  A full worker ring makes the
+ * reader wait: nothing is lost.  Live there is one reader thread per
+ * interface; a full worker ring is a counted drop (capture must never stall,
+ * or the kernel drops instead, uncounted by us).
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "flow.h"
+#include "ring.h"
+#include "sensor.h"
+
+#define TICK_PACKETS	1024
+#define TICK_US		1000000ULL	/* offline: at least every second of pcap time */
+#define LIVE_TICK_MS	100
+
+struct reader {
+	struct capture	*c;
+	unsigned	 idx;
+	pcap_t		*h;
+	const char	*name;
+	int		 linktype;
+	uint64_t	 seq;
+	uint64_t	 last_tick_seq;
+	uint64_t	 last_tick_us;
+	uint64_t	 last_ts;
+	pthread_t	 thread;
+	struct pkt	 pkt;
+	int		 rc;
+	char		 err[512];
+};
+
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+static void
+wait_a_little(unsigned *spins)
+{
+	struct timespec ts = { 0, 20000 };
+
+	if (++*spins > 32)
+		nanosleep(&ts, NULL);
+}
+
+static int
+apply_filter(pcap_t *h, const char *name, const char *bpf, char *errbuf,
+    size_t errlen)
+{
+	struct bpf_program prog;
+
+	if (bpf == NULL || bpf[0] == '\0')
+		return 0;
+	if (pcap_compile(h, &prog, bpf, 1, PCAP_NETMASK_UNKNOWN) < 0) {
+		snprintf(errbuf, errlen, "bad capture filter '%s': %s", bpf,
+		    pcap_geterr(h));
+		return -1;
+	}
+	if (pcap_setfilter(h, &prog) < 0) {
+		snprintf(errbuf, errlen, "cannot set the filter on %s: %s", name,
+		    pcap_geterr(h));
+		pcap_freecode(&prog);
+		return -1;
+	}
+	pcap_freecode(&prog);
+	return 0;
+}
+
+static int
+open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	const char *f = c->files[i];
+	struct reader *r = &c->readers[i];
+	struct stat sb;
+
+	r->h = pcap_open_offline_with_tstamp_precision(f,
+	    PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (r->h == NULL) {
+		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
+		    "readable pcap or pcapng file)", f, perr);
+		return -1;
+	}
+	r->linktype = pcap_datalink(r->h);
+	if (!decode_link_supported(r->linktype)) {
+		snprintf(errbuf, errlen, "%s: link type %s (%d) is not supported "
+		    "(Ethernet, Linux cooked, raw IP and BSD loopback are)", f,
+		    pcap_datalink_val_to_name(r->linktype) ?
+		    pcap_datalink_val_to_name(r->linktype) : "?", r->linktype);
+		return -1;
+	}
+	if (strcmp(f, "-") != 0 && stat(f, &sb) == 0)
+		c->file_bytes_total += (uint64_t)sb.st_size;
+	r->name = f;
+	return apply_filter(r->h, f, c->s->cfg.bpf, errbuf, errlen);
+}
+
+static int
+open_live(struct capture *c, unsigned i, char *errbuf, size_t errlen)
+{
+	char perr[PCAP_ERRBUF_SIZE];
+	const struct config *cfg = &c->s->cfg;
+	struct reader *r = &c->readers[i];
+	const char *ifc = c->ifaces[i];
+	int rc;
+
+	if ((r->h = pcap_create(ifc, perr)) == NULL) {
+		snprintf(errbuf, errlen, "cannot capture on %s: %s", ifc, perr);
+		return -1;
+	}
+	pcap_set_snaplen(r->h, (int)cfg->snaplen);
+	pcap_set_promisc(r->h, cfg->promisc);
+	pcap_set_timeout(r->h, LIVE_TICK_MS);
+	pcap_set_buffer_size(r->h, (int)((size_t)cfg->buffer_mb << 20));
+	rc = pcap_activate(r->h);
+	if (rc < 0) {
+		switch (rc) {
+		case PCAP_ERROR_NO_SUCH_DEVICE:
+			snprintf(errbuf, errlen, "no such interface '%s' (list "
+			    "them with 'ip link')", ifc);
+			break;
+		case PCAP_ERROR_PERM_DENIED:
+			snprintf(errbuf, errlen, "permission denied capturing on "
+			    "%s (run as root or grant CAP_NET_RAW)", ifc);
+			break;
+		case PCAP_ERROR_IFACE_NOT_UP:
+			snprintf(errbuf, errlen, "interface %s is down (ip link "
+			    "set %s up)", ifc, ifc);
+			break;
+		default:
+			snprintf(errbuf, errlen, "cannot capture on %s: %s", ifc,
+			    pcap_geterr(r->h));
+		}
+		return -1;
+	}
+	r->linktype = pcap_datalink(r->h);
+	if (!decode_link_supported(r->linktype)) {
+		snprintf(errbuf, errlen, "%s: link type %d is not supported", ifc,
+		    r->linktype);
+		return -1;
+	}
+	r->name = ifc;
+	return apply_filter(r->h, ifc, cfg->bpf, errbuf, errlen);
+}
+
+int
+capture_open(struct capture *c, char *errbuf, size_t errlen)
+{
+	unsigned i, n = c->nfiles ? c->nfiles : c->nifaces;
+
+	if (n > 16) {
+		snprintf(errbuf, errlen, "at most 16 inputs at once");
+		return -1;
+	}
+	if ((c->readers = calloc(16, sizeof(*c->readers))) == NULL) {
+		snprintf(errbuf, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		c->readers[i].c = c;
+		c->readers[i].idx = i;
+		if ((c->nfiles ? open_offline(c, i, errbuf, errlen) :
+		    open_live(c, i, errbuf, errlen)) < 0)
+			return -1;
+	}
+	c->progress = c->nfiles > 0 && isatty(STDERR_FILENO) &&
+	    c->file_bytes_total > 0;
+	return 0;
+}
+
+void
+capture_close(struct capture *c)
+{
+	unsigned i;
+
+	if (c->readers == NULL)
+		return;
+	for (i = 0; i < 16; i++)
+		if (c->readers[i].h != NULL)
+			pcap_close(c->readers[i].h);
+	free(c->readers);
+	c->readers = NULL;
+}
+
+/*
+ * Puts one record on a worker's ring.  Offline waits for room; live counts
+ * a drop.  Returns 0 if queued.
+ */
+static int
+push(struct reader *r, struct worker *w, uint32_t type, uint64_t seq,
+    uint64_t ts, const struct pkt *p, const uint8_t *frame, uint32_t caplen)
+{
+	struct ring *ring = w->in[r->c->nfiles ? 0 : r->idx];
+	struct in_rec *rec;
+	unsigned spins = 0;
+
+	while ((rec = ring_reserve(ring, (uint32_t)sizeof(*rec) + caplen))
+	    == NULL) {
+		if (r->c->s->live) {
+			if (type == IN_PKT) {
+				r->c->st[r->idx].ring_drops++;
+				return -1;
+			}
+		} else if (spins == 0) {
+			r->c->st[r->idx].ring_waits++;
+		}
+		wait_a_little(&spins);
+	}
+	rec->type = type;
+	rec->reader = r->idx;
+	rec->seq = seq;
+	rec->ts_us = ts;
+	if (p != NULL) {
+		rec->pkt = *p;
+		rec->pkt.data = NULL;
+		memcpy(rec->frame, frame, caplen);
+	}
+	ring_commit(ring);
+	return 0;
+}
+
+static void
+tick_all(struct reader *r, uint32_t type, uint64_t ts)
+{
+	struct capture *c = r->c;
+	unsigned i;
+
+	for (i = 0; i < c->nworkers; i++)
+		push(r, &c->workers[i], type, r->seq, ts, NULL, NULL, 0);
+	r->last_tick_seq = r->seq;
+	r->last_tick_us = ts;
+}
+
+static void
+one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
+    const uint8_t *bytes)
+{
+	struct capture *c = r->c;
+	struct reader_stats *st = &c->st[r->idx];
+	struct pkt *p = &r->pkt;
+	uint64_t ts = (uint64_t)hdr->ts.tv_sec * 1000000 +
+	    (uint64_t)hdr->ts.tv_usec;
+	unsigned wi = 0;
+
+	/* Keep packet time monotonic for timeouts (captures can step back). */
+	if (ts < r->last_ts)
+		ts = r->last_ts;
+	r->last_ts = ts;
+	st->packets++;
+	st->bytes += hdr->len;
+	r->seq++;
+	if (decode_packet(&c->s->dopts, &st->dstats, p, r->linktype, bytes,
+	    hdr->caplen, hdr->len, ts) < 0) {
+		st->non_ip++;
+	} else {
+		p->seq = r->seq;
+		if (c->nworkers > 1)
+			wi = flow_pair_hash(p->family, p->src, p->dst) %
+			    c->nworkers;
+		push(r, &c->workers[wi], IN_PKT, r->seq, ts, p, bytes,
+		    hdr->caplen);
+	}
+	atomic_store_explicit(&c->dispatched, r->seq, memory_order_release);
+	if (!c->s->live && (r->seq - r->last_tick_seq >= TICK_PACKETS ||
+	    ts - r->last_tick_us >= TICK_US))
+		tick_all(r, IN_TICK, ts);
+}
+
+static void
+show_progress(struct capture *c, struct reader *r, uint64_t start_ms,
+    uint64_t *last_ms, int final)
+{
+	uint64_t now = now_ms(), done = 0;
+	double pct = 0, secs;
+	FILE *fp;
+	long pos;
+	unsigned i;
+
+	if (!c->progress || (!final && now - *last_ms < 500))
+		return;
+	*last_ms = now;
+	for (i = 0; i < r->idx; i++) {
+		struct stat sb;
+
+		if (stat(c->files[i], &sb) == 0)
+			done += (uint64_t)sb.st_size;
+	}
+	if ((fp = pcap_file(r->h)) != NULL && (pos = ftell(fp)) > 0)
+		done += (uint64_t)pos;
+	if (c->file_bytes_total > 0)
+		pct = 100.0 * (double)done / (double)c->file_bytes_total;
+	secs = (now - start_ms) / 1000.0;
+	fprintf(stderr, "\r  %5.1f%%  %llu packets  %.0f packets/s   %s",
+	    final ? 100.0 : pct, (unsigned long long)r->seq,
+	    secs > 0 ? r->seq / secs : 0.0, final ? "\n" : "");
+	fflush(stderr);
+}
+
+static int
+run_offline(struct capture *c, char *errbuf, size_t errlen)
+{
+	struct pcap_pkthdr *hdr;
+	const u_char *bytes;
+	struct reader *r, *first = &c->readers[0];
+	uint64_t start = now_ms(), last = 0;
+	unsigned i;
+	int rc = 0, ret = 0;
+
+	for (i = 0; i < c->nfiles && !*c->s->stop; i++) {
+		r = &c->readers[i];
+		/* One packet numbering across all files. */
+		if (i > 0) {
+			r->seq = c->readers[i - 1].seq;
+			r->last_tick_seq = c->readers[i - 1].last_tick_seq;
+			r->last_tick_us = c->readers[i - 1].last_tick_us;
+			r->last_ts = c->readers[i - 1].last_ts;
+		}
+		r->idx = i;
+		while (!*c->s->stop &&
+		    (rc = pcap_next_ex(r->h, &hdr, &bytes)) >= 0) {
+			if (rc == 0)
+				continue;
+			one_packet(r, hdr, bytes);
+			if ((r->seq & 255) == 0)
+				show_progress(c, r, start, &last, 0);
+		}
+		if (rc == PCAP_ERROR) {
+			/* A truncated file is common; say so, keep what we have. */
+			fprintf(stderr, "edgeward: %s: %s (stopped reading this "
+			    "file)\n", c->files[i], pcap_geterr(r->h));
+			c->st[i].bad_records++;
+		}
+		first->seq = r->seq;
+	}
+	r = &c->readers[c->nfiles ? c->nfiles - 1 : 0];
+	if (c->nfiles > 0)
+		show_progress(c, r, start, &last, 1);
+	/* The end record goes through reader 0's ring (the only one). */
+	first->seq = r->seq;
+	first->idx = 0;
+	tick_all(first, IN_END, r->last_ts);
+	(void)errbuf;
+	(void)errlen;
+	return ret;
+}
+
+static void
+live_stats(struct reader *r)
+{
+	struct pcap_stat ps;
+
+	if (pcap_stats(r->h, &ps) == 0) {
+		r->c->st[r->idx].kernel_recv = ps.ps_recv;
+		r->c->st[r->idx].kernel_drops = ps.ps_drop;
+		r->c->st[r->idx].ifdrops = ps.ps_ifdrop;
+	}
+}
+
+static void *
+live_main(void *arg)
+{
+	struct reader *r = arg;
+	struct capture *c = r->c;
+	struct pcap_pkthdr *hdr;
+	const u_char *bytes;
+	uint64_t last = now_ms(), now;
+	int rc;
+
+	while (!*c->s->stop) {
+		rc = pcap_next_ex(r->h, &hdr, &bytes);
+		if (rc == 1)
+			one_packet(r, hdr, bytes);
+		else if (rc < 0) {
+			snprintf(r->err, sizeof(r->err), "capture on %s failed: %s",
+			    r->name, pcap_geterr(r->h));
+			r->rc = -1;
+			break;
+		}
+		now = now_ms();
+		if (now - last >= LIVE_TICK_MS) {
+			live_stats(r);
+			tick_all(r, IN_TICK, wall_us());
+			last = now;
+		}
+	}
+	live_stats(r);
+	tick_all(r, IN_END, wall_us());
+	return NULL;
+}
+
+static int
+run_live(struct capture *c, char *errbuf, size_t errlen)
+{
+	unsigned i, started = 0;
+	int ret = 0;
+
+	for (i = 0; i < c->nifaces; i++) {
+		if (pthread_create(&c->readers[i].thread, NULL, live_main,
+		    &c->readers[i]) != 0) {
+			snprintf(errbuf, errlen, "cannot start a capture thread");
+			ret = -1;
+			break;
+		}
+		started++;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(c->readers[i].thread, NULL);
+		if (c->readers[i].rc < 0 && ret == 0) {
+			snprintf(errbuf, errlen, "%s", c->readers[i].err);
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+int
+capture_run(struct capture *c, char *errbuf, size_t errlen)
+{
+	if (c->nfiles > 0)
+		return run_offline(c, errbuf, errlen);
+	return run_live(c, errbuf, errlen);
+}

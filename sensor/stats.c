@@ -1,0 +1,141 @@
+/*
+ * stats.c - totals and the summary table; see stats.h.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "defrag.h"
+#include "output.h"
+#include "sensor.h"
+#include "stats.h"
+
+#define LD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+static void
+add_weird(struct totals *t, const char *name, uint64_t n)
+{
+	unsigned i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < t->nweirds; i++)
+		if (strcmp(t->weird_names[i], name) == 0) {
+			t->weird_counts[i] += n;
+			return;
+		}
+	if (t->nweirds < 256) {
+		t->weird_names[t->nweirds] = name;
+		t->weird_counts[t->nweirds++] = n;
+	}
+}
+
+void
+totals_collect(struct totals *t, const struct capture *c, struct worker *w,
+    unsigned nw, const struct publisher *p)
+{
+	const struct reader_stats *r;
+	const struct flow_stats *fs;
+	const struct defrag_stats *ds;
+	unsigned i, k;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; c != NULL && i < 16; i++) {
+		r = &c->st[i];
+		t->packets += LD(r->packets);
+		t->bytes += LD(r->bytes);
+		t->non_ip += LD(r->non_ip);
+		t->kernel_recv += LD(r->kernel_recv);
+		t->kernel_drops += LD(r->kernel_drops);
+		t->ring_drops += LD(r->ring_drops);
+		for (k = 0; k < DA_MAX; k++)
+			t->decode.anomalies[k] += LD(r->dstats.anomalies[k]);
+	}
+	for (i = 0; i < nw; i++) {
+		for (k = 0; k < FK_MAX; k++)
+			t->findings[k] += LD(w[i].st.findings[k]);
+		t->findings_dropped += LD(w[i].st.findings_dropped);
+		t->findings_too_big += LD(w[i].st.findings_too_big);
+		t->defrag_reassembled += LD(w[i].st.defrag_reassembled);
+		t->ndpi_flows += LD(w[i].st.ndpi_flows);
+		for (k = 0; k < DA_MAX; k++)
+			t->decode.anomalies[k] += LD(w[i].dstats.anomalies[k]);
+		t->stream.retransmissions += LD(w[i].sstats.retransmissions);
+		t->stream.overlaps += LD(w[i].sstats.overlaps);
+		t->stream.overlap_mismatch += LD(w[i].sstats.overlap_mismatch);
+		t->stream.gaps += LD(w[i].sstats.gaps);
+		t->stream.ooo_limit += LD(w[i].sstats.ooo_limit);
+		t->stream.depth_reached += LD(w[i].sstats.depth_reached);
+		if (w[i].flows != NULL) {
+			fs = flow_table_stats(w[i].flows);
+			t->flows_created += LD(fs->created);
+			t->flows_active += LD(fs->active);
+			t->flows_peak += LD(fs->peak_active);
+			t->flows_evicted += LD(fs->evicted);
+			t->flows_timed_out += LD(fs->timed_out);
+			t->memory += LD(fs->memory);
+			t->peak_memory += LD(fs->peak_memory);
+		} else {
+			t->flows_created += w[i].final_flows.created;
+			t->flows_peak += w[i].final_flows.peak_active;
+			t->flows_evicted += w[i].final_flows.evicted;
+			t->flows_timed_out += w[i].final_flows.timed_out;
+			t->peak_memory += w[i].final_flows.peak_memory;
+		}
+		if (w[i].defrag != NULL) {
+			ds = defrag_stats(w[i].defrag);
+			t->defrag_timeouts += LD(ds->timeouts);
+			t->defrag_overlaps += LD(ds->overlaps);
+			t->defrag_drops += LD(ds->memcap_drops) +
+			    LD(ds->too_big) + LD(ds->bad_fragments);
+		}
+		for (k = 0; k < w[i].nweirds && k < WEIRD_MAX; k++)
+			add_weird(t, w[i].weirds[k].name,
+			    LD(w[i].weirds[k].count));
+	}
+	if (p != NULL)
+		t->published = LD(p->st.findings);
+	for (k = 0; k < DA_MAX; k++)
+		add_weird(t, decode_anomaly_names[k], t->decode.anomalies[k]);
+	add_weird(t, "tcp_overlap_mismatch", t->stream.overlap_mismatch);
+	add_weird(t, "tcp_gap", t->stream.gaps);
+	add_weird(t, "tcp_ooo_limit", t->stream.ooo_limit);
+	add_weird(t, "defrag_overlap", t->defrag_overlaps);
+	add_weird(t, "defrag_timeout", t->defrag_timeouts);
+	add_weird(t, "defrag_dropped", t->defrag_drops);
+}
+
+void
+totals_print(FILE *fp, const struct totals *t, double secs)
+{
+	uint64_t all = 0;
+	unsigned k;
+
+	for (k = 0; k < FK_MAX; k++)
+		all += t->findings[k];
+	fprintf(fp, "edgeward summary\n");
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "packets", t->packets);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "bytes", t->bytes);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "non-IP packets", t->non_ip);
+	if (secs > 0)
+		fprintf(fp, "  %-28s %.0f\n", "packets/s", t->packets / secs);
+	fprintf(fp, "  %-28s %" PRIu64 " (peak %" PRIu64 " active)\n",
+	    "flows", t->flows_created, t->flows_peak);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows evicted (memcap)",
+	    t->flows_evicted);
+	fprintf(fp, "  %-28s %" PRIu64 " KiB\n", "flow memory peak",
+	    t->peak_memory / 1024);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "defragmented datagrams",
+	    t->defrag_reassembled);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "findings", all);
+	for (k = 0; k < FK_MAX; k++)
+		if (t->findings[k] > 0)
+			fprintf(fp, "    %-26s %" PRIu64 "\n", finding_kind_names[k],
+			    t->findings[k]);
+	fprintf(fp, "  %-28s kernel %" PRIu64 ", ring %" PRIu64
+	    ", findings %" PRIu64 "\n", "drops", t->kernel_drops, t->ring_drops,
+	    t->findings_dropped);
+	fprintf(fp, "  %-28s %u\n", "anomalies (by name)", t->nweirds);
+	for (k = 0; k < t->nweirds; k++)
+		fprintf(fp, "    %-26s %" PRIu64 "\n", t->weird_names[k],
+		    t->weird_counts[k]);
+}

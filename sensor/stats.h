@@ -1,0 +1,47 @@
+/*
+ * stats.h - totals across readers and workers, for the end-of-run summary
+ * table (stderr) and the periodic sensor_health finding.
+ *
+ * Counters are written by their owning thread only; a reader of another
+ * thread's counters (the publisher's health finding) gets a value that may
+ * be a moment old, never a torn one (aligned 64-bit loads).
+ */
+#ifndef EDGEWARD_STATS_H
+#define EDGEWARD_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capture.h"
+#include "decode.h"
+#include "finding.h"
+#include "stream.h"
+
+struct worker;
+struct publisher;
+
+struct totals {
+	uint64_t		packets, bytes, non_ip;
+	uint64_t		kernel_recv, kernel_drops, ring_drops;
+	uint64_t		flows_created, flows_active, flows_peak;
+	uint64_t		flows_evicted, flows_timed_out;
+	uint64_t		memory, peak_memory;
+	uint64_t		findings[FK_MAX];
+	uint64_t		findings_dropped, findings_too_big;
+	uint64_t		published;
+	uint64_t		defrag_reassembled, defrag_timeouts,
+				defrag_overlaps, defrag_drops;
+	uint64_t		ndpi_flows;
+	struct decode_stats	decode;
+	struct stream_stats	stream;
+	/* weirds, merged by name */
+	const char		*weird_names[256];
+	uint64_t		weird_counts[256];
+	unsigned		nweirds;
+};
+
+void	totals_collect(struct totals *t, const struct capture *c,
+	    struct worker *w, unsigned nw, const struct publisher *p);
+void	totals_print(FILE *fp, const struct totals *t, double secs);
+
+#endif
