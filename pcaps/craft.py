@@ -1,0 +1,704 @@
+#!/usr/bin/python3
+"""
+craft.py - build small, deterministic captures for decoder coverage.
+
+Writes pcaps/crafted/*.pcap (and one .pcapng) plus pcaps/crafted/EXPECTED.tsv.
+Every capture holds one short conversation (an FTP login over TCP, or a UDP
+exchange) wrapped in one encapsulation or link type, or a hostile variant for
+robustness.  Output is byte-for-byte reproducible: timestamps start at a fixed
+epoch, IP ids, sequence numbers and payloads are fixed, and pcap/pcapng files
+are written here rather than by scapy's writer.
+
+Scapy (Debian python3-scapy) is only used to assemble headers and fill in
+lengths and checksums.  Headers scapy does not model the way we need (ERSPAN,
+GENEVE options, TZSP, MPLS, SLL/SLL2, NULL/LOOP) are packed with struct.
+
+Addresses come from the documentation ranges (RFC 5737, RFC 3849) so that no
+capture names a real host.
+
+Usage: pcaps/craft.py [OUTDIR]     (default: pcaps/crafted next to this file)
+"""
+
+import hashlib
+import os
+import struct
+import sys
+
+from scapy.all import (IP, IPv6, TCP, UDP, GRE, Ether, Dot1Q, Dot1AD, Raw,
+                       DNS, DNSQR, DNSRR, IPv6ExtHdrHopByHop,
+                       IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, PadN,
+                       RouterAlert, fragment, conf)
+
+conf.verb = 0
+
+T0 = 1700000000          # 2023-11-14T22:13:20Z, first packet of every capture
+STEP_US = 1000           # 1 ms between packets
+
+# Inner endpoints (the conversation) and outer endpoints (tunnel / sensor).
+C4, S4 = "192.0.2.10", "198.51.100.21"
+C6, S6 = "2001:db8:1::10", "2001:db8:2::21"
+O4A, O4B = "203.0.113.1", "203.0.113.2"
+O6A, O6B = "2001:db8:ff::1", "2001:db8:ff::2"
+# Teredo addresses (2001:0::/32, server 65.54.227.120, obfuscated port/addr).
+TEREDO_C = "2001:0:4136:e378:8000:63bf:3f57:fdf2"
+TEREDO_S = "2001:0:4136:e378:8000:63bf:3fff:fdd2"
+MAC_C, MAC_S = "02:00:00:00:00:0c", "02:00:00:00:00:05"
+MAC_OA, MAC_OB = "02:00:00:00:01:0a", "02:00:00:00:01:0b"
+
+FTP_USER, FTP_PASS = "alice", "s3cret-ftp"
+
+LINKTYPE_NULL, LINKTYPE_EN10MB, LINKTYPE_RAW = 0, 1, 101
+LINKTYPE_LOOP, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 = 108, 113, 276
+LINKTYPE_NAMES = {0: "NULL", 1: "EN10MB", 101: "RAW", 108: "LOOP",
+                  113: "LINUX_SLL", 276: "LINUX_SLL2"}
+
+# Directions of a packet in a conversation.
+C2S, S2C = 0, 1
+
+
+# ---------------------------------------------------------------- writers
+
+def write_pcap(path, linktype, frames, snaplen=65535):
+    """frames: list of bytes, or (bytes, orig_len) for truncated records."""
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, snaplen, linktype)]
+    for i, fr in enumerate(frames):
+        data, orig = (fr if isinstance(fr, tuple) else (fr, len(fr)))
+        us = i * STEP_US
+        out.append(struct.pack("<IIII", T0 + us // 1000000, us % 1000000,
+                               len(data), orig))
+        out.append(data)
+    with open(path, "wb") as f:
+        f.write(b"".join(out))
+
+
+def _pcapng_block(btype, body):
+    body += b"\0" * (-len(body) % 4)
+    total = 12 + len(body)
+    return struct.pack("<II", btype, total) + body + struct.pack("<I", total)
+
+
+def write_pcapng(path, linktype, frames, snaplen=65535):
+    """Section header, one interface (microsecond resolution), EPBs."""
+    shb = _pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+    opt_name = b"eth0"
+    idb_opts = (struct.pack("<HH", 2, len(opt_name)) + opt_name + b"\0" *
+                (-len(opt_name) % 4) + struct.pack("<HH", 0, 0))
+    idb = _pcapng_block(1, struct.pack("<HHI", linktype, 0, snaplen) + idb_opts)
+    blocks = [shb, idb]
+    for i, data in enumerate(frames):
+        ts = (T0 * 1000000) + i * STEP_US
+        body = struct.pack("<IIIII", 0, ts >> 32, ts & 0xFFFFFFFF,
+                           len(data), len(data)) + data
+        blocks.append(_pcapng_block(6, body))
+    with open(path, "wb") as f:
+        f.write(b"".join(blocks))
+
+
+# ---------------------------------------------------------- conversations
+
+def ip_pair(v6, client, server):
+    """Return a function (direction, **kw) -> IP/IPv6 header for the pair."""
+    ipid = [0x1000]
+
+    def mk(d, **kw):
+        src, dst = (client, server) if d == C2S else (server, client)
+        if v6:
+            return IPv6(src=src, dst=dst, hlim=64)
+        ipid[0] += 1
+        return IP(src=src, dst=dst, ttl=64, id=ipid[0], **kw)
+    return mk
+
+
+def ftp_conversation(v6=False, client=None, server=None, sport=40000,
+                     dport=21, password=FTP_PASS, reply="230 Login successful.",
+                     ext=None):
+    """
+    A complete FTP control session as a list of (direction, L3 packet):
+    3-way handshake, banner, USER/331, PASS/230 (or the reply given), QUIT/221,
+    FIN from both sides.  `ext` builds IPv6 extension headers placed between
+    the IPv6 header and TCP.
+    """
+    client = client or (C6 if v6 else C4)
+    server = server or (S6 if v6 else S4)
+    mk = ip_pair(v6, client, server)
+    seq = {C2S: 1000, S2C: 5000}
+    pkts = []
+
+    def tcp(d, flags, payload=b"", opts=None):
+        o = 1 - d
+        seg = TCP(sport=sport if d == C2S else dport,
+                  dport=dport if d == C2S else sport, flags=flags,
+                  seq=seq[d], ack=seq[o] if "A" in flags else 0,
+                  window=64240, options=opts or [])
+        l3 = mk(d)
+        if ext is not None:
+            l3 = l3 / ext()
+        p = l3 / seg
+        if payload:
+            p = p / Raw(payload)
+        seq[d] += len(payload) + (1 if ("S" in flags or "F" in flags) else 0)
+        pkts.append((d, p))
+
+    tcp(C2S, "S", opts=[("MSS", 1460)])
+    tcp(S2C, "SA", opts=[("MSS", 1460)])
+    tcp(C2S, "A")
+    tcp(S2C, "PA", b"220 (edgeward test FTP)\r\n")
+    tcp(C2S, "PA", b"USER %s\r\n" % FTP_USER.encode())
+    tcp(S2C, "PA", b"331 Please specify the password.\r\n")
+    tcp(C2S, "PA", b"PASS %s\r\n" % password.encode())
+    tcp(S2C, "PA", reply.encode() + b"\r\n")
+    tcp(C2S, "PA", b"QUIT\r\n")
+    tcp(S2C, "PA", b"221 Goodbye.\r\n")
+    tcp(C2S, "FA")
+    tcp(S2C, "FA")
+    tcp(C2S, "A")
+    return pkts
+
+
+def dns_exchange(v6=False, sport=53000):
+    """A DNS A query for www.example.com and its answer (UDP)."""
+    mk = ip_pair(v6, C6 if v6 else C4, S6 if v6 else S4)
+    q = DNS(id=0x4242, rd=1, qd=DNSQR(qname="www.example.com", qtype="A"))
+    a = DNS(id=0x4242, qr=1, rd=1, ra=1,
+            qd=DNSQR(qname="www.example.com", qtype="A"),
+            an=DNSRR(rrname="www.example.com", type="A", ttl=300,
+                     rdata="192.0.2.80"))
+    return [(C2S, mk(C2S) / UDP(sport=sport, dport=53) / q),
+            (S2C, mk(S2C) / UDP(sport=53, dport=sport) / a)]
+
+
+# ---------------------------------------------------------------- wrappers
+# A wrapper turns (direction, inner L3 packet) into a link-layer frame (bytes).
+
+def eth(d, payload_pkt, etype=None):
+    src, dst = (MAC_C, MAC_S) if d == C2S else (MAC_S, MAC_C)
+    if etype is None:
+        return bytes(Ether(src=src, dst=dst) / payload_pkt)
+    return bytes(Ether(src=src, dst=dst, type=etype)) + bytes(payload_pkt)
+
+
+def outer_ip4(d, proto=None):
+    src, dst = (O4A, O4B) if d == C2S else (O4B, O4A)
+    kw = {} if proto is None else {"proto": proto}
+    return IP(src=src, dst=dst, ttl=62, id=0x2000, **kw)
+
+
+def outer_eth(d, pkt):
+    src, dst = (MAC_OA, MAC_OB) if d == C2S else (MAC_OB, MAC_OA)
+    return bytes(Ether(src=src, dst=dst) / pkt)
+
+
+def w_eth(d, p):
+    return eth(d, p)
+
+
+def w_vlan(d, p):
+    return eth(d, Dot1Q(vlan=100) / p)
+
+
+def w_qinq(d, p):
+    return eth(d, Dot1AD(vlan=200) / Dot1Q(vlan=100) / p)
+
+
+def mpls_label(label, bos, ttl=64, tc=0):
+    return struct.pack(">I", (label << 12) | (tc << 9) | (bos << 8) | ttl)
+
+
+def w_mpls(d, p):
+    return eth(d, Raw(mpls_label(1000, 0) + mpls_label(2000, 1) + bytes(p)),
+               etype=0x8847)
+
+
+def w_pppoe(d, p):
+    inner = bytes(p)
+    # PPPoE session header: ver/type 0x11, code 0, session id, length
+    # (PPP protocol field + payload), then PPP protocol 0x0021 (IPv4).
+    hdr = struct.pack(">BBHHH", 0x11, 0, 0x1234, len(inner) + 2, 0x0021)
+    return eth(d, Raw(hdr + inner), etype=0x8864)
+
+
+def gre_bytes(proto, key=None, seq=None):
+    flags = (0x2000 if key is not None else 0) | (0x1000 if seq is not None else 0)
+    b = struct.pack(">HH", flags, proto)
+    if key is not None:
+        b += struct.pack(">I", key)
+    if seq is not None:
+        b += struct.pack(">I", seq)
+    return b
+
+
+def w_gre(d, p):
+    return outer_eth(d, outer_ip4(d) / GRE(proto=0x0800) / p)
+
+
+def w_gre_keyseq(d, p, _seq=[0]):
+    _seq[0] += 1
+    return outer_eth(d, outer_ip4(d, proto=47) /
+                     Raw(gre_bytes(0x0800, key=0xE0A5, seq=_seq[0]) + bytes(p)))
+
+
+def inner_frame(d, p):
+    """The mirrored Ethernet frame carried by ERSPAN/VXLAN/GENEVE/TZSP."""
+    return eth(d, p)
+
+
+def w_erspan1(d, p):
+    # Type I: GRE 0x88be, no sequence number, no ERSPAN header.
+    return outer_eth(d, outer_ip4(d, proto=47) /
+                     Raw(gre_bytes(0x88BE) + inner_frame(d, p)))
+
+
+def erspan2_hdr(session, index=0, vlan=0):
+    # Ver(4)=1 VLAN(12) | COS(3) En(2) T(1) SessionID(10) | Reserved(12) Index(20)
+    return struct.pack(">HHI", (1 << 12) | vlan, (0 << 13) | (3 << 11) |
+                       (session & 0x3FF), index & 0xFFFFF)
+
+
+def w_erspan2(d, p, _seq=[0]):
+    _seq[0] += 1
+    return outer_eth(d, outer_ip4(d, proto=47) /
+                     Raw(gre_bytes(0x88BE, seq=_seq[0]) + erspan2_hdr(1) +
+                         inner_frame(d, p)))
+
+
+def w_erspan3(d, p, _seq=[0]):
+    _seq[0] += 1
+    # Ver(4)=2 VLAN(12) | COS(3) BSO(2) T(1) SessionID(10) | Timestamp(32) |
+    # SGT(16) | P(1) FT(5) HW ID(6) D(1) Gra(2) O(1); O=1 adds the 8-byte
+    # platform-specific subheader (Platf ID 3: port id + timestamp seconds).
+    hdr = struct.pack(">HHIHH", (2 << 12) | 0, (0 << 13) | (0 << 11) | 2,
+                      123456 + _seq[0], 0, (0 << 15) | (0 << 10) | (1 << 4) |
+                      (0 << 3) | (3 << 1) | 1)
+    plat = struct.pack(">II", (3 << 26) | 7, T0)
+    return outer_eth(d, outer_ip4(d, proto=47) /
+                     Raw(gre_bytes(0x22EB, seq=_seq[0]) + hdr + plat +
+                         inner_frame(d, p)))
+
+
+def vxlan_hdr(vni):
+    return struct.pack(">II", 0x08000000, vni << 8)
+
+
+def w_vxlan(d, p):
+    return outer_eth(d, outer_ip4(d) / UDP(sport=49152, dport=4789) /
+                     Raw(vxlan_hdr(5000) + inner_frame(d, p)))
+
+
+def w_geneve(d, p):
+    # One option: class 0x0102, type 0x80 (critical bit clear), 4 data bytes.
+    opt = struct.pack(">HBB", 0x0102, 0x01, 1) + b"\xde\xad\xbe\xef"
+    hdr = struct.pack(">BBHI", (0 << 6) | (len(opt) // 4), 0, 0x6558,
+                      6000 << 8)
+    return outer_eth(d, outer_ip4(d) / UDP(sport=49153, dport=6081) /
+                     Raw(hdr + opt + inner_frame(d, p)))
+
+
+def w_tzsp(d, p):
+    # Version 1, type 0 (received tag list), encapsulation 1 (Ethernet),
+    # tagged fields: padding (0), then END (1).
+    hdr = struct.pack(">BBH", 1, 0, 1) + b"\x00\x01"
+    return outer_eth(d, outer_ip4(d) / UDP(sport=49154, dport=37008) /
+                     Raw(hdr + inner_frame(d, p)))
+
+
+def w_ipip(d, p):
+    return outer_eth(d, outer_ip4(d, proto=4) / p)
+
+
+def w_6in4(d, p):
+    return outer_eth(d, outer_ip4(d, proto=41) / p)
+
+
+def w_4in6(d, p):
+    src, dst = (O6A, O6B) if d == C2S else (O6B, O6A)
+    return outer_eth(d, IPv6(src=src, dst=dst, nh=4, hlim=62) / p)
+
+
+def w_teredo(d, p):
+    # Client behind NAT talks UDP to the relay port 3544.
+    if d == C2S:
+        u = UDP(sport=49155, dport=3544)
+    else:
+        u = UDP(sport=3544, dport=49155)
+    return outer_eth(d, outer_ip4(d) / u / Raw(bytes(p)))
+
+
+def w_nested(d, p, _seq=[0]):
+    # ERSPAN II (GRE) carrying a frame that is VXLAN carrying the TCP frame.
+    _seq[0] += 1
+    src, dst = ("198.18.0.1", "198.18.0.2") if d == C2S else ("198.18.0.2", "198.18.0.1")
+    vx = eth(d, IP(src=src, dst=dst, ttl=63, id=0x3000) /
+             UDP(sport=49156, dport=4789) / Raw(vxlan_hdr(5001) +
+                                                 inner_frame(d, p)))
+    return outer_eth(d, outer_ip4(d, proto=47) /
+                     Raw(gre_bytes(0x88BE, seq=_seq[0]) + erspan2_hdr(2) + vx))
+
+
+# Link types other than Ethernet.
+
+def l3_ethertype(p):
+    return 0x86DD if isinstance(p, IPv6) else 0x0800
+
+
+def w_sll(d, p):
+    # SLL: packet type (0 to us, 4 outgoing), ARPHRD_ETHER, addr len, addr[8],
+    # protocol.  Captured on the client.
+    ptype = 4 if d == C2S else 0
+    mac = bytes.fromhex((MAC_C if d == C2S else MAC_S).replace(":", ""))
+    return struct.pack(">HHH8sH", ptype, 1, 6, mac, l3_ethertype(p)) + bytes(p)
+
+
+def w_sll2(d, p):
+    ptype = 4 if d == C2S else 0
+    mac = bytes.fromhex((MAC_C if d == C2S else MAC_S).replace(":", ""))
+    return struct.pack(">HHIHBB8s", l3_ethertype(p), 0, 2, 1, ptype, 6,
+                       mac) + bytes(p)
+
+
+def w_raw(d, p):
+    return bytes(p)
+
+
+def af_family(p):
+    return 30 if isinstance(p, IPv6) else 2   # AF_INET6 as on Darwin
+
+
+def w_null(d, p):
+    return struct.pack("<I", af_family(p)) + bytes(p)   # host (LE) order
+
+
+def w_loop(d, p):
+    return struct.pack(">I", af_family(p)) + bytes(p)   # network order
+
+
+def wrap_all(conv, wrapper):
+    return [wrapper(d, p) for d, p in conv]
+
+
+# ------------------------------------------------------------ the catalogue
+
+EXPECT_FTP_OK = "ftp login %s success" % FTP_USER
+rows = []
+
+
+def emit(outdir, name, linktype, chain, tuple5, expect, frames, pcapng=False):
+    path = os.path.join(outdir, name)
+    if pcapng:
+        write_pcapng(path, linktype, frames)
+    else:
+        write_pcap(path, linktype, frames)
+    size = os.path.getsize(path)
+    if size >= 20 * 1024:
+        raise SystemExit("%s is %d bytes, over the 20 KB budget" % (name, size))
+    proto, cli, cport, srv, sport = tuple5
+    rows.append((name, "%s(%d)" % (LINKTYPE_NAMES[linktype], linktype), chain,
+                 proto, cli, str(cport), srv, str(sport), expect))
+
+
+def ftp_tuple(v6=False, sport=40000, client=None, server=None):
+    return ("tcp", client or (C6 if v6 else C4), sport,
+            server or (S6 if v6 else S4), 21)
+
+
+def sha(b):
+    return hashlib.sha256(b).hexdigest()[:16]
+
+
+def pattern(n, seed=0):
+    return bytes((i * 7 + seed) & 0xFF for i in range(n))
+
+
+def build_encaps(out):
+    # (file, wrapper, chain, v6 inner, teredo addressing)
+    enc = [
+        ("eth_ftp.pcap", w_eth, "eth>ipv4>tcp", False),
+        ("eth_ipv6_ftp.pcap", w_eth, "eth>ipv6>tcp", True),
+        ("vlan_ftp.pcap", w_vlan, "eth>vlan:100>ipv4>tcp", False),
+        ("qinq_ftp.pcap", w_qinq, "eth>qinq:0x88a8:200>vlan:100>ipv4>tcp", False),
+        ("mpls_ftp.pcap", w_mpls, "eth>mpls:1000>mpls:2000(bos)>ipv4>tcp", False),
+        ("pppoe_ftp.pcap", w_pppoe, "eth>pppoe:0x1234>ppp:0x0021>ipv4>tcp", False),
+        ("gre_ftp.pcap", w_gre, "eth>ipv4>gre:0x0800>ipv4>tcp", False),
+        ("gre_keyseq_ftp.pcap", w_gre_keyseq,
+         "eth>ipv4>gre:0x0800(key=0xe0a5,seq)>ipv4>tcp", False),
+        ("erspan1_ftp.pcap", w_erspan1, "eth>ipv4>gre:0x88be(noseq)>erspan1>eth>ipv4>tcp", False),
+        ("erspan2_ftp.pcap", w_erspan2,
+         "eth>ipv4>gre:0x88be(seq)>erspan2:session=1>eth>ipv4>tcp", False),
+        ("erspan3_ftp.pcap", w_erspan3,
+         "eth>ipv4>gre:0x22eb(seq)>erspan3:session=2(o=1,platf=3)>eth>ipv4>tcp", False),
+        ("vxlan_ftp.pcap", w_vxlan, "eth>ipv4>udp:4789>vxlan:5000>eth>ipv4>tcp", False),
+        ("geneve_ftp.pcap", w_geneve,
+         "eth>ipv4>udp:6081>geneve:6000(opt=0x0102/0x01)>eth>ipv4>tcp", False),
+        ("tzsp_ftp.pcap", w_tzsp, "eth>ipv4>udp:37008>tzsp(encap=1)>eth>ipv4>tcp", False),
+        ("ipip_ftp.pcap", w_ipip, "eth>ipv4(proto=4)>ipv4>tcp", False),
+        ("6in4_ftp.pcap", w_6in4, "eth>ipv4(proto=41)>ipv6>tcp", True),
+        ("4in6_ftp.pcap", w_4in6, "eth>ipv6(nh=4)>ipv4>tcp", False),
+        ("nested_erspan_vxlan_ftp.pcap", w_nested,
+         "eth>ipv4>gre:0x88be(seq)>erspan2:session=2>eth>ipv4>udp:4789>vxlan:5001>eth>ipv4>tcp",
+         False),
+    ]
+    port = 40000
+    for name, wrapper, chain, v6 in enc:
+        port += 1
+        conv = ftp_conversation(v6=v6, sport=port)
+        emit(out, name, LINKTYPE_EN10MB, chain, ftp_tuple(v6, port),
+             EXPECT_FTP_OK, wrap_all(conv, wrapper))
+
+    port += 1
+    conv = ftp_conversation(v6=True, sport=port, client=TEREDO_C,
+                            server=TEREDO_S)
+    emit(out, "teredo_ftp.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4>udp:3544>teredo>ipv6>tcp",
+         ftp_tuple(True, port, TEREDO_C, TEREDO_S), EXPECT_FTP_OK,
+         wrap_all(conv, w_teredo))
+
+    # Link types.
+    links = [
+        ("sll_ftp.pcap", LINKTYPE_LINUX_SLL, w_sll, "sll>ipv4>tcp", False),
+        ("sll2_ftp.pcap", LINKTYPE_LINUX_SLL2, w_sll2, "sll2>ipv4>tcp", False),
+        ("raw_ftp.pcap", LINKTYPE_RAW, w_raw, "raw>ipv4>tcp", False),
+        ("raw_ipv6_ftp.pcap", LINKTYPE_RAW, w_raw, "raw>ipv6>tcp", True),
+        ("null_ftp.pcap", LINKTYPE_NULL, w_null, "null:af=2(le)>ipv4>tcp", False),
+        ("null_ipv6_ftp.pcap", LINKTYPE_NULL, w_null,
+         "null:af=30(le)>ipv6>tcp", True),
+        ("loop_ftp.pcap", LINKTYPE_LOOP, w_loop, "loop:af=2(be)>ipv4>tcp", False),
+    ]
+    for name, lt, wrapper, chain, v6 in links:
+        port += 1
+        conv = ftp_conversation(v6=v6, sport=port)
+        emit(out, name, lt, chain, ftp_tuple(v6, port), EXPECT_FTP_OK,
+             wrap_all(conv, wrapper))
+
+    # Failed login, pcapng, UDP controls.
+    port += 1
+    conv = ftp_conversation(sport=port, password="wrong-pass",
+                            reply="530 Login incorrect.")
+    emit(out, "eth_ftp_fail.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(False, port), "ftp login %s failure (530)" % FTP_USER,
+         wrap_all(conv, w_eth))
+    port += 1
+    conv = ftp_conversation(sport=port)
+    emit(out, "eth_ftp.pcapng", LINKTYPE_EN10MB, "pcapng:eth>ipv4>tcp",
+         ftp_tuple(False, port), EXPECT_FTP_OK + " (pcapng SHB/IDB/EPB)",
+         wrap_all(conv, w_eth), pcapng=True)
+    emit(out, "eth_dns.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", C4, 53000, S4, 53),
+         "dns query www.example.com A answer 192.0.2.80; no credential",
+         wrap_all(dns_exchange(sport=53000), w_eth))
+    emit(out, "vxlan_dns_ipv6.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4>udp:4789>vxlan:5000>eth>ipv6>udp",
+         ("udp", C6, 53001, S6, 53),
+         "dns query www.example.com A answer 192.0.2.80; no credential",
+         wrap_all(dns_exchange(v6=True, sport=53001), w_vxlan))
+    return port
+
+
+def build_ip_layer(out, port):
+    # IPv4: 3000-byte UDP payload in 3 fragments, sent last, first, middle.
+    payload = pattern(3000)
+    dgram = IP(src=C4, dst=S4, id=0x4444, ttl=64) / UDP(sport=41000,
+                                                         dport=9999) / Raw(payload)
+    frags = fragment(dgram, fragsize=1480)
+    assert len(frags) == 3
+    order = [frags[2], frags[0], frags[1]]
+    emit(out, "ipv4_frag_ooo.pcap", LINKTYPE_EN10MB, "eth>ipv4(frag x3)>udp",
+         ("udp", C4, 41000, S4, 9999),
+         "ipv4 reassembly (out of order 3,1,2): udp payload 3000 bytes sha256/16=%s"
+         % sha(payload), [eth(C2S, f) for f in order])
+
+    # Overlapping IPv4 fragments: offsets 0..24, 16..40 (overlap 16..24), 40..48.
+    udp_len = 8 + 40
+    udp_hdr = struct.pack(">HHHH", 41001, 9999, udp_len, 0)
+    data_a = b"A" * 16     # bytes 8..24 of the datagram (after UDP header)
+    data_b = b"B" * 24     # bytes 16..40
+    data_c = b"C" * 8      # bytes 40..48
+    f1 = IP(src=C4, dst=S4, id=0x4545, flags="MF", frag=0, proto=17) / Raw(udp_hdr + data_a)
+    f2 = IP(src=C4, dst=S4, id=0x4545, flags="MF", frag=2, proto=17) / Raw(data_b)
+    f3 = IP(src=C4, dst=S4, id=0x4545, flags=0, frag=5, proto=17) / Raw(data_c)
+    first = data_a + data_b[8:] + data_c           # first-wins (BSD/Linux-like)
+    last = data_a[:8] + data_b + data_c            # last-wins
+    emit(out, "ipv4_frag_overlap.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4(frag x3,overlap)>udp", ("udp", C4, 41001, S4, 9999),
+         "decode anomaly: ipv4_frag_overlap (bytes 16..24 of datagram); "
+         "reassembled payload 40 bytes first-wins sha256/16=%s, last-wins "
+         "sha256/16=%s (udp checksum 0)" % (sha(first), sha(last)),
+         [eth(C2S, f) for f in (f1, f2, f3)])
+
+    # IPv6: same 3000-byte payload in 3 fragments (in order).
+    d6 = IPv6(src=C6, dst=S6, hlim=64) / IPv6ExtHdrFragment(id=0x6666) / UDP(
+        sport=41002, dport=9999) / Raw(payload)
+    from scapy.all import fragment6
+    f6 = fragment6(d6, 1280)
+    emit(out, "ipv6_frag.pcap", LINKTYPE_EN10MB,
+         "eth>ipv6>frag(x%d)>udp" % len(f6), ("udp", C6, 41002, S6, 9999),
+         "ipv6 reassembly: udp payload 3000 bytes sha256/16=%s" % sha(payload),
+         [eth(C2S, f) for f in f6])
+
+    # IPv6 with hop-by-hop and destination options before TCP.
+    port += 1
+
+    def ext():
+        return (IPv6ExtHdrHopByHop(options=[RouterAlert(value=0), PadN(optdata=b"")]) /
+                IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0\0\0\0")]))
+    conv = ftp_conversation(v6=True, sport=port, ext=ext)
+    emit(out, "ipv6_exthdr_ftp.pcap", LINKTYPE_EN10MB,
+         "eth>ipv6>hbh>dstopt>tcp", ftp_tuple(True, port), EXPECT_FTP_OK,
+         wrap_all(conv, w_eth))
+    return port
+
+
+def build_hostile(out, port):
+    # Truncated headers at every layer: each record keeps orig_len of the full
+    # frame and a caplen that stops inside one header (as a short snaplen does).
+    syn = ftp_conversation(sport=42000)[0][1]          # IPv4/TCP SYN
+    syn6 = ftp_conversation(v6=True, sport=42000)[0][1]
+    dns = dns_exchange(sport=42001)[0][1]               # IPv4/UDP
+    cases = [
+        ("eth", w_eth(C2S, syn), 10),
+        ("vlan", w_vlan(C2S, syn), 14 + 2),
+        ("qinq_inner_vlan", w_qinq(C2S, syn), 18 + 2),
+        ("mpls", w_mpls(C2S, syn), 14 + 4 + 2),
+        ("pppoe", w_pppoe(C2S, syn), 14 + 4),
+        ("ipv4", w_eth(C2S, syn), 14 + 12),
+        ("ipv6", w_eth(C2S, syn6), 14 + 20),
+        ("tcp", w_eth(C2S, syn), 14 + 20 + 12),
+        ("tcp_options", w_eth(C2S, syn), 14 + 20 + 21),
+        ("udp", w_eth(C2S, dns), 14 + 20 + 4),
+        ("gre", w_gre(C2S, syn), 34 + 2),
+        ("gre_key", w_gre_keyseq(C2S, syn), 34 + 4 + 2),
+        ("erspan2", w_erspan2(C2S, syn), 34 + 8 + 4),
+        ("erspan3", w_erspan3(C2S, syn), 34 + 8 + 8),
+        ("erspan3_platform", w_erspan3(C2S, syn), 34 + 8 + 12 + 4),
+        ("vxlan", w_vxlan(C2S, syn), 42 + 4),
+        ("vxlan_inner_eth", w_vxlan(C2S, syn), 42 + 8 + 8),
+        ("geneve", w_geneve(C2S, syn), 42 + 4),
+        ("geneve_option", w_geneve(C2S, syn), 42 + 8 + 6),
+        ("tzsp", w_tzsp(C2S, syn), 42 + 3),
+        ("ipip_inner_ipv4", w_ipip(C2S, syn), 34 + 10),
+        ("6in4_inner_ipv6", w_6in4(C2S, syn6), 34 + 30),
+        ("4in6_inner_ipv4", w_4in6(C2S, syn), 54 + 10),
+        ("teredo_inner_ipv6", w_teredo(C2S, syn6), 42 + 20),
+    ]
+    emit(out, "hostile_truncated.pcap", LINKTYPE_EN10MB,
+         "eth>(cut inside each layer, one record per layer)",
+         ("tcp", C4, 42000, S4, 21),
+         "no crash; %d records, each one decode anomaly 'truncated' at, in "
+         "order: %s; no flow payload, no finding" % (
+             len(cases), ",".join(c[0] for c in cases)),
+         [(fr[:n], len(fr)) for _, fr, n in cases])
+
+    emit(out, "hostile_truncated_sll.pcap", LINKTYPE_LINUX_SLL, "sll(cut)",
+         ("tcp", C4, 42000, S4, 21),
+         "no crash; 2 records: sll header cut at 10 bytes, ipv4 cut at 8 "
+         "bytes after sll; decode anomaly truncated x2",
+         [(w_sll(C2S, syn)[:10], len(w_sll(C2S, syn))),
+          (w_sll(C2S, syn)[:24], len(w_sll(C2S, syn)))])
+    emit(out, "hostile_truncated_sll2.pcap", LINKTYPE_LINUX_SLL2, "sll2(cut)",
+         ("tcp", C4, 42000, S4, 21),
+         "no crash; 2 records: sll2 header cut at 12 bytes, ipv4 cut at 8 "
+         "bytes after sll2; decode anomaly truncated x2",
+         [(w_sll2(C2S, syn)[:12], len(w_sll2(C2S, syn))),
+          (w_sll2(C2S, syn)[:28], len(w_sll2(C2S, syn)))])
+
+    # Bogus IHL.
+    def raw_ip(ihl=None, tot=None, payload_pkt=syn):
+        b = bytearray(bytes(payload_pkt))
+        if ihl is not None:
+            b[0] = 0x40 | ihl
+        if tot is not None:
+            b[2:4] = struct.pack(">H", tot)
+        b[10:12] = b"\0\0"
+        hl = (b[0] & 0xF) * 4
+        if 20 <= hl <= len(b):
+            s = sum(struct.unpack(">%dH" % (hl // 2), bytes(b[:hl])))
+            while s >> 16:
+                s = (s & 0xFFFF) + (s >> 16)
+            b[10:12] = struct.pack(">H", ~s & 0xFFFF)
+        return eth(C2S, Raw(bytes(b)), etype=0x0800)
+    emit(out, "hostile_ipv4_bad_ihl.pcap", LINKTYPE_EN10MB, "eth>ipv4(bad ihl)",
+         ("tcp", C4, 42000, S4, 21),
+         "no crash; 3 records, decode anomaly ipv4_bad_ihl each: ihl=0, "
+         "ihl=4 (16 bytes < 20), ihl=15 (60 bytes > total length 44)",
+         [raw_ip(ihl=0), raw_ip(ihl=4), raw_ip(ihl=15)])
+    emit(out, "hostile_ipv4_bad_totlen.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4(bad total length)", ("tcp", C4, 42000, S4, 21),
+         "no crash; 4 records, decode anomaly ipv4_bad_total_length each: "
+         "total=12 (< ihl*4), total=19, total=1500 (> captured 44), total=0 "
+         "(TSO-style: an anomaly, or taken as the frame length; not a crash)",
+         [raw_ip(tot=12), raw_ip(tot=19), raw_ip(tot=1500), raw_ip(tot=0)])
+
+    # GRE recursion 20 deep around a complete FTP login.
+    port += 1
+    conv = ftp_conversation(sport=port)
+
+    def w_gre20(d, p):
+        for i in range(20):
+            src, dst = ("203.0.113.%d" % (100 + i), "203.0.113.%d" % (200 + i))
+            if d == S2C:
+                src, dst = dst, src
+            p = IP(src=src, dst=dst, ttl=64, id=i) / GRE(proto=0x0800) / p
+        return eth(d, p)
+    emit(out, "hostile_gre_recursion20.pcap", LINKTYPE_EN10MB,
+         "eth>(ipv4>gre)x20>ipv4>tcp", ftp_tuple(False, port),
+         "no crash; decode anomaly: decap depth limit exceeded (the default "
+         "limit is below 20); inner ftp login not reported unless the limit "
+         "is raised to >= 21",
+         wrap_all(conv, w_gre20))
+
+    # Zero-length and inconsistent UDP lengths.
+    def udp_raw(ulen, payload=b"", v6=False):
+        hdr = struct.pack(">HHHH", 42002, 9999, ulen, 0)
+        if v6:
+            return eth(C2S, IPv6(src=C6, dst=S6, nh=17, hlim=64) / Raw(hdr + payload))
+        return eth(C2S, IP(src=C4, dst=S4, proto=17, id=7) / Raw(hdr + payload))
+    emit(out, "hostile_udp_zero_len.pcap", LINKTYPE_EN10MB, "eth>ipv4|ipv6>udp",
+         ("udp", C4, 42002, S4, 9999),
+         "no crash; 5 records: udp len=0 over ipv4 (anomaly udp_bad_length), "
+         "udp len=8 with empty payload (valid; no payload to dissect), "
+         "udp len=4 (< 8; anomaly), udp len=200 > ip payload 16 (anomaly), "
+         "udp len=0 over ipv6 without jumbogram (anomaly)",
+         [udp_raw(0), udp_raw(8), udp_raw(4), udp_raw(200, b"x" * 8),
+          udp_raw(0, b"", v6=True)])
+
+    # A few more shapes decoders tend to loop on.
+    labels = b"".join(mpls_label(100 + i, 0) for i in range(40))
+    emit(out, "hostile_mpls_no_bos.pcap", LINKTYPE_EN10MB,
+         "eth>mpls x40 (no bottom-of-stack bit)", ("tcp", C4, 42000, S4, 21),
+         "no crash; decode anomaly: mpls label stack without bottom of stack "
+         "(or depth limit)",
+         [eth(C2S, Raw(labels), etype=0x8847)])
+    chain = IPv6(src=C6, dst=S6, hlim=64)
+    for _ in range(30):
+        chain = chain / IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0\0\0\0")])
+    emit(out, "hostile_ipv6_ext_chain.pcap", LINKTYPE_EN10MB,
+         "eth>ipv6>dstopt x30>tcp", ("tcp", C6, 42000, S6, 21),
+         "no crash; decode anomaly: ipv6 extension header chain limit "
+         "exceeded (or tcp SYN decoded if no limit)",
+         [eth(C2S, chain / TCP(sport=42000, dport=21, flags="S", seq=1000))])
+    vl = Dot1Q(vlan=1)
+    for i in range(2, 13):
+        vl = vl / Dot1Q(vlan=i)
+    emit(out, "hostile_vlan_stack12.pcap", LINKTYPE_EN10MB,
+         "eth>vlan x12>ipv4>tcp", ("tcp", C4, 42000, S4, 21),
+         "no crash; decode anomaly: vlan depth limit exceeded (or tcp SYN "
+         "decoded with outer vlan 1)", [eth(C2S, vl / syn)])
+    return port
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
+    os.makedirs(out, exist_ok=True)
+    port = build_encaps(out)
+    port = build_ip_layer(out, port)
+    build_hostile(out, port)
+    header = ("file", "linktype", "chain", "l4", "client", "client_port",
+              "server", "server_port", "expect")
+    with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:
+        f.write("\t".join(header) + "\n")
+        for r in rows:
+            f.write("\t".join(r) + "\n")
+    print("wrote %d captures to %s" % (len(rows), out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,740 @@
+#!/bin/bash
+# pcaps/record.sh - record real Debian clients and servers logging in, for
+# golden tests of the credential dissectors.
+#
+# Two network namespaces joined by a veth pair, nothing else: ew-cli
+# (10.99.0.1) runs the clients, ew-srv (10.99.0.2) the servers.  Neither has a
+# route anywhere else, so no packet can leave the pair.  tcpdump runs in
+# ew-srv on the veth and writes pcaps/recorded/<proto>.pcap; each protocol
+# runs its server from a private configuration under a scratch directory,
+# records a few short sessions with fixed test users and passwords, and stops
+# it.  CREDENTIALS.tsv lists every session: file, protocol, user, password,
+# expected outcome.
+#
+# Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
+#   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
+#          socks5 tinyproxy dns
+# Re-runnable: leftovers of an earlier run (namespaces, our processes in
+# them) are removed first, packages are installed only when missing, and a
+# run for some protocols keeps the CREDENTIALS.tsv lines of the others.
+#
+# Local accounts created (password reset on every run): ewftp, ewtelnet,
+# ewsocks.  They exist because vsftpd, login(1) and dante authenticate
+# against the system password database.
+
+set -u
+umask 022
+
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/recorded
+ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns"
+NS_C=ew-cli NS_S=ew-srv
+IF_C=ewc0 IF_S=ews0
+CLI=10.99.0.1 SRV=10.99.0.2
+state=/tmp/edgeward-record
+mkdir -p "$out"
+
+log() { printf '[record] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+[ "$(id -u)" = 0 ] || die "run as root (namespaces, servers, tcpdump)"
+
+# ------------------------------------------------------------ packages
+
+PKGS="tcpdump iproute2 curl lftp vsftpd nginx-light apache2-utils
+inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
+postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
+postgresql-client mariadb-server mariadb-client dante-server tinyproxy
+dnsmasq-base bind9-dnsutils python3 openssl iputils-ping"
+
+install_missing() {
+	local p missing=()
+	for p in $PKGS; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		    missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	log "installing: ${missing[*]}"
+	apt-get update -q >/dev/null
+	# No prompts (postfix, slapd), and no daemons started in the host
+	# namespace by maintainer scripts where policy-rc.d allows it.
+	echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+	echo "slapd slapd/no_configuration boolean true" | debconf-set-selections
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	    "${missing[@]}" >/dev/null || die "apt-get install failed"
+}
+
+# ---------------------------------------------------- namespaces, processes
+
+in_srv() { ip netns exec "$NS_S" "$@"; }
+in_cli() { ip netns exec "$NS_C" "$@"; }
+
+# Kill only what we started: the pids recorded in $state/pids, then whatever
+# still runs inside our own two namespaces (daemons that forked).
+kill_ours() {
+	local pid ns
+	if [ -f "$state/pids" ]; then
+		while read -r pid; do
+			kill "$pid" 2>/dev/null
+		done <"$state/pids"
+		: >"$state/pids"
+	fi
+	for ns in "$NS_S" "$NS_C"; do
+		ip netns list | grep -qw "$ns" || continue
+		for pid in $(ip netns pids "$ns"); do
+			kill "$pid" 2>/dev/null
+		done
+	done
+	sleep 0.5
+	for ns in "$NS_S" "$NS_C"; do
+		ip netns list | grep -qw "$ns" || continue
+		for pid in $(ip netns pids "$ns"); do
+			kill -9 "$pid" 2>/dev/null
+		done
+	done
+}
+
+net_down() {
+	kill_ours
+	ip netns del "$NS_S" 2>/dev/null
+	ip netns del "$NS_C" 2>/dev/null
+	return 0
+}
+
+net_up() {
+	net_down
+	ip netns add "$NS_C" || die "ip netns add"
+	ip netns add "$NS_S" || die "ip netns add"
+	ip link add "$IF_C" netns "$NS_C" type veth peer name "$IF_S" netns "$NS_S" ||
+	    die "veth"
+	local ns ifn addr
+	for ns in "$NS_C:$IF_C:$CLI" "$NS_S:$IF_S:$SRV"; do
+		IFS=: read -r ns ifn addr <<<"$ns"
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+		ip netns exec "$ns" sysctl -qw net.ipv6.conf.default.disable_ipv6=1
+		ip -n "$ns" link set lo up
+		ip -n "$ns" addr add "$addr/24" dev "$ifn"
+		ip -n "$ns" link set "$ifn" up
+	done
+	# Make sure nothing routes beyond 10.99.0.0/24.
+	[ -z "$(ip -n "$NS_C" route show default)" ] || die "unexpected default route"
+	in_cli ping -c1 -W2 "$SRV" >/dev/null || die "veth pair does not pass traffic"
+}
+
+# bg NAME CMD...: start CMD in the server namespace, in the background.
+bg() {
+	local name=$1
+	shift
+	ip netns exec "$NS_S" "$@" >>"$state/$name.log" 2>&1 &
+	echo $! >>"$state/pids"
+}
+
+# wait_listen tcp|udp PORT: until a socket listens in the server namespace
+# (looked up with ss, so the check itself sends no packet).
+wait_listen() {
+	local flag=-Hltn
+	[ "$1" = udp ] && flag=-Hlun
+	for _ in $(seq 100); do
+		[ -n "$(in_srv ss $flag "sport = :$2")" ] && return 0
+		sleep 0.1
+	done
+	log "nothing listens on $1/$2"
+	return 1
+}
+
+# capture NAME / capture_stop: tcpdump on the server's veth, client traffic only.
+capture() {
+	cap_file=$out/$1.pcap
+	rm -f "$cap_file" "$state/tcpdump.err"
+	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U -s 0 -w "$cap_file" \
+	    "host $CLI and host $SRV" 2>"$state/tcpdump.err" &
+	cap_pid=$!
+	echo "$cap_pid" >>"$state/pids"
+
+	for _ in $(seq 50); do
+		grep -q "listening on" "$state/tcpdump.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	log "tcpdump did not start: $(cat "$state/tcpdump.err")"
+	return 1
+}
+
+capture_stop() {
+	sleep 0.5	# let the last FIN/ACKs arrive
+	kill -INT "$cap_pid" 2>/dev/null
+	wait "$cap_pid" 2>/dev/null
+	# tcpdump sets the owner to tcpdump when it drops privileges.
+	chown --reference="$here" "$cap_file" 2>/dev/null
+	chmod 644 "$cap_file"
+}
+
+# expect_in_pcap FILE STRING...: each string is in the packet payloads.
+expect_in_pcap() {
+	local f=$1 s
+	shift
+	for s in "$@"; do
+		if ! tcpdump -nn -r "$f" -A 2>/dev/null | grep -qF -- "$s"; then
+			log "$(basename "$f"): '$s' not found in the capture"
+			return 1
+		fi
+	done
+}
+
+# cred FILE PROTO USER PASSWORD OUTCOME: one line for CREDENTIALS.tsv.
+cred() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$state/creds.new"; }
+
+# ensure_user NAME PASSWORD: a local account with a fixed password.
+ensure_user() {
+	id "$1" >/dev/null 2>&1 || useradd -m -s /bin/bash "$1"
+	echo "$1:$2" | chpasswd
+}
+
+# -------------------------------------------------------------- protocols
+# Each rec_<proto> runs in a subshell with set -e; it returns non-zero (or
+# exits) when something did not work, and the summary says so.
+
+rec_ftp() {
+	ensure_user ewftp ftp-Secret-1
+	mkdir -p "$state/ftp/empty"
+	echo "edgeward test file" >/home/ewftp/readme.txt
+	cat >"$state/ftp/vsftpd.conf" <<-EOF
+	listen=YES
+	listen_ipv6=NO
+	listen_address=$SRV
+	background=NO
+	anonymous_enable=NO
+	local_enable=YES
+	write_enable=NO
+	pam_service_name=vsftpd
+	secure_chroot_dir=$state/ftp/empty
+	seccomp_sandbox=NO
+	pasv_enable=YES
+	pasv_min_port=40000
+	pasv_max_port=40010
+	ftpd_banner=edgeward test FTP
+	EOF
+	bg vsftpd vsftpd "$state/ftp/vsftpd.conf"
+	wait_listen tcp 21
+	capture ftp
+	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 "ftp://$SRV/readme.txt" >/dev/null
+	in_cli curl -sS --max-time 10 -u ewftp:wrong-Secret-9 "ftp://$SRV/" >/dev/null 2>&1 || true
+	capture_stop
+	expect_in_pcap "$cap_file" "PASS ftp-Secret-1" "230 " "PASS wrong-Secret-9" "530 "
+	cred ftp.pcap ftp ewftp ftp-Secret-1 "login success (230), RETR readme.txt"
+	cred ftp.pcap ftp ewftp wrong-Secret-9 "login failure (530)"
+}
+
+nginx_start() {
+	mkdir -p "$state/nginx/tmp" "$state/nginx/www/basic"
+	echo "hello from edgeward test nginx" >"$state/nginx/www/index.html"
+	echo "secret area" >"$state/nginx/www/basic/index.html"
+	htpasswd -bc "$state/nginx/htpasswd" ewhttp http-Secret-1 2>/dev/null
+	chmod 644 "$state/nginx/htpasswd"
+	chmod 755 "$state" "$state/nginx" "$state/nginx/www"
+	cat >"$state/nginx/nginx.conf" <<-EOF
+	daemon off;
+	worker_processes 1;
+	pid $state/nginx/nginx.pid;
+	error_log $state/nginx/error.log;
+	events { worker_connections 64; }
+	http {
+	    access_log off;
+	    client_body_temp_path $state/nginx/tmp/body;
+	    proxy_temp_path $state/nginx/tmp/proxy;
+	    fastcgi_temp_path $state/nginx/tmp/fastcgi;
+	    uwsgi_temp_path $state/nginx/tmp/uwsgi;
+	    scgi_temp_path $state/nginx/tmp/scgi;
+	    server {
+	        listen $SRV:80;
+	        server_name www.example.test;
+	        root $state/nginx/www;
+	        location /basic/ {
+	            auth_basic "edgeward test";
+	            auth_basic_user_file $state/nginx/htpasswd;
+	        }
+	        location = /login {
+	            # A form login stand-in: the request body is the point.
+	            return 302 /welcome;
+	        }
+	    }
+	}
+	EOF
+	bg nginx nginx -c "$state/nginx/nginx.conf"
+	wait_listen tcp 80
+}
+
+rec_http() {
+	nginx_start
+	capture http_basic
+	in_cli curl -sS --max-time 10 -o /dev/null -u ewhttp:http-Secret-1 "http://$SRV/basic/"
+	in_cli curl -sS --max-time 10 -o /dev/null -u ewhttp:wrong-Secret-9 "http://$SRV/basic/"
+	capture_stop
+	expect_in_pcap "$cap_file" "Authorization: Basic ZXdodHRwOmh0dHAtU2VjcmV0LTE=" \
+	    "HTTP/1.1 200" "HTTP/1.1 401"
+	cred http_basic.pcap http-basic ewhttp http-Secret-1 "HTTP 200"
+	cred http_basic.pcap http-basic ewhttp wrong-Secret-9 "HTTP 401"
+
+	capture http_form
+	in_cli curl -sS --max-time 10 -o /dev/null \
+	    -d 'username=ewform&password=form-Secret-1' "http://$SRV/login"
+	capture_stop
+	expect_in_pcap "$cap_file" "username=ewform&password=form-Secret-1" "HTTP/1.1 302"
+	cred http_form.pcap http-form-post ewform form-Secret-1 \
+	    "POST /login form fields username/password, server answers 302 (no validation: outcome unknown)"
+
+	capture http_plain
+	in_cli curl -sS --max-time 10 -o /dev/null "http://$SRV/index.html"
+	capture_stop
+	expect_in_pcap "$cap_file" "GET /index.html" "HTTP/1.1 200"
+	cred http_plain.pcap http - - "negative control: plain GET 200, no credential"
+}
+
+rec_telnet() {
+	ensure_user ewtelnet telnet-Secret-1
+	echo "telnet stream tcp nowait root /usr/sbin/telnetd telnetd" >"$state/inetd.conf"
+	bg inetd /usr/sbin/inetutils-inetd -d -p "$state/inetd.pid" "$state/inetd.conf"
+	wait_listen tcp 23
+	cat >"$state/telnet.py" <<-'EOF'
+	import sys, warnings
+	warnings.simplefilter("ignore")
+	import telnetlib
+	host, user, pw, ok = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] == "ok"
+	t = telnetlib.Telnet(host, 23, timeout=15)
+	t.read_until(b"login: ", 15)
+	t.write(user.encode() + b"\r\n")
+	t.read_until(b"assword:", 15)
+	t.write(pw.encode() + b"\r\n")
+	if ok:
+	    t.read_until(b"$ ", 15)
+	    t.write(b"id; exit\r\n")
+	    t.read_all()
+	else:
+	    out = t.read_until(b"login: ", 15)
+	    sys.exit(0 if b"incorrect" in out else 1)
+	EOF
+	capture telnet
+	in_cli /usr/bin/python3 "$state/telnet.py" "$SRV" ewtelnet telnet-Secret-1 ok
+	in_cli /usr/bin/python3 "$state/telnet.py" "$SRV" ewtelnet wrong-Secret-9 fail
+	capture_stop
+	expect_in_pcap "$cap_file" "uid=" "Login incorrect"
+	cred telnet.pcap telnet ewtelnet telnet-Secret-1 "login success (shell prompt, id output)"
+	cred telnet.pcap telnet ewtelnet wrong-Secret-9 "login failure (Login incorrect)"
+}
+
+dovecot_start() {
+	mkdir -p "$state/dovecot/run" "$state/dovecot/mail"
+	chmod 755 "$state/dovecot"
+	# passwd-file: user:{scheme}password:uid:gid::home
+	echo "ewmail:{PLAIN}mail-Secret-1:::::" >"$state/dovecot/users"
+	cat >"$state/dovecot/dovecot.conf" <<-EOF
+	protocols = pop3 imap
+	listen = $SRV
+	base_dir = $state/dovecot/run
+	log_path = $state/dovecot/dovecot.log
+	ssl = no
+	disable_plaintext_auth = no
+	auth_mechanisms = plain login
+	auth_failure_delay = 0
+	mail_location = maildir:$state/dovecot/mail/%u
+	mail_uid = dovecot
+	mail_gid = dovecot
+	first_valid_uid = 1
+	passdb {
+	  driver = passwd-file
+	  args = $state/dovecot/users
+	}
+	userdb {
+	  driver = static
+	  args = uid=dovecot gid=dovecot home=$state/dovecot/mail/%u
+	}
+	service auth {
+	  unix_listener auth-client {
+	    mode = 0666
+	  }
+	}
+	EOF
+	chown -R dovecot:dovecot "$state/dovecot/mail"
+	bg dovecot dovecot -F -c "$state/dovecot/dovecot.conf"
+	wait_listen tcp 110
+	wait_listen tcp 143
+}
+
+rec_pop3() {
+	dovecot_start
+	capture pop3
+	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
+	    -u ewmail:mail-Secret-1 "pop3://$SRV/" >/dev/null
+	in_cli curl -sS --max-time 10 --login-options 'AUTH=PLAIN' \
+	    -u ewmail:mail-Secret-1 "pop3://$SRV/" >/dev/null
+	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
+	    -u ewmail:wrong-Secret-9 "pop3://$SRV/" >/dev/null 2>&1 || true
+	capture_stop
+	expect_in_pcap "$cap_file" "PASS mail-Secret-1" "AUTH PLAIN" "PASS wrong-Secret-9" "-ERR"
+	cred pop3.pcap pop3 ewmail mail-Secret-1 "USER/PASS success (+OK)"
+	cred pop3.pcap pop3 ewmail mail-Secret-1 "AUTH PLAIN success (+OK)"
+	cred pop3.pcap pop3 ewmail wrong-Secret-9 "USER/PASS failure (-ERR)"
+}
+
+rec_imap() {
+	dovecot_start
+	capture imap
+	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
+	    -u ewmail:mail-Secret-1 "imap://$SRV/" >/dev/null
+	in_cli curl -sS --max-time 10 --login-options 'AUTH=PLAIN' \
+	    -u ewmail:mail-Secret-1 "imap://$SRV/" >/dev/null
+	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
+	    -u ewmail:wrong-Secret-9 "imap://$SRV/" >/dev/null 2>&1 || true
+	capture_stop
+	expect_in_pcap "$cap_file" "LOGIN ewmail mail-Secret-1" "AUTHENTICATE PLAIN" \
+	    "LOGIN ewmail wrong-Secret-9" "NO [AUTHENTICATIONFAILED]"
+	cred imap.pcap imap ewmail mail-Secret-1 "LOGIN success (OK)"
+	cred imap.pcap imap ewmail mail-Secret-1 "AUTHENTICATE PLAIN success (OK)"
+	cred imap.pcap imap ewmail wrong-Secret-9 "LOGIN failure (NO [AUTHENTICATIONFAILED])"
+}
+
+rec_smtp() {
+	dovecot_start
+	# Postfix from a private config directory and queue, no chroot, SASL
+	# through dovecot's auth socket; it accepts mail for nobody.
+	local pf=$state/postfix
+	rm -rf "$pf"
+	mkdir -p "$pf/etc" "$pf/spool" "$pf/data"
+	cp /etc/postfix/master.cf "$pf/etc/master.cf"
+	sed -i -E 's/^(smtp +inet +n +- +)[yn-]( +)/\1n\2/' "$pf/etc/master.cf"
+	sed -i -E 's/^([a-z]+ +unix +[-n] +- +)[yn-]( +)/\1n\2/' "$pf/etc/master.cf"
+	cat >"$pf/etc/main.cf" <<-EOF
+	compatibility_level = 3.6
+	queue_directory = $pf/spool
+	data_directory = $pf/data
+	myhostname = mail.example.test
+	mydomain = example.test
+	mydestination =
+	inet_interfaces = $SRV
+	inet_protocols = ipv4
+	mynetworks = 127.0.0.0/8
+	smtpd_banner = \$myhostname ESMTP edgeward test
+	smtpd_tls_security_level = none
+	smtpd_sasl_auth_enable = yes
+	smtpd_sasl_type = dovecot
+	smtpd_sasl_path = $state/dovecot/run/auth-client
+	smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
+	smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+	maillog_file = $pf/postfix.log
+	alias_maps =
+	alias_database =
+	EOF
+	postfix -c "$pf/etc" check >>"$state/postfix.log" 2>&1 || true
+	in_srv postfix -c "$pf/etc" start >>"$state/postfix.log" 2>&1
+	wait_listen tcp 25
+	capture smtp
+	printf 'Subject: edgeward test\r\n\r\nhello\r\n' >"$state/mail.txt"
+	in_cli curl -sS --max-time 15 --login-options 'AUTH=PLAIN' \
+	    -u ewmail:mail-Secret-1 --mail-from ewmail@example.test \
+	    --mail-rcpt nobody@example.net -T "$state/mail.txt" "smtp://$SRV/" || true
+	in_cli curl -sS --max-time 15 --login-options 'AUTH=LOGIN' \
+	    -u ewmail:mail-Secret-1 --mail-from ewmail@example.test \
+	    --mail-rcpt nobody@example.net -T "$state/mail.txt" "smtp://$SRV/" || true
+	in_cli curl -sS --max-time 15 --login-options 'AUTH=PLAIN' \
+	    -u ewmail:wrong-Secret-9 --mail-from ewmail@example.test \
+	    --mail-rcpt nobody@example.net -T "$state/mail.txt" "smtp://$SRV/" 2>/dev/null || true
+	capture_stop
+	in_srv postfix -c "$pf/etc" stop >>"$state/postfix.log" 2>&1 || true
+	expect_in_pcap "$cap_file" "AUTH PLAIN" "AUTH LOGIN" "235 " "535 "
+	cred smtp.pcap smtp ewmail mail-Secret-1 "AUTH PLAIN success (235)"
+	cred smtp.pcap smtp ewmail mail-Secret-1 "AUTH LOGIN success (235)"
+	cred smtp.pcap smtp ewmail wrong-Secret-9 "AUTH PLAIN failure (535)"
+}
+
+rec_snmp() {
+	cat >"$state/snmpd.conf" <<-EOF
+	agentAddress udp:$SRV:161
+	rocommunity public 10.99.0.0/24
+	rwcommunity private 10.99.0.0/24
+	rocommunity ew-Community-7 10.99.0.0/24
+	sysLocation edgeward test lab
+	EOF
+	bg snmpd snmpd -f -Lo -C -c "$state/snmpd.conf" -p "$state/snmpd.pid"
+	wait_listen udp 161
+	local sysdescr=1.3.6.1.2.1.1.1.0 syscontact=1.3.6.1.2.1.1.4.0
+	capture snmp
+	in_cli snmpget -v2c -c public -t 2 -r 0 "$SRV" "$sysdescr" >/dev/null
+	in_cli snmpset -v2c -c private -t 2 -r 0 "$SRV" "$syscontact" s "noc@example.test" >/dev/null
+	in_cli snmpget -v1 -c ew-Community-7 -t 2 -r 0 "$SRV" "$syscontact" >/dev/null
+	in_cli snmpget -v2c -c wrong-Community-9 -t 1 -r 0 "$SRV" "$sysdescr" >/dev/null 2>&1 || true
+	capture_stop
+	expect_in_pcap "$cap_file" public private ew-Community-7 wrong-Community-9 "noc@example.test"
+	cred snmp.pcap snmp - public "v2c get sysDescr.0, answered"
+	cred snmp.pcap snmp - private "v2c set sysContact.0, answered (write community)"
+	cred snmp.pcap snmp - ew-Community-7 "v1 get sysContact.0, answered"
+	cred snmp.pcap snmp - wrong-Community-9 "v2c get, no answer (unknown community)"
+}
+
+rec_ldap() {
+	local d=$state/ldap
+	rm -rf "$d"
+	mkdir -p "$d/db"
+	local rootpw userpw
+	rootpw=$(slappasswd -s ldap-Admin-1)
+	userpw=$(slappasswd -s ldap-Secret-1)
+	cat >"$d/slapd.conf" <<-EOF
+	include /etc/ldap/schema/core.schema
+	include /etc/ldap/schema/cosine.schema
+	include /etc/ldap/schema/inetorgperson.schema
+	modulepath /usr/lib/ldap
+	moduleload back_mdb
+	pidfile $d/slapd.pid
+	database mdb
+	maxsize 10485760
+	suffix "dc=example,dc=test"
+	rootdn "cn=admin,dc=example,dc=test"
+	rootpw $rootpw
+	directory $d/db
+	access to attrs=userPassword by anonymous auth by self read by * none
+	access to * by * read
+	EOF
+	cat >"$d/init.ldif" <<-EOF
+	dn: dc=example,dc=test
+	objectClass: dcObject
+	objectClass: organization
+	dc: example
+	o: edgeward test
+
+	dn: ou=people,dc=example,dc=test
+	objectClass: organizationalUnit
+	ou: people
+
+	dn: uid=ewldap,ou=people,dc=example,dc=test
+	objectClass: inetOrgPerson
+	uid: ewldap
+	cn: ew ldap
+	sn: ldap
+	userPassword: $userpw
+	EOF
+	slapadd -f "$d/slapd.conf" -l "$d/init.ldif" >>"$state/slapd.log" 2>&1
+	bg slapd slapd -d 0 -f "$d/slapd.conf" -h "ldap://$SRV/"
+	wait_listen tcp 389
+	local dn=uid=ewldap,ou=people,dc=example,dc=test
+	capture ldap
+	in_cli ldapwhoami -x -H "ldap://$SRV" -D "$dn" -w ldap-Secret-1 >/dev/null
+	in_cli ldapwhoami -x -H "ldap://$SRV" -D "$dn" -w wrong-Secret-9 >/dev/null 2>&1 || true
+	in_cli ldapwhoami -x -H "ldap://$SRV" -D "cn=admin,dc=example,dc=test" -w ldap-Admin-1 >/dev/null
+	capture_stop
+	expect_in_pcap "$cap_file" ldap-Secret-1 wrong-Secret-9 ldap-Admin-1
+	cred ldap.pcap ldap "$dn" ldap-Secret-1 "simple bind success (resultCode 0), whoami"
+	cred ldap.pcap ldap "$dn" wrong-Secret-9 "simple bind failure (resultCode 49 invalidCredentials)"
+	cred ldap.pcap ldap cn=admin,dc=example,dc=test ldap-Admin-1 "simple bind success as rootdn"
+}
+
+rec_redis() {
+	mkdir -p "$state/redis"
+	cat >"$state/redis/redis.conf" <<-EOF
+	bind $SRV
+	port 6379
+	protected-mode no
+	daemonize no
+	save ""
+	appendonly no
+	dir $state/redis
+	requirepass redis-Secret-1
+	user ewredis on >redis-acl-Secret-1 ~* &* +@all
+	EOF
+	bg redis redis-server "$state/redis/redis.conf"
+	wait_listen tcp 6379
+	capture redis
+	in_cli redis-cli -h "$SRV" -a redis-Secret-1 --no-auth-warning PING >/dev/null
+	in_cli redis-cli -h "$SRV" --user ewredis --pass redis-acl-Secret-1 --no-auth-warning PING >/dev/null
+	in_cli redis-cli -h "$SRV" -a wrong-Secret-9 --no-auth-warning PING >/dev/null 2>&1 || true
+	capture_stop
+	expect_in_pcap "$cap_file" redis-Secret-1 redis-acl-Secret-1 "+OK" "WRONGPASS"
+	cred redis.pcap redis default redis-Secret-1 "AUTH <password> success (+OK), PING"
+	cred redis.pcap redis ewredis redis-acl-Secret-1 "AUTH <user> <password> (ACL) success (+OK), PING"
+	cred redis.pcap redis default wrong-Secret-9 "AUTH failure (-WRONGPASS)"
+}
+
+rec_postgres() {
+	local bin d=$state/pg
+	bin=$(printf "%s\n" /usr/lib/postgresql/*/bin | sort -V | tail -1)
+	rm -rf "$d"
+	mkdir -p "$d/sock"
+	chown -R postgres:postgres "$d"
+	su postgres -s /bin/sh -c "$bin/initdb -D $d/data -A trust -U postgres" >>"$state/pg.log" 2>&1
+	cat >"$d/data/pg_hba.conf" <<-EOF
+	local all all trust
+	host all ewpg_pw 10.99.0.0/24 password
+	host all ewpg_md5 10.99.0.0/24 md5
+	host all ewpg_scram 10.99.0.0/24 scram-sha-256
+	EOF
+	bg postgres su postgres -s /bin/sh -c "exec $bin/postgres -D $d/data \
+	    -c listen_addresses=$SRV -c unix_socket_directories=$d/sock -c ssl=off"
+	wait_listen tcp 5432
+	in_srv su postgres -s /bin/sh -c "psql -h $d/sock -q -v ON_ERROR_STOP=1" <<-'EOF' >>"$state/pg.log" 2>&1
+	SET password_encryption = 'md5';
+	CREATE ROLE ewpg_pw LOGIN PASSWORD 'pg-pw-Secret-1';
+	CREATE ROLE ewpg_md5 LOGIN PASSWORD 'pg-md5-Secret-1';
+	SET password_encryption = 'scram-sha-256';
+	CREATE ROLE ewpg_scram LOGIN PASSWORD 'pg-scram-Secret-1';
+	EOF
+	capture postgres
+	local u
+	for u in pw md5 scram; do
+		in_cli env PGPASSWORD="pg-$u-Secret-1" psql -X -q \
+		    "host=$SRV user=ewpg_$u dbname=postgres sslmode=disable gssencmode=disable" \
+		    -c 'select 1' >/dev/null
+	done
+	in_cli env PGPASSWORD=wrong-Secret-9 psql -X -q \
+	    "host=$SRV user=ewpg_pw dbname=postgres sslmode=disable gssencmode=disable" \
+	    -c 'select 1' >/dev/null 2>&1 || true
+	capture_stop
+	expect_in_pcap "$cap_file" pg-pw-Secret-1 wrong-Secret-9 SCRAM-SHA-256 ewpg_md5
+	cred postgres.pcap postgres ewpg_pw pg-pw-Secret-1 "cleartext password auth success (AuthenticationOk)"
+	cred postgres.pcap postgres ewpg_md5 pg-md5-Secret-1 "md5 auth success (hash material only)"
+	cred postgres.pcap postgres ewpg_scram pg-scram-Secret-1 "SCRAM-SHA-256 auth success (no recoverable secret)"
+	cred postgres.pcap postgres ewpg_pw wrong-Secret-9 "cleartext password auth failure (28P01)"
+}
+
+rec_mariadb() {
+	local d=$state/mysql
+	rm -rf "$d"
+	mkdir -p "$d"
+	chown mysql:mysql "$d"
+	mariadb-install-db --user=mysql --datadir="$d/data" --auth-root-authentication-method=socket \
+	    --skip-test-db >>"$state/mariadb.log" 2>&1
+	bg mariadb mariadbd --no-defaults --user=mysql --datadir="$d/data" \
+	    --socket="$d/mysqld.sock" --pid-file="$d/mysqld.pid" \
+	    --bind-address="$SRV" --port=3306 --skip-ssl --log-error="$d/error.log"
+	wait_listen tcp 3306
+	in_srv mariadb --no-defaults -S "$d/mysqld.sock" -u root <<-'EOF' >>"$state/mariadb.log" 2>&1
+	CREATE USER 'ewmaria'@'10.99.0.%' IDENTIFIED VIA mysql_native_password USING PASSWORD('maria-Secret-1');
+	GRANT USAGE ON *.* TO 'ewmaria'@'10.99.0.%';
+	EOF
+	capture mariadb
+	in_cli mariadb --no-defaults --skip-ssl -h "$SRV" -u ewmaria -pmaria-Secret-1 -e 'select 1' >/dev/null
+	in_cli mariadb --no-defaults --skip-ssl -h "$SRV" -u ewmaria -pwrong-Secret-9 -e 'select 1' >/dev/null 2>&1 || true
+	capture_stop
+	expect_in_pcap "$cap_file" mysql_native_password ewmaria "Access denied"
+	cred mariadb.pcap mysql ewmaria maria-Secret-1 "mysql_native_password success (OK packet); hash material only"
+	cred mariadb.pcap mysql ewmaria wrong-Secret-9 "mysql_native_password failure (ERR 1045)"
+}
+
+rec_socks5() {
+	ensure_user ewsocks socks-Secret-1
+	nginx_start
+	cat >"$state/danted.conf" <<-EOF
+	logoutput: stderr
+	internal: $SRV port = 1080
+	external: $SRV
+	socksmethod: username
+	clientmethod: none
+	user.privileged: root
+	user.unprivileged: nobody
+	client pass { from: 10.99.0.0/24 to: 0.0.0.0/0 }
+	socks pass { from: 10.99.0.0/24 to: 10.99.0.0/24 socksmethod: username }
+	EOF
+	bg danted danted -f "$state/danted.conf" -p "$state/danted.pid"
+	wait_listen tcp 1080
+	capture socks5
+	in_cli curl -sS --max-time 10 -o /dev/null \
+	    --socks5 "ewsocks:socks-Secret-1@$SRV:1080" "http://$SRV/index.html"
+	in_cli curl -sS --max-time 10 -o /dev/null \
+	    --socks5 "ewsocks:wrong-Secret-9@$SRV:1080" "http://$SRV/index.html" 2>/dev/null || true
+	capture_stop
+	expect_in_pcap "$cap_file" socks-Secret-1 wrong-Secret-9 "GET /index.html"
+	cred socks5.pcap socks5 ewsocks socks-Secret-1 "username/password auth success (status 0), CONNECT 10.99.0.2:80, HTTP GET"
+	cred socks5.pcap socks5 ewsocks wrong-Secret-9 "username/password auth failure (status != 0)"
+}
+
+rec_tinyproxy() {
+	nginx_start
+	cat >"$state/tinyproxy.conf" <<-EOF
+	User nobody
+	Group nogroup
+	Port 8888
+	Listen $SRV
+	Timeout 30
+	LogLevel Info
+	PidFile "$state/tinyproxy.pid"
+	MaxClients 10
+	Allow 10.99.0.0/24
+	BasicAuth ewproxy proxy-Secret-1
+	ViaProxyName "tinyproxy"
+	EOF
+	bg tinyproxy tinyproxy -d -c "$state/tinyproxy.conf"
+	wait_listen tcp 8888
+	capture tinyproxy
+	in_cli curl -sS --max-time 10 -o /dev/null \
+	    -x "http://ewproxy:proxy-Secret-1@$SRV:8888" "http://$SRV/index.html"
+	in_cli curl -sS --max-time 10 -o /dev/null \
+	    -x "http://ewproxy:wrong-Secret-9@$SRV:8888" "http://$SRV/index.html" || true
+	capture_stop
+	expect_in_pcap "$cap_file" "Proxy-Authorization: Basic ZXdwcm94eTpwcm94eS1TZWNyZXQtMQ==" \
+	    "HTTP/1.1 200" "407"
+	cred tinyproxy.pcap http-proxy ewproxy proxy-Secret-1 "Proxy-Authorization Basic, proxied GET 200"
+	cred tinyproxy.pcap http-proxy ewproxy wrong-Secret-9 "Proxy-Authorization Basic, 407"
+}
+
+rec_dns() {
+	bg dnsmasq dnsmasq --no-daemon --conf-file=/dev/null --listen-address="$SRV" \
+	    --bind-interfaces --no-resolv --no-hosts --user=nobody \
+	    --address=/www.example.test/10.99.0.80 --pid-file="$state/dnsmasq.pid"
+	wait_listen udp 53
+	capture dns
+	in_cli dig +short +time=2 +tries=1 @"$SRV" www.example.test A >/dev/null
+	in_cli dig +short +time=2 +tries=1 @"$SRV" www.example.test AAAA >/dev/null
+	capture_stop
+	[ "$(tcpdump -nn -r "$cap_file" 2>/dev/null | wc -l)" -ge 4 ] || return 1
+	cred dns.pcap dns - - "negative control: A and AAAA query, answers from dnsmasq, no credential"
+}
+
+# ------------------------------------------------------------------ main
+
+protos=${*:-$ALL_PROTOS}
+for p in $protos; do
+	case " $ALL_PROTOS " in
+	*" $p "*) ;;
+	*) die "unknown protocol '$p' (known: $ALL_PROTOS)" ;;
+	esac
+done
+
+install_missing
+rm -rf "$state"
+mkdir -p "$state"
+: >"$state/pids"
+: >"$state/creds.new"
+trap 'net_down' EXIT
+trap 'exit 130' INT TERM
+
+ok=() failed=()
+for p in $protos; do
+	net_up
+	log "recording $p"
+	(
+		set -e
+		"rec_$p"
+	)
+	rc=$?
+	kill_ours
+	if [ $rc -eq 0 ]; then
+		ok+=("$p")
+	else
+		failed+=("$p")
+		log "$p FAILED (logs in $state)"
+	fi
+done
+
+# CREDENTIALS.tsv: this run's lines, plus the earlier lines for files this
+# run did not record.
+creds=$out/CREDENTIALS.tsv
+{
+	printf 'file\tprotocol\tuser\tpassword\texpected_outcome\n'
+	if [ -f "$creds" ]; then
+		cut -f1 "$state/creds.new" | sort -u >"$state/files.new"
+		tail -n +2 "$creds" | awk -F'\t' 'NR==FNR {skip[$1]=1; next} !skip[$1]' \
+		    "$state/files.new" -
+	fi
+	cat "$state/creds.new"
+} >"$state/creds.tsv"
+sort -t$'\t' -s -k1,1 <(tail -n +2 "$state/creds.tsv") |
+    cat <(head -1 "$state/creds.tsv") - >"$creds"
+
+log "recorded: ${ok[*]:-none}"
+[ ${#failed[@]} -eq 0 ] || log "failed: ${failed[*]}"
+[ ${#failed[@]} -eq 0 ]
