@@ -11,7 +11,11 @@
  * nDPI (until dedicated detectors replace these): a desktop/file-sharing
  * session or a known remote-desktop protocol is remote_access (T1219 for
  * commercial tools, T1021.001 RDP, T1021.005 VNC); "known protocol on a
- * non-standard port" is tunnel/non_standard_port (T1571); nDPI's clear-text
+ * non-standard port" is tunnel/non_standard_port (T1571) only for protocols
+ * whose relocation is a tunnelling or evasion sign (SSH on 443, DNS on 8053,
+ * SOCKS, RDP, VNC ...): HTTP on 8080 or TLS on 8443 is everyday traffic and
+ * would bury the signal; FTP data and RTP use dynamic ports by design.
+ * nDPI's clear-text
  * credentials risk is a cleartext_credential (user only, never a password)
  * unless a dedicated dissector owns the flow.
  */
@@ -99,6 +103,28 @@ remote_tool(uint16_t master, uint16_t app)
 	return -1;
 }
 
+/* Protocols whose presence on a non-standard port is reported. */
+static const uint16_t odd_port_reportable[] = {
+	NDPI_PROTOCOL_SSH, NDPI_PROTOCOL_DNS, NDPI_PROTOCOL_RDP,
+	NDPI_PROTOCOL_VNC, NDPI_PROTOCOL_SOCKS, NDPI_PROTOCOL_TELNET,
+	NDPI_PROTOCOL_FTP_CONTROL, NDPI_PROTOCOL_SMBV1, NDPI_PROTOCOL_SMBV23,
+	NDPI_PROTOCOL_OPENVPN, NDPI_PROTOCOL_WIREGUARD, NDPI_PROTOCOL_IRC,
+	NDPI_PROTOCOL_TOR,
+};
+
+static int
+odd_port_matters(const struct flow *f)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(odd_port_reportable) /
+	    sizeof(odd_port_reportable[0]); i++)
+		if (f->app_master == odd_port_reportable[i] ||
+		    f->app_proto == odd_port_reportable[i])
+			return 1;
+	return 0;
+}
+
 static int
 is_tls_like(uint16_t id)
 {
@@ -130,7 +156,8 @@ policy_ndpi(struct worker *w, struct flow *f, struct ndpi_flow_struct *nf)
 			finding_str(&fd, "ja3", nf->protos.tls_quic.ja3_client);
 		finding_emit(w, f, &fd);
 	}
-	if (nf->risk & (1ULL << NDPI_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT)) {
+	if ((nf->risk & (1ULL << NDPI_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT)) &&
+	    odd_port_matters(f)) {
 		finding_init(&fd, FK_TUNNEL, SEV_LOW, 60);
 		finding_mitre(&fd, "T1571");
 		finding_str(&fd, "type", "non_standard_port");
