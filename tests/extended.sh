@@ -1,0 +1,58 @@
+#!/bin/sh
+# extended.sh - runs edgeward over the public captures in ../shared/pcaps
+# (never copied into the project) when that folder exists; skipped otherwise.
+#
+# For every capture in MANIFEST.tsv: exit status 0 and schema-valid findings.
+# remote-access captures nDPI 4.2 knows must give a remote_access finding;
+# benign captures must give no finding at all and no decode anomaly.
+set -u
+srcdir=${srcdir:-.}
+top=$(cd "$srcdir" && pwd)
+shared=${EDGEWARD_SHARED_PCAPS:-$top/../shared/pcaps}
+bin=${EDGEWARD:-./edgeward}
+[ -f "$shared/MANIFEST.tsv" ] || { echo "extended: no $shared, skipped"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+bad() {
+	echo "FAIL $1: $2"
+	fail=$((fail + 1))
+}
+
+tail -n +2 "$shared/MANIFEST.tsv" | cut -f1,6 | while IFS='	' read -r file cat; do
+	f="$shared/$file"
+	if ! "$bin" -r "$f" -w 2 >"$tmp/out" 2>"$tmp/err"; then
+		bad "$file" "exit status (stderr: $(head -1 "$tmp/err"))"
+		continue
+	fi
+	if [ -s "$tmp/out" ] && ! python3 "$top/tests/validate.py" \
+	    "$top/man/edgeward-findings.schema.json" "$tmp/out" >"$tmp/v" 2>&1; then
+		bad "$file" "schema: $(cat "$tmp/v")"
+		continue
+	fi
+	case "$cat" in
+	remote-access)
+		grep -q '"kind":"remote_access"' "$tmp/out" ||
+		    { bad "$file" "no remote_access finding"; continue; }
+		;;
+	benign)
+		if [ -s "$tmp/out" ]; then
+			bad "$file" "benign capture gave findings: $(head -c 300 "$tmp/out")"
+			continue
+		fi
+		grep -q 'anomalies (by name) *0$' "$tmp/err" ||
+		    { bad "$file" "decode anomalies on a clean capture"; continue; }
+		;;
+	esac
+	pass=$((pass + 1))
+	echo "$pass $fail" >"$tmp/counts"
+done
+# The loop ran in a subshell: read its counts back.
+[ -f "$tmp/counts" ] || echo "0 0" >"$tmp/counts"
+read -r pass fail <"$tmp/counts"
+total=$(($(wc -l <"$shared/MANIFEST.tsv") - 1))
+fail=$((total - pass))
+echo "extended: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
