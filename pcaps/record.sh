@@ -143,7 +143,8 @@ wait_listen() {
 
 # capture NAME / capture_stop: tcpdump on the server's veth, client traffic only.
 capture() {
-	cap_file=$out/$1.pcap
+	cap_file=$state/cap/$1.pcap
+	mkdir -p "$state/cap"
 	rm -f "$cap_file" "$state/tcpdump.err"
 	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U -s 0 -w "$cap_file" \
 	    "host $CLI and host $SRV" 2>"$state/tcpdump.err" &
@@ -162,9 +163,6 @@ capture_stop() {
 	sleep 0.5	# let the last FIN/ACKs arrive
 	kill -INT "$cap_pid" 2>/dev/null
 	wait "$cap_pid" 2>/dev/null
-	# tcpdump sets the owner to tcpdump when it drops privileges.
-	chown --reference="$here" "$cap_file" 2>/dev/null
-	chmod 644 "$cap_file"
 }
 
 # expect_in_pcap FILE STRING...: each string is in the packet payloads.
@@ -180,7 +178,7 @@ expect_in_pcap() {
 }
 
 # cred FILE PROTO USER PASSWORD OUTCOME: one line for CREDENTIALS.tsv.
-cred() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$state/creds.new"; }
+cred() { printf '%s\t%s\t%s\t%s\t%s\n' "$@" >>"$state/creds.cur"; }
 
 # ensure_user NAME PASSWORD: a local account with a fixed password.
 ensure_user() {
@@ -358,36 +356,65 @@ dovecot_start() {
 	wait_listen tcp 143
 }
 
+# mail_sessions PROTO: SASL PLAIN and SASL LOGIN with curl, then the
+# protocol's own cleartext login, POP3 USER/PASS or IMAP LOGIN, right and
+# wrong password, with python3's poplib/imaplib (curl 7.88 only uses those
+# commands with servers that offer no SASL at all).
+mail_sessions() {
+	local auth pw
+	for auth in PLAIN LOGIN; do
+		in_cli curl -sS --max-time 10 --login-options "AUTH=$auth" \
+		    -u ewmail:mail-Secret-1 "$1://$SRV/" >/dev/null
+	done
+	for pw in mail-Secret-1 wrong-Secret-9; do
+		in_cli /usr/bin/python3 - "$1" "$SRV" "$pw" <<-'EOF'
+		import imaplib, poplib, sys
+		proto, host, pw = sys.argv[1:4]
+		if proto == "pop3":
+		    p = poplib.POP3(host, 110, timeout=10)
+		    p.user("ewmail")
+		    try:
+		        p.pass_(pw)
+		        p.stat()
+		    except poplib.error_proto:
+		        pass
+		    p.quit()
+		else:
+		    m = imaplib.IMAP4(host, 143, timeout=10)
+		    try:
+		        m.login("ewmail", pw)
+		        m.select("INBOX")
+		    except imaplib.IMAP4.error:
+		        pass
+		    m.logout()
+		EOF
+	done
+}
+
 rec_pop3() {
 	dovecot_start
 	capture pop3
-	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
-	    -u ewmail:mail-Secret-1 "pop3://$SRV/" >/dev/null
-	in_cli curl -sS --max-time 10 --login-options 'AUTH=PLAIN' \
-	    -u ewmail:mail-Secret-1 "pop3://$SRV/" >/dev/null
-	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
-	    -u ewmail:wrong-Secret-9 "pop3://$SRV/" >/dev/null 2>&1 || true
+	mail_sessions pop3
 	capture_stop
-	expect_in_pcap "$cap_file" "PASS mail-Secret-1" "AUTH PLAIN" "PASS wrong-Secret-9" "-ERR"
-	cred pop3.pcap pop3 ewmail mail-Secret-1 "USER/PASS success (+OK)"
+	expect_in_pcap "$cap_file" "AUTH PLAIN" "AUTH LOGIN" "PASS mail-Secret-1" \
+	    "PASS wrong-Secret-9" "-ERR"
 	cred pop3.pcap pop3 ewmail mail-Secret-1 "AUTH PLAIN success (+OK)"
+	cred pop3.pcap pop3 ewmail mail-Secret-1 "AUTH LOGIN success (+OK)"
+	cred pop3.pcap pop3 ewmail mail-Secret-1 "USER/PASS success (+OK)"
 	cred pop3.pcap pop3 ewmail wrong-Secret-9 "USER/PASS failure (-ERR)"
 }
 
 rec_imap() {
 	dovecot_start
 	capture imap
-	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
-	    -u ewmail:mail-Secret-1 "imap://$SRV/" >/dev/null
-	in_cli curl -sS --max-time 10 --login-options 'AUTH=PLAIN' \
-	    -u ewmail:mail-Secret-1 "imap://$SRV/" >/dev/null
-	in_cli curl -sS --max-time 10 --login-options 'AUTH=+LOGIN' \
-	    -u ewmail:wrong-Secret-9 "imap://$SRV/" >/dev/null 2>&1 || true
+	mail_sessions imap
 	capture_stop
-	expect_in_pcap "$cap_file" "LOGIN ewmail mail-Secret-1" "AUTHENTICATE PLAIN" \
-	    "LOGIN ewmail wrong-Secret-9" "NO [AUTHENTICATIONFAILED]"
-	cred imap.pcap imap ewmail mail-Secret-1 "LOGIN success (OK)"
+	expect_in_pcap "$cap_file" "AUTHENTICATE PLAIN" "AUTHENTICATE LOGIN" \
+	    "LOGIN ewmail \"mail-Secret-1\"" "LOGIN ewmail \"wrong-Secret-9\"" \
+	    "NO [AUTHENTICATIONFAILED]"
 	cred imap.pcap imap ewmail mail-Secret-1 "AUTHENTICATE PLAIN success (OK)"
+	cred imap.pcap imap ewmail mail-Secret-1 "AUTHENTICATE LOGIN success (OK)"
+	cred imap.pcap imap ewmail mail-Secret-1 "LOGIN success (OK)"
 	cred imap.pcap imap ewmail wrong-Secret-9 "LOGIN failure (NO [AUTHENTICATIONFAILED])"
 }
 
@@ -398,6 +425,7 @@ rec_smtp() {
 	local pf=$state/postfix
 	rm -rf "$pf"
 	mkdir -p "$pf/etc" "$pf/spool" "$pf/data"
+	chown postfix:postfix "$pf/data"
 	cp /etc/postfix/master.cf "$pf/etc/master.cf"
 	sed -i -E 's/^(smtp +inet +n +- +)[yn-]( +)/\1n\2/' "$pf/etc/master.cf"
 	sed -i -E 's/^([a-z]+ +unix +[-n] +- +)[yn-]( +)/\1n\2/' "$pf/etc/master.cf"
@@ -419,11 +447,17 @@ rec_smtp() {
 	smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination
 	smtpd_recipient_restrictions = permit_sasl_authenticated, reject
 	maillog_file = $pf/postfix.log
+	maillog_file_prefixes = $pf
+	# Never try to deliver anywhere: no DNS, no relay.
+	default_transport = error:edgeward test sink
+	relay_transport = error:edgeward test sink
+	smtp_dns_support_level = disabled
 	alias_maps =
 	alias_database =
 	EOF
-	postfix -c "$pf/etc" check >>"$state/postfix.log" 2>&1 || true
-	in_srv postfix -c "$pf/etc" start >>"$state/postfix.log" 2>&1
+	# postfix reports fatal errors on a terminal or to syslog only: script(1)
+	# provides the terminal so the reason lands in our log.
+	in_srv script -qec "postfix -c $pf/etc start" /dev/null >>"$state/postfix.log" 2>&1
 	wait_listen tcp 25
 	capture smtp
 	printf 'Subject: edgeward test\r\n\r\nhello\r\n' >"$state/mail.txt"
@@ -437,7 +471,7 @@ rec_smtp() {
 	    -u ewmail:wrong-Secret-9 --mail-from ewmail@example.test \
 	    --mail-rcpt nobody@example.net -T "$state/mail.txt" "smtp://$SRV/" 2>/dev/null || true
 	capture_stop
-	in_srv postfix -c "$pf/etc" stop >>"$state/postfix.log" 2>&1 || true
+	in_srv script -qec "postfix -c $pf/etc stop" /dev/null >>"$state/postfix.log" 2>&1 || true
 	expect_in_pcap "$cap_file" "AUTH PLAIN" "AUTH LOGIN" "235 " "535 "
 	cred smtp.pcap smtp ewmail mail-Secret-1 "AUTH PLAIN success (235)"
 	cred smtp.pcap smtp ewmail mail-Secret-1 "AUTH LOGIN success (235)"
@@ -666,9 +700,9 @@ rec_tinyproxy() {
 	    -x "http://ewproxy:wrong-Secret-9@$SRV:8888" "http://$SRV/index.html" || true
 	capture_stop
 	expect_in_pcap "$cap_file" "Proxy-Authorization: Basic ZXdwcm94eTpwcm94eS1TZWNyZXQtMQ==" \
-	    "HTTP/1.1 200" "407"
+	    "HTTP/1.1 200" "HTTP/1.0 401 Unauthorized"
 	cred tinyproxy.pcap http-proxy ewproxy proxy-Secret-1 "Proxy-Authorization Basic, proxied GET 200"
-	cred tinyproxy.pcap http-proxy ewproxy wrong-Secret-9 "Proxy-Authorization Basic, 407"
+	cred tinyproxy.pcap http-proxy ewproxy wrong-Secret-9 "Proxy-Authorization Basic, rejected with 'HTTP/1.0 401 Unauthorized' (tinyproxy answers 401, not 407)"
 }
 
 rec_dns() {
@@ -706,6 +740,7 @@ ok=() failed=()
 for p in $protos; do
 	net_up
 	log "recording $p"
+	: >"$state/creds.cur"
 	(
 		set -e
 		"rec_$p"
@@ -713,8 +748,18 @@ for p in $protos; do
 	rc=$?
 	kill_ours
 	if [ $rc -eq 0 ]; then
+		# Keep this protocol's captures; a failed run leaves the old ones.
+		for f in "$state"/cap/*.pcap; do
+			cp "$f" "$out/" && chmod 644 "$out/$(basename "$f")"
+		done
+		rm -rf "$state/cap"
+		cat "$state/creds.cur" >>"$state/creds.new"
 		ok+=("$p")
 	else
+		# Keep what was captured for a look, not in pcaps/recorded.
+		mkdir -p "$state/failed"
+		mv "$state"/cap/*.pcap "$state/failed/" 2>/dev/null
+		rm -rf "$state/cap"
 		failed+=("$p")
 		log "$p FAILED (logs in $state)"
 	fi
@@ -727,7 +772,7 @@ creds=$out/CREDENTIALS.tsv
 	printf 'file\tprotocol\tuser\tpassword\texpected_outcome\n'
 	if [ -f "$creds" ]; then
 		cut -f1 "$state/creds.new" | sort -u >"$state/files.new"
-		tail -n +2 "$creds" | awk -F'\t' 'NR==FNR {skip[$1]=1; next} !skip[$1]' \
+		tail -n +2 "$creds" | awk -F'\t' 'FILENAME == ARGV[1] {skip[$1] = 1; next} !skip[$1]' \
 		    "$state/files.new" -
 	fi
 	cat "$state/creds.new"
