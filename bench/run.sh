@@ -105,7 +105,7 @@ if [ -x "$edgeward" ]; then
 	for n in 1 2; do
 		if measure "ew$n" "$edgeward" -r "$cap" --workers "$n" -o /dev/null; then
 			# The packet count, when edgeward's summary prints one.
-			p=$(grep -Eio 'packets[^0-9]{0,20}[0-9]+' "$tmp/ew$n.out" | head -1 |
+			p=$(grep -Eio "packets[^0-9/]{0,40}[0-9]+" "$tmp/ew$n.out" | head -1 |
 			    grep -Eo '[0-9]+$' || true)
 			row "edgeward --workers $n" "${p:-$packets}" "$best_wall" "$max_rss"
 			ew_done+=("$n $best_wall $max_rss")

@@ -61,14 +61,6 @@ wall_us(void)
 	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static void
-wait_a_little(unsigned *spins)
-{
-	struct timespec ts = { 0, 20000 };
-
-	if (++*spins > 32)
-		nanosleep(&ts, NULL);
-}
 
 static int
 apply_filter(pcap_t *h, const char *name, const char *bpf, char *errbuf,
@@ -231,7 +223,9 @@ push(struct reader *r, struct worker *w, uint32_t type, uint64_t seq,
 		} else if (spins == 0) {
 			r->c->st[r->idx].ring_waits++;
 		}
-		wait_a_little(&spins);
+		if (++spins > 16)
+			ring_wait_space(ring, (uint32_t)sizeof(*rec) + caplen,
+			    20000);
 	}
 	rec->type = type;
 	rec->reader = r->idx;
@@ -252,8 +246,10 @@ tick_all(struct reader *r, uint32_t type, uint64_t ts)
 	struct capture *c = r->c;
 	unsigned i;
 
-	for (i = 0; i < c->nworkers; i++)
+	for (i = 0; i < c->nworkers; i++) {
 		push(r, &c->workers[i], type, r->seq, ts, NULL, NULL, 0);
+		ring_kick(c->workers[i].in[c->nfiles ? 0 : r->idx]);
+	}
 	r->last_tick_seq = r->seq;
 	r->last_tick_us = ts;
 }

@@ -127,13 +127,16 @@ void
 format_time_us(uint64_t ts_us, char out[32])
 {
 	time_t secs = (time_t)(ts_us / 1000000);
+	char tmp[96];
 	struct tm tm;
 
 	gmtime_r(&secs, &tm);
-	/* Years beyond 9999 cannot come from a 32-bit pcap time field. */
-	snprintf(out, 32, "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
-	    (tm.tm_year + 1900) % 10000, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02dT%02d:%02d:%02d.%06uZ",
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
 	    tm.tm_min, tm.tm_sec, (unsigned)(ts_us % 1000000));
+	/* 27 bytes for any year below 10000, which 32-bit pcap times are. */
+	memcpy(out, tmp, 31);
+	out[31] = '\0';
 }
 
 void
@@ -323,11 +326,9 @@ finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 			return;
 		}
 		/* Offline: the publisher is behind; wait, nothing is lost. */
-		if (++spins > 64) {
-			struct timespec ts = { 0, 100000 };
-
-			nanosleep(&ts, NULL);
-		}
+		if (++spins > 16)
+			ring_wait_space(w->out, (uint32_t)(sizeof(*r) + (size_t)n),
+			    20000);
 	}
 	r->key = w->cur_key;
 	r->flow_seq = fl != NULL ? fl->first_seq : 0;

@@ -6,8 +6,12 @@
  * producer never lets head catch up with tail from behind, so one byte of the
  * buffer always stays unused.
  */
+#include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "ring.h"
 
@@ -79,6 +83,23 @@ ring_reserve(struct ring *r, uint32_t n)
 	return r->buf + at + RING_HDR;
 }
 
+static void
+futex_wake(_Atomic uint32_t *word)
+{
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL,
+	    0);
+}
+
+static void
+futex_wait(_Atomic uint32_t *word, uint32_t val, unsigned timeout_us)
+{
+	struct timespec ts = { timeout_us / 1000000,
+	    (long)(timeout_us % 1000000) * 1000 };
+
+	syscall(SYS_futex, (uint32_t *)word, FUTEX_WAIT_PRIVATE, val, &ts,
+	    NULL, 0);
+}
+
 void
 ring_commit(struct ring *r)
 {
@@ -87,6 +108,22 @@ ring_commit(struct ring *r)
 	if (next == r->cap)
 		next = 0;
 	atomic_store_explicit(&r->head, next, memory_order_release);
+	/* Store-load fence: pairs with the sleeper's announce-then-recheck. */
+	atomic_thread_fence(memory_order_seq_cst);
+	/* Wake a sleeping consumer only once a batch is waiting for it. */
+	if (atomic_load(&r->data_sleepers) != 0 &&
+	    ring_used(r) >= r->cap / 16)
+		ring_kick(r);
+}
+
+void
+ring_kick(struct ring *r)
+{
+	atomic_thread_fence(memory_order_seq_cst);
+	if (atomic_load(&r->data_sleepers) != 0) {
+		atomic_fetch_add(&r->data_seq, 1);
+		futex_wake(&r->data_seq);
+	}
 }
 
 const void *
@@ -127,6 +164,40 @@ ring_release(struct ring *r)
 	if (next == r->cap)
 		next = 0;
 	atomic_store_explicit(&r->tail, next, memory_order_release);
+	atomic_thread_fence(memory_order_seq_cst);
+	/* Wake a waiting producer once half the ring is free again. */
+	if (atomic_load(&r->space_sleepers) != 0 && ring_used(r) <= r->cap / 2) {
+		atomic_fetch_add(&r->space_seq, 1);
+		futex_wake(&r->space_seq);
+	}
+}
+
+void
+ring_wait_data(struct ring *r, unsigned timeout_us)
+{
+	uint32_t seq;
+
+	atomic_fetch_add(&r->data_sleepers, 1);
+	atomic_thread_fence(memory_order_seq_cst);
+	seq = atomic_load(&r->data_seq);
+	if (ring_empty(r))
+		futex_wait(&r->data_seq, seq, timeout_us);
+	atomic_fetch_sub(&r->data_sleepers, 1);
+}
+
+void
+ring_wait_space(struct ring *r, uint32_t need, unsigned timeout_us)
+{
+	uint32_t seq;
+
+	atomic_fetch_add(&r->space_sleepers, 1);
+	atomic_thread_fence(memory_order_seq_cst);
+	seq = atomic_load(&r->space_seq);
+	/* Re-check after announcing: the consumer may have just released. */
+	if (ring_used(r) > r->cap / 2 &&
+	    ring_used(r) + rec_size(need) + RING_HDR >= r->cap / 2)
+		futex_wait(&r->space_seq, seq, timeout_us);
+	atomic_fetch_sub(&r->space_sleepers, 1);
 }
 
 int

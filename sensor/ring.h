@@ -27,6 +27,9 @@ struct ring {
 	char			 pad2[64 - sizeof(size_t)];
 	size_t			 resv_off;	/* producer-private */
 	size_t			 resv_len;
+	/* futex words: bumped on commit / release when someone sleeps */
+	_Atomic uint32_t	 data_seq, space_seq;
+	_Atomic uint32_t	 data_sleepers, space_sleepers;
 };
 
 struct ring	*ring_new(size_t cap);
@@ -34,10 +37,19 @@ void		 ring_free(struct ring *r);
 /* Space for a record of n bytes, or NULL when the ring is full. */
 void		*ring_reserve(struct ring *r, uint32_t n);
 void		 ring_commit(struct ring *r);
+/* Wakes a sleeping consumer now (end of a batch, a tick). */
+void		 ring_kick(struct ring *r);
 /* The oldest record and its length, or NULL when empty. */
 const void	*ring_peek(struct ring *r, uint32_t *n);
 void		 ring_release(struct ring *r);
 int		 ring_empty(struct ring *r);
+/*
+ * Sleeps until the ring has a record (consumer) or room (producer), or
+ * timeout_us passes.  Spurious returns are allowed: callers re-check.
+ */
+void		 ring_wait_data(struct ring *r, unsigned timeout_us);
+void		 ring_wait_space(struct ring *r, uint32_t need,
+		    unsigned timeout_us);
 size_t		 ring_used(struct ring *r);
 
 #endif

@@ -473,18 +473,14 @@ process_packet(struct worker *w, struct in_rec *r, uint32_t reclen)
 
 /* ---- thread -------------------------------------------------------------- */
 
+/* Idle: spin briefly, then sleep on the first input ring (a tick or a
+ * packet wakes us; the timeout covers the other rings in live mode). */
 static void
-backoff(unsigned *spins)
+backoff(struct worker *w, unsigned *spins)
 {
-	struct timespec ts = { 0, 50000 };
-
-	if (++*spins < 64)
+	if (++*spins < 16)
 		return;
-	if (*spins < 128) {
-		sched_yield();
-		return;
-	}
-	nanosleep(&ts, NULL);
+	ring_wait_data(w->in[0], 1000);
 }
 
 static void *
@@ -544,7 +540,7 @@ worker_main(void *arg)
 			worker_set_progress(w, 2 * d + 1, 0, 0);
 			w->last_key = 2 * d;
 		}
-		backoff(&spins);
+		backoff(w, &spins);
 	}
 	/* End of input: end every flow, in first-packet order. */
 	w->final_flows = *flow_table_stats(w->flows);
