@@ -240,6 +240,7 @@ push(struct reader *r, struct worker *w, uint32_t type, uint64_t seq,
 	return 0;
 }
 
+/* Ticks carry the latest packet time seen (never stepping back). */
 static void
 tick_all(struct reader *r, uint32_t type, uint64_t ts)
 {
@@ -265,10 +266,13 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 	    (uint64_t)hdr->ts.tv_usec;
 	unsigned wi = 0;
 
-	/* Keep packet time monotonic for timeouts (captures can step back). */
-	if (ts < r->last_ts)
-		ts = r->last_ts;
-	r->last_ts = ts;
+	/*
+	 * Findings carry the real packet time even when a capture steps back
+	 * in time (or a later file is older); timeouts then simply wait until
+	 * time moves past them again.
+	 */
+	if (ts > r->last_ts)
+		r->last_ts = ts;
 	st->packets++;
 	st->bytes += hdr->len;
 	r->seq++;
@@ -285,8 +289,8 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 	}
 	atomic_store_explicit(&c->dispatched, r->seq, memory_order_release);
 	if (!c->s->live && (r->seq - r->last_tick_seq >= TICK_PACKETS ||
-	    ts - r->last_tick_us >= TICK_US))
-		tick_all(r, IN_TICK, ts);
+	    ts >= r->last_tick_us + TICK_US))
+		tick_all(r, IN_TICK, r->last_ts);
 }
 
 static void
