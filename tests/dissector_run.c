@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <CUnit/CUnit.h>
+
 #include "dissector_run.h"
 
 void *
@@ -51,4 +53,33 @@ dr_script(struct dctx *ctx, const struct dissector *d, uint16_t port,
 
 	dr_run(ctx, d, st, port, steps, n, mode);
 	dr_end(ctx, d, st);
+}
+
+void
+dr_expect(const struct dctx *ctx, unsigned i, const char *proto,
+    const char *mech, enum cred_class cls, enum cred_outcome outcome,
+    const char *user, const char *secret, const char *file, int line)
+{
+	const struct fake_fact *f = &ctx->facts[i];
+	int ok;
+
+	CU_assertImplementation(i < ctx->nfacts, (unsigned)line,
+	    "fact present", file, "", CU_FALSE);
+	if (i >= ctx->nfacts)
+		return;
+	ok = strcmp(f->proto, proto) == 0 && strcmp(f->mechanism, mech) == 0;
+	CU_assertImplementation(ok, (unsigned)line, "proto and mechanism",
+	    file, "", CU_FALSE);
+	CU_assertImplementation(f->cls == cls, (unsigned)line, "class", file,
+	    "", CU_FALSE);
+	CU_assertImplementation(f->outcome == outcome, (unsigned)line,
+	    "outcome", file, "", CU_FALSE);
+	ok = user == NULL ? f->user_len == 0 : strcmp(f->user, user) == 0;
+	CU_assertImplementation(ok, (unsigned)line, "user", file, "",
+	    CU_FALSE);
+	ok = secret == NULL ? f->secret_len == 0 :
+	    (f->secret_len == strlen(secret) &&
+	    memcmp(f->secret, secret, f->secret_len) == 0);
+	CU_assertImplementation(ok, (unsigned)line, "secret", file, "",
+	    CU_FALSE);
 }

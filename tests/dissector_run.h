@@ -42,4 +42,17 @@ void	 dr_script(struct dctx *ctx, const struct dissector *d,
 	dr_script((ctx), (d), (port), (steps), \
 	    sizeof(steps) / sizeof((steps)[0]), (mode))
 
+
+
+/*
+ * Checks fact i of ctx: it exists and has these fields (secret NULL: no
+ * secret expected; user NULL: no user).  Failures name the test's line.
+ */
+#define DR_EXPECT(ctx, i, proto, mech, cls, outcome, user, secret) \
+	dr_expect((ctx), (i), (proto), (mech), (cls), (outcome), (user), \
+	    (secret), __FILE__, __LINE__)
+void	 dr_expect(const struct dctx *ctx, unsigned i, const char *proto,
+	    const char *mech, enum cred_class cls, enum cred_outcome outcome,
+	    const char *user, const char *secret, const char *file, int line);
+
 #endif
