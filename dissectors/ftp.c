@@ -25,54 +25,17 @@ enum ftp_await {
 	FTP_AWAIT_AUTH		/* AUTH TLS / SSL */
 };
 
-#define FTP_QUEUE	8	/* clients may send commands ahead of replies */
-
 struct ftp_state {
 	struct tp_cred	cred;
+	struct tp_queue	queue;		/* commands sent, replies pending */
 	uint16_t	ml;		/* open multi-line reply code */
 	uint8_t		skip[2];	/* rest of an over-long line */
-	uint8_t		queue[FTP_QUEUE];
-	uint8_t		qhead;
-	uint8_t		qlen;
 };
 
 static void
 ftp_push(struct dctx *ctx, struct ftp_state *st, enum ftp_await a)
 {
-	if (st->qlen >= FTP_QUEUE) {
-		/* Replies cannot be matched any more: start over. */
-		dctx_weird(ctx, "ftp_command_queue_full");
-		st->qlen = 0;
-	}
-	st->queue[(st->qhead + st->qlen++) % FTP_QUEUE] = (uint8_t)a;
-}
-
-static enum ftp_await
-ftp_pop(struct ftp_state *st)
-{
-	enum ftp_await a;
-
-	if (st->qlen == 0)
-		return FTP_AWAIT_NONE;		/* the greeting, or unsolicited */
-	a = (enum ftp_await)st->queue[st->qhead];
-	st->qhead = (uint8_t)((st->qhead + 1) % FTP_QUEUE);
-	st->qlen--;
-	return a;
-}
-
-/* A command is 3 or 4 letters (RFC 959 5.3.1), then SP or end of line. */
-static size_t
-ftp_command(const uint8_t *line, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && i < 5; i++) {
-		if (line[i] == ' ')
-			break;
-		if (tp_lower(line[i]) < 'a' || tp_lower(line[i]) > 'z')
-			return 0;
-	}
-	return (i == 3 || i == 4) ? i : 0;
+	tp_queue_push(ctx, &st->queue, (uint8_t)a, "ftp_command_queue_full");
 }
 
 static int
@@ -86,9 +49,10 @@ ftp_client_line(struct dctx *ctx, void *state, int dir, const uint8_t *line,
     size_t n)
 {
 	struct ftp_state *st = state;
-	size_t clen = ftp_command(line, n);
-	const uint8_t *arg = line + clen + 1;
-	size_t alen = clen < n ? n - clen - 1 : 0;
+	const uint8_t *arg;
+	size_t alen;
+	/* A command is 3 or 4 letters (RFC 959 5.3.1). */
+	size_t clen = tp_verb(line, n, 3, 4, &arg, &alen);
 
 	if (clen == 0)
 		return TP_NEXT;
@@ -142,7 +106,7 @@ ftp_server_line(struct dctx *ctx, void *state, int dir, const uint8_t *line,
 	}
 	if (code == 0 || code < 200)
 		return TP_NEXT;		/* inside a multi-line or preliminary */
-	switch (ftp_pop(st)) {
+	switch (tp_queue_pop(&st->queue, FTP_AWAIT_NONE)) {
 	case FTP_AWAIT_USER:
 		if (code == 230 && st->cred.mechanism != NULL) {
 			/* Logged in on USER alone: no secret was asked. */

@@ -151,6 +151,31 @@ tp_trim(const uint8_t **s, size_t n)
 	return n;
 }
 
+size_t
+tp_verb(const uint8_t *line, size_t n, size_t minlen, size_t maxlen,
+    const uint8_t **arg, size_t *alen)
+{
+	size_t i;
+	uint8_t c;
+
+	*arg = line + n;
+	*alen = 0;
+	for (i = 0; i < n && i <= maxlen; i++) {
+		if (line[i] == ' ')
+			break;
+		c = tp_lower(line[i]);
+		if (c < 'a' || c > 'z')
+			return 0;
+	}
+	if (i < minlen || i > maxlen)
+		return 0;
+	if (i < n) {
+		*arg = line + i + 1;
+		*alen = n - i - 1;
+	}
+	return i;
+}
+
 long long
 tp_decimal(const uint8_t *s, size_t n, unsigned maxdigits)
 {
@@ -251,6 +276,32 @@ tp_wipe(void *p, size_t n)
 
 	while (n-- > 0)
 		*v++ = 0;
+}
+
+/* ---- commands awaiting replies -------------------------------------------- */
+
+void
+tp_queue_push(struct dctx *ctx, struct tp_queue *q, uint8_t kind,
+    const char *full)
+{
+	if (q->len >= TP_QUEUE_MAX) {
+		dctx_weird(ctx, full);
+		q->len = 0;
+	}
+	q->q[(q->head + q->len++) % TP_QUEUE_MAX] = kind;
+}
+
+uint8_t
+tp_queue_pop(struct tp_queue *q, uint8_t none)
+{
+	uint8_t kind;
+
+	if (q->len == 0)
+		return none;
+	kind = q->q[q->head];
+	q->head = (uint8_t)((q->head + 1) % TP_QUEUE_MAX);
+	q->len--;
+	return kind;
 }
 
 /* ---- the pending credential ---------------------------------------------- */

@@ -71,6 +71,15 @@ size_t	tp_skip_ws(const uint8_t *s, size_t n, size_t *off);
 size_t	tp_trim(const uint8_t **s, size_t n);
 
 /*
+ * The command verb at the start of a client line: minlen..maxlen ASCII
+ * letters followed by SP or the end of the line.  Returns its length, or 0
+ * if the line does not start with one.  *arg and *alen get what follows the one
+ * SP (arguments may hold spaces: passwords do).
+ */
+size_t	tp_verb(const uint8_t *line, size_t n, size_t minlen, size_t maxlen,
+	    const uint8_t **arg, size_t *alen);
+
+/*
  * Parses a decimal number (digits only, no sign) of at most `maxdigits`
  * digits; returns -1 if s[0..n) is anything else.
  */
@@ -101,6 +110,27 @@ size_t	tp_copy(uint8_t *dst, size_t cap, const uint8_t *src, size_t n);
  * (sensor/crypto.h) until crypto.c lands; switch over then.
  */
 void	tp_wipe(void *p, size_t n);
+
+/* ---- commands awaiting replies --------------------------------------------- */
+
+#define TP_QUEUE_MAX	8
+
+/*
+ * Commands a client sent ahead of their replies (FTP and POP3 clients may
+ * pipeline, RFC 2449 PIPELINING), as small caller-defined kinds, in order.
+ */
+struct tp_queue {
+	uint8_t		q[TP_QUEUE_MAX];
+	uint8_t		head;
+	uint8_t		len;
+};
+
+/* Appends a kind; a full queue cannot be matched any more: it is emptied
+ * first and the weird `full` counted. */
+void	tp_queue_push(struct dctx *ctx, struct tp_queue *q, uint8_t kind,
+	    const char *full);
+/* The oldest kind, removed; `none` when the queue is empty. */
+uint8_t	tp_queue_pop(struct tp_queue *q, uint8_t none);
 
 /* ---- the pending credential ------------------------------------------------ */
 
