@@ -57,6 +57,8 @@ tp_each_line(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 		if (verdict == TP_WAIT)
 			break;
 		off += used;
+		if (verdict == TP_BREAK)
+			break;
 	}
 	return off;
 }

@@ -30,6 +30,7 @@ size_t	tp_line(const uint8_t *buf, size_t len, size_t *content);
 #define TP_NEXT		0	/* go on with the next line */
 #define TP_STOP		1	/* consume everything: the handler called dctx_done */
 #define TP_WAIT		2	/* do not consume this line yet (needs more data) */
+#define TP_BREAK	3	/* consume this line, then return (raw bytes follow) */
 
 typedef int (*tp_line_fn)(struct dctx *ctx, void *state, int dir,
     const uint8_t *line, size_t len);
