@@ -140,15 +140,16 @@ http_tchar(uint8_t c)
 static int
 http_field_is(const uint8_t *name, size_t n, const char *const *list)
 {
-	long lb;
 	size_t i;
 
-	if (n > 2 && name[n - 1] == ']' &&
-	    (lb = tp_find(name, n, '[')) >= 0) {
-		while (tp_find(name + lb + 1, n - (size_t)lb - 1, '[') >= 0)
-			lb += tp_find(name + lb + 1, n - (size_t)lb - 1, '[') + 1;
-		name += lb + 1;
-		n -= (size_t)lb + 2;
+	if (n > 2 && name[n - 1] == ']') {
+		/* i: just past the last '[' */
+		for (i = n - 1; i > 0 && name[i - 1] != '['; i--)
+			;
+		if (i > 0) {
+			n = n - 1 - i;
+			name += i;
+		}
 	}
 	for (i = 0; list[i] != NULL; i++)
 		if (tp_ieq(name, n, list[i]))
@@ -447,13 +448,24 @@ static size_t
 http_disposition_name(const uint8_t *v, size_t n, const uint8_t **name,
     int *is_file)
 {
-	long at = tp_ifind(v, n, "; name=\""), end;
+	size_t at = 0;
+	long hit, end;
 
 	*is_file = tp_ifind(v, n, "filename") >= 0;
-	if (at < 0 || !tp_iprefix(v, n, "form-data"))
+	if (!tp_iprefix(v, n, "form-data"))
 		return 0;
-	at += 8;
-	end = tp_find(v + at, n - (size_t)at, '"');
+	/* name="..." as its own parameter, not the tail of filename="..." */
+	for (;;) {
+		if ((hit = tp_ifind(v + at, n - at, "name=\"")) < 0)
+			return 0;
+		at += (size_t)hit;
+		if (at > 0 && (v[at - 1] == ';' || v[at - 1] == ' ' ||
+		    v[at - 1] == '\t'))
+			break;
+		at += 6;
+	}
+	at += 6;
+	end = tp_find(v + at, n - at, '"');
 	if (end < 0)
 		return 0;
 	*name = v + at;
