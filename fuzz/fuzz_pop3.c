@@ -1,7 +1,7 @@
 /*
- * fuzz_pop3.c - libFuzzer target for dissectors/pop3.c; see fuzz_dissector.h
+ * fuzz_pop3.c - libFuzzer target for dissectors/pop3.c; see dissector_fuzz.h
  * for the input layout.
  */
-#include "fuzz_dissector.h"
+#include "dissector_fuzz.h"
 
 FUZZ_DISSECTOR(pop3_dissector)

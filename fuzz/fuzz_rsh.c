@@ -1,7 +1,7 @@
 /*
- * fuzz_rsh.c - libFuzzer target for dissectors/rsh.c; see fuzz_dissector.h
+ * fuzz_rsh.c - libFuzzer target for dissectors/rsh.c; see dissector_fuzz.h
  * for the input layout.
  */
-#include "fuzz_dissector.h"
+#include "dissector_fuzz.h"
 
 FUZZ_DISSECTOR(rsh_dissector)

@@ -1,7 +1,7 @@
 /*
- * fuzz_smtp.c - libFuzzer target for dissectors/smtp.c; see fuzz_dissector.h
+ * fuzz_smtp.c - libFuzzer target for dissectors/smtp.c; see dissector_fuzz.h
  * for the input layout.
  */
-#include "fuzz_dissector.h"
+#include "dissector_fuzz.h"
 
 FUZZ_DISSECTOR(smtp_dissector)
