@@ -1,0 +1,1082 @@
+/*
+ * http.c - HTTP/1.x credentials (RFC 9110 semantics, RFC 9112 message
+ * framing, RFC 7617 Basic, RFC 6750 Bearer, RFC 7616 Digest, RFC 4559
+ * NTLM/Negotiate, HTML forms: application/x-www-form-urlencoded and
+ * RFC 7578 multipart/form-data).
+ *
+ * Both directions are framed exactly: request line or status line, header
+ * block, then a body delimited by Content-Length or chunked coding (or, for
+ * a response with neither, the end of the connection), so pipelined
+ * requests and keep-alive stay in sync.  Responses are matched to requests
+ * in order and read only for the status and the authentication headers.
+ *
+ * Facts (one per request at most):
+ *  - Authorization / Proxy-Authorization Basic: user:password, cleartext;
+ *    Bearer: the token is the secret; Digest: CRED_WEAK with the john
+ *    "hdaa" line $response$resp$user$realm$method$uri$nonce$nc$cnonce$qop
+ *    as crack material (MD5 only; other algorithms get no crack line);
+ *    outcome from the response: 2xx/3xx success, 401/403/407 failure.
+ *  - NTLM and Negotiate tokens (both ways: WWW-Authenticate carries the
+ *    CHALLENGE) go to ntlmssp_feed() with carrier "http", which reports.
+ *  - A form login: a password-like field with a non-empty value in the
+ *    query string or a urlencoded or multipart request body (the first
+ *    found; a request with an Authorization header has no form fact); the
+ *    user from a user-like field.  Outcome: failure on 401/403, otherwise
+ *    unknown (a login page answers 200 either way).  The field names are a
+ *    const table below for now; they move to signatures/http_form_fields.txt
+ *    (which lists the same names) once signature loading exists.
+ * Not facts: the words "Authorization" or "password" anywhere but in a
+ * header name / form field name; response bodies; multipart file parts;
+ * Negotiate tokens without NTLMSSP (Kerberos).  A request or status line
+ * that breaks the grammar stops dissection of the flow (weird counted):
+ * without framing nothing after it can be trusted.
+ * Bounds: header block 16 KiB; request bodies are inspected up to 16 KiB
+ * (the rest is skipped and counted), bodies are never buffered beyond that.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "ntlmssp.h"
+#include "textproto.h"
+
+#define HTTP_HEAD_MAX		16384
+#define HTTP_INSPECT_MAX	16384
+#define HTTP_INFLIGHT		16
+#define HTTP_CREDS		2
+#define HTTP_TOKEN_MAX		8192	/* decoded NTLM / Negotiate token */
+#define HTTP_NAME_MAX		64	/* a form field name, decoded */
+#define HTTP_HOST_MAX		128
+#define HTTP_PATH_MAX		256
+#define HTTP_BOUNDARY_MAX	70	/* RFC 2046 5.1.1 */
+
+enum http_body {
+	HB_HEAD = 0,	/* reading a start line and headers */
+	HB_LENGTH,	/* Content-Length bytes */
+	HB_CHUNKED,
+	HB_CLOSE	/* until the connection closes */
+};
+
+enum http_chunk {
+	CK_SIZE = 0,	/* chunk-size line */
+	CK_DATA,
+	CK_DATA_END,	/* the CRLF after chunk data */
+	CK_TRAILER	/* trailer lines up to an empty one */
+};
+
+enum http_form {
+	HF_NONE = 0,
+	HF_URLENCODED,
+	HF_MULTIPART
+};
+
+struct http_dir {
+	uint64_t	left;		/* body or chunk bytes left */
+	uint8_t		body;		/* enum http_body */
+	uint8_t		chunk;		/* enum http_chunk */
+	uint8_t		skipping;	/* rest of an over-long chunk line */
+};
+
+/* A request sent and not answered yet. */
+struct http_req {
+	uint8_t		head;		/* HEAD: the response has no body */
+	uint8_t		connect;	/* CONNECT: 2xx opens a tunnel */
+	int8_t		cred;		/* creds[] slot, or -1 */
+};
+
+struct http_state {
+	struct tp_cred		creds[HTTP_CREDS];
+	uint8_t			cred_form[HTTP_CREDS];	/* form outcome rule */
+	struct http_req		reqs[HTTP_INFLIGHT];
+	uint8_t			rhead;
+	uint8_t			rlen;
+	struct http_dir		d[2];
+	struct ntlmssp_state	ntlm;
+	uint8_t			stopped;
+	/* The request whose body is being read. */
+	uint8_t			form;		/* enum http_form */
+	uint8_t			boundary_len;
+	uint16_t		host_len;
+	uint16_t		path_len;
+	uint8_t			boundary[HTTP_BOUNDARY_MAX];
+	uint8_t			host[HTTP_HOST_MAX];
+	uint8_t			path[HTTP_PATH_MAX];
+};
+
+/* Until signatures/http_form_fields.txt is loaded: the same names. */
+static const char *const http_user_fields[] = {
+	"user", "username", "user_name", "userid", "user_id", "login",
+	"loginid", "login_id", "email", "e-mail", "mail", "uname", "usr",
+	"account", "acct", "j_username", "log", "nickname", NULL
+};
+static const char *const http_pass_fields[] = {
+	"password", "passwd", "pass", "pwd", "pw", "passw", "passwort",
+	"j_password", "secret", "passphrase", "pass_word", "userpassword",
+	"user_password", "login_password", "pword", NULL
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void
+http_stop(struct dctx *ctx, struct http_state *st, const char *weird)
+{
+	if (weird != NULL)
+		dctx_weird(ctx, weird);
+	st->stopped = 1;
+	dctx_done(ctx);
+}
+
+/* tchar (RFC 9110 5.6.2). */
+static int
+http_tchar(uint8_t c)
+{
+	if ((c >= '0' && c <= '9') || (tp_lower(c) >= 'a' && tp_lower(c) <= 'z'))
+		return 1;
+	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* Matches a field name against a list, also as the last [key] of
+ * "form[key]" names. */
+static int
+http_field_is(const uint8_t *name, size_t n, const char *const *list)
+{
+	size_t i;
+
+	if (n > 2 && name[n - 1] == ']') {
+		/* i: just past the last '[' */
+		for (i = n - 1; i > 0 && name[i - 1] != '['; i--)
+			;
+		if (i > 0) {
+			n = n - 1 - i;
+			name += i;
+		}
+	}
+	for (i = 0; list[i] != NULL; i++)
+		if (tp_ieq(name, n, list[i]))
+			return 1;
+	return 0;
+}
+
+/* A free credential slot; if none, the oldest is flushed unanswered. */
+static int
+http_cred_slot(struct dctx *ctx, struct http_state *st)
+{
+	unsigned i, r;
+
+	for (i = 0; i < HTTP_CREDS; i++)
+		if (!st->creds[i].pending)
+			return (int)i;
+	dctx_weird(ctx, "http_cred_slots_full");
+	tp_cred_report(ctx, "http", &st->creds[0], CRED_OUTCOME_UNKNOWN);
+	for (r = 0; r < HTTP_INFLIGHT; r++)
+		if (st->reqs[r].cred == 0)
+			st->reqs[r].cred = -1;
+	return 0;
+}
+
+static struct http_req *
+http_last_req(struct http_state *st)
+{
+	if (st->rlen == 0)
+		return NULL;
+	return &st->reqs[(st->rhead + st->rlen - 1) % HTTP_INFLIGHT];
+}
+
+/* Starts a credential for the newest request. */
+static struct tp_cred *
+http_cred_new(struct dctx *ctx, struct http_state *st, const char *mech,
+    enum cred_class cls, int form)
+{
+	struct http_req *r = http_last_req(st);
+	int slot;
+
+	if (r == NULL || r->cred >= 0)
+		return NULL;	/* one credential per request */
+	slot = http_cred_slot(ctx, st);
+	tp_cred_begin(&st->creds[slot], mech, cls);
+	st->cred_form[slot] = (uint8_t)form;
+	r->cred = (int8_t)slot;
+	if (st->host_len > 0)
+		tp_cred_extra(&st->creds[slot], "host", st->host,
+		    st->host_len);
+	if (st->path_len > 0)
+		tp_cred_extra(&st->creds[slot], "path", st->path,
+		    st->path_len);
+	return &st->creds[slot];
+}
+
+/* ---- Authorization ------------------------------------------------------ */
+
+static void
+http_ntlm(struct dctx *ctx, struct http_state *st, const uint8_t *b64,
+    size_t n)
+{
+	uint8_t tok[HTTP_TOKEN_MAX];
+	long len, at;
+
+	if ((len = base64_decode(b64, n, tok, sizeof(tok))) < 0) {
+		dctx_weird(ctx, "http_ntlm_bad_base64");
+		return;
+	}
+	if ((at = ntlmssp_find(tok, (size_t)len)) >= 0)
+		ntlmssp_feed(ctx, &st->ntlm, "http", tok + at,
+		    (size_t)(len - at));
+}
+
+static void
+http_basic(struct dctx *ctx, struct http_state *st, const uint8_t *b64,
+    size_t n, int proxy)
+{
+	uint8_t dec[TP_USER_MAX + TP_SECRET_MAX];
+	struct tp_cred *c;
+	long len, colon;
+
+	if ((len = base64_decode(b64, n, dec, sizeof(dec))) < 0 ||
+	    (colon = tp_find(dec, (size_t)len, ':')) < 0) {
+		dctx_weird(ctx, "http_basic_malformed");
+		return;
+	}
+	c = http_cred_new(ctx, st, proxy ? "proxy basic" : "basic",
+	    CRED_CLEARTEXT, 0);
+	if (c != NULL) {
+		tp_cred_user(ctx, c, dec, (size_t)colon);
+		tp_cred_secret(ctx, c, dec + colon + 1,
+		    (size_t)(len - colon - 1));
+	}
+	tp_wipe(dec, sizeof(dec));
+}
+
+/* Digest auth-params (RFC 7616 3.4) we keep for the crack line. */
+enum { DG_USER, DG_REALM, DG_NONCE, DG_URI, DG_RESPONSE, DG_ALGO, DG_QOP,
+    DG_NC, DG_CNONCE, DG_N };
+static const char *const http_digest_keys[DG_N] = {
+	"username", "realm", "nonce", "uri", "response", "algorithm", "qop",
+	"nc", "cnonce"
+};
+
+static void
+http_digest(struct dctx *ctx, struct http_state *st, const uint8_t *p,
+    size_t n, const uint8_t *method, size_t mlen, int proxy)
+{
+	const uint8_t *val[DG_N] = { NULL };
+	size_t vlen[DG_N] = { 0 }, off = 0, kstart, klen, k, i;
+	const uint8_t *v;
+	struct tp_cred *c;
+	int ok = 1;
+
+	while (tp_skip_ws(p, n, &off) > 0) {
+		kstart = off;
+		while (off < n && http_tchar(p[off]))
+			off++;
+		klen = off - kstart;
+		if (klen == 0 || off >= n || p[off] != '=')
+			goto bad;
+		off++;
+		if (off < n && p[off] == '"') {
+			v = p + ++off;
+			while (off < n && p[off] != '"')
+				off += p[off] == '\\' ? 2 : 1;
+			if (off >= n)
+				goto bad;
+			i = (size_t)(p + off - v);
+			off++;
+		} else {
+			v = p + off;
+			while (off < n && p[off] != ',' && p[off] != ' ')
+				off++;
+			i = (size_t)(p + off - v);
+		}
+		for (k = 0; k < DG_N; k++)
+			if (tp_ieq(p + kstart, klen, http_digest_keys[k])) {
+				val[k] = v;
+				vlen[k] = i;
+			}
+		tp_skip_ws(p, n, &off);
+		if (off < n && p[off] == ',')
+			off++;
+	}
+	if (val[DG_USER] == NULL || val[DG_RESPONSE] == NULL ||
+	    val[DG_NONCE] == NULL)
+		goto bad;
+	c = http_cred_new(ctx, st, proxy ? "proxy digest" : "digest",
+	    CRED_WEAK, 0);
+	if (c == NULL)
+		return;
+	tp_cred_user(ctx, c, val[DG_USER], vlen[DG_USER]);
+	if (val[DG_REALM] != NULL)
+		tp_cred_domain(ctx, c, val[DG_REALM], vlen[DG_REALM]);
+	for (k = 0; k < DG_N; k++)
+		for (i = 0; i < vlen[k]; i++)
+			if (val[k][i] == '$' || val[k][i] == '\\')
+				ok = 0;
+	if (val[DG_ALGO] != NULL && !tp_ieq(val[DG_ALGO], vlen[DG_ALGO], "MD5"))
+		ok = 0;
+	if (!ok) {
+		dctx_weird(ctx, "http_digest_no_crack_format");
+		return;
+	}
+	snprintf(c->crack, sizeof(c->crack),
+	    "$response$%.*s$%.*s$%.*s$%.*s$%.*s$%.*s$%.*s$%.*s$%.*s",
+	    (int)vlen[DG_RESPONSE], (const char *)val[DG_RESPONSE],
+	    (int)vlen[DG_USER], (const char *)val[DG_USER],
+	    (int)vlen[DG_REALM], (const char *)val[DG_REALM],
+	    (int)mlen, (const char *)method,
+	    (int)vlen[DG_URI], (const char *)val[DG_URI],
+	    (int)vlen[DG_NONCE], (const char *)val[DG_NONCE],
+	    (int)vlen[DG_NC], (const char *)val[DG_NC],
+	    (int)vlen[DG_CNONCE], (const char *)val[DG_CNONCE],
+	    (int)vlen[DG_QOP], (const char *)val[DG_QOP]);
+	return;
+bad:
+	dctx_weird(ctx, "http_digest_malformed");
+}
+
+static void
+http_authorization(struct dctx *ctx, struct http_state *st,
+    const uint8_t *v, size_t n, const uint8_t *method, size_t mlen,
+    int proxy)
+{
+	const uint8_t *scheme, *arg;
+	size_t off = 0, slen = tp_token(v, n, &off, &scheme), alen;
+
+	tp_skip_ws(v, n, &off);
+	arg = v + off;
+	alen = tp_trim(&arg, n - off);
+	if (tp_ieq(scheme, slen, "Basic"))
+		http_basic(ctx, st, arg, alen, proxy);
+	else if (tp_ieq(scheme, slen, "Bearer")) {
+		struct tp_cred *c;
+
+		if (alen == 0) {
+			dctx_weird(ctx, "http_bearer_empty");
+			return;
+		}
+		c = http_cred_new(ctx, st, proxy ? "proxy bearer" : "bearer",
+		    CRED_CLEARTEXT, 0);
+		if (c != NULL)
+			tp_cred_secret(ctx, c, arg, alen);
+	} else if (tp_ieq(scheme, slen, "Digest"))
+		http_digest(ctx, st, arg, alen, method, mlen, proxy);
+	else if (tp_ieq(scheme, slen, "NTLM") ||
+	    tp_ieq(scheme, slen, "Negotiate"))
+		http_ntlm(ctx, st, arg, alen);
+}
+
+/* ---- forms --------------------------------------------------------------- */
+
+struct http_fields {
+	uint8_t		user[TP_USER_MAX];
+	uint8_t		pass[TP_SECRET_MAX];
+	size_t		user_len;
+	size_t		pass_len;
+	int		have_pass;
+};
+
+/* One field: name and value as on the wire (decoded when `encoded`). */
+static void
+http_field(struct dctx *ctx, struct http_fields *f, const uint8_t *name,
+    size_t nlen, const uint8_t *val, size_t vlen, int encoded)
+{
+	uint8_t dname[HTTP_NAME_MAX];
+	long dn = (long)nlen, dv;
+
+	if (encoded) {
+		if ((dn = tp_pct_decode(name, nlen, dname, sizeof(dname), 1)) < 0)
+			return;		/* longer than any name we look for */
+		name = dname;
+	} else if (nlen > HTTP_NAME_MAX)
+		return;
+	if (vlen == 0)
+		return;
+	if (http_field_is(name, (size_t)dn, http_pass_fields) &&
+	    !f->have_pass) {
+		dv = encoded ? tp_pct_decode(val, vlen, f->pass,
+		    sizeof(f->pass), 1) : (long)tp_copy(f->pass,
+		    sizeof(f->pass), val, vlen);
+		if (dv < 0) {
+			dctx_weird(ctx, "cred_field_truncated");
+			dv = 0;
+		}
+		f->pass_len = (size_t)dv;
+		f->have_pass = dv > 0;
+	} else if (http_field_is(name, (size_t)dn, http_user_fields) &&
+	    f->user_len == 0) {
+		dv = encoded ? tp_pct_decode(val, vlen, f->user,
+		    sizeof(f->user), 1) : (long)tp_copy(f->user,
+		    sizeof(f->user), val, vlen);
+		f->user_len = dv < 0 ? 0 : (size_t)dv;
+	}
+}
+
+/* a=b&c=d; `complete` false drops a last field that may be cut short. */
+static void
+http_urlencoded(struct dctx *ctx, struct http_fields *f, const uint8_t *s,
+    size_t n, int complete)
+{
+	size_t off = 0, plen;
+	long amp, eq;
+
+	while (off < n) {
+		amp = tp_find(s + off, n - off, '&');
+		if (amp < 0 && !complete)
+			break;
+		plen = amp < 0 ? n - off : (size_t)amp;
+		eq = tp_find(s + off, plen, '=');
+		if (eq > 0)
+			http_field(ctx, f, s + off, (size_t)eq,
+			    s + off + eq + 1, plen - (size_t)eq - 1, 1);
+		off += plen + 1;
+	}
+}
+
+/* The first occurrence of pat (exact bytes) in s, or -1. */
+static long
+http_memfind(const uint8_t *s, size_t n, const uint8_t *pat, size_t m)
+{
+	size_t i;
+
+	if (m == 0 || m > n)
+		return -1;
+	for (i = 0; i + m <= n; i++)
+		if (s[i] == pat[0] && memcmp(s + i, pat, m) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* name="..." from a Content-Disposition value; 0 if none. */
+static size_t
+http_disposition_name(const uint8_t *v, size_t n, const uint8_t **name,
+    int *is_file)
+{
+	size_t at = 0;
+	long hit, end;
+
+	*is_file = tp_ifind(v, n, "filename") >= 0;
+	if (!tp_iprefix(v, n, "form-data"))
+		return 0;
+	/* name="..." as its own parameter, not the tail of filename="..." */
+	for (;;) {
+		if ((hit = tp_ifind(v + at, n - at, "name=\"")) < 0)
+			return 0;
+		at += (size_t)hit;
+		if (at > 0 && (v[at - 1] == ';' || v[at - 1] == ' ' ||
+		    v[at - 1] == '\t'))
+			break;
+		at += 6;
+	}
+	at += 6;
+	end = tp_find(v + at, n - at, '"');
+	if (end < 0)
+		return 0;
+	*name = v + at;
+	return (size_t)end;
+}
+
+/* RFC 7578: parts between "--boundary" delimiters. */
+static void
+http_multipart(struct dctx *ctx, struct http_state *st,
+    struct http_fields *f, const uint8_t *s, size_t n)
+{
+	uint8_t delim[HTTP_BOUNDARY_MAX + 4];
+	size_t dlen = st->boundary_len + 4, off, used, cl, hoff, vlen;
+	const uint8_t *name = NULL, *val;
+	size_t nlen = 0;
+	long at, next;
+	int is_file = 0;
+
+	memcpy(delim, "\r\n--", 4);
+	memcpy(delim + 4, st->boundary, st->boundary_len);
+	/* The first delimiter may open the body without a CRLF. */
+	if (n >= dlen - 2 && memcmp(s, delim + 2, dlen - 2) == 0)
+		at = 0, off = dlen - 2;
+	else if ((at = http_memfind(s, n, delim, dlen)) >= 0)
+		off = (size_t)at + dlen;
+	else
+		return;
+	for (;;) {
+		/* After a delimiter: "--" closes, else CRLF and headers. */
+		if (n - off >= 2 && s[off] == '-' && s[off + 1] == '-')
+			return;
+		used = tp_line(s + off, n - off, &cl);
+		if (used == 0)
+			return;
+		off += used;
+		nlen = 0;
+		for (hoff = off; (used = tp_line(s + hoff, n - hoff, &cl)) > 0;
+		    hoff += used) {
+			if (cl == 0)
+				break;
+			if (tp_iprefix(s + hoff, cl, "content-disposition:")) {
+				val = s + hoff + 20;
+				vlen = tp_trim(&val, cl - 20);
+				nlen = http_disposition_name(val, vlen, &name,
+				    &is_file);
+			}
+		}
+		if (used == 0)
+			return;
+		off = hoff + used;
+		next = http_memfind(s + off, n - off, delim, dlen);
+		if (next < 0)
+			return;		/* part cut short by the cap */
+		if (nlen > 0 && !is_file)
+			http_field(ctx, f, name, nlen, s + off, (size_t)next, 0);
+		off += (size_t)next + dlen;
+	}
+}
+
+static void
+http_form_fact(struct dctx *ctx, struct http_state *st,
+    struct http_fields *f, const char *mech)
+{
+	struct tp_cred *c;
+
+	if (f->have_pass &&
+	    (c = http_cred_new(ctx, st, mech, CRED_CLEARTEXT, 1)) != NULL) {
+		if (f->user_len > 0)
+			tp_cred_user(ctx, c, f->user, f->user_len);
+		tp_cred_secret(ctx, c, f->pass, f->pass_len);
+	}
+	tp_wipe(f, sizeof(*f));
+}
+
+static void
+http_inspect_body(struct dctx *ctx, struct http_state *st,
+    const uint8_t *body, size_t n, int complete)
+{
+	struct http_fields f;
+
+	memset(&f, 0, sizeof(f));
+	if (st->form == HF_URLENCODED)
+		http_urlencoded(ctx, &f, body, n, complete);
+	else
+		http_multipart(ctx, st, &f, body, n);
+	http_form_fact(ctx, st, &f, "form");
+	st->form = HF_NONE;
+}
+
+/* ---- message heads -------------------------------------------------------- */
+
+/* The header block's length through its empty line, or 0 if incomplete. */
+static size_t
+http_head_len(const uint8_t *d, size_t len)
+{
+	size_t off = 0, used, n;
+
+	while ((used = tp_line(d + off, len - off, &n)) > 0) {
+		off += used;
+		if (n == 0)
+			return off;
+	}
+	return 0;
+}
+
+/* Framing shared by requests and responses. */
+struct http_head {
+	long long	clen;		/* -1: none */
+	int		chunked;
+	int		bad;
+};
+
+static void
+http_framing_header(struct dctx *ctx, struct http_head *h,
+    const uint8_t *name, size_t nlen, const uint8_t *v, size_t vlen)
+{
+	long long cl;
+
+	if (tp_ieq(name, nlen, "Content-Length")) {
+		cl = tp_decimal(v, vlen, 15);
+		if (cl < 0 || (h->clen >= 0 && h->clen != cl))
+			h->bad = 1;	/* RFC 9112 6.3 (5): unrecoverable */
+		h->clen = cl;
+	} else if (tp_ieq(name, nlen, "Transfer-Encoding")) {
+		h->chunked = tp_isuffix(v, vlen, "chunked");
+		if (!h->chunked)
+			h->bad = 1;	/* RFC 9112 6.3 (4) for requests */
+	}
+}
+
+/* Sets direction d up for the body the head announced. */
+static void
+http_body_start(struct dctx *ctx, struct http_dir *d, struct http_head *h)
+{
+	if (h->chunked) {
+		if (h->clen >= 0)
+			dctx_weird(ctx, "http_length_and_chunked");
+		d->body = HB_CHUNKED;
+		d->chunk = CK_SIZE;
+	} else if (h->clen > 0) {
+		d->body = HB_LENGTH;
+		d->left = (uint64_t)h->clen;
+	} else
+		d->body = HB_HEAD;
+}
+
+/*
+ * Walks the header lines after the start line.  Calls fn for each
+ * "name: value" (value trimmed).  Obsolete line folding is counted and the
+ * folded line ignored.
+ */
+typedef void (*http_header_fn)(struct dctx *ctx, struct http_state *st,
+    struct http_head *h, const uint8_t *name, size_t nlen, const uint8_t *v,
+    size_t vlen, void *arg);
+
+static int
+http_headers(struct dctx *ctx, struct http_state *st, struct http_head *h,
+    const uint8_t *d, size_t len, http_header_fn fn, void *arg)
+{
+	size_t off = 0, used, n, i;
+	const uint8_t *v;
+
+	while ((used = tp_line(d + off, len - off, &n)) > 0 && n > 0) {
+		const uint8_t *line = d + off;
+
+		off += used;
+		if (line[0] == ' ' || line[0] == '\t') {
+			dctx_weird(ctx, "http_obs_fold");
+			continue;
+		}
+		for (i = 0; i < n && http_tchar(line[i]); i++)
+			;
+		if (i == 0 || i >= n || line[i] != ':')
+			return -1;
+		v = line + i + 1;
+		fn(ctx, st, h, line, i, v, tp_trim(&v, n - i - 1), arg);
+	}
+	return 0;
+}
+
+/* ---- requests -------------------------------------------------------------- */
+
+struct http_reqline {
+	const uint8_t	*method;
+	size_t		 mlen;
+	const uint8_t	*target;
+	size_t		 tlen;
+	int		 form;		/* enum http_form from Content-Type */
+	int		 has_auth;
+};
+
+static void
+http_content_type(struct http_state *st, struct http_reqline *rl,
+    const uint8_t *v, size_t n)
+{
+	const uint8_t *b;
+	long at;
+	size_t blen;
+
+	if (tp_iprefix(v, n, "application/x-www-form-urlencoded")) {
+		rl->form = HF_URLENCODED;
+		return;
+	}
+	if (!tp_iprefix(v, n, "multipart/form-data") ||
+	    (at = tp_ifind(v, n, "boundary=")) < 0)
+		return;
+	b = v + at + 9;
+	blen = n - (size_t)at - 9;
+	if (blen > 0 && b[0] == '"') {
+		b++;
+		blen = tp_find(b, blen - 1, '"') < 0 ? 0 :
+		    (size_t)tp_find(b, blen - 1, '"');
+	} else if (tp_find(b, blen, ';') >= 0)
+		blen = (size_t)tp_find(b, blen, ';');
+	blen = tp_trim(&b, blen);
+	if (blen == 0 || blen > HTTP_BOUNDARY_MAX)
+		return;
+	memcpy(st->boundary, b, blen);
+	st->boundary_len = (uint8_t)blen;
+	rl->form = HF_MULTIPART;
+}
+
+static void
+http_request_header(struct dctx *ctx, struct http_state *st,
+    struct http_head *h, const uint8_t *name, size_t nlen, const uint8_t *v,
+    size_t vlen, void *arg)
+{
+	struct http_reqline *rl = arg;
+	int proxy = tp_ieq(name, nlen, "Proxy-Authorization");
+
+	http_framing_header(ctx, h, name, nlen, v, vlen);
+	if (proxy || tp_ieq(name, nlen, "Authorization")) {
+		rl->has_auth = 1;
+		http_authorization(ctx, st, v, vlen, rl->method, rl->mlen,
+		    proxy);
+	} else if (tp_ieq(name, nlen, "Content-Type"))
+		http_content_type(st, rl, v, vlen);
+	else if (tp_ieq(name, nlen, "Host"))
+		st->host_len = (uint16_t)tp_copy(st->host, sizeof(st->host),
+		    v, vlen);
+}
+
+/* "METHOD SP target SP HTTP/1.x" (RFC 9112 3). */
+static int
+http_request_line(const uint8_t *l, size_t n, struct http_reqline *rl)
+{
+	size_t i, t;
+
+	for (i = 0; i < n && i < 24 && l[i] >= 'A' && l[i] <= 'Z'; i++)
+		;
+	if (i == 0 || i >= n || l[i] != ' ')
+		return -1;
+	rl->method = l;
+	rl->mlen = i;
+	for (t = i + 1; t < n && l[t] > 0x20 && l[t] < 0x7f; t++)
+		;
+	if (t == i + 1 || t >= n || l[t] != ' ' || n - t - 1 != 8 ||
+	    memcmp(l + t + 1, "HTTP/1.", 7) != 0 || l[n - 1] < '0' ||
+	    l[n - 1] > '9')
+		return -1;
+	rl->target = l + i + 1;
+	rl->tlen = t - i - 1;
+	return 0;
+}
+
+static size_t
+http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
+    size_t len)
+{
+	struct http_reqline rl;
+	struct http_head h = { -1, 0, 0 };
+	struct http_req *r;
+	struct http_fields f;
+	size_t head = http_head_len(data, len), used, n;
+	const uint8_t *q;
+	long qm, hash;
+
+	if (head == 0) {
+		if (len > HTTP_HEAD_MAX)
+			http_stop(ctx, st, "http_head_too_long");
+		return st->stopped ? len : 0;
+	}
+	used = tp_line(data, len, &n);
+	memset(&rl, 0, sizeof(rl));
+	if (n >= 3 && memcmp(data, "PRI", 3) == 0) {
+		http_stop(ctx, st, NULL);	/* HTTP/2 prior knowledge */
+		return len;
+	}
+	if (http_request_line(data, n, &rl) < 0) {
+		http_stop(ctx, st, "http_bad_request_line");
+		return len;
+	}
+	if (st->rlen >= HTTP_INFLIGHT) {
+		dctx_weird(ctx, "http_too_many_inflight");
+		st->rlen = 0;
+	}
+	r = &st->reqs[(st->rhead + st->rlen++) % HTTP_INFLIGHT];
+	r->head = tp_ieq(rl.method, rl.mlen, "HEAD");
+	r->connect = tp_ieq(rl.method, rl.mlen, "CONNECT");
+	r->cred = -1;
+	/* Path without the query, for the fact's context. */
+	qm = tp_find(rl.target, rl.tlen, '?');
+	st->path_len = (uint16_t)tp_copy(st->path, sizeof(st->path),
+	    rl.target, qm < 0 ? rl.tlen : (size_t)qm);
+	st->host_len = 0;
+	st->boundary_len = 0;
+	if (http_headers(ctx, st, &h, data + used, head - used,
+	    http_request_header, &rl) < 0 || h.bad) {
+		http_stop(ctx, st, "http_bad_header");
+		return len;
+	}
+	if (qm >= 0 && !rl.has_auth) {
+		q = rl.target + qm + 1;
+		hash = tp_find(q, rl.tlen - (size_t)qm - 1, '#');
+		memset(&f, 0, sizeof(f));
+		http_urlencoded(ctx, &f, q, hash < 0 ?
+		    rl.tlen - (size_t)qm - 1 : (size_t)hash, 1);
+		http_form_fact(ctx, st, &f, "query");
+	}
+	http_body_start(ctx, &st->d[DIR_TO_SERVER], &h);
+	st->form = (uint8_t)(rl.has_auth || st->d[DIR_TO_SERVER].body ==
+	    HB_HEAD ? HF_NONE : rl.form);
+	return head;
+}
+
+/* ---- responses -------------------------------------------------------------- */
+
+static void
+http_response_header(struct dctx *ctx, struct http_state *st,
+    struct http_head *h, const uint8_t *name, size_t nlen, const uint8_t *v,
+    size_t vlen, void *arg)
+{
+	const uint8_t *scheme, *tok;
+	size_t off = 0, slen, tlen;
+
+	http_framing_header(ctx, h, name, nlen, v, vlen);
+	if (!tp_ieq(name, nlen, "WWW-Authenticate") &&
+	    !tp_ieq(name, nlen, "Proxy-Authenticate"))
+		return;
+	slen = tp_token(v, vlen, &off, &scheme);
+	tlen = tp_token(v, vlen, &off, &tok);
+	if (tlen > 0 && (tp_ieq(scheme, slen, "NTLM") ||
+	    tp_ieq(scheme, slen, "Negotiate")))
+		http_ntlm(ctx, st, tok, tlen);
+}
+
+static enum cred_outcome
+http_outcome(int status, int form)
+{
+	if (status == 401 || status == 403 || status == 407)
+		return CRED_OUTCOME_FAILURE;
+	if (!form && status >= 200 && status < 400)
+		return CRED_OUTCOME_SUCCESS;
+	return CRED_OUTCOME_UNKNOWN;
+}
+
+static size_t
+http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
+    size_t len)
+{
+	struct http_head h = { -1, 0, 0 };
+	struct http_req req = { 0, 0, -1 };
+	size_t head = http_head_len(data, len), used, n;
+	long long status;
+
+	if (head == 0) {
+		if (len > HTTP_HEAD_MAX)
+			http_stop(ctx, st, "http_head_too_long");
+		return st->stopped ? len : 0;
+	}
+	used = tp_line(data, len, &n);
+	/* "HTTP/1.x SP 3DIGIT [SP reason]" (RFC 9112 4). */
+	if (n < 12 || memcmp(data, "HTTP/1.", 7) != 0 || data[8] != ' ' ||
+	    (status = tp_decimal(data + 9, 3, 3)) < 100 ||
+	    (n > 12 && data[12] != ' ')) {
+		http_stop(ctx, st, "http_bad_status_line");
+		return len;
+	}
+	if (http_headers(ctx, st, &h, data + used, head - used,
+	    http_response_header, NULL) < 0 || h.bad) {
+		http_stop(ctx, st, "http_bad_header");
+		return len;
+	}
+	if (status < 200) {
+		if (status == 101)
+			http_stop(ctx, st, NULL);	/* protocol switch */
+		return st->stopped ? len : head;
+	}
+	if (st->rlen > 0) {
+		req = st->reqs[st->rhead];
+		st->rhead = (uint8_t)((st->rhead + 1) % HTTP_INFLIGHT);
+		st->rlen--;
+	} else
+		dctx_weird(ctx, "http_response_without_request");
+	if (req.cred >= 0)
+		tp_cred_report(ctx, "http", &st->creds[req.cred],
+		    http_outcome((int)status, st->cred_form[req.cred]));
+	if (req.connect && status < 300) {
+		http_stop(ctx, st, NULL);	/* a tunnel now */
+		return len;
+	}
+	if (req.head || status == 204 || status == 304)
+		st->d[DIR_TO_CLIENT].body = HB_HEAD;
+	else if (h.chunked || h.clen >= 0)
+		http_body_start(ctx, &st->d[DIR_TO_CLIENT], &h);
+	else
+		st->d[DIR_TO_CLIENT].body = HB_CLOSE;
+	return head;
+}
+
+/* ---- bodies ------------------------------------------------------------------ */
+
+/* Where de-chunked data goes while a chunked form body is inspected. */
+struct http_sink {
+	uint8_t		*buf;
+	size_t		 cap;
+	size_t		 len;
+	int		 overflow;
+};
+
+/*
+ * Runs chunked framing (RFC 9112 7.1) over data; chunk data is skipped, or
+ * copied into sink when there is one.  Returns bytes consumed; a framing
+ * error stops the flow.
+ */
+static size_t
+http_chunked(struct dctx *ctx, struct http_state *st, struct http_dir *d,
+    const uint8_t *data, size_t len, struct http_sink *sink)
+{
+	size_t off = 0, used, n, i, take, room;
+	uint64_t size;
+	uint8_t c;
+
+	while (off < len && d->body == HB_CHUNKED) {
+		if (d->chunk == CK_DATA) {
+			take = len - off < d->left ? len - off : (size_t)d->left;
+			if (sink != NULL) {
+				room = sink->cap - sink->len;
+				if (take > room)
+					sink->overflow = 1;
+				memcpy(sink->buf + sink->len, data + off,
+				    take < room ? take : room);
+				sink->len += take < room ? take : room;
+			}
+			off += take;
+			d->left -= take;
+			if (d->left == 0)
+				d->chunk = CK_DATA_END;
+			continue;
+		}
+		used = tp_line(data + off, len - off, &n);
+		if (used == 0) {
+			if (len - off > 1024)
+				http_stop(ctx, st, "http_bad_chunk");
+			return st->stopped ? len : off;
+		}
+		if (d->chunk == CK_SIZE) {
+			for (i = 0, size = 0; i < n && i < 15; i++) {
+				c = tp_lower(data[off + i]);
+				if (c >= '0' && c <= '9')
+					size = size << 4 | (uint64_t)(c - '0');
+				else if (c >= 'a' && c <= 'f')
+					size = size << 4 |
+					    (uint64_t)(c - 'a' + 10);
+				else
+					break;
+			}
+			if (i == 0 || (i < n && data[off + i] != ';' &&
+			    data[off + i] != ' ' && data[off + i] != '\t')) {
+				http_stop(ctx, st, "http_bad_chunk");
+				return len;
+			}
+			d->left = size;
+			d->chunk = size == 0 ? CK_TRAILER : CK_DATA;
+		} else if (d->chunk == CK_DATA_END) {
+			if (n != 0) {
+				http_stop(ctx, st, "http_bad_chunk");
+				return len;
+			}
+			d->chunk = CK_SIZE;
+		} else if (n == 0)
+			d->body = HB_HEAD;	/* end of the trailer section */
+		off += used;
+	}
+	return off;
+}
+
+/* A chunked form body: inspected once it is all here (or the cap is hit). */
+static size_t
+http_chunked_form(struct dctx *ctx, struct http_state *st, struct http_dir *d,
+    const uint8_t *data, size_t len)
+{
+	uint8_t buf[HTTP_INSPECT_MAX];
+	struct http_sink sink = { buf, sizeof(buf), 0, 0 };
+	struct http_dir tmp = *d;
+	size_t used = http_chunked(ctx, st, &tmp, data, len, &sink);
+	int complete = tmp.body != HB_CHUNKED && !sink.overflow;
+
+	if (st->stopped)
+		return len;
+	if (!complete && !sink.overflow && len < HTTP_INSPECT_MAX + 4096) {
+		tp_wipe(buf, sink.len);
+		return 0;		/* wait for the rest */
+	}
+	if (!complete)
+		dctx_weird(ctx, "http_body_over_inspect_cap");
+	http_inspect_body(ctx, st, buf, sink.len, complete);
+	tp_wipe(buf, sink.len);
+	*d = tmp;
+	return used;
+}
+
+static size_t
+http_body(struct dctx *ctx, struct http_state *st, int dir,
+    const uint8_t *data, size_t len)
+{
+	struct http_dir *d = &st->d[dir];
+	size_t take, need;
+
+	switch (d->body) {
+	case HB_LENGTH:
+		if (dir == DIR_TO_SERVER && st->form != HF_NONE) {
+			need = d->left < HTTP_INSPECT_MAX ? (size_t)d->left :
+			    HTTP_INSPECT_MAX;
+			if (len < need)
+				return 0;	/* wait for the whole form */
+			if (d->left > HTTP_INSPECT_MAX)
+				dctx_weird(ctx, "http_body_over_inspect_cap");
+			http_inspect_body(ctx, st, data, need,
+			    d->left <= HTTP_INSPECT_MAX);
+		}
+		take = len < d->left ? len : (size_t)d->left;
+		d->left -= take;
+		if (d->left == 0)
+			d->body = HB_HEAD;
+		return take;
+	case HB_CHUNKED:
+		if (dir == DIR_TO_SERVER && st->form != HF_NONE)
+			return http_chunked_form(ctx, st, d, data, len);
+		return http_chunked(ctx, st, d, data, len, NULL);
+	default:	/* HB_CLOSE */
+		return len;
+	}
+}
+
+static size_t
+http_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
+    size_t len)
+{
+	struct http_state *st = state;
+	size_t off = 0, used;
+
+	dir &= 1;
+	while (off < len && !st->stopped) {
+		if (st->d[dir].body != HB_HEAD)
+			used = http_body(ctx, st, dir, data + off, len - off);
+		else if (data[off] == '\r' || data[off] == '\n')
+			used = 1;	/* RFC 9112 2.2: CRLF between messages */
+		else if (dir == DIR_TO_SERVER)
+			used = http_request(ctx, st, data + off, len - off);
+		else
+			used = http_response(ctx, st, data + off, len - off);
+		if (used == 0)
+			break;
+		off += used;
+	}
+	return st->stopped ? len : off;
+}
+
+static const char *const http_methods[] = {
+	"GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "PATCH", "CONNECT",
+	"TRACE", "PROPFIND", NULL
+};
+
+/* A request line with a known method, target and HTTP/1.x. */
+static int
+http_probe(const uint8_t *data, size_t len, int dir)
+{
+	struct http_reqline rl;
+	size_t n, i;
+
+	if (dir != DIR_TO_SERVER || tp_line(data, len, &n) == 0 ||
+	    http_request_line(data, n, &rl) < 0)
+		return 0;
+	for (i = 0; http_methods[i] != NULL; i++)
+		if (tp_ieq(rl.method, rl.mlen, http_methods[i]))
+			return 1;
+	return 0;
+}
+
+static void
+http_free(struct dctx *ctx, void *state)
+{
+	struct http_state *st = state;
+	unsigned i;
+
+	for (i = 0; i < HTTP_CREDS; i++)
+		tp_cred_report(ctx, "http", &st->creds[i],
+		    CRED_OUTCOME_UNKNOWN);
+}
+
+static const uint16_t http_ports[] = { 80, 3128, 8000, 8008, 8080, 8888, 0 };
+
+const struct dissector http_dissector = {
+	.name = "http",
+	.description = "HTTP/1.x Basic/Bearer/Digest/NTLM auth and form logins",
+	.transport = DISSECTOR_TCP,
+	.ports = http_ports,
+	.probe = http_probe,
+	.parse = http_parse,
+	.state_size = sizeof(struct http_state),
+	.free = http_free,
+	.max_pending = 32768,
+};

@@ -1,0 +1,389 @@
+/*
+ * test_http.c - the HTTP dissector: Basic, Bearer, Digest (john hdaa line),
+ * proxy auth, NTLM hand-off (through a recording stand-in for ntlmssp.c),
+ * urlencoded / multipart / chunked / query-string form logins, pipelining,
+ * response framing that keeps requests and responses in step, and input
+ * that only looks like credentials.
+ */
+#include <string.h>
+
+#include "dissector_run.h"
+#include "ntlmssp.h"
+#include "unit.h"
+
+extern const struct dissector http_dissector;
+static struct dctx ctx;
+
+/* ---- a recording stand-in for ntlmssp.c (not linked into this test) ---- */
+
+static unsigned ntlm_feeds;
+static uint8_t ntlm_types[8];
+static char ntlm_carrier[16];
+
+long
+ntlmssp_find(const uint8_t *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i + 8 <= len; i++)
+		if (memcmp(buf + i, "NTLMSSP\0", 8) == 0)
+			return (long)i;
+	return -1;
+}
+
+void
+ntlmssp_feed(struct dctx *c, struct ntlmssp_state *st, const char *carrier,
+    const uint8_t *blob, size_t len)
+{
+	if (ntlm_feeds < sizeof(ntlm_types) && len > 8)
+		ntlm_types[ntlm_feeds] = blob[8];
+	ntlm_feeds++;
+	strncpy(ntlm_carrier, carrier, sizeof(ntlm_carrier) - 1);
+}
+
+/* ---- Authorization schemes ----------------------------------------------- */
+
+/* RFC 7617's example: Aladdin / open sesame. */
+static const struct dr_step basic_ok[] = {
+	C("GET /admin/ HTTP/1.1\r\nHost: router.lan\r\n"
+	  "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"),
+	S("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"),
+};
+
+static void
+test_basic_success(void)
+{
+	DR_SCRIPT(&ctx, &http_dissector, 80, basic_ok, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	DR_EXPECT(&ctx, 0, "http", "basic", CRED_CLEARTEXT,
+	    CRED_OUTCOME_SUCCESS, "Aladdin", "open sesame");
+	CU_ASSERT_STRING_EQUAL(fake_extra_str(&ctx.facts[0], "host"),
+	    "router.lan");
+	CU_ASSERT_STRING_EQUAL(fake_extra_str(&ctx.facts[0], "path"),
+	    "/admin/");
+	CU_ASSERT_EQUAL(ctx.nweirds, 0);
+}
+
+static void
+test_basic_bytewise(void)
+{
+	DR_SCRIPT(&ctx, &http_dissector, 80, basic_ok, DR_BYTES);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	DR_EXPECT(&ctx, 0, "http", "basic", CRED_CLEARTEXT,
+	    CRED_OUTCOME_SUCCESS, "Aladdin", "open sesame");
+}
+
+static void
+test_pipelined_basic_and_bearer(void)
+{
+	/* Three requests before any response: a wrong Basic password, a
+	 * request without credentials, a Bearer token.  The first response
+	 * is chunked and holds a fake status line; the second is a HEAD-less
+	 * 304. */
+	static const struct dr_step s[] = {
+		C("GET /a HTTP/1.1\r\nAuthorization: basic "
+		  "QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"
+		  "GET /b HTTP/1.1\r\n\r\n"
+		  "GET /c HTTP/1.1\r\nauthorization: Bearer eyJhbGciOi.x.y\r\n"
+		  "\r\n"),
+		S("HTTP/1.1 401 Unauthorized\r\nTransfer-Encoding: chunked\r\n"
+		  "\r\n17\r\nHTTP/1.1 200 OK\r\n\r\nfake\r\n0\r\n\r\n"),
+		S("HTTP/1.1 304 Not Modified\r\nContent-Length: 99\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"),
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 80, s, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 2);
+	DR_EXPECT(&ctx, 0, "http", "basic", CRED_CLEARTEXT,
+	    CRED_OUTCOME_FAILURE, "Aladdin", "open sesame");
+	DR_EXPECT(&ctx, 1, "http", "bearer", CRED_CLEARTEXT,
+	    CRED_OUTCOME_SUCCESS, NULL, "eyJhbGciOi.x.y");
+	CU_ASSERT_EQUAL(ctx.nweirds, 0);
+}
+
+static void
+test_digest(void)
+{
+	/* John the Ripper's hdaa test vector as a request. */
+	static const struct dr_step s[] = {
+		C("GET / HTTP/1.1\r\nAuthorization: Digest username=\"user\", "
+		  "realm=\"myrealm\", nonce=\"8c12bd8f728afe56d45a0ce846b70e5a\""
+		  ", uri=\"/\", response=\"679066476e67b5c7c4e88f04be567f8b\", "
+		  "qop=auth, nc=00000001, cnonce=\"4b61913cec32e2c9\"\r\n\r\n"),
+		S("HTTP/1.0 200 OK\r\n\r\nbody until close HTTP/1.1 401"),
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 80, s, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	DR_EXPECT(&ctx, 0, "http", "digest", CRED_WEAK, CRED_OUTCOME_SUCCESS,
+	    "user", NULL);
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].domain, "myrealm");
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].crack,
+	    "$response$679066476e67b5c7c4e88f04be567f8b$user$myrealm$GET$/$"
+	    "8c12bd8f728afe56d45a0ce846b70e5a$00000001$4b61913cec32e2c9$auth");
+}
+
+static void
+test_proxy_basic(void)
+{
+	static const struct dr_step s[] = {
+		C("CONNECT example.org:443 HTTP/1.1\r\nHost: example.org:443\r\n"
+		  "Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"
+		  "\r\n"),
+		S("HTTP/1.1 407 Proxy Authentication Required\r\n"
+		  "Content-Length: 0\r\n\r\n"),
+		C("CONNECT example.org:443 HTTP/1.1\r\n"
+		  "Proxy-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"
+		  "\r\n"),
+		S("HTTP/1.1 200 Connection established\r\n\r\n"),
+		C("\x16\x03\x01\x02\x00"),	/* TLS from here on */
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 3128, s, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 2);
+	DR_EXPECT(&ctx, 0, "http", "proxy basic", CRED_CLEARTEXT,
+	    CRED_OUTCOME_FAILURE, "Aladdin", "open sesame");
+	DR_EXPECT(&ctx, 1, "http", "proxy basic", CRED_CLEARTEXT,
+	    CRED_OUTCOME_SUCCESS, "Aladdin", "open sesame");
+	CU_ASSERT(ctx.done);
+	CU_ASSERT_EQUAL(ctx.nweirds, 0);
+}
+
+static void
+test_ntlm_handoff(void)
+{
+	/* NEGOTIATE, CHALLENGE (in WWW-Authenticate), AUTHENTICATE: each
+	 * goes to ntlmssp_feed with carrier "http". */
+	static const struct dr_step s[] = {
+		C("GET / HTTP/1.1\r\nAuthorization: NTLM TlRMTVNTUAABAAAAB4IIog=="
+		  "\r\n\r\n"),
+		S("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM "
+		  "TlRMTVNTUAACAAAAAAAAAA==\r\nContent-Length: 0\r\n\r\n"),
+		C("GET / HTTP/1.1\r\nAuthorization: Negotiate TlRMTVNTUAADAAAA"
+		  "\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+	};
+
+	ntlm_feeds = 0;
+	DR_SCRIPT(&ctx, &http_dissector, 80, s, DR_BYTES);
+	CU_ASSERT_EQUAL(ntlm_feeds, 3);
+	CU_ASSERT(ntlm_types[0] == 1 && ntlm_types[1] == 2 &&
+	    ntlm_types[2] == 3);
+	CU_ASSERT_STRING_EQUAL(ntlm_carrier, "http");
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);	/* ntlmssp.c reports, not http.c */
+}
+
+/* ---- forms ---------------------------------------------------------------- */
+
+static void
+test_form_urlencoded(void)
+{
+	/* Percent and plus decoding; a 200 leaves the outcome unknown, a
+	 * 401 on the second attempt is a failure. */
+	static const char body[] =
+	    "username=alice%40example.com&password=p%40ss+word&submit=Login";
+	static const struct dr_step s[] = {
+		C("POST /login HTTP/1.1\r\nHost: app\r\nContent-Type: "
+		  "application/x-www-form-urlencoded; charset=UTF-8\r\n"
+		  "Content-Length: 62\r\n\r\n"),
+		C(body),
+		S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+		C("POST /login HTTP/1.1\r\nContent-Type: "
+		  "application/x-www-form-urlencoded\r\nContent-Length: 23\r\n"
+		  "\r\nuser[login]=bob&pwd=x&a"),
+		S("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n"),
+	};
+
+	CU_ASSERT_EQUAL(strlen(body), 62);
+	DR_SCRIPT(&ctx, &http_dissector, 80, s, DR_BYTES);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 2);
+	DR_EXPECT(&ctx, 0, "http", "form", CRED_CLEARTEXT,
+	    CRED_OUTCOME_UNKNOWN, "alice@example.com", "p@ss word");
+	CU_ASSERT_STRING_EQUAL(fake_extra_str(&ctx.facts[0], "path"),
+	    "/login");
+	DR_EXPECT(&ctx, 1, "http", "form", CRED_CLEARTEXT,
+	    CRED_OUTCOME_FAILURE, "bob", "x");
+}
+
+static void
+test_form_multipart(void)
+{
+	/* A file part named "password" is skipped; the real field is not. */
+	static const char body[] =
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"password\"; "
+	    "filename=\"p.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+	    "filepw\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"email\"\r\n\r\n"
+	    "carol@example.org\r\n"
+	    "--XyZ\r\n"
+	    "Content-Disposition: form-data; name=\"passwd\"\r\n\r\n"
+	    "multi\r\npart\r\n"
+	    "--XyZ--\r\n";
+	char req[1024];
+	struct dr_step s[] = {
+		C(req),
+		S("HTTP/1.1 302 Found\r\nLocation: /\r\nContent-Length: 0\r\n"
+		  "\r\n"),
+	};
+
+	snprintf(req, sizeof(req), "POST /up HTTP/1.1\r\nContent-Type: "
+	    "multipart/form-data; boundary=\"XyZ\"\r\nContent-Length: %zu\r\n"
+	    "\r\n%s", strlen(body), body);
+	DR_SCRIPT(&ctx, &http_dissector, 8080, s, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	DR_EXPECT(&ctx, 0, "http", "form", CRED_CLEARTEXT,
+	    CRED_OUTCOME_UNKNOWN, "carol@example.org", "multi\r\npart");
+}
+
+static void
+test_form_chunked_and_query(void)
+{
+	/* A chunked form body split over chunks and segments, then a GET
+	 * with the login in its query string. */
+	static const struct dr_step s[] = {
+		C("POST /l HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+		  "Content-Type: application/x-www-form-urlencoded\r\n\r\n"
+		  "7\r\nlogin=d\r\n"),
+		C("b;ext=1\r\nave&pass=ab\r\n2\r\ncd\r\n0\r\nX-T: 1\r\n\r\n"),
+		S("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"),
+		C("GET /cgi?uname=erin&pw=q%26r#frag HTTP/1.1\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 80, s, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 2);
+	DR_EXPECT(&ctx, 0, "http", "form", CRED_CLEARTEXT,
+	    CRED_OUTCOME_FAILURE, "dave", "abcd");
+	DR_EXPECT(&ctx, 1, "http", "query", CRED_CLEARTEXT,
+	    CRED_OUTCOME_UNKNOWN, "erin", "q&r");
+}
+
+static void
+test_form_over_cap(void)
+{
+	/* 20000-byte form: the password in the first 16 KiB is found, the
+	 * rest is skipped and counted; the next request still parses. */
+	static char req[21000];
+	static const struct dr_step tail[] = {
+		C("GET /next HTTP/1.1\r\nAuthorization: Basic "
+		  "QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		  "HTTP/1.1 204 No Content\r\n\r\n"),
+	};
+	void *st = dr_state(&http_dissector);
+	size_t h;
+
+	h = (size_t)snprintf(req, sizeof(req), "POST /x HTTP/1.1\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\n"
+	    "Content-Length: 20000\r\n\r\npassword=big&pad=");
+	memset(req + h, 'a', 20000 - 17);
+	h += 20000 - 17;
+	dr_run(&ctx, &http_dissector, st, 80, NULL, 0, DR_WHOLE);
+	fake_feed(&ctx, &http_dissector, st, DIR_TO_SERVER, req, h);
+	fake_feed(&ctx, &http_dissector, st, DIR_TO_SERVER, tail[0].data,
+	    strlen(tail[0].data));
+	fake_feed(&ctx, &http_dissector, st, DIR_TO_CLIENT, tail[1].data,
+	    strlen(tail[1].data));
+	dr_end(&ctx, &http_dissector, st);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 2);
+	DR_EXPECT(&ctx, 0, "http", "form", CRED_CLEARTEXT,
+	    CRED_OUTCOME_UNKNOWN, NULL, "big");
+	DR_EXPECT(&ctx, 1, "http", "basic", CRED_CLEARTEXT,
+	    CRED_OUTCOME_SUCCESS, "Aladdin", "open sesame");
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "http_body_over_inspect_cap"),
+	    1);
+}
+
+/* ---- negative and malformed ---------------------------------------------- */
+
+static void
+test_lookalikes(void)
+{
+	/* Auth headers inside bodies, JSON with "password", a form field
+	 * with an empty password, a header named X-Authorization. */
+	static const struct dr_step s[] = {
+		C("POST /api HTTP/1.1\r\nContent-Type: text/plain\r\n"
+		  "Content-Length: 57\r\n\r\n"
+		  "Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"
+		  "x=1\r\n"),
+		C("POST /j HTTP/1.1\r\nContent-Type: application/json\r\n"
+		  "Content-Length: 16\r\n\r\n{\"password\":\"x\"}"),
+		C("POST /f HTTP/1.1\r\nContent-Type: "
+		  "application/x-www-form-urlencoded\r\nContent-Length: 19\r\n"
+		  "\r\nuser=a&password=&x="),
+		C("GET /?passwordless=1&passwordx=2 HTTP/1.1\r\n"
+		  "X-Authorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\nContent-Length: 60\r\n\r\n"
+		  "HTTP/1.1 200 OK\r\nAuthorization: Basic QWxhZGRpbjpv\r\n\r\n"),
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 80, s, DR_WHOLE);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);
+	CU_ASSERT_EQUAL(ctx.nweirds, 0);
+	CU_ASSERT(!ctx.done);
+}
+
+static void
+test_malformed(void)
+{
+	static const struct dr_step bad_basic[] = {
+		C("GET / HTTP/1.1\r\nAuthorization: Basic bm9jb2xvbg==\r\n\r\n"),
+		C("GET / HTTP/1.1\r\nAuthorization: Basic %%%\r\n\r\n"),
+		C("GET / HTTP/1.1\r\nAuthorization: Digest username=\"x\r\n\r\n"),
+	};
+	static const struct dr_step bad_line[] = {
+		C("GET /\x01 HTTP/1.1\r\n\r\n"),
+		C("GET / HTTP/1.1\r\nAuthorization: Basic "
+		  "QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n\r\n"),
+	};
+	static const struct dr_step two_lengths[] = {
+		C("POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n"
+		  "\r\n"),
+	};
+	static const struct dr_step bad_chunk[] = {
+		C("GET / HTTP/1.1\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 80, bad_basic, DR_WHOLE);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "http_basic_malformed"), 2);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "http_digest_malformed"), 1);
+	DR_SCRIPT(&ctx, &http_dissector, 80, bad_line, DR_WHOLE);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "http_bad_request_line"), 1);
+	CU_ASSERT(ctx.done);
+	DR_SCRIPT(&ctx, &http_dissector, 80, two_lengths, DR_WHOLE);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "http_bad_header"), 1);
+	DR_SCRIPT(&ctx, &http_dissector, 80, bad_chunk, DR_WHOLE);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "http_bad_chunk"), 1);
+}
+
+static void
+test_probe(void)
+{
+	static const char get[] = "GET /index.html HTTP/1.1\r\nHost: x\r\n";
+	static const char notreq[] = "GET me a coffee\r\n";
+
+	CU_ASSERT(http_dissector.probe((const uint8_t *)get, strlen(get),
+	    DIR_TO_SERVER));
+	CU_ASSERT(!http_dissector.probe((const uint8_t *)notreq,
+	    strlen(notreq), DIR_TO_SERVER));
+}
+
+UNIT_MAIN("http",
+    { "Basic success", test_basic_success },
+    { "Basic byte by byte", test_basic_bytewise },
+    { "pipelined Basic and Bearer", test_pipelined_basic_and_bearer },
+    { "Digest hdaa line", test_digest },
+    { "proxy Basic and CONNECT", test_proxy_basic },
+    { "NTLM hand-off", test_ntlm_handoff },
+    { "urlencoded forms", test_form_urlencoded },
+    { "multipart form", test_form_multipart },
+    { "chunked form and query string", test_form_chunked_and_query },
+    { "form over the inspection cap", test_form_over_cap },
+    { "look-alikes", test_lookalikes },
+    { "malformed", test_malformed },
+    { "probe", test_probe })
