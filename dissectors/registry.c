@@ -14,6 +14,14 @@ extern const struct dissector pop3_dissector;
 extern const struct dissector imap_dissector;
 extern const struct dissector smtp_dissector;
 extern const struct dissector http_dissector;
+extern const struct dissector snmp_dissector;
+extern const struct dissector ldap_dissector;
+extern const struct dissector smb_dissector;
+extern const struct dissector dcerpc_dissector;
+extern const struct dissector kerberos_dissector;
+extern const struct dissector pgsql_dissector;
+extern const struct dissector mysql_dissector;
+extern const struct dissector redis_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -23,5 +31,13 @@ const struct dissector *const dissector_registry[] = {
 	&imap_dissector,
 	&smtp_dissector,
 	&http_dissector,
+	&snmp_dissector,
+	&ldap_dissector,
+	&smb_dissector,
+	&dcerpc_dissector,
+	&kerberos_dissector,
+	&pgsql_dissector,
+	&mysql_dissector,
+	&redis_dissector,
 	NULL
 };

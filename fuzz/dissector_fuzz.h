@@ -8,7 +8,8 @@
  * byte h and up to 128 bytes: direction h & 1, length (h >> 1) + 1 (cut
  * short at the end of the input).  So the fuzzer chooses where both
  * directions are split and how they interleave.  The flow ends with
- * d->free, which flushes pending facts.
+ * d->free, which flushes pending facts.  Each record is also offered to
+ * d->probe(), which must be as robust as parse().
  */
 #ifndef EDGEWARD_FUZZ_DISSECTOR_H
 #define EDGEWARD_FUZZ_DISSECTOR_H
@@ -30,10 +31,10 @@ fuzz_dissector(const struct dissector *d, const uint8_t *data, size_t size)
 
 	if (size < 1)
 		return 0;
-	while (d->ports[nports] != 0)
+	while (d->ports != NULL && d->ports[nports] != 0)
 		nports++;
 	fake_dctx_reset(&ctx, nports ? d->ports[data[0] % nports] : 0);
-	if ((st = calloc(1, d->state_size)) == NULL)
+	if ((st = calloc(1, d->state_size ? d->state_size : 1)) == NULL)
 		return 0;
 	while (off < size) {
 		dir = data[off] & 1;
@@ -41,6 +42,8 @@ fuzz_dissector(const struct dissector *d, const uint8_t *data, size_t size)
 		off++;
 		if (n > size - off)
 			n = size - off;
+		if (d->probe != NULL)
+			(void)d->probe(data + off, n, dir);
 		fake_feed(&ctx, d, st, dir, data + off, n);
 		off += n;
 	}

@@ -408,7 +408,8 @@ flow_expire(struct flow_table *t, uint64_t now_us)
 		}
 	}
 	/* End them in a stable order so output does not depend on hashing. */
-	qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
+	if (n > 0)
+		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
 	for (i = 0; i < n; i++) {
 		t->st.timed_out++;
 		flow_end(t, t->scratch[i]);
@@ -434,7 +435,8 @@ flow_table_free(struct flow_table *t)
 		for (c = 0; c < FC_MAX; c++)
 			for (f = t->lru_head[c]; f != NULL; f = f->lru_next)
 				t->scratch[n++] = f;
-	qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
+	if (n > 0)
+		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
 	for (i = 0; i < n; i++)
 		flow_end(t, t->scratch[i]);
 	/* If the batch could not be allocated, end the rest unordered. */

@@ -88,14 +88,18 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->defrag_drops += LD(ds->memcap_drops) +
 			    LD(ds->too_big) + LD(ds->bad_fragments);
 		}
-		for (k = 0; k < w[i].nweirds && k < WEIRD_MAX; k++)
-			add_weird(t, w[i].weirds[k].name,
-			    LD(w[i].weirds[k].count));
 	}
 	if (p != NULL)
 		t->published = LD(p->st.findings);
-	for (k = 0; k < DA_MAX; k++)
+	for (k = 0; k < DA_MAX; k++) {
 		add_weird(t, decode_anomaly_names[k], t->decode.anomalies[k]);
+		t->decode_anomalies += t->decode.anomalies[k];
+	}
+	t->ndecode = t->nweirds;
+	for (i = 0; i < nw; i++)
+		for (k = 0; k < w[i].nweirds && k < WEIRD_MAX; k++)
+			add_weird(t, w[i].weirds[k].name,
+			    LD(w[i].weirds[k].count));
 	add_weird(t, "tcp_overlap_mismatch", t->stream.overlap_mismatch);
 	add_weird(t, "tcp_gap", t->stream.gaps);
 	add_weird(t, "tcp_ooo_limit", t->stream.ooo_limit);
@@ -134,8 +138,14 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	fprintf(fp, "  %-28s kernel %" PRIu64 ", ring %" PRIu64
 	    ", findings %" PRIu64 "\n", "drops", t->kernel_drops, t->ring_drops,
 	    t->findings_dropped);
-	fprintf(fp, "  %-28s %u\n", "anomalies (by name)", t->nweirds);
-	for (k = 0; k < t->nweirds; k++)
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "decode anomalies",
+	    t->decode_anomalies);
+	for (k = 0; k < t->ndecode; k++)
+		fprintf(fp, "    %-26s %" PRIu64 "\n", t->weird_names[k],
+		    t->weird_counts[k]);
+	fprintf(fp, "  %-28s %u\n", "protocol/stream weirds",
+	    t->nweirds - t->ndecode);
+	for (k = t->ndecode; k < t->nweirds; k++)
 		fprintf(fp, "    %-26s %" PRIu64 "\n", t->weird_names[k],
 		    t->weird_counts[k]);
 }

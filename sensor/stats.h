@@ -34,10 +34,13 @@ struct totals {
 	uint64_t		ndpi_flows;
 	struct decode_stats	decode;
 	struct stream_stats	stream;
-	/* weirds, merged by name */
+	uint64_t		decode_anomalies;	/* sum of decode.anomalies */
+	/* decode anomalies first (ndecode of them), then protocol and stream
+	 * weirds, merged by name */
 	const char		*weird_names[256];
 	uint64_t		weird_counts[256];
 	unsigned		nweirds;
+	unsigned		ndecode;
 };
 
 void	totals_collect(struct totals *t, const struct capture *c,

@@ -155,20 +155,21 @@ transport_bit(uint8_t proto)
 	return proto == 6 ? DISSECTOR_TCP : proto == 17 ? DISSECTOR_UDP : 0;
 }
 
+/* Stream memory callbacks: arg is the struct dctx of the segment. */
 static int
 mem_charge(void *arg, size_t n)
 {
-	struct worker *w = arg;
+	struct dctx *ctx = arg;
 
-	return flow_mem_charge(w->flows, n);
+	return flow_mem_charge(ctx->w->flows, n);
 }
 
 static void
 mem_release(void *arg, size_t n)
 {
-	struct worker *w = arg;
+	struct dctx *ctx = arg;
 
-	flow_mem_release(w->flows, n);
+	flow_mem_release(ctx->w->flows, n);
 }
 
 static void
@@ -325,7 +326,6 @@ dis_packet(struct worker *w, struct flow *f, const struct pkt *p, int dir)
 	so.deliver = dis_deliver;
 	so.charge = mem_charge;
 	so.release = mem_release;
-	/* The deliver callback receives the dctx; charge/release the worker. */
 	stream_segment(f->stream, &so, &ctx, &w->sstats, dir, p->tcp_seq,
 	    p->tcp_flags, p->data + p->pl_off, p->pl_len);
 }
@@ -411,7 +411,7 @@ flow_ended(void *arg, struct flow *f)
 		if (f->stream != NULL) {
 			struct stream_opts so = { .release = mem_release };
 
-			stream_free(f->stream, &so, w);
+			stream_free(f->stream, &so, &ctx);
 			n += stream_size() + sizeof(struct dis_pending);
 		}
 		if (f->pend != NULL) {

@@ -42,7 +42,7 @@ tail -n +2 "$shared/MANIFEST.tsv" | cut -f1,6 | while IFS='	' read -r file cat; 
 			bad "$file" "benign capture gave findings: $(head -c 300 "$tmp/out")"
 			continue
 		fi
-		grep -q 'anomalies (by name) *0$' "$tmp/err" ||
+		grep -q 'decode anomalies *0$' "$tmp/err" ||
 		    { bad "$file" "decode anomalies on a clean capture"; continue; }
 		;;
 	esac

@@ -1,0 +1,341 @@
+/*
+ * redis.c - Redis AUTH (TCP 6379).
+ *
+ * Spec: Redis serialization protocol (RESP2 and RESP3 "protocol spec"),
+ * the AUTH command (legacy "AUTH password" and Redis 6 ACL "AUTH username
+ * password") and HELLO [protover [AUTH username password] [SETNAME name]].
+ *
+ * A fact: an AUTH or HELLO ... AUTH command, as a RESP array of bulk
+ * strings or an inline command, is CRED_CLEARTEXT (user "default" is left
+ * empty for the legacy form, as the server applies it).  Replies are matched
+ * to commands in order (pipelining): "+OK" or a HELLO map/array is success,
+ * an error reply (-WRONGPASS, -ERR invalid password, ...) failure.
+ * Deliberately not a fact: other commands; after 16 commands without AUTH
+ * (and nothing pending) dissection stops to save work, and so it does once
+ * an AUTH is settled or a value too big to buffer arrives.
+ */
+#include <string.h>
+
+#include "cursor.h"
+#include "dissector.h"
+
+#define REDIS_MAX_ARGS		8
+#define REDIS_MAX_DEPTH		8
+#define REDIS_GIVE_UP_AFTER	16
+#define REDIS_FIELD_MAX		256
+#define REDIS_PENDING_LIMIT	4096	/* a command or reply not complete
+					   by then is not an AUTH answer */
+
+/* Parse result for one RESP value or command. */
+#define R_OK		1
+#define R_MORE		0
+#define R_BAD		(-1)
+
+struct redis_arg {
+	const uint8_t	*p;
+	size_t		 n;
+};
+
+struct redis_state {
+	uint64_t	commands;	/* commands seen from the client */
+	uint64_t	replies;	/* replies seen from the server */
+	int		pending;
+	uint64_t	auth_index;	/* which reply answers the AUTH */
+	const char	*mechanism;
+	uint8_t		user[REDIS_FIELD_MAX];
+	size_t		user_len;
+	uint8_t		secret[REDIS_FIELD_MAX];
+	size_t		secret_len;
+};
+
+static const uint16_t redis_ports[] = { 6379, 0 };
+
+/* Reads a CRLF-terminated line; *line and *n exclude the CRLF. */
+static int
+redis_line(struct cursor *c, const uint8_t **line, size_t *n)
+{
+	const uint8_t *p = cur_ptr(c), *nl;
+	size_t left = cur_left(c);
+
+	nl = left > 0 ? memchr(p, '\n', left) : NULL;
+	if (nl == NULL)
+		return R_MORE;
+	*line = p;
+	*n = (size_t)(nl - p);
+	if (*n > 0 && p[*n - 1] == '\r')
+		(*n)--;
+	cur_skip(c, (size_t)(nl - p) + 1);
+	return R_OK;
+}
+
+/* A decimal in a header line after the type byte; -2 when bad. */
+static long long
+redis_number(const uint8_t *p, size_t n)
+{
+	long long v = 0;
+	size_t i = 1;
+	int neg = 0;
+
+	if (n > 1 && p[1] == '-') {
+		neg = 1;
+		i++;
+	}
+	if (i >= n || n - i > 12)
+		return -2;
+	for (; i < n; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return -2;
+		v = v * 10 + (p[i] - '0');
+	}
+	return neg ? -v : v;
+}
+
+/* Skips one RESP value (any type, nested); R_OK, R_MORE or R_BAD. */
+static int
+redis_skip_value(struct cursor *c, int depth, uint8_t *first)
+{
+	const uint8_t *line;
+	long long n, i;
+	size_t ln;
+	int r;
+
+	if (depth > REDIS_MAX_DEPTH)
+		return R_BAD;
+	if ((r = redis_line(c, &line, &ln)) != R_OK)
+		return r;
+	if (ln == 0)
+		return R_BAD;
+	if (first != NULL)
+		*first = line[0];
+	switch (line[0]) {
+	case '+': case '-': case ':': case '_': case '#': case ',': case '(':
+		return R_OK;
+	case '$': case '!': case '=':
+		n = redis_number(line, ln);
+		if (n == -1)
+			return R_OK;		/* null bulk */
+		if (n < 0)
+			return R_BAD;
+		if (cur_left(c) < (size_t)n + 2)
+			return R_MORE;
+		cur_skip(c, (size_t)n + 2);
+		return R_OK;
+	case '*': case '~': case '>': case '%': case '|':
+		n = redis_number(line, ln);
+		if (n == -1)
+			return R_OK;
+		if (n < 0 || n > 1000000)
+			return R_BAD;
+		if (line[0] == '%' || line[0] == '|')
+			n *= 2;
+		for (i = 0; i < n; i++)
+			if ((r = redis_skip_value(c, depth + 1, NULL)) != R_OK)
+				return r;
+		return R_OK;
+	default:
+		return R_BAD;
+	}
+}
+
+/* One client command into args (at most REDIS_MAX_ARGS kept). */
+static int
+redis_command(struct cursor *c, struct redis_arg *args, size_t *nargs)
+{
+	const uint8_t *line, *p;
+	long long n, len, i;
+	size_t ln, k;
+	int r;
+
+	*nargs = 0;
+	if (cur_peek(c, 0) != '*') {
+		/* inline command: words separated by spaces */
+		if ((r = redis_line(c, &line, &ln)) != R_OK)
+			return r;
+		for (k = 0; k < ln && *nargs < REDIS_MAX_ARGS;) {
+			while (k < ln && line[k] == ' ')
+				k++;
+			if (k == ln)
+				break;
+			p = line + k;
+			while (k < ln && line[k] != ' ')
+				k++;
+			args[*nargs].p = p;
+			args[(*nargs)++].n = (size_t)(line + k - p);
+		}
+		return R_OK;
+	}
+	if ((r = redis_line(c, &line, &ln)) != R_OK)
+		return r;
+	n = redis_number(line, ln);
+	if (n < 0 || n > 1024 * 1024)
+		return R_BAD;
+	for (i = 0; i < n; i++) {
+		if ((r = redis_line(c, &line, &ln)) != R_OK)
+			return r;
+		if (ln < 2 || line[0] != '$')
+			return R_BAD;
+		len = redis_number(line, ln);
+		if (len < 0)
+			return R_BAD;
+		if (cur_left(c) < (size_t)len + 2)
+			return R_MORE;
+		if (*nargs < REDIS_MAX_ARGS) {
+			args[*nargs].p = cur_ptr(c);
+			args[(*nargs)++].n = (size_t)len;
+		}
+		cur_skip(c, (size_t)len + 2);
+	}
+	return R_OK;
+}
+
+static int
+redis_is(const struct redis_arg *a, const char *word)
+{
+	size_t i, n = strlen(word);
+
+	if (a->n != n)
+		return 0;
+	for (i = 0; i < n; i++)
+		if ((a->p[i] | 0x20) != word[i])
+			return 0;
+	return 1;
+}
+
+static void
+redis_flush(struct dctx *ctx, struct redis_state *st, enum cred_outcome o)
+{
+	struct cred_fact f;
+
+	if (!st->pending)
+		return;
+	st->pending = 0;
+	cred_fact_init(&f, "redis", st->mechanism, CRED_CLEARTEXT);
+	f.outcome = o;
+	f.user = st->user_len ? st->user : NULL;
+	f.user_len = st->user_len;
+	f.secret = st->secret;
+	f.secret_len = st->secret_len;
+	dctx_credential(ctx, &f);
+}
+
+static void
+redis_keep(struct redis_state *st, const char *mech,
+    const struct redis_arg *user, const struct redis_arg *pass)
+{
+	st->pending = 1;
+	st->mechanism = mech;
+	st->auth_index = st->commands;
+	st->user_len = 0;
+	if (user != NULL) {
+		st->user_len = user->n < REDIS_FIELD_MAX ? user->n :
+		    REDIS_FIELD_MAX;
+		memcpy(st->user, user->p, st->user_len);
+	}
+	st->secret_len = pass->n < REDIS_FIELD_MAX ? pass->n : REDIS_FIELD_MAX;
+	memcpy(st->secret, pass->p, st->secret_len);
+}
+
+static void
+redis_client(struct dctx *ctx, struct redis_state *st,
+    const struct redis_arg *a, size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	if (redis_is(&a[0], "auth")) {
+		redis_flush(ctx, st, CRED_OUTCOME_UNKNOWN);
+		if (n == 2)
+			redis_keep(st, "AUTH", NULL, &a[1]);
+		else if (n == 3)
+			redis_keep(st, "AUTH", &a[1], &a[2]);
+		else
+			dctx_weird(ctx, "redis_bad_auth");
+	} else if (redis_is(&a[0], "hello")) {
+		for (i = 1; i + 2 < n; i++)
+			if (redis_is(&a[i], "auth")) {
+				redis_flush(ctx, st, CRED_OUTCOME_UNKNOWN);
+				redis_keep(st, "HELLO AUTH", &a[i + 1],
+				    &a[i + 2]);
+				break;
+			}
+	}
+}
+
+static size_t
+redis_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
+    size_t len)
+{
+	struct redis_state *st = state;
+	struct redis_arg args[REDIS_MAX_ARGS];
+	struct cursor c;
+	size_t used = 0, nargs;
+	uint8_t first;
+	int r;
+
+	cur_init(&c, data, len);
+	while (cur_left(&c) > 0) {
+		if (dir == DIR_TO_SERVER) {
+			r = redis_command(&c, args, &nargs);
+			if (r == R_OK) {
+				redis_client(ctx, st, args, nargs);
+				st->commands++;
+			}
+		} else {
+			r = redis_skip_value(&c, 0, &first);
+			if (r == R_OK) {
+				if (st->pending &&
+				    st->replies == st->auth_index)
+					redis_flush(ctx, st, first == '-' ?
+					    CRED_OUTCOME_FAILURE :
+					    CRED_OUTCOME_SUCCESS);
+				st->replies++;
+			}
+		}
+		if (r == R_BAD) {
+			dctx_weird(ctx, "redis_malformed");
+			dctx_done(ctx);
+			return len;
+		}
+		if (r == R_MORE)
+			break;
+		used = c.off;
+	}
+	if (!st->pending && (st->commands >= REDIS_GIVE_UP_AFTER ||
+	    (st->commands > 0 && st->mechanism != NULL)))
+		dctx_done(ctx);
+	else if (len - used >= REDIS_PENDING_LIMIT && !st->pending)
+		dctx_done(ctx);		/* a big value: not an AUTH */
+	return used;
+}
+
+static int
+redis_probe(const uint8_t *data, size_t len, int dir)
+{
+	/* a RESP array of bulk strings: "*<n>\r\n$" */
+	size_t i = 1;
+
+	if (dir != DIR_TO_SERVER || len < 5 || data[0] != '*')
+		return 0;
+	while (i < len && i < 8 && data[i] >= '0' && data[i] <= '9')
+		i++;
+	return i > 1 && i + 2 < len && data[i] == '\r' &&
+	    data[i + 1] == '\n' && data[i + 2] == '$';
+}
+
+static void
+redis_free(struct dctx *ctx, void *state)
+{
+	redis_flush(ctx, state, CRED_OUTCOME_UNKNOWN);
+}
+
+const struct dissector redis_dissector = {
+	.name = "redis",
+	.description = "Redis AUTH and HELLO AUTH passwords",
+	.transport = DISSECTOR_TCP,
+	.ports = redis_ports,
+	.probe = redis_probe,
+	.parse = redis_parse,
+	.state_size = sizeof(struct redis_state),
+	.free = redis_free,
+};
