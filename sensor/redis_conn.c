@@ -12,6 +12,8 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -363,12 +365,39 @@ redis_target_name(const struct redis_target *t, char *buf, size_t len)
 		snprintf(buf, len, "%s:%d", t->host, t->port);
 }
 
+/*
+ * hiredis writes with write(2), so a peer that went away raises SIGPIPE.
+ * Block it in this thread around the write and swallow the one the write
+ * raised, so the process needs no particular SIGPIPE disposition.
+ */
+static int
+write_nosigpipe(redisContext *c, int *done)
+{
+	static const struct timespec zero;
+	sigset_t pipe_set, old, pending;
+	int r, was_pending;
+
+	sigemptyset(&pipe_set);
+	sigaddset(&pipe_set, SIGPIPE);
+	pthread_sigmask(SIG_BLOCK, &pipe_set, &old);
+	sigpending(&pending);
+	was_pending = sigismember(&pending, SIGPIPE);
+	r = redisBufferWrite(c, done);
+	if (r != REDIS_OK && !was_pending) {
+		sigpending(&pending);
+		if (sigismember(&pending, SIGPIPE))
+			(void)sigtimedwait(&pipe_set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return r;
+}
+
 int
 redis_conn_io(redisContext *c, int *write_done)
 {
 	int done = 1;
 
-	if (redisBufferWrite(c, &done) != REDIS_OK ||
+	if (write_nosigpipe(c, &done) != REDIS_OK ||
 	    redisBufferRead(c) != REDIS_OK)
 		return -1;
 	if (write_done != NULL)

@@ -339,6 +339,10 @@ rs_disconnect(struct redis_sink *s, int quiet, const char *fmt, ...)
 	va_list ap;
 	size_t i;
 
+	/* Format first: the arguments may point into the context. */
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	rs_spill_live(s);
 	/* Redis may have run these before the link broke: check later. */
 	for (i = 0; i < s->n; i++) {
@@ -356,12 +360,8 @@ rs_disconnect(struct redis_sink *s, int quiet, const char *fmt, ...)
 	s->stalled = 0;
 	s->degraded = 1;
 	rs_schedule_retry(s);
-	if (!quiet) {
-		va_start(ap, fmt);
-		vsnprintf(msg, sizeof(msg), fmt, ap);
-		va_end(ap);
+	if (!quiet)
 		rs_log(s, "%s", msg);
-	}
 }
 
 static void
@@ -597,7 +597,7 @@ static int
 rs_reconcile(struct redis_sink *s)
 {
 	redisReply *win = NULL, *hwin = NULL;
-	size_t nu = 0, scanned = 0, i, len;
+	size_t nu = 0, scanned = 0, found = 0, i, len;
 	int stream = (s->modes & REDIS_MODE_STREAM) != 0, r;
 	struct spool_ref ref;
 	struct rs_fields f;
@@ -636,6 +636,7 @@ rs_reconcile(struct redis_sink *s)
 		    window_has(win, stream, &f)) {
 			spool_ack(s->sp, &s->uncertain[i]);
 			s->st.published++;
+			found++;
 		} else
 			spool_set_flags(s->sp, &s->uncertain[i], 0);
 	}
@@ -643,6 +644,10 @@ rs_reconcile(struct redis_sink *s)
 		freeReplyObject(win);
 	if (hwin != NULL)
 		freeReplyObject(hwin);
+	if (found > 0)
+		rs_log(s, "redis %s: %zu of %zu findings in flight when the "
+		    "link broke were already stored; not sent again", s->name,
+		    found, nu);
 	return 0;
 }
 
