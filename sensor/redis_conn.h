@@ -8,7 +8,8 @@
  *   unix:///path/to/socket[?db=N]
  * User and password may be percent-encoded (%40 for '@').  rediss:// (TLS)
  * is refused: hiredis 0.14 is built without TLS.  No error message ever
- * contains the password.
+ * contains the password.  Writes block SIGPIPE in the calling thread and
+ * swallow the one a vanished peer raises, so callers need no SIGPIPE setup.
  */
 #ifndef EDGEWARD_REDIS_CONN_H
 #define EDGEWARD_REDIS_CONN_H

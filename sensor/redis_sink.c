@@ -763,6 +763,9 @@ rs_write(struct sink *base, const struct sink_item *it)
 	if (s->c != NULL && !s->stalled && spool_pending(s->sp) == 0 &&
 	    s->n < REDIS_SINK_INFLIGHT && rs_send_live(s, &f, len) == 0)
 		return 0;
+	/* Live ones are older than this one: they go to the spool first. */
+	if (s->nlive > 0)
+		rs_spill_live(s);
 	rec_encode(&f, s->scratch);
 	return rs_spool_rec(s, s->scratch, len, 0, NULL);
 }

@@ -23,8 +23,11 @@
  * cannot check: at-least-once there).  A spool left by a previous run is
  * replayed first and its records count as produced.
  *
- * Bounds: write() never waits longer than command_timeout_ms, poll() not
- * longer than connect_timeout_ms plus twice command_timeout_ms.  At most
+ * Bounds: write() never waits longer than command_timeout_ms; poll() not
+ * longer than command_timeout_ms, or when it reconnects connect_timeout_ms
+ * plus five command_timeout_ms (AUTH, SELECT, two reads to find findings
+ * already stored, one replay round).  poll()'s now_ms is not used: the
+ * sink keeps its own monotonic clock.  At most
  * REDIS_SINK_INFLIGHT findings are in flight; a finding longer than
  * REDIS_SINK_MAX_ITEM bytes is dropped and counted.
  */
