@@ -598,6 +598,60 @@ test_roundtrip(void)
 	teardown(&sv);
 }
 
+/* unix:// with a database number: SELECT happens on every connect. */
+static void
+test_unix_socket_db(void)
+{
+	struct server sv;
+	struct redis_opts o;
+	struct sink_stats st;
+	struct sink *s;
+	redisContext *c;
+	redisReply *r;
+	char sock[300], url[400], err[300];
+
+	if (setup(&sv) != 0)
+		return;
+	CU_ASSERT_FATAL(tmpdir_make(sv.dir, sizeof(sv.dir), "redis") == 0);
+	snprintf(sock, sizeof(sock), "%s/r.sock", sv.dir);
+	CU_ASSERT_FATAL(server_start(&sv, "--unixsocket", sock) == 0);
+	snprintf(url, sizeof(url), "unix://%s?db=2", sock);
+	memset(&o, 0, sizeof(o));
+	o.url = url;
+	o.spool_dir = spool_dir;
+	o.prefix = "ew-test";
+	o.log = capture_log;
+	s = redis_sink_open(&o, err, sizeof(err));
+	CU_ASSERT_FATAL(s != NULL);
+	write_range(s, 0, 10, 0);
+	CU_ASSERT(drain(s, 5000));
+	check_invariant(s, &st);
+	CU_ASSERT_EQUAL(st.published, 10);
+	CU_ASSERT_EQUAL(log_count("unix:"), 1);
+	s->ops->close(s);
+	c = admin(&sv, NULL);
+	CU_ASSERT_FATAL(c != NULL);
+	r = redisCommand(c, "SELECT 2");
+	freeReplyObject(r);
+	r = redisCommand(c, "XLEN ew-test:findings");
+	CU_ASSERT(r != NULL && r->integer == 10);
+	freeReplyObject(r);
+	redisFree(c);
+	/* a bad URL or prefix is a set-up error with a message */
+	o.url = "redis://host:99999";
+	CU_ASSERT(redis_sink_open(&o, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "port") != NULL);
+	o.url = url;
+	o.prefix = "has space";
+	CU_ASSERT(redis_sink_open(&o, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "prefix") != NULL);
+	o.prefix = NULL;
+	o.spool_dir = NULL;
+	CU_ASSERT(redis_sink_open(&o, err, sizeof(err)) == NULL);
+	CU_ASSERT(strstr(err, "spool") != NULL);
+	teardown(&sv);
+}
+
 static void
 test_down_at_open(void)
 {
@@ -995,6 +1049,7 @@ UNIT_MAIN("redis",
     { "URL parser, hostile input", test_url_parser },
     { "password file", test_password_file },
     { "publish and read back", test_roundtrip },
+    { "Unix socket and database number", test_unix_socket_db },
     { "Redis down at open", test_down_at_open },
     { "outage mid-run, exactly once", test_mid_run_outage },
     { "in-flight findings reconciled", test_in_flight_reconciled },
