@@ -11,6 +11,7 @@
 #include <arpa/inet.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -18,6 +19,7 @@
 #include "crypto.h"
 #include "codec.h"
 #include "finding.h"
+#include "geoip.h"
 #include "json.h"
 #include "output.h"
 #include "ring.h"
@@ -292,6 +294,15 @@ finding_format(const struct sensor *s, const struct finding_where *w,
 	jb_arr_close(&j);
 	if (w != NULL && w->flow != NULL)
 		write_flow(&j, w->flow, w->app_proto);
+	if (w != NULL && w->geo != NULL) {
+		jb_key(&j, "geo");
+		jb_obj_open(&j);
+		jb_key(&j, "src");
+		geo_info_json(&j, &w->geo[0]);
+		jb_key(&j, "dest");
+		geo_info_json(&j, &w->geo[1]);
+		jb_obj_close(&j);
+	}
 	jb_key(&j, kind);
 	jb_obj_open(&j);
 	write_attrs(&j, f->attrs, f->nattrs);
@@ -313,6 +324,16 @@ finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 	if (fl != NULL) {
 		where.app_proto = worker_app_name(w, fl, app, sizeof(app));
 		fl->nfindings++;
+		/* GeoIP: looked up once per flow, at its first finding. */
+		if (w->s->geo != NULL && fl->geo == NULL &&
+		    flow_mem_charge(w->flows, 2 * sizeof(*fl->geo)) == 0 &&
+		    (fl->geo = calloc(2, sizeof(*fl->geo))) != NULL) {
+			geoip_lookup(w->s->geo, fl->key.family,
+			    flow_client_addr(fl), &fl->geo[0]);
+			geoip_lookup(w->s->geo, fl->key.family,
+			    flow_server_addr(fl), &fl->geo[1]);
+		}
+		where.geo = fl->geo;
 	}
 	n = finding_format(w->s, &where, f, w->json, sizeof(w->json));
 	if (n < 0 || n > UINT16_MAX) {

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +23,8 @@
 #include "capture.h"
 #include "config.h"
 #include "crypto.h"
+#include "geoip.h"
+#include "redis_sink.h"
 #include "output.h"
 #include "ring.h"
 #include "sensor.h"
@@ -72,6 +76,10 @@ usage(FILE *fp)
 "  -B, --buffer-size MIB   live kernel buffer per interface\n"
 "  -p, --no-promisc        do not put interfaces in promiscuous mode\n"
 "      --reveal-secrets    put cleartext secrets in findings (off: HMAC only)\n"
+"      --redis URL         also publish to Redis: redis://[user:pass@]host:port[/db]\n"
+"                          or unix:///path[?db=N] (see edgeward.conf(5))\n"
+"      --geoip FILE        MaxMind City/Country or ASN database (repeatable)\n"
+"  -u, --user USER         drop privileges to USER after opening captures\n"
 "      --check-config      validate the configuration and exit\n"
 "      --list-dissectors   list the protocol dissectors and exit\n"
 "  -q, --quiet             no summary table at the end\n"
@@ -106,6 +114,9 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 		{ "buffer-size", required_argument, NULL, 'B' },
 		{ "no-promisc", no_argument, NULL, 'p' },
 		{ "reveal-secrets", no_argument, NULL, 'R' },
+		{ "redis", required_argument, NULL, 'D' },
+		{ "geoip", required_argument, NULL, 'G' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "list-dissectors", no_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -118,7 +129,7 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 	size_t used = 0;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+r:i:o:w:c:s:B:pqVh", longopts,
+	while ((ch = getopt_long(argc, argv, "+r:i:o:w:c:s:B:u:pqVh", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'r':
@@ -155,6 +166,18 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 			break;
 		case 'R':
 			if (add_override(o, "reveal_secrets", "yes") < 0)
+				return -1;
+			break;
+		case 'D':
+			if (add_override(o, "redis_url", optarg) < 0)
+				return -1;
+			break;
+		case 'G':
+			if (add_override(o, "geoip_db", optarg) < 0)
+				return -1;
+			break;
+		case 'u':
+			if (add_override(o, "user", optarg) < 0)
 				return -1;
 			break;
 		case 'c':
@@ -295,6 +318,95 @@ build_config(struct options *o, struct config *cfg, const char *bpf)
 	return 0;
 }
 
+/*
+ * Drops root for USER once every capture handle, output and spool is open:
+ * supplementary groups, then group, then user; refuses to go on if any step
+ * fails or root can be regained.
+ */
+static int
+drop_privileges(const char *user, char *errbuf, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (user[0] == '\0')
+		return 0;
+	if ((pw = getpwnam(user)) == NULL) {
+		snprintf(errbuf, errlen, "user '%s' does not exist (create it "
+		    "or change the user key)", user);
+		return -1;
+	}
+	if (getuid() != 0 && geteuid() != 0) {
+		if (getuid() == pw->pw_uid)
+			return 0;
+		snprintf(errbuf, errlen, "cannot switch to user %s: not running "
+		    "as root", user);
+		return -1;
+	}
+	if (setgroups(1, &pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+	    setuid(pw->pw_uid) < 0) {
+		snprintf(errbuf, errlen, "cannot drop privileges to %s: %s",
+		    user, strerror(errno));
+		return -1;
+	}
+	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
+		snprintf(errbuf, errlen, "privilege drop to %s did not stick",
+		    user);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+redis_log(void *arg, const char *line)
+{
+	(void)arg;
+	fprintf(stderr, "edgeward: redis: %s\n", line);
+}
+
+/* "stream,list,channel" to REDIS_MODE_* bits; -1 on an unknown word. */
+static int
+redis_modes(const char *text, unsigned *out)
+{
+	char buf[64], *tok, *save = NULL;
+
+	*out = 0;
+	snprintf(buf, sizeof(buf), "%s", text);
+	for (tok = strtok_r(buf, ", ", &save); tok != NULL;
+	    tok = strtok_r(NULL, ", ", &save)) {
+		if (strcmp(tok, "stream") == 0)
+			*out |= REDIS_MODE_STREAM;
+		else if (strcmp(tok, "list") == 0)
+			*out |= REDIS_MODE_LIST;
+		else if (strcmp(tok, "channel") == 0)
+			*out |= REDIS_MODE_CHANNEL;
+		else
+			return -1;
+	}
+	return 0;
+}
+
+static struct sink *
+open_redis(const struct config *c, char *err, size_t errlen)
+{
+	struct redis_opts ro;
+
+	memset(&ro, 0, sizeof(ro));
+	ro.url = c->redis_url;
+	ro.password_file = c->redis_password_file[0] ? c->redis_password_file :
+	    NULL;
+	ro.prefix = c->redis_prefix;
+	if (redis_modes(c->redis_mode, &ro.modes) < 0) {
+		snprintf(err, errlen, "redis_mode '%s': use a comma list of "
+		    "stream, list, channel", c->redis_mode);
+		return NULL;
+	}
+	ro.maxlen = c->redis_maxlen;
+	ro.spool_dir = c->spool_dir;
+	ro.spool_max_bytes = c->spool_max_bytes;
+	ro.log = redis_log;
+	return redis_sink_open(&ro, err, errlen);
+}
+
 static void
 list_dissectors(void)
 {
@@ -357,6 +469,17 @@ main(int argc, char **argv)
 	s.dopts.max_depth = s.cfg.max_encap_depth;
 	s.dopts.tzsp_any_port = s.cfg.tzsp_any_port;
 	s.dissectors = dissector_registry;
+	if (s.cfg.geoip_db_count > 0) {
+		const char *paths[CONFIG_MAX_LIST];
+
+		for (i = 0; i < s.cfg.geoip_db_count; i++)
+			paths[i] = s.cfg.geoip_db[i];
+		if ((s.geo = geoip_open(paths, s.cfg.geoip_db_count, err,
+		    sizeof(err))) == NULL) {
+			fprintf(stderr, "edgeward: %s\n", err);
+			return 1;
+		}
+	}
 	s.live = o.nifaces > 0;
 	s.stop = &stop_flag;
 	nin = s.live ? o.nifaces : 1;
@@ -411,6 +534,17 @@ main(int argc, char **argv)
 		}
 		pub.sinks[pub.nsinks++] = sink;
 	}
+	if (s.cfg.redis_url[0] != '\0') {
+		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "edgeward: %s\n", err);
+			return 1;
+		}
+		pub.sinks[pub.nsinks++] = sink;
+	}
+	if (drop_privileges(s.cfg.user, err, sizeof(err)) < 0) {
+		fprintf(stderr, "edgeward: %s\n", err);
+		return 1;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (publisher_start(&pub, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgeward: %s\n", err);
@@ -429,13 +563,30 @@ main(int argc, char **argv)
 		worker_join(&workers[i]);
 	publisher_join(&pub);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	for (i = 0; i < pub.nsinks; i++)
-		pub.sinks[i]->ops->close(pub.sinks[i]);
 	if (!o.quiet) {
 		totals_collect(&tot, &cap, workers, s.cfg.workers, &pub);
 		totals_print(stderr, &tot, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
 	}
+	for (i = 0; i < pub.nsinks; i++) {
+		struct sink_stats ss;
+
+		if (!o.quiet && strcmp(pub.sinks[i]->ops->name, "file") != 0) {
+			memset(&ss, 0, sizeof(ss));
+			pub.sinks[i]->ops->stats(pub.sinks[i], &ss);
+			fprintf(stderr, "  %-28s produced %llu = published %llu + "
+			    "spooled %llu + in flight %llu + dropped %llu\n",
+			    pub.sinks[i]->ops->name,
+			    (unsigned long long)ss.produced,
+			    (unsigned long long)ss.published,
+			    (unsigned long long)ss.spool_pending,
+			    (unsigned long long)ss.inflight,
+			    (unsigned long long)ss.dropped);
+		}
+		pub.sinks[i]->ops->close(pub.sinks[i]);
+	}
+	if (s.geo != NULL)
+		geoip_close(s.geo);
 	for (i = 0; i < s.cfg.workers; i++)
 		worker_fini(&workers[i]);
 	free(workers);

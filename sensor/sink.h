@@ -23,12 +23,17 @@ struct sink_item {
 	const char	*sensor;
 };
 
-/* produced = published + spooled_pending + dropped must always hold. */
+/*
+ * produced = published + spool_pending + inflight + dropped must always hold;
+ * inflight is 0 once a sink has flushed (after close, or a poll that found
+ * the backend idle), so then produced = published + spool_pending + dropped.
+ */
 struct sink_stats {
 	uint64_t	produced;	/* items handed to write() */
 	uint64_t	published;	/* accepted by the backend */
 	uint64_t	spooled;	/* written to the spool (cumulative) */
 	uint64_t	spool_pending;	/* in the spool, not yet published */
+	uint64_t	inflight;	/* sent, not acknowledged, not spooled */
 	uint64_t	replayed;	/* published from the spool */
 	uint64_t	dropped;	/* lost (spool full), counted */
 	uint64_t	errors;		/* backend errors seen */

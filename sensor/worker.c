@@ -99,7 +99,12 @@ worker_app_name(struct worker *w, const struct flow *f, char *buf,
 	ndpi_protocol p = { f->app_master, f->app_proto,
 	    NDPI_PROTOCOL_CATEGORY_UNSPECIFIED };
 
-	if (f->app_master == 0 && f->app_proto == 0)
+	/* Detection still running: what nDPI has found so far. */
+	if (f->app_master == 0 && f->app_proto == 0 && f->ndpi != NULL) {
+		p.app_protocol = f->ndpi->detected_protocol_stack[0];
+		p.master_protocol = f->ndpi->detected_protocol_stack[1];
+	}
+	if (p.master_protocol == 0 && p.app_protocol == 0)
 		return NULL;
 	return ndpi_protocol2name(w->ndpi, p, buf, (u_int)len);
 }
