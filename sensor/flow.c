@@ -210,6 +210,7 @@ flow_table_new(const struct flow_table_opts *o)
 	t->o = *o;
 	t->seed = 0x5bd1e995u ^ (uint32_t)(uintptr_t)t;
 	t->st.memory = (uint64_t)size * sizeof(*t->buckets);
+	t->st.fixed_memory = t->st.memory;
 	return t;
 }
 

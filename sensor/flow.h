@@ -99,6 +99,7 @@ struct flow_stats {
 	uint64_t	memory;
 	uint64_t	peak_memory;
 	uint64_t	alloc_failures;
+	uint64_t	fixed_memory;	/* the hash buckets */
 };
 
 struct flow_table;

@@ -74,12 +74,14 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_timed_out += LD(fs->timed_out);
 			t->memory += LD(fs->memory);
 			t->peak_memory += LD(fs->peak_memory);
+			t->fixed_memory += LD(fs->fixed_memory);
 		} else {
 			t->flows_created += w[i].final_flows.created;
 			t->flows_peak += w[i].final_flows.peak_active;
 			t->flows_evicted += w[i].final_flows.evicted;
 			t->flows_timed_out += w[i].final_flows.timed_out;
 			t->peak_memory += w[i].final_flows.peak_memory;
+			t->fixed_memory += w[i].final_flows.fixed_memory;
 		}
 		if (w[i].defrag != NULL) {
 			ds = defrag_stats(w[i].defrag);
@@ -128,6 +130,9 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	    t->flows_evicted);
 	fprintf(fp, "  %-28s %" PRIu64 " KiB\n", "flow memory peak",
 	    t->peak_memory / 1024);
+	if (t->flows_peak > 0 && t->peak_memory > t->fixed_memory)
+		fprintf(fp, "  %-28s %" PRIu64 "\n", "bytes per active flow",
+		    (t->peak_memory - t->fixed_memory) / t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "defragmented datagrams",
 	    t->defrag_reassembled);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "findings", all);
