@@ -88,30 +88,23 @@ ip6(uint8_t *b, const uint8_t *src, const uint8_t *dst, uint8_t proto,
 	return n + 40;
 }
 
-/* Decodes a raw IPv4 packet into p. */
+/* Decodes a raw IPv4 or IPv6 packet into p. */
 static void
-pkt4(struct pkt *p, uint64_t seq, uint64_t ts, const uint8_t *src,
-    const uint8_t *dst, uint8_t proto, uint16_t sport, uint16_t dport,
-    uint8_t flags)
+pkt_ip(struct pkt *p, int family, uint64_t seq, uint64_t ts,
+    const uint8_t *src, const uint8_t *dst, uint8_t proto, uint16_t sport,
+    uint16_t dport, uint8_t flags)
 {
-	size_t n = ip4(frame, src, dst, proto, sport, dport, flags);
+	size_t n = family == 6 ?
+	    ip6(frame, src, dst, proto, sport, dport, flags) :
+	    ip4(frame, src, dst, proto, sport, dport, flags);
 
 	CU_ASSERT_EQUAL_FATAL(decode_packet(&dopts, &dstats, p, LINK_RAW,
 	    frame, (uint32_t)n, (uint32_t)n, ts), 0);
 	p->seq = seq;
 }
 
-static void
-pkt6(struct pkt *p, uint64_t seq, uint64_t ts, const uint8_t *src,
-    const uint8_t *dst, uint8_t proto, uint16_t sport, uint16_t dport,
-    uint8_t flags)
-{
-	size_t n = ip6(frame, src, dst, proto, sport, dport, flags);
-
-	CU_ASSERT_EQUAL_FATAL(decode_packet(&dopts, &dstats, p, LINK_RAW,
-	    frame, (uint32_t)n, (uint32_t)n, ts), 0);
-	p->seq = seq;
-}
+#define pkt4(p, ...)	pkt_ip(p, 4, __VA_ARGS__)
+#define pkt6(p, ...)	pkt_ip(p, 6, __VA_ARGS__)
 
 /* Ethernet + 802.1Q tag + IPv4 TCP. */
 static void
