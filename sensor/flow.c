@@ -419,7 +419,10 @@ flow_expire(struct flow_table *t, uint64_t now_us)
 			t->scratch[n++] = f;
 		}
 	}
-	/* End them in a stable order so output does not depend on hashing. */
+	/* End them in a stable order so output does not depend on hashing.
+	 * (qsort's base must not be NULL, even for 0 elements.) */
+	if (n == 0)
+		return;
 	qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
 	for (i = 0; i < n; i++) {
 		t->st.timed_out++;
@@ -446,7 +449,8 @@ flow_table_free(struct flow_table *t)
 		for (c = 0; c < FC_MAX; c++)
 			for (f = t->lru_head[c]; f != NULL; f = f->lru_next)
 				t->scratch[n++] = f;
-	qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
+	if (n > 0)
+		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
 	for (i = 0; i < n; i++)
 		flow_end(t, t->scratch[i]);
 	/* If the batch could not be allocated, end the rest unordered. */
