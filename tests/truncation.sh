@@ -108,5 +108,8 @@ for f in "$srcdir"/pcaps/crafted/*.pcap* "$srcdir"/pcaps/recorded/*.pcap*; do
 	done
 done
 echo "truncation.sh: $runs runs"
-[ "$runs" -gt 0 ] || exit 99
+if [ "$runs" -eq 0 ]; then
+	echo "truncation.sh: no captures under $srcdir/pcaps; skipped"
+	exit 77
+fi
 exit $fail
