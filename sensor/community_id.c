@@ -53,13 +53,8 @@ static const struct icmp_pair icmp6_pairs[] = {
 	{ 144, 145 }, { 145, 144 }	/* home agent address discovery */
 };
 
-/*
- * Maps an ICMP or ICMPv6 type/code (in *sport and *dport) to the port
- * pair.  Returns 1 when the type is one-way (ports stay type and code,
- * order fixed), 0 when it has a counterpart (*dport becomes that type).
- */
-static int
-cid_icmp_ports(uint8_t proto, uint16_t *sport, uint16_t *dport)
+int
+community_id_icmp_ports(uint8_t proto, uint16_t *sport, uint16_t *dport)
 {
 	const struct icmp_pair *pairs = icmp4_pairs;
 	size_t i, n = sizeof(icmp4_pairs) / sizeof(icmp4_pairs[0]);
@@ -106,7 +101,7 @@ community_id_v1(uint16_t seed, int family, const uint8_t *saddr,
 	switch (proto) {
 	case CID_PROTO_ICMP:
 	case CID_PROTO_ICMPV6:
-		one_way = cid_icmp_ports(proto, &lport, &hport);
+		one_way = community_id_icmp_ports(proto, &lport, &hport);
 		ports = 1;
 		break;
 	case CID_PROTO_TCP:

@@ -23,5 +23,14 @@
 int	community_id_v1(uint16_t seed, int family, const uint8_t *saddr,
 	    const uint8_t *daddr, uint8_t proto, uint16_t sport, uint16_t dport,
 	    char out[COMMUNITY_ID_LEN]);
+/*
+ * Maps an ICMP (proto 1) or ICMPv6 (58) type/code in *sport and *dport to
+ * the port pair.  Returns 1 when the type is one-way (ports stay type and
+ * code, order fixed), 0 when it has a counterpart (*dport becomes that
+ * type), so a request and its reply give the same pair, swapped.  The flow
+ * table keys ICMP flows the same way.
+ */
+int	community_id_icmp_ports(uint8_t proto, uint16_t *sport,
+	    uint16_t *dport);
 
 #endif

@@ -250,31 +250,54 @@ trim(char *s)
 	return s;
 }
 
+/*
+ * Reads one line (without its newline) into buf.  Returns 0 at the end of
+ * the file, 1 for a line, -1 for a line longer than cap - 2 bytes and -2
+ * for a line holding a NUL byte (fgets cannot tell those apart from the
+ * end of a line when the file does not end in a newline).
+ */
+static int
+read_line(FILE *f, char *buf, size_t cap)
+{
+	size_t n = 0;
+	int ch, nul = 0, over = 0;
+
+	while ((ch = getc(f)) != EOF && ch != '\n') {
+		if (ch == '\0')
+			nul = 1;
+		if (n < cap - 2)
+			buf[n++] = (char)ch;
+		else
+			over = 1;
+	}
+	buf[n] = '\0';
+	if (ch == EOF && n == 0 && !nul && !over)
+		return 0;
+	return over ? -1 : nul ? -2 : 1;
+}
+
 int
 config_load(struct config *c, const char *path, char *errbuf, size_t errlen)
 {
 	char line[2048], err[256], *p, *eq, *key, *val;
 	unsigned lineno = 0;
-	size_t n;
 	FILE *f;
+	int r;
 
 	if ((f = fopen(path, "r")) == NULL) {
 		snprintf(errbuf, errlen, "%s: cannot open: %s", path,
 		    strerror(errno));
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while ((r = read_line(f, line, sizeof(line))) != 0) {
 		lineno++;
-		n = strlen(line);
-		if (n == sizeof(line) - 1 && line[n - 1] != '\n') {
+		if (r == -1) {
 			snprintf(errbuf, errlen, "%s:%u: line longer than %zu bytes",
 			    path, lineno, sizeof(line) - 2);
 			fclose(f);
 			return -1;
 		}
-		/* fgets stops at NUL silently: a short strlen with more bytes
-		 * on the line means an embedded NUL. */
-		if (n == 0 || (line[n - 1] != '\n' && !feof(f))) {
+		if (r == -2) {
 			snprintf(errbuf, errlen, "%s:%u: NUL byte in line", path,
 			    lineno);
 			fclose(f);

@@ -196,8 +196,7 @@ dec_vlan(struct dec *d, uint16_t tpid, struct cursor *c)
 	if (push_encap(d, tpid == ETH_VLAN ? ENCAP_VLAN : ENCAP_QINQ,
 	    tci & 0x0fff, 0) < 0)
 		return -1;
-	if (d->p->vlan == 0)
-		d->p->vlan = tci & 0x0fff;
+	d->p->vlan = tci & 0x0fff;	/* the innermost tag is the key's */
 	return dec_ethertype(d, type, c);
 }
 

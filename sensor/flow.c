@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "community_id.h"
 #include "dissector.h"
 #include "flow.h"
 
@@ -101,24 +102,29 @@ static int
 make_key(const struct pkt *p, struct flow_key *k)
 {
 	size_t alen = p->family == 6 ? 16 : 4;
+	uint16_t sport = p->sport, dport = p->dport;
 	int c;
 
 	memset(k, 0, sizeof(*k));
 	k->family = p->family;
 	k->proto = p->proto;
 	k->vlan = p->vlan;
+	/* ICMP "ports" are type and code: a request and its reply become
+	 * (type, counterpart type) as in Community ID, so they share a key. */
+	if (p->proto == 1 || p->proto == 58)
+		(void)community_id_icmp_ports(p->proto, &sport, &dport);
 	c = memcmp(p->src, p->dst, alen);
-	if (c < 0 || (c == 0 && p->sport <= p->dport)) {
+	if (c < 0 || (c == 0 && sport <= dport)) {
 		memcpy(k->a, p->src, alen);
 		memcpy(k->b, p->dst, alen);
-		k->pa = p->sport;
-		k->pb = p->dport;
+		k->pa = sport;
+		k->pb = dport;
 		return 1;
 	}
 	memcpy(k->a, p->dst, alen);
 	memcpy(k->b, p->src, alen);
-	k->pa = p->dport;
-	k->pb = p->sport;
+	k->pa = dport;
+	k->pb = sport;
 	return 0;
 }
 
@@ -308,7 +314,7 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 	struct flow_key k;
 	struct flow *f;
 	uint32_t h;
-	int sender_a;
+	int sender_a, client_is_a = -1;
 
 	sender_a = make_key(p, &k);
 	h = key_hash(t, &k);
@@ -316,6 +322,9 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 		if (f->hash == h && key_eq(&f->key, &k)) {
 			if (t->o.active_timeout_us != 0 &&
 			    p->ts_us > f->first_us + t->o.active_timeout_us) {
+				/* The continuation keeps its client: the next
+				 * packet may well come from the server. */
+				client_is_a = f->client_is_a;
 				t->st.timed_out++;
 				flow_end(t, f);
 				break;
@@ -335,8 +344,11 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 		record_encap(f, p);
 	f->key = k;
 	f->hash = h;
-	f->client_is_a = sender_is_client(p) ? (uint8_t)sender_a :
-	    (uint8_t)!sender_a;
+	if (client_is_a >= 0)
+		f->client_is_a = (uint8_t)client_is_a;
+	else
+		f->client_is_a = sender_is_client(p) ? (uint8_t)sender_a :
+		    (uint8_t)!sender_a;
 	f->first_us = f->last_us = p->ts_us;
 	f->first_seq = p->seq;
 	f->fclass = (uint8_t)class_of(f);

@@ -123,6 +123,50 @@ drain(struct sdir *d, const struct stream_opts *o, void *arg,
 	}
 }
 
+/*
+ * Delivers an in-order segment (seq == next_seq).  Where it runs into data
+ * buffered ahead of it, the buffered bytes were first and win: they are
+ * compared (overlap, mismatch), delivered instead, and the segment goes on
+ * after them.
+ */
+static void
+deliver_in_order(struct sdir *d, const struct stream_opts *o, void *arg,
+    struct stream_stats *st, int dir, uint32_t seq, const uint8_t *data,
+    size_t len)
+{
+	struct seg *s;
+	uint32_t piece;
+
+	while (len > 0) {
+		s = d->ooo;	/* buffered data always lies beyond next_seq */
+		piece = (uint32_t)len;
+		if (s != NULL && (uint32_t)seq_diff(s->seq, seq) < piece)
+			piece = (uint32_t)seq_diff(s->seq, seq);
+		deliver(d, o, arg, st, dir, data, piece);
+		seq += piece;
+		data += piece;
+		len -= piece;
+		d->next_seq = seq;
+		if (len == 0)
+			break;
+		/* s starts at seq: its bytes win over ours. */
+		piece = len < s->len ? (uint32_t)len : s->len;
+		st->overlaps++;
+		if (memcmp(s->data, data, piece))
+			st->overlap_mismatch++;
+		seq += piece;
+		data += piece;
+		len -= piece;
+		d->ooo = s->next;
+		d->ooo_bytes -= s->len;
+		deliver(d, o, arg, st, dir, s->data, s->len);
+		d->next_seq = s->seq + s->len;
+		if (o->release != NULL)
+			o->release(arg, sizeof(*s) + s->len);
+		free(s);
+	}
+}
+
 /* Inserts [seq, seq+len) into the ooo list, keeping bytes already there. */
 static void
 buffer_ooo(struct sdir *d, const struct stream_opts *o, void *arg,
@@ -194,8 +238,12 @@ stream_segment(struct stream *s, const struct stream_opts *o, void *arg,
 	if (d->stopped)
 		return;
 	if (flags & 0x02) {		/* SYN consumes one sequence number */
-		d->next_seq = seq + 1;
-		d->init = 1;
+		/* Only the first SYN sets the start: a retransmitted one must
+		 * not rewind the stream over delivered bytes. */
+		if (!d->init) {
+			d->next_seq = seq + 1;
+			d->init = 1;
+		}
 		seq += 1;
 	}
 	if (len == 0)
@@ -218,8 +266,7 @@ stream_segment(struct stream *s, const struct stream_opts *o, void *arg,
 		rel = 0;
 	}
 	if (rel == 0) {
-		deliver(d, o, arg, st, dir, data, len);
-		d->next_seq = seq + (uint32_t)len;
+		deliver_in_order(d, o, arg, st, dir, seq, data, len);
 		drain(d, o, arg, st, dir);
 		return;
 	}

@@ -1,0 +1,569 @@
+/*
+ * test_flow.c - the flow table: canonical keys (both directions, VLAN,
+ * IPv6), who the client is (SYN sender, SYN-ACK receiver, port heuristic,
+ * ICMP replies), idle expiry per timeout class in first_seq order, memcap
+ * eviction of the least recently seen flow with the busy flow spared, the
+ * active timeout, and the symmetric pair hash.  Packets are built as raw
+ * IP (LINK_RAW) or Ethernet frames and decoded with decode_packet().
+ */
+#include <string.h>
+
+#include "decode.h"
+#include "dissector.h"	/* DIR_TO_SERVER, DIR_TO_CLIENT */
+#include "flow.h"
+#include "unit.h"
+
+#define SEC		1000000ull
+#define TH_FIN		0x01
+#define TH_SYN		0x02
+#define TH_RST		0x04
+#define TH_ACK		0x10
+
+static const struct decode_opts dopts = { 8, 0 };
+static struct decode_stats dstats;
+
+static const uint8_t A4[4] = { 10, 0, 0, 1 }, B4[4] = { 10, 0, 0, 2 },
+    C4[4] = { 10, 0, 0, 3 };
+static const uint8_t A6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 },
+    B6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+
+/* Frame buffers live as long as the pkt that points into them. */
+static uint8_t frame[256];
+
+/* Transport header: TCP (20 bytes), UDP (8) or ICMP (8); returns length. */
+static size_t
+l4(uint8_t *b, uint8_t proto, uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	memset(b, 0, 20);
+	if (proto == 1 || proto == 58) {
+		b[0] = (uint8_t)sport;		/* type */
+		b[1] = (uint8_t)dport;		/* code */
+		return 8;
+	}
+	b[0] = (uint8_t)(sport >> 8);
+	b[1] = (uint8_t)sport;
+	b[2] = (uint8_t)(dport >> 8);
+	b[3] = (uint8_t)dport;
+	if (proto == 17) {
+		b[5] = 8;			/* UDP length */
+		return 8;
+	}
+	b[4] = 0x01;				/* sequence number */
+	b[12] = 0x50;				/* data offset 5 */
+	b[13] = flags;
+	b[15] = 0xff;				/* window */
+	return 20;
+}
+
+/* IPv4 header + transport at b; returns total length. */
+static size_t
+ip4(uint8_t *b, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+    uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	size_t n = l4(b + 20, proto, sport, dport, flags) + 20;
+
+	memset(b, 0, 20);
+	b[0] = 0x45;
+	b[3] = (uint8_t)n;
+	b[8] = 64;
+	b[9] = proto;
+	memcpy(b + 12, src, 4);
+	memcpy(b + 16, dst, 4);
+	return n;
+}
+
+static size_t
+ip6(uint8_t *b, const uint8_t *src, const uint8_t *dst, uint8_t proto,
+    uint16_t sport, uint16_t dport, uint8_t flags)
+{
+	size_t n = l4(b + 40, proto, sport, dport, flags);
+
+	memset(b, 0, 40);
+	b[0] = 0x60;
+	b[5] = (uint8_t)n;
+	b[6] = proto;
+	b[7] = 64;
+	memcpy(b + 8, src, 16);
+	memcpy(b + 24, dst, 16);
+	return n + 40;
+}
+
+/* Decodes a raw IPv4 or IPv6 packet into p. */
+static void
+pkt_ip(struct pkt *p, int family, uint64_t seq, uint64_t ts,
+    const uint8_t *src, const uint8_t *dst, uint8_t proto, uint16_t sport,
+    uint16_t dport, uint8_t flags)
+{
+	size_t n = family == 6 ?
+	    ip6(frame, src, dst, proto, sport, dport, flags) :
+	    ip4(frame, src, dst, proto, sport, dport, flags);
+
+	CU_ASSERT_EQUAL_FATAL(decode_packet(&dopts, &dstats, p, LINK_RAW,
+	    frame, (uint32_t)n, (uint32_t)n, ts), 0);
+	p->seq = seq;
+}
+
+#define pkt4(p, ...)	pkt_ip(p, 4, __VA_ARGS__)
+#define pkt6(p, ...)	pkt_ip(p, 6, __VA_ARGS__)
+
+/* Ethernet + 802.1Q tag + IPv4 TCP. */
+static void
+pkt4_vlan(struct pkt *p, uint64_t seq, uint16_t vid, const uint8_t *src,
+    const uint8_t *dst, uint16_t sport, uint16_t dport)
+{
+	size_t n;
+
+	memset(frame, 0, 18);
+	frame[12] = 0x81;			/* TPID 0x8100 */
+	frame[14] = (uint8_t)(vid >> 8);
+	frame[15] = (uint8_t)vid;
+	frame[16] = 0x08;			/* IPv4 */
+	n = 18 + ip4(frame + 18, src, dst, 6, sport, dport, TH_ACK);
+	CU_ASSERT_EQUAL_FATAL(decode_packet(&dopts, &dstats, p, LINK_EN10MB,
+	    frame, (uint32_t)n, (uint32_t)n, seq * SEC), 0);
+	CU_ASSERT_EQUAL(p->vlan, vid);
+	p->seq = seq;
+}
+
+/* End callback: records the first_seq of each ended flow. */
+struct ended {
+	uint64_t	seq[64];
+	uint64_t	first_us[64];
+	uint8_t		client_is_a[64];
+	unsigned	n;
+};
+
+static void
+on_end(void *arg, struct flow *f)
+{
+	struct ended *e = arg;
+
+	if (e->n < 64) {
+		e->seq[e->n] = f->first_seq;
+		e->first_us[e->n] = f->first_us;
+		e->client_is_a[e->n] = f->client_is_a;
+		e->n++;
+	}
+}
+
+static struct flow_table *
+table(struct ended *e, uint64_t memcap, uint64_t active_us)
+{
+	struct flow_table_opts o;
+
+	memset(&o, 0, sizeof(o));
+	memset(e, 0, sizeof(*e));
+	o.hash_size = 64;
+	o.memcap = memcap;
+	o.timeout_us[FC_TCP_OPEN] = 100 * SEC;
+	o.timeout_us[FC_TCP_CLOSED] = 10 * SEC;
+	o.timeout_us[FC_UDP] = 30 * SEC;
+	o.timeout_us[FC_OTHER] = 20 * SEC;
+	o.active_timeout_us = active_us;
+	o.end = on_end;
+	o.end_arg = e;
+	return flow_table_new(&o);
+}
+
+/* Looks up and updates; returns the flow and its direction. */
+static struct flow *
+feed(struct flow_table *t, const struct pkt *p, int *dir)
+{
+	struct flow *f = flow_lookup(t, p, dir);
+
+	if (f != NULL)
+		flow_update(t, f, p, *dir);
+	return f;
+}
+
+static void
+test_both_directions(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f1, *f2;
+	struct pkt p;
+	int dir;
+
+	/* Higher address sends first, so the canonical key swaps it. */
+	pkt4(&p, 1, SEC, B4, A4, 6, 40000, 80, TH_SYN);
+	f1 = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f1);
+	CU_ASSERT_EQUAL(dir, DIR_TO_SERVER);
+	pkt4(&p, 2, SEC, A4, B4, 6, 80, 40000, TH_SYN | TH_ACK);
+	f2 = feed(t, &p, &dir);
+	CU_ASSERT_PTR_EQUAL(f1, f2);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(f1), B4, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(flow_server_addr(f1), A4, 4), 0);
+	CU_ASSERT_EQUAL(flow_client_port(f1), 40000);
+	CU_ASSERT_EQUAL(flow_server_port(f1), 80);
+	CU_ASSERT_EQUAL(f1->pkts[DIR_TO_SERVER], 1);
+	CU_ASSERT_EQUAL(f1->pkts[DIR_TO_CLIENT], 1);
+	CU_ASSERT_EQUAL(f1->tcp_flags, FLOW_TCP_SYN | FLOW_TCP_SYNACK);
+	/* Another port pair is another flow. */
+	pkt4(&p, 3, SEC, B4, A4, 6, 40001, 80, TH_SYN);
+	CU_ASSERT_PTR_NOT_EQUAL(feed(t, &p, &dir), f1);
+	/* Same ports, other protocol: another flow. */
+	pkt4(&p, 4, SEC, B4, A4, 17, 40000, 80, 0);
+	CU_ASSERT_PTR_NOT_EQUAL(feed(t, &p, &dir), f1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 3);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 3);
+	flow_table_free(t);
+	CU_ASSERT_EQUAL(e.n, 3);
+}
+
+static void
+test_client_direction(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f;
+	struct pkt p;
+	int dir;
+
+	/* First packet seen is the SYN-ACK from A:443: B is the client. */
+	pkt4(&p, 1, SEC, A4, B4, 6, 443, 50000, TH_SYN | TH_ACK);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(f), B4, 4), 0);
+	CU_ASSERT_EQUAL(flow_client_port(f), 50000);
+	pkt4(&p, 2, SEC, B4, A4, 6, 50000, 443, TH_ACK);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);
+	CU_ASSERT_EQUAL(dir, DIR_TO_SERVER);
+
+	/* SYN from the high-port side to a high port: the SYN decides. */
+	pkt4(&p, 3, SEC, B4, A4, 6, 1024, 60000, TH_SYN);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(dir, DIR_TO_SERVER);
+	CU_ASSERT_EQUAL(flow_client_port(f), 1024);
+
+	/* Mid-stream TCP from the server's well-known port: the port
+	 * heuristic makes the receiver the client. */
+	pkt4(&p, 4, SEC, C4, A4, 6, 22, 41000, TH_ACK);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(f), A4, 4), 0);
+	CU_ASSERT_EQUAL(flow_server_port(f), 22);
+	/* UDP the same way (DNS answer seen first). */
+	pkt4(&p, 5, SEC, C4, B4, 17, 53, 33333, 0);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	CU_ASSERT_EQUAL(flow_client_port(f), 33333);
+	/* Both ports high: the first sender is the client. */
+	pkt4(&p, 6, SEC, C4, B4, 17, 5000, 6000, 0);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(dir, DIR_TO_SERVER);
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(f), C4, 4), 0);
+	/* Both ports low: the first sender too. */
+	pkt4(&p, 7, SEC, C4, B4, 17, 500, 123, 0);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(dir, DIR_TO_SERVER);
+	flow_table_free(t);
+}
+
+static void
+test_icmp(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f;
+	struct pkt p;
+	int dir;
+
+	/* Echo reply (type 0) from A seen first: B, its receiver, asked. */
+	pkt4(&p, 1, SEC, A4, B4, 1, 0, 0, 0);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(f), B4, 4), 0);
+	/* The next echo request (type 8) belongs to the same flow. */
+	pkt4(&p, 2, SEC, B4, A4, 1, 8, 0, 0);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);
+	CU_ASSERT_EQUAL(dir, DIR_TO_SERVER);
+	CU_ASSERT_EQUAL(f->fclass, FC_OTHER);
+
+	/* ICMPv6: echo request from A6 then reply. */
+	pkt6(&p, 3, SEC, A6, B6, 58, 128, 0, 0);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(dir, DIR_TO_SERVER);
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(f), A6, 16), 0);
+	pkt6(&p, 4, SEC, B6, A6, 58, 129, 0, 0);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 2);
+	flow_table_free(t);
+}
+
+/*
+ * Idle expiry: each class times out after its own timeout (strictly
+ * more than timeout idle), and flows expiring together end in first_seq
+ * order whatever their class or hash position.
+ */
+static void
+test_expiry(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f;
+	struct pkt p;
+	int dir;
+
+	flow_expire(t, 0);			/* nothing to do */
+	/* seq 5: TCP open, last seen at 10 s (times out after 110 s). */
+	pkt4(&p, 5, 10 * SEC, A4, B4, 6, 1111, 80, TH_SYN);
+	feed(t, &p, &dir);
+	/* seq 2: UDP at 10 s (times out after 40 s). */
+	pkt4(&p, 2, 10 * SEC, A4, B4, 17, 1111, 53, 0);
+	feed(t, &p, &dir);
+	/* seq 3: ICMP at 10 s (after 30 s). */
+	pkt4(&p, 3, 10 * SEC, A4, C4, 1, 8, 0, 0);
+	feed(t, &p, &dir);
+	/* seq 4: TCP opened at 20 s, closed by RST at 25 s (after 35 s). */
+	pkt4(&p, 4, 20 * SEC, A4, C4, 6, 2222, 443, TH_SYN);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(f->fclass, FC_TCP_OPEN);
+	pkt4(&p, 9, 25 * SEC, C4, A4, 6, 443, 2222, TH_RST);
+	feed(t, &p, &dir);
+	CU_ASSERT_EQUAL(f->fclass, FC_TCP_CLOSED);
+	/* seq 1: UDP, first seen at 5 s but active until 60 s (after 90 s). */
+	pkt4(&p, 1, 5 * SEC, B4, C4, 17, 1234, 5678, 0);
+	f = feed(t, &p, &dir);
+	pkt4(&p, 8, 60 * SEC, B4, C4, 17, 1234, 5678, 0);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);
+
+	flow_expire(t, 30 * SEC);		/* idle exactly 20 s: kept */
+	CU_ASSERT_EQUAL(e.n, 0);
+	flow_expire(t, 30 * SEC + 1);		/* ICMP */
+	CU_ASSERT_EQUAL(e.n, 1);
+	CU_ASSERT_EQUAL(e.seq[0], 3);
+	flow_expire(t, 50 * SEC);		/* UDP seq 2 and RST seq 4 */
+	CU_ASSERT_EQUAL_FATAL(e.n, 3);
+	CU_ASSERT_EQUAL(e.seq[1], 2);
+	CU_ASSERT_EQUAL(e.seq[2], 4);
+	flow_expire(t, 109 * SEC);		/* UDP seq 1 */
+	CU_ASSERT_EQUAL_FATAL(e.n, 4);
+	CU_ASSERT_EQUAL(e.seq[3], 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 1);
+	flow_expire(t, 111 * SEC);		/* TCP open seq 5 */
+	CU_ASSERT_EQUAL_FATAL(e.n, 5);
+	CU_ASSERT_EQUAL(e.seq[4], 5);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->timed_out, 5);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 0);
+	flow_table_free(t);
+	CU_ASSERT_EQUAL(e.n, 5);
+}
+
+/* Several flows of one class expiring at once: first_seq order, not LRU. */
+static void
+test_expiry_order(void)
+{
+	static const uint64_t seqs[] = { 7, 3, 9, 1, 5 };
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct pkt p;
+	unsigned i;
+	int dir;
+
+	for (i = 0; i < 5; i++) {
+		pkt4(&p, seqs[i], (1 + i) * SEC, A4, B4, 17,
+		    (uint16_t)(2000 + i), 53, 0);
+		feed(t, &p, &dir);
+	}
+	flow_expire(t, 100 * SEC);
+	CU_ASSERT_EQUAL_FATAL(e.n, 5);
+	for (i = 0; i < 5; i++)
+		CU_ASSERT_EQUAL(e.seq[i], 1 + 2 * i);
+	flow_table_free(t);
+
+	/* flow_table_free ends what is left in the same order. */
+	t = table(&e, 1 << 20, 0);
+	for (i = 0; i < 5; i++) {
+		pkt4(&p, seqs[i], SEC, A4, B4, i % 2 ? 6 : 17,
+		    (uint16_t)(2000 + i), 53, 0);
+		feed(t, &p, &dir);
+	}
+	flow_table_free(t);
+	CU_ASSERT_EQUAL_FATAL(e.n, 5);
+	for (i = 0; i < 5; i++)
+		CU_ASSERT_EQUAL(e.seq[i], 1 + 2 * i);
+}
+
+/*
+ * Memcap: with room for three flows, a fourth evicts the least recently
+ * seen one (not the oldest created); the busy flow is never the victim.
+ */
+static void
+test_memcap(void)
+{
+	struct ended e;
+	struct flow_table *t;
+	struct flow *f[5];
+	struct pkt p;
+	uint64_t base;
+	int dir, i;
+
+	t = table(&e, 1 << 20, 0);
+	base = flow_table_stats(t)->memory;	/* the bucket array */
+	flow_table_free(t);
+	t = table(&e, base + 3 * sizeof(struct flow), 0);
+	for (i = 0; i < 3; i++) {
+		pkt4(&p, (uint64_t)i + 1, (uint64_t)(i + 1) * SEC, A4, B4, 17,
+		    (uint16_t)(3000 + i), 53, 0);
+		f[i] = feed(t, &p, &dir);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f[i]);
+	}
+	/* Touch flow 0 (TCP would be another class; same class here). */
+	pkt4(&p, 9, 4 * SEC, B4, A4, 17, 53, 3000, 0);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f[0]);
+	/* New flow: flow 1 (last seen 2 s) goes. */
+	pkt4(&p, 10, 5 * SEC, A4, C4, 6, 4000, 80, TH_SYN);
+	f[3] = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f[3]);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 1);
+	CU_ASSERT_EQUAL_FATAL(e.n, 1);
+	CU_ASSERT_EQUAL(e.seq[0], 2);
+	/* Flow 2 (3 s) is now least recent, but busy: flow 0 (4 s) goes. */
+	flow_set_busy(t, f[2]);
+	pkt4(&p, 11, 6 * SEC, A4, C4, 6, 4001, 80, TH_SYN);
+	f[4] = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f[4]);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 2);
+	CU_ASSERT_EQUAL_FATAL(e.n, 2);
+	CU_ASSERT_EQUAL(e.seq[1], 1);
+	/* The busy flow is still found. */
+	pkt4(&p, 12, 7 * SEC, A4, B4, 17, 3002, 53, 0);
+	CU_ASSERT_PTR_EQUAL(flow_lookup(t, &p, &dir), f[2]);
+	/* Extra memory charged for a flow's state evicts others too. */
+	CU_ASSERT_EQUAL(flow_mem_charge(t, sizeof(struct flow)), 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 3);
+	CU_ASSERT_EQUAL(e.seq[2], 10);
+	flow_mem_release(t, sizeof(struct flow));
+	/* With only the busy flow left, a charge that cannot be met fails. */
+	CU_ASSERT_EQUAL(flow_mem_charge(t, 3 * sizeof(struct flow)), -1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 1);
+	CU_ASSERT_EQUAL(e.seq[3], 11);
+	CU_ASSERT(flow_table_stats(t)->memory <= base + 3 * sizeof(struct flow));
+	flow_table_free(t);
+	CU_ASSERT_EQUAL(e.n, 5);
+}
+
+/* A flow longer than the active timeout is ended and restarted, keeping
+ * its client/server direction. */
+static void
+test_active_timeout(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 1000 * SEC);
+	struct flow *f, *g;
+	struct pkt p;
+	int dir;
+
+	pkt4(&p, 1, 10 * SEC, A4, B4, 6, 5000, 6000, TH_SYN);
+	f = feed(t, &p, &dir);
+	pkt4(&p, 2, 500 * SEC, B4, A4, 6, 6000, 5000, TH_ACK);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);
+	pkt4(&p, 3, 1010 * SEC, A4, B4, 6, 5000, 6000, TH_ACK);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);	/* exactly at limit */
+	CU_ASSERT_EQUAL(e.n, 0);
+	/* The server speaks first after the split. */
+	pkt4(&p, 4, 1010 * SEC + 1, B4, A4, 6, 6000, 5000, TH_ACK);
+	g = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(g);
+	CU_ASSERT_EQUAL_FATAL(e.n, 1);
+	CU_ASSERT_EQUAL(e.seq[0], 1);
+	CU_ASSERT_EQUAL(e.first_us[0], 10 * SEC);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->timed_out, 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 2);
+	CU_ASSERT_EQUAL(g->first_seq, 4);
+	CU_ASSERT_EQUAL(g->first_us, 1010 * SEC + 1);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(g), A4, 4), 0);
+	CU_ASSERT_EQUAL(flow_client_port(g), 5000);
+	flow_table_free(t);
+}
+
+static void
+test_vlan_key(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f10, *f20;
+	struct pkt p;
+	int dir;
+
+	pkt4_vlan(&p, 1, 10, A4, B4, 40000, 21);
+	f10 = feed(t, &p, &dir);
+	pkt4_vlan(&p, 2, 20, A4, B4, 40000, 21);
+	f20 = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f10);
+	CU_ASSERT_PTR_NOT_EQUAL(f10, f20);
+	CU_ASSERT_EQUAL(f10->key.vlan, 10);
+	CU_ASSERT_EQUAL(f20->key.vlan, 20);
+	pkt4_vlan(&p, 3, 10, B4, A4, 21, 40000);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f10);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	/* Untagged is a third flow. */
+	pkt4(&p, 4, SEC, A4, B4, 6, 40000, 21, TH_ACK);
+	f20 = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_EQUAL(f20, f10);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 3);
+	flow_table_free(t);
+}
+
+static void
+test_ipv6_keys(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f;
+	struct pkt p;
+	int dir;
+
+	pkt6(&p, 1, SEC, B6, A6, 6, 50000, 443, TH_SYN);
+	f = feed(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->key.family, 6);
+	CU_ASSERT_EQUAL(memcmp(f->key.a, A6, 16), 0);	/* canonical order */
+	CU_ASSERT_EQUAL(memcmp(flow_client_addr(f), B6, 16), 0);
+	pkt6(&p, 2, SEC, A6, B6, 6, 443, 50000, TH_SYN | TH_ACK);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);
+	CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	/* Addresses differing only in the last byte are other flows. */
+	pkt6(&p, 3, SEC, B6, A6, 6, 50000, 443, TH_ACK);
+	CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), f);
+	{
+		uint8_t c6[16];
+
+		memcpy(c6, A6, 16);
+		c6[0] = 0x30;
+		pkt6(&p, 4, SEC, B6, c6, 6, 50000, 443, TH_SYN);
+		CU_ASSERT_PTR_NOT_EQUAL(feed(t, &p, &dir), f);
+	}
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 2);
+	flow_table_free(t);
+}
+
+static void
+test_pair_hash(void)
+{
+	CU_ASSERT_EQUAL(flow_pair_hash(4, A4, B4), flow_pair_hash(4, B4, A4));
+	CU_ASSERT_EQUAL(flow_pair_hash(6, A6, B6), flow_pair_hash(6, B6, A6));
+	CU_ASSERT_NOT_EQUAL(flow_pair_hash(4, A4, B4),
+	    flow_pair_hash(4, A4, C4));
+	CU_ASSERT_NOT_EQUAL(flow_pair_hash(6, A6, B6),
+	    flow_pair_hash(6, A6, A6));
+	CU_ASSERT_EQUAL(flow_pair_hash(4, A4, A4), flow_pair_hash(4, A4, A4));
+}
+
+UNIT_MAIN("flow",
+	{ "both directions, one flow", test_both_directions },
+	{ "client and server", test_client_direction },
+	{ "ICMP replies and requests", test_icmp },
+	{ "idle expiry per class", test_expiry },
+	{ "expiry in first_seq order", test_expiry_order },
+	{ "memcap eviction, busy flow spared", test_memcap },
+	{ "active timeout", test_active_timeout },
+	{ "VLAN in the key", test_vlan_key },
+	{ "IPv6 keys", test_ipv6_keys },
+	{ "symmetric pair hash", test_pair_hash })
