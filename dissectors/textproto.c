@@ -274,10 +274,8 @@ tp_copy(uint8_t *dst, size_t cap, const uint8_t *src, size_t n)
 void
 tp_wipe(void *p, size_t n)
 {
-	volatile uint8_t *v = p;
-
-	while (n-- > 0)
-		*v++ = 0;
+	/* A memset the compiler may not remove (secrets pass through here). */
+	explicit_bzero(p, n);
 }
 
 /* ---- commands awaiting replies -------------------------------------------- */
@@ -395,8 +393,9 @@ tp_cred_report(struct dctx *ctx, const char *proto, struct tp_cred *c,
 			fact_extra_str(&f, c->extra2_key, c->extra2,
 			    c->extra2_len);
 		dctx_credential(ctx, &f);
+		tp_wipe(c, sizeof(*c));
 	}
-	tp_wipe(c, sizeof(*c));
+	/* Not pending: never begun (zeroed) or already reported and wiped. */
 }
 
 /* ---- interactive logins ----------------------------------------------------- */

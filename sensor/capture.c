@@ -30,6 +30,7 @@ struct reader {
 	struct capture	*c;
 	unsigned	 idx;
 	pcap_t		*h;
+	FILE		*fp;		/* offline: ours, closed by pcap_close */
 	const char	*name;
 	int		 linktype;
 	uint64_t	 seq;
@@ -93,8 +94,26 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	struct reader *r = &c->readers[i];
 	struct stat sb;
 
-	r->h = pcap_open_offline_with_tstamp_precision(f,
-	    PCAP_TSTAMP_PRECISION_MICRO, perr);
+	/*
+	 * Our own FILE with a large buffer: libpcap reads through stdio, and
+	 * the default buffer makes one read(2) per 4 KiB.
+	 */
+	if (strcmp(f, "-") == 0) {
+		r->h = pcap_open_offline_with_tstamp_precision(f,
+		    PCAP_TSTAMP_PRECISION_MICRO, perr);
+	} else if ((r->fp = fopen(f, "rb")) == NULL) {
+		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
+		    "readable pcap or pcapng file)", f, strerror(errno));
+		return -1;
+	} else {
+		setvbuf(r->fp, NULL, _IOFBF, 1 << 20);
+		r->h = pcap_fopen_offline_with_tstamp_precision(r->fp,
+		    PCAP_TSTAMP_PRECISION_MICRO, perr);
+		if (r->h == NULL) {
+			fclose(r->fp);
+			r->fp = NULL;
+		}
+	}
 	if (r->h == NULL) {
 		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
 		    "readable pcap or pcapng file)", f, perr);

@@ -333,8 +333,6 @@ hmac_sha256(const uint8_t *key, size_t keylen, const uint8_t *msg,
 void
 secure_zero(void *p, size_t n)
 {
-	volatile uint8_t *v = p;
-
-	while (n-- > 0)
-		*v++ = 0;
+	/* glibc's explicit_bzero: a memset the compiler may not remove. */
+	explicit_bzero(p, n);
 }
