@@ -348,6 +348,10 @@ build_config(const struct options *o, struct config *cfg, const char *bpf,
 		snprintf(errbuf, errlen, "%s", err);
 		return -1;
 	}
+	/* An empty sensor_name (as in the shipped file) means the host name. */
+	if (cfg->sensor_name[0] == '\0' &&
+	    gethostname(cfg->sensor_name, sizeof(cfg->sensor_name) - 1) != 0)
+		snprintf(cfg->sensor_name, sizeof(cfg->sensor_name), "edgeward");
 	return nset;
 }
 
@@ -393,7 +397,7 @@ static void
 redis_log(void *arg, const char *line)
 {
 	(void)arg;
-	fprintf(stderr, "edgeward: redis: %s\n", line);
+	fprintf(stderr, "edgeward: %s\n", line);
 }
 
 /* "stream,list,channel" to REDIS_MODE_* bits; -1 on an unknown word. */
