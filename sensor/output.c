@@ -352,6 +352,33 @@ publisher_runtime(struct publisher *p, uint64_t now_ms)
 	}
 }
 
+/*
+ * End of the run: polls the sinks until nothing is in flight (acknowledged
+ * or spooled), for at most a second, so the summary's counts are final.
+ * What is still in flight after that is the sink's close() to spool.
+ */
+static void
+publisher_settle(struct publisher *p)
+{
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	struct sink_stats ss;
+	uint64_t end = mono_ms() + 1000;
+	unsigned i, busy;
+
+	for (;;) {
+		busy = 0;
+		for (i = 0; i < p->nsinks; i++) {
+			p->sinks[i]->ops->poll(p->sinks[i], mono_ms());
+			memset(&ss, 0, sizeof(ss));
+			p->sinks[i]->ops->stats(p->sinks[i], &ss);
+			busy += ss.inflight > 0;
+		}
+		if (busy == 0 || mono_ms() >= end)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 static void *
 publisher_main(void *arg)
 {
@@ -384,8 +411,7 @@ publisher_main(void *arg)
 			nanosleep(&ts, NULL);
 		}
 	}
-	for (i = 0; i < p->nsinks; i++)
-		p->sinks[i]->ops->poll(p->sinks[i], mono_ms());
+	publisher_settle(p);
 	atomic_store_explicit(&p->cfg_seen, UINT64_MAX, memory_order_release);
 	return NULL;
 }
