@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,18 @@ open_live(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	if (!decode_link_supported(r->linktype)) {
 		snprintf(errbuf, errlen, "%s: link type %d is not supported", ifc,
 		    r->linktype);
+		return -1;
+	}
+	/*
+	 * With TPACKET_V3 the read timeout never fires while no packet comes,
+	 * so a blocking read could wait forever on a quiet link: no ticks, and
+	 * no way to notice a stop.  Non-blocking reads and our own bounded
+	 * poll() keep both (live_main).
+	 */
+	if (pcap_setnonblock(r->h, 1, perr) < 0 ||
+	    pcap_get_selectable_fd(r->h) < 0) {
+		snprintf(errbuf, errlen, "cannot poll the capture on %s: %s", ifc,
+		    perr);
 		return -1;
 	}
 	r->name = ifc;
@@ -410,12 +423,17 @@ live_main(void *arg)
 	struct pcap_pkthdr *hdr;
 	const u_char *bytes;
 	uint64_t last = now_ms(), now;
+	struct pollfd pfd;
 	int rc;
 
+	pfd.fd = pcap_get_selectable_fd(r->h);
+	pfd.events = POLLIN;
 	while (!*c->s->stop) {
 		rc = pcap_next_ex(r->h, &hdr, &bytes);
 		if (rc == 1)
 			one_packet(r, hdr, bytes);
+		else if (rc == 0)
+			(void)poll(&pfd, 1, LIVE_TICK_MS);
 		else if (rc < 0) {
 			snprintf(r->err, sizeof(r->err), "capture on %s failed: %s",
 			    r->name, pcap_geterr(r->h));

@@ -95,6 +95,65 @@ const struct config_key config_keys[] = {
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/* Keys whose change a running sensor applies on SIGHUP (config.h). */
+static const char *const runtime_keys[] = {
+	"sensor_name", "ndpi_max_packets", "output_file", "health_interval",
+	"reveal_secrets", "dedup_window", NULL
+};
+
+int
+config_runtime_key(const char *name)
+{
+	const char *const *r;
+
+	for (r = runtime_keys; *r != NULL; r++)
+		if (strcmp(*r, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+config_key_differs(const struct config_key *k, const struct config *a,
+    const struct config *b)
+{
+	const char *pa = (const char *)a + k->offset;
+	const char *pb = (const char *)b + k->offset;
+	unsigned i;
+
+	switch (k->type) {
+	case CT_STR:
+		return strcmp(pa, pb) != 0;
+	case CT_STRLIST:
+		if (a->geoip_db_count != b->geoip_db_count)
+			return 1;
+		for (i = 0; i < a->geoip_db_count; i++)
+			if (strcmp(a->geoip_db[i], b->geoip_db[i]) != 0)
+				return 1;
+		return 0;
+	default:
+		return memcmp(pa, pb, k->size) != 0;
+	}
+}
+
+void
+config_copy_key(struct config *dst, const struct config *src,
+    const struct config_key *k)
+{
+	memcpy((char *)dst + k->offset, (const char *)src + k->offset, k->size);
+	if (k->type == CT_STRLIST)
+		dst->geoip_db_count = src->geoip_db_count;
+}
+
+void
+config_copy_runtime(struct config *dst, const struct config *src)
+{
+	const struct config_key *k;
+
+	for (k = config_keys; k->name != NULL; k++)
+		if (config_runtime_key(k->name))
+			config_copy_key(dst, src, k);
+}
+
 const struct config_key *
 config_find(const char *name)
 {
@@ -281,6 +340,7 @@ config_load(struct config *c, const char *path, char *errbuf, size_t errlen)
 {
 	char line[2048], err[256], *p, *eq, *key, *val;
 	unsigned lineno = 0;
+	int nset = 0;
 	FILE *f;
 	int r;
 
@@ -320,7 +380,14 @@ config_load(struct config *c, const char *path, char *errbuf, size_t errlen)
 			fclose(f);
 			return -1;
 		}
+		nset++;
+	}
+	if (ferror(f)) {
+		snprintf(errbuf, errlen, "%s: read error: %s", path,
+		    strerror(errno));
+		fclose(f);
+		return -1;
 	}
 	fclose(f);
-	return 0;
+	return nset;
 }

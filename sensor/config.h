@@ -90,12 +90,30 @@ void	config_defaults(struct config *c);
 int	config_set(struct config *c, const char *key, const char *value,
 	    char *errbuf, size_t errlen);
 /*
- * Loads a file.  Returns 0, or -1 with errbuf "FILE:LINE: reason".
+ * Loads a file.  Returns the number of key lines it set (0 or more), or -1
+ * with errbuf "FILE:LINE: reason" (or "FILE: cannot open: why").
  * Lines: "key = value", '#' comments, blank lines.  Unknown keys, bad values,
  * NUL bytes and overlong lines are errors.
  */
 int	config_load(struct config *c, const char *path, char *errbuf,
 	    size_t errlen);
 const struct config_key *config_find(const char *name);
+
+/*
+ * Run time (SIGHUP): 1 if a change of the key takes effect in a running
+ * sensor, 0 if it needs a restart.  The run-time keys are the ones read by
+ * workers and the publisher from their own copy of the configuration
+ * (reveal_secrets, dedup_window, health_interval, ndpi_max_packets,
+ * sensor_name) and output_file, which the publisher reopens.
+ */
+int	config_runtime_key(const char *name);
+/* 1 if key k has different values in a and b. */
+int	config_key_differs(const struct config_key *k, const struct config *a,
+	    const struct config *b);
+/* Copies key k's value from src to dst. */
+void	config_copy_key(struct config *dst, const struct config *src,
+	    const struct config_key *k);
+/* Copies every run-time key from src to dst (worker and publisher side). */
+void	config_copy_runtime(struct config *dst, const struct config *src);
 
 #endif

@@ -270,6 +270,11 @@ geoip_lookup(const struct geoip *g, int family, const uint8_t *addr,
 
 	memset(out, 0, sizeof(*out));
 	memset(&ss, 0, sizeof(ss));
+	/* The decoder's flows say 4 and 6. */
+	if (family == 4)
+		family = AF_INET;
+	else if (family == 6)
+		family = AF_INET6;
 	if (family == AF_INET)
 		v4 = addr;
 	else if (family == AF_INET6 && is_v4_mapped(addr))

@@ -43,7 +43,11 @@ struct geo_info {
 struct geoip	*geoip_open(const char *const *paths, size_t npaths,
 		    char *errbuf, size_t errlen);
 void		 geoip_close(struct geoip *g);
-/* Classifies and, for public addresses, looks up.  g may be NULL. */
+/*
+ * Classifies and, for public addresses, looks up.  g may be NULL.  family
+ * is AF_INET or AF_INET6, or 4 or 6 as struct flow_key and struct pkt
+ * carry it.
+ */
 void		 geoip_lookup(const struct geoip *g, int family,
 		    const uint8_t *addr, struct geo_info *out);
 /* Writes one endpoint's object: {"scope":..,"country_iso":..,...}. */

@@ -1,6 +1,25 @@
 /*
  * main.c - edgeward's command line: options, configuration, start-up,
- * and the end-of-run summary.  Only this file exits.
+ * signals, and the end-of-run summary.  Only this file exits.
+ *
+ * Signals: the handlers only set flags.  Every thread but the control
+ * thread blocks the signals, so capture and worker system calls are never
+ * interrupted; the control thread wakes (every 100 ms or at once when a
+ * signal interrupts its sleep) and does the work:
+ *   SIGINT, SIGTERM  stop: readers end their input, workers drain and end
+ *                    every flow, the publisher flushes its sinks (Redis
+ *                    spools what it could not deliver), main prints the
+ *                    summary and exits 0.
+ *   SIGHUP           reload the configuration file into a new struct
+ *                    config (command-line settings applied again on top).
+ *                    A broken file changes nothing and is reported in one
+ *                    line (FILE:LINE: why).  Otherwise the run-time keys
+ *                    (config_runtime_key) that changed are published as a
+ *                    new immutable snapshot, which workers apply at their
+ *                    next tick and the publisher at its next poll; other
+ *                    changed keys are named as needing a restart.  Every
+ *                    SIGHUP also reopens the output file (logrotate).
+ *   SIGUSR1          the publisher prints the summary table to stderr.
  */
 #include "ac-config.h"
 
@@ -13,6 +32,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdatomic.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,6 +46,7 @@
 #include "config.h"
 #include "crypto.h"
 #include "geoip.h"
+#include "redis_conn.h"
 #include "redis_sink.h"
 #include "output.h"
 #include "ring.h"
@@ -33,7 +56,8 @@
 #define MAX_INPUTS	16
 #define MAX_OVERRIDES	64
 
-static volatile sig_atomic_t stop_flag;	/* the one mutable global */
+/* The mutable globals: flags the signal handlers set. */
+static volatile sig_atomic_t stop_flag, reload_flag, stats_flag;
 
 struct options {
 	const char	*files[MAX_INPUTS];
@@ -53,8 +77,12 @@ struct options {
 static void
 on_signal(int sig)
 {
-	(void)sig;
-	stop_flag = 1;
+	if (sig == SIGHUP)
+		reload_flag = 1;
+	else if (sig == SIGUSR1)
+		stats_flag = 1;
+	else
+		stop_flag = 1;
 }
 
 static void
@@ -286,36 +314,45 @@ load_key(struct sensor *s, char *errbuf, size_t errlen)
 	return 0;
 }
 
+#define DEFAULT_CONFIG	SYSCONFDIR "/edgeward/edgeward.conf"
+
+/*
+ * Builds a configuration: defaults, then the file (-c, or the default file
+ * when it exists), then the command line in order.  Returns the number of
+ * keys the file set, or -1 with errbuf set.  *file is the file read, or
+ * NULL.  Called at start and on every SIGHUP.
+ */
 static int
-build_config(struct options *o, struct config *cfg, const char *bpf)
+build_config(const struct options *o, struct config *cfg, const char *bpf,
+    const char **file, char *errbuf, size_t errlen)
 {
 	char err[512];
 	unsigned i;
-	const char *deffile = SYSCONFDIR "/edgeward/edgeward.conf";
+	int nset = 0;
 
 	config_defaults(cfg);
-	if (o->config_file != NULL) {
-		if (config_load(cfg, o->config_file, err, sizeof(err)) < 0) {
-			fprintf(stderr, "edgeward: %s\n", err);
-			return -1;
-		}
-	} else if (access(deffile, R_OK) == 0 &&
-	    config_load(cfg, deffile, err, sizeof(err)) < 0) {
-		fprintf(stderr, "edgeward: %s\n", err);
+	*file = o->config_file;
+	if (*file == NULL && access(DEFAULT_CONFIG, F_OK) == 0)
+		*file = DEFAULT_CONFIG;
+	if (*file != NULL &&
+	    (nset = config_load(cfg, *file, errbuf, errlen)) < 0)
 		return -1;
-	}
 	for (i = 0; i < o->nov; i++)
 		if (config_set(cfg, o->ov_key[i], o->ov_val[i], err,
 		    sizeof(err)) < 0) {
-			fprintf(stderr, "edgeward: %s\n", err);
+			snprintf(errbuf, errlen, "%s", err);
 			return -1;
 		}
 	if (bpf[0] != '\0' && config_set(cfg, "bpf", bpf, err,
 	    sizeof(err)) < 0) {
-		fprintf(stderr, "edgeward: %s\n", err);
+		snprintf(errbuf, errlen, "%s", err);
 		return -1;
 	}
-	return 0;
+	/* An empty sensor_name (as in the shipped file) means the host name. */
+	if (cfg->sensor_name[0] == '\0' &&
+	    gethostname(cfg->sensor_name, sizeof(cfg->sensor_name) - 1) != 0)
+		snprintf(cfg->sensor_name, sizeof(cfg->sensor_name), "edgeward");
+	return nset;
 }
 
 /*
@@ -360,7 +397,7 @@ static void
 redis_log(void *arg, const char *line)
 {
 	(void)arg;
-	fprintf(stderr, "edgeward: redis: %s\n", line);
+	fprintf(stderr, "edgeward: %s\n", line);
 }
 
 /* "stream,list,channel" to REDIS_MODE_* bits; -1 on an unknown word. */
@@ -407,6 +444,253 @@ open_redis(const struct config *c, char *err, size_t errlen)
 	return redis_sink_open(&ro, err, errlen);
 }
 
+/*
+ * Checks across keys that config_set cannot see.  Always: redis_mode words,
+ * the Redis URL, that the user exists.  deep (--check-config) also opens
+ * what the run would open: the GeoIP databases, the secret key and Redis
+ * password files, the capture filter, the output file's directory.
+ */
+static int
+validate_config(const struct config *c, int deep, char *err, size_t errlen)
+{
+	struct redis_target rt;
+	struct stat sb;
+	unsigned modes, i;
+	char dir[CONFIG_STR], *slash;
+
+	if (redis_modes(c->redis_mode, &modes) < 0) {
+		snprintf(err, errlen, "redis_mode '%s': use a comma list of "
+		    "stream, list, channel", c->redis_mode);
+		return -1;
+	}
+	if (c->redis_url[0] != '\0' &&
+	    redis_url_parse(c->redis_url, &rt, err, errlen) < 0)
+		return -1;
+	secure_zero(&rt, sizeof(rt));
+	if (c->user[0] != '\0' && getpwnam(c->user) == NULL) {
+		snprintf(err, errlen, "user '%s' does not exist (create it or "
+		    "change the user key)", c->user);
+		return -1;
+	}
+	if (!deep)
+		return 0;
+	if (c->geoip_db_count > 0) {
+		const char *paths[CONFIG_MAX_LIST];
+		struct geoip *g;
+
+		for (i = 0; i < c->geoip_db_count; i++)
+			paths[i] = c->geoip_db[i];
+		if ((g = geoip_open(paths, c->geoip_db_count, err, errlen)) ==
+		    NULL)
+			return -1;
+		geoip_close(g);
+	}
+	if (c->secret_key_file[0] != '\0') {
+		if (access(c->secret_key_file, R_OK) < 0 ||
+		    stat(c->secret_key_file, &sb) < 0) {
+			snprintf(err, errlen, "secret_key_file %s: %s (create "
+			    "one: head -c 32 /dev/urandom > %s; chmod 600 %s)",
+			    c->secret_key_file, strerror(errno),
+			    c->secret_key_file, c->secret_key_file);
+			return -1;
+		}
+		if (sb.st_size < 16) {
+			snprintf(err, errlen, "secret_key_file %s holds %lld "
+			    "bytes; it needs at least 16", c->secret_key_file,
+			    (long long)sb.st_size);
+			return -1;
+		}
+	}
+	if (c->redis_password_file[0] != '\0' &&
+	    access(c->redis_password_file, R_OK) < 0) {
+		snprintf(err, errlen, "redis_password_file %s: %s",
+		    c->redis_password_file, strerror(errno));
+		return -1;
+	}
+	if (c->bpf[0] != '\0') {
+		struct bpf_program prog;
+		pcap_t *dead = pcap_open_dead(DLT_EN10MB, 65535);
+
+		if (dead == NULL || pcap_compile(dead, &prog, c->bpf, 1,
+		    PCAP_NETMASK_UNKNOWN) < 0) {
+			snprintf(err, errlen, "bad capture filter '%.300s': %s",
+			    c->bpf, dead ? pcap_geterr(dead) : "out of memory");
+			if (dead != NULL)
+				pcap_close(dead);
+			return -1;
+		}
+		pcap_freecode(&prog);
+		pcap_close(dead);
+	}
+	if (c->output_file[0] != '\0' && strcmp(c->output_file, "-") != 0) {
+		snprintf(dir, sizeof(dir), "%s", c->output_file);
+		if ((slash = strrchr(dir, '/')) == NULL)
+			snprintf(dir, sizeof(dir), ".");
+		else if (slash == dir)
+			dir[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) {
+			snprintf(err, errlen, "output_file %s: directory %s does "
+			    "not exist", c->output_file, dir);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- control thread: signals' work (see the top of this file) ---------- */
+
+struct control {
+	const struct options	*o;
+	const char		*bpf;
+	struct config		 running;	/* what the sensor runs with */
+	struct runtime		*rt;
+	struct cfg_snapshot	*snaps;		/* newest first */
+	uint64_t		 gen;
+	struct worker		*workers;
+	unsigned		 nworkers;
+	struct publisher	*pub;
+	_Atomic int		 done;
+	int			 wake_fd;	/* eventfd: main says done */
+	pthread_t		 thread;
+};
+
+static void
+append_name(char *buf, size_t len, const char *name)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s", n ? ", " : "", name);
+}
+
+/*
+ * SIGHUP: a new configuration in full, then only its run-time changes on
+ * top of the running one, published as the next snapshot.  One line says
+ * what happened.
+ */
+static void
+control_reload(struct control *ctl)
+{
+	const struct config_key *k;
+	struct cfg_snapshot *sn;
+	struct config *next;
+	const char *file = NULL;
+	char err[1024], applied[512] = "", restart[512] = "";
+	int nset;
+
+	/* Every SIGHUP reopens the output file, even with a broken config. */
+	atomic_fetch_add_explicit(&ctl->rt->reopen_seq, 1, memory_order_release);
+	if ((next = malloc(sizeof(*next))) == NULL ||
+	    (sn = calloc(1, sizeof(*sn))) == NULL) {
+		free(next);
+		fprintf(stderr, "edgeward: SIGHUP: out of memory; keeping the "
+		    "running configuration\n");
+		return;
+	}
+	if ((nset = build_config(ctl->o, next, ctl->bpf, &file, err,
+	    sizeof(err))) < 0 ||
+	    validate_config(next, 0, err, sizeof(err)) < 0) {
+		fprintf(stderr, "edgeward: SIGHUP: %s; keeping the running "
+		    "configuration\n", err);
+		free(next);
+		free(sn);
+		return;
+	}
+	sn->cfg = ctl->running;
+	for (k = config_keys; k->name != NULL; k++) {
+		if (!config_key_differs(k, &ctl->running, next))
+			continue;
+		/* stdout or no file to a file (or back) adds or removes a sink */
+		if (config_runtime_key(k->name) &&
+		    (strcmp(k->name, "output_file") != 0 ||
+		    (ctl->pub->file != NULL && next->output_file[0] != '\0' &&
+		    strcmp(next->output_file, "-") != 0))) {
+			config_copy_key(&sn->cfg, next, k);
+			append_name(applied, sizeof(applied), k->name);
+		} else
+			append_name(restart, sizeof(restart), k->name);
+	}
+	free(next);
+	sn->gen = ++ctl->gen;
+	sn->older = ctl->snaps;
+	ctl->snaps = sn;
+	ctl->running = sn->cfg;
+	atomic_store_explicit(&ctl->rt->snap, sn, memory_order_release);
+	fprintf(stderr, "edgeward: SIGHUP: reloaded %s (%d keys): applied %s%s%s"
+	    "\n", file != NULL ? file : "(no file, defaults)", nset,
+	    applied[0] ? applied : "no change",
+	    restart[0] ? "; needs a restart, still running the old value: " :
+	    "", restart);
+}
+
+/* Frees the snapshots every reader has moved past (never the newest). */
+static void
+control_free_old(struct control *ctl, int all)
+{
+	struct cfg_snapshot **pp, *sn;
+	uint64_t min = UINT64_MAX, v;
+	unsigned i;
+
+	if (ctl->snaps == NULL)
+		return;
+	for (i = 0; i < ctl->nworkers; i++)
+		if ((v = atomic_load_explicit(&ctl->workers[i].cfg_seen,
+		    memory_order_acquire)) < min)
+			min = v;
+	if ((v = atomic_load_explicit(&ctl->pub->cfg_seen,
+	    memory_order_acquire)) < min)
+		min = v;
+	pp = all ? &ctl->snaps : &ctl->snaps->older;
+	while ((sn = *pp) != NULL) {
+		if (all || sn->gen < min) {
+			*pp = sn->older;
+			free(sn);
+		} else
+			pp = &sn->older;
+	}
+	if (all)
+		atomic_store_explicit(&ctl->rt->snap, NULL, memory_order_release);
+}
+
+/*
+ * Sleeps in ppoll() with the signals unblocked for the duration of the
+ * call only, so a signal can never slip in between a check of the flags
+ * and the sleep; main wakes it for the exit through an eventfd.
+ */
+static void *
+control_main(void *arg)
+{
+	struct control *ctl = arg;
+	struct pollfd pfd;
+	struct timespec ts;
+	sigset_t open_mask;
+
+	pthread_sigmask(SIG_BLOCK, NULL, &open_mask);
+	sigdelset(&open_mask, SIGHUP);
+	sigdelset(&open_mask, SIGUSR1);
+	sigdelset(&open_mask, SIGINT);
+	sigdelset(&open_mask, SIGTERM);
+	while (!atomic_load_explicit(&ctl->done, memory_order_acquire)) {
+		pfd.fd = ctl->wake_fd;
+		pfd.events = POLLIN;
+		ts.tv_sec = 1;
+		ts.tv_nsec = 0;
+		(void)ppoll(&pfd, 1, &ts, &open_mask);
+		if (stats_flag) {
+			stats_flag = 0;
+			atomic_store_explicit(&ctl->rt->stats_request, 1,
+			    memory_order_release);
+		}
+		if (reload_flag) {
+			reload_flag = 0;
+			control_reload(ctl);
+		}
+		control_free_old(ctl, 0);
+	}
+	return NULL;
+}
+
 static void
 list_dissectors(void)
 {
@@ -431,14 +715,18 @@ main(int argc, char **argv)
 	static struct options o;
 	static struct capture cap;
 	static struct publisher pub;
+	static struct control ctl;
+	static struct runtime rt;
 	struct worker *workers = NULL;
 	struct sigaction sa;
 	struct timespec t0, t1;
 	struct totals tot;
 	struct sink *sink;
+	sigset_t sigs;
+	const char *file;
 	char err[1024], bpf[1024];
 	unsigned i, j, nin;
-	int rc = 0;
+	int rc = 0, nset;
 
 	if (parse_args(argc, argv, &o, bpf, sizeof(bpf)) < 0)
 		return 2;
@@ -446,9 +734,16 @@ main(int argc, char **argv)
 		list_dissectors();
 		return 0;
 	}
-	if (build_config(&o, &s.cfg, bpf) < 0)
+	if ((nset = build_config(&o, &s.cfg, bpf, &file, err,
+	    sizeof(err))) < 0 ||
+	    validate_config(&s.cfg, o.check_config, err, sizeof(err)) < 0) {
+		fprintf(stderr, "edgeward: %s\n", err);
 		return 2;
+	}
 	if (o.check_config) {
+		printf("%s: %d keys set, %u from the command line\n",
+		    file != NULL ? file : "no configuration file (defaults)",
+		    nset, o.nov + (bpf[0] != '\0'));
 		printf("configuration OK\n");
 		return 0;
 	}
@@ -482,12 +777,17 @@ main(int argc, char **argv)
 	}
 	s.live = o.nifaces > 0;
 	s.stop = &stop_flag;
+	s.rt = &rt;
 	nin = s.live ? o.nifaces : 1;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
 	cap.s = &s;
@@ -533,6 +833,8 @@ main(int argc, char **argv)
 			return 1;
 		}
 		pub.sinks[pub.nsinks++] = sink;
+		if (strcmp(s.cfg.output_file, "-") != 0)
+			pub.file = sink;
 	}
 	if (s.cfg.redis_url[0] != '\0') {
 		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL) {
@@ -545,6 +847,13 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeward: %s\n", err);
 		return 1;
 	}
+	/* Only the control thread takes signals (see the top of the file). */
+	sigemptyset(&sigs);
+	sigaddset(&sigs, SIGHUP);
+	sigaddset(&sigs, SIGUSR1);
+	sigaddset(&sigs, SIGINT);
+	sigaddset(&sigs, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (publisher_start(&pub, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgeward: %s\n", err);
@@ -555,6 +864,18 @@ main(int argc, char **argv)
 			fprintf(stderr, "edgeward: cannot start worker threads\n");
 			return 1;
 		}
+	ctl.o = &o;
+	ctl.bpf = bpf;
+	ctl.running = s.cfg;
+	ctl.rt = &rt;
+	ctl.workers = workers;
+	ctl.nworkers = s.cfg.workers;
+	ctl.pub = &pub;
+	if ((ctl.wake_fd = eventfd(0, EFD_CLOEXEC)) < 0 ||
+	    pthread_create(&ctl.thread, NULL, control_main, &ctl) != 0) {
+		fprintf(stderr, "edgeward: cannot start the control thread\n");
+		return 1;
+	}
 	if (capture_run(&cap, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgeward: %s\n", err);
 		rc = 1;
@@ -562,29 +883,21 @@ main(int argc, char **argv)
 	for (i = 0; i < s.cfg.workers; i++)
 		worker_join(&workers[i]);
 	publisher_join(&pub);
+	atomic_store_explicit(&ctl.done, 1, memory_order_release);
+	if (eventfd_write(ctl.wake_fd, 1) < 0)
+		fprintf(stderr, "edgeward: cannot wake the control thread\n");
+	pthread_join(ctl.thread, NULL);
+	close(ctl.wake_fd);
+	control_free_old(&ctl, 1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o.quiet) {
 		totals_collect(&tot, &cap, workers, s.cfg.workers, &pub);
-		totals_print(stderr, &tot, (double)(t1.tv_sec - t0.tv_sec) +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		summary_print(stderr, &tot, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, pub.sinks,
+		    pub.nsinks);
 	}
-	for (i = 0; i < pub.nsinks; i++) {
-		struct sink_stats ss;
-
-		if (!o.quiet && strcmp(pub.sinks[i]->ops->name, "file") != 0) {
-			memset(&ss, 0, sizeof(ss));
-			pub.sinks[i]->ops->stats(pub.sinks[i], &ss);
-			fprintf(stderr, "  %-28s produced %llu = published %llu + "
-			    "spooled %llu + in flight %llu + dropped %llu\n",
-			    pub.sinks[i]->ops->name,
-			    (unsigned long long)ss.produced,
-			    (unsigned long long)ss.published,
-			    (unsigned long long)ss.spool_pending,
-			    (unsigned long long)ss.inflight,
-			    (unsigned long long)ss.dropped);
-		}
+	for (i = 0; i < pub.nsinks; i++)
 		pub.sinks[i]->ops->close(pub.sinks[i]);
-	}
 	if (s.geo != NULL)
 		geoip_close(s.geo);
 	for (i = 0; i < s.cfg.workers; i++)

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "codec.h"
+#include "crypto.h"
 #include "finding.h"
 #include "output.h"
 #include "ring.h"
@@ -23,6 +25,7 @@
 struct file_sink {
 	struct sink		 base;
 	FILE			*fp;
+	char			 path[256];
 	int			 own;
 	int			 line_buffered;
 	struct sink_stats	 st;
@@ -101,9 +104,39 @@ file_sink_open(const char *path, int line_buffered, char *errbuf,
 			return NULL;
 		}
 		fs->own = 1;
+		snprintf(fs->path, sizeof(fs->path), "%s", path);
 	}
 	setvbuf(fs->fp, NULL, _IOFBF, 1 << 16);
 	return &fs->base;
+}
+
+int
+file_sink_reopen(struct sink *s, const char *path, char *errbuf,
+    size_t errlen)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+	struct stat now, cur;
+	FILE *fp;
+
+	if (!fs->own)
+		return 0;
+	/* Same path, same file still there: nothing was rotated. */
+	if (strcmp(path, fs->path) == 0 && stat(path, &now) == 0 &&
+	    fstat(fileno(fs->fp), &cur) == 0 && now.st_dev == cur.st_dev &&
+	    now.st_ino == cur.st_ino)
+		return 0;
+	if ((fp = fopen(path, "a")) == NULL) {
+		snprintf(errbuf, errlen, "cannot reopen output file %s: %s "
+		    "(still writing to %s)", path, strerror(errno), fs->path);
+		return -1;
+	}
+	setvbuf(fp, NULL, _IOFBF, 1 << 16);
+	if (fflush(fs->fp) != 0)
+		fs->st.errors++;
+	fclose(fs->fp);
+	fs->fp = fp;
+	snprintf(fs->path, sizeof(fs->path), "%s", path);
+	return 0;
 }
 
 /* ---- publisher ----------------------------------------------------------- */
@@ -280,6 +313,72 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	publish_line(p, r);
 }
 
+/*
+ * SIGHUP and SIGUSR1 work, between two polls: the newest configuration
+ * snapshot's run-time keys, an output file reopen, a statistics table.
+ * reopen_seq is read before the snapshot: a reopen then sees a snapshot at
+ * least as new as the SIGHUP that asked for it.
+ */
+static void
+publisher_runtime(struct publisher *p, uint64_t now_ms)
+{
+	struct runtime *rt = p->view.rt;
+	struct cfg_snapshot *sn;
+	struct totals t;
+	char err[512];
+	uint64_t seq;
+
+	if (rt == NULL)
+		return;
+	seq = atomic_load_explicit(&rt->reopen_seq, memory_order_acquire);
+	sn = atomic_load_explicit(&rt->snap, memory_order_acquire);
+	if (sn != NULL && sn->gen != p->cfg_gen) {
+		config_copy_runtime(&p->view.cfg, &sn->cfg);
+		p->cfg_gen = sn->gen;
+		atomic_store_explicit(&p->cfg_seen, sn->gen,
+		    memory_order_release);
+	}
+	if (seq != p->reopen_seen) {
+		p->reopen_seen = seq;
+		if (p->file != NULL && file_sink_reopen(p->file,
+		    p->view.cfg.output_file, err, sizeof(err)) < 0)
+			fprintf(stderr, "edgeward: %s\n", err);
+	}
+	if (atomic_exchange_explicit(&rt->stats_request, 0,
+	    memory_order_acq_rel)) {
+		totals_collect(&t, p->cap, p->workers, p->nworkers, p);
+		summary_print(stderr, &t, (double)(now_ms - p->start_ms) / 1e3,
+		    p->sinks, p->nsinks);
+	}
+}
+
+/*
+ * End of the run: polls the sinks until nothing is in flight (acknowledged
+ * or spooled), for at most a second, so the summary's counts are final.
+ * What is still in flight after that is the sink's close() to spool.
+ */
+static void
+publisher_settle(struct publisher *p)
+{
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	struct sink_stats ss;
+	uint64_t end = mono_ms() + 1000;
+	unsigned i, busy;
+
+	for (;;) {
+		busy = 0;
+		for (i = 0; i < p->nsinks; i++) {
+			p->sinks[i]->ops->poll(p->sinks[i], mono_ms());
+			memset(&ss, 0, sizeof(ss));
+			p->sinks[i]->ops->stats(p->sinks[i], &ss);
+			busy += ss.inflight > 0;
+		}
+		if (busy == 0 || mono_ms() >= end)
+			return;
+		nanosleep(&pause, NULL);
+	}
+}
+
 static void *
 publisher_main(void *arg)
 {
@@ -299,6 +398,7 @@ publisher_main(void *arg)
 				p->sinks[i]->ops->poll(p->sinks[i], now);
 			if (p->s->live)
 				publisher_health(p, now);
+			publisher_runtime(p, now);
 			last_poll = now;
 		}
 		if (done) {
@@ -313,8 +413,8 @@ publisher_main(void *arg)
 			nanosleep(&ts, NULL);
 		}
 	}
-	for (i = 0; i < p->nsinks; i++)
-		p->sinks[i]->ops->poll(p->sinks[i], mono_ms());
+	publisher_settle(p);
+	atomic_store_explicit(&p->cfg_seen, UINT64_MAX, memory_order_release);
 	return NULL;
 }
 
@@ -331,7 +431,10 @@ publisher_start(struct publisher *p, char *errbuf, size_t errlen)
 		close(fd);
 	}
 	hex_encode(rnd, sizeof(rnd), p->run_id, sizeof(p->run_id));
-	p->last_health_ms = mono_ms();
+	p->view = *p->s;
+	p->s = &p->view;
+	p->start_ms = mono_ms();
+	p->last_health_ms = p->start_ms;
 	if (pthread_create(&p->thread, NULL, publisher_main, p) != 0) {
 		snprintf(errbuf, errlen, "cannot start the publisher thread");
 		return -1;
@@ -344,4 +447,5 @@ publisher_join(struct publisher *p)
 {
 	atomic_store_explicit(&p->workers_done, 1, memory_order_release);
 	pthread_join(p->thread, NULL);
+	secure_zero(p->view.hmac_key, sizeof(p->view.hmac_key));
 }

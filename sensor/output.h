@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "sensor.h"
 #include "sink.h"
 
 struct sensor;
@@ -42,7 +43,13 @@ struct publisher_stats {
 };
 
 struct publisher {
-	const struct sensor	*s;
+	const struct sensor	*s;		/* &view once started */
+	struct sensor		 view;		/* run-time keys follow SIGHUP */
+	uint64_t		 cfg_gen;
+	_Atomic uint64_t	 cfg_seen;	/* for the control thread */
+	uint64_t		 reopen_seen;
+	struct sink		*file;		/* the file sink among sinks, or NULL */
+	uint64_t		 start_ms;
 	struct worker		*workers;
 	unsigned		 nworkers;
 	const struct capture	*cap;
@@ -64,6 +71,19 @@ struct publisher {
 struct sink	*file_sink_open(const char *path, int line_buffered,
 		    char *errbuf, size_t errlen);
 
+/*
+ * Reopens a file sink's file at path (SIGHUP, after logrotate moved it):
+ * the new file is opened first, so on failure (-1, errbuf set) the old one
+ * stays in use.  Standard output is left alone.  Publisher thread only.
+ */
+int	file_sink_reopen(struct sink *s, const char *path, char *errbuf,
+	    size_t errlen);
+
+/*
+ * Starts the publisher thread.  p->s is copied into p->view first.  Besides
+ * merging and publishing, the thread applies configuration snapshots,
+ * reopens the output file and prints statistics on request (struct runtime).
+ */
 int	publisher_start(struct publisher *p, char *errbuf, size_t errlen);
 /* Waits for the publisher to drain every ring and close its sinks. */
 void	publisher_join(struct publisher *p);

@@ -25,6 +25,35 @@ struct defrag;
 struct ring;
 struct ndpi_detection_module_struct;
 
+/*
+ * A published configuration (SIGHUP): the running configuration with the
+ * run-time keys of the reloaded file applied (config_runtime_key()).
+ * Immutable once published.  The control thread in main.c owns every
+ * snapshot and frees one only when every worker and the publisher has
+ * applied a newer one (cfg_seen), or at exit.
+ */
+struct cfg_snapshot {
+	struct config		 cfg;
+	uint64_t		 gen;		/* 1, 2, ... */
+	struct cfg_snapshot	*older;		/* control thread's list */
+};
+
+/*
+ * What changes while the sensor runs, written only by the control thread:
+ * readers poll it at ticks (workers) or polls (publisher), lock-free.
+ */
+struct runtime {
+	_Atomic(struct cfg_snapshot *) snap;	/* newest; NULL: none yet */
+	_Atomic uint64_t	 reopen_seq;	/* bumped by every SIGHUP */
+	_Atomic int		 stats_request;	/* SIGUSR1: publisher prints */
+};
+
+/*
+ * The sensor: built at start-up, then read-only.  Workers and the
+ * publisher each run on their own copy (struct worker.view,
+ * struct publisher.view) whose cfg's run-time keys they update from
+ * rt->snap, so the packet path reads its configuration without locks.
+ */
 struct sensor {
 	struct config		 cfg;
 	struct decode_opts	 dopts;
@@ -36,6 +65,7 @@ struct sensor {
 	int			 live;
 	unsigned		 nreaders;
 	volatile sig_atomic_t	*stop;
+	struct runtime		*rt;		/* NULL: no reloads (tests) */
 };
 
 /* A named counter ("weird"): names are string literals. */
@@ -58,7 +88,10 @@ struct worker_stats {
 };
 
 struct worker {
-	const struct sensor	*s;
+	const struct sensor	*s;		/* &view */
+	struct sensor		 view;		/* this worker's copy */
+	uint64_t		 cfg_gen;	/* snapshot applied to view */
+	_Atomic uint64_t	 cfg_seen;	/* same, for the control thread */
 	unsigned		 id;
 	struct ring		*in[EDGEWARD_MAX_READERS];
 	unsigned		 nin;
@@ -88,6 +121,11 @@ struct worker {
 	char			 json[FINDING_JSON_MAX];
 };
 
+/*
+ * Applies the newest configuration snapshot's run-time keys to w->view
+ * (worker thread, at ticks).  Cheap when nothing changed: one atomic load.
+ */
+void	worker_apply_runtime(struct worker *w);
 /* Counts a named weird on a worker. */
 void	worker_weird(struct worker *w, const char *name);
 int	worker_init(struct worker *w, const struct sensor *s, unsigned id,

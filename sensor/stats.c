@@ -7,6 +7,7 @@
 #include "defrag.h"
 #include "output.h"
 #include "sensor.h"
+#include "sink.h"
 #include "stats.h"
 
 #define LD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
@@ -153,4 +154,25 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	for (k = t->ndecode; k < t->nweirds; k++)
 		fprintf(fp, "    %-26s %" PRIu64 "\n", t->weird_names[k],
 		    t->weird_counts[k]);
+}
+
+void
+summary_print(FILE *fp, const struct totals *t, double secs,
+    struct sink *const *sinks, unsigned nsinks)
+{
+	struct sink_stats ss;
+	unsigned i;
+
+	totals_print(fp, t, secs);
+	for (i = 0; i < nsinks; i++) {
+		if (strcmp(sinks[i]->ops->name, "file") == 0)
+			continue;
+		memset(&ss, 0, sizeof(ss));
+		sinks[i]->ops->stats(sinks[i], &ss);
+		fprintf(fp, "  %-28s produced %" PRIu64 " = published %" PRIu64
+		    " + spooled %" PRIu64 " + in flight %" PRIu64 " + dropped %"
+		    PRIu64 "\n", sinks[i]->ops->name, ss.produced, ss.published,
+		    ss.spool_pending, ss.inflight, ss.dropped);
+	}
+	fflush(fp);
 }

@@ -46,5 +46,14 @@ struct totals {
 void	totals_collect(struct totals *t, const struct capture *c,
 	    struct worker *w, unsigned nw, const struct publisher *p);
 void	totals_print(FILE *fp, const struct totals *t, double secs);
+/*
+ * The summary table (totals_print) and one line per sink other than the
+ * file: produced = published + spooled + in flight + dropped.  Calls the
+ * sinks' stats(): only the sinks' owner (the publisher thread, or main once
+ * it has joined the publisher) may call it.
+ */
+struct sink;
+void	summary_print(FILE *fp, const struct totals *t, double secs,
+	    struct sink *const *sinks, unsigned nsinks);
 
 #endif

@@ -20,6 +20,7 @@
 #include <ndpi_api.h>
 
 #include "capture.h"
+#include "crypto.h"
 #include "defrag.h"
 #include "geoip.h"
 #include "output.h"
@@ -42,6 +43,22 @@ struct dctx {
 };
 
 /* ---- small helpers ------------------------------------------------------- */
+
+void
+worker_apply_runtime(struct worker *w)
+{
+	struct cfg_snapshot *sn;
+
+	if (w->view.rt == NULL)
+		return;
+	sn = atomic_load_explicit(&w->view.rt->snap, memory_order_acquire);
+	if (sn == NULL || sn->gen == w->cfg_gen)
+		return;
+	config_copy_runtime(&w->view.cfg, &sn->cfg);
+	w->cfg_gen = sn->gen;
+	/* After the copy: the control thread may free older snapshots. */
+	atomic_store_explicit(&w->cfg_seen, sn->gen, memory_order_release);
+}
 
 void
 worker_weird(struct worker *w, const char *name)
@@ -513,6 +530,7 @@ worker_main(void *arg)
 			case IN_TICK:
 				w->cur_key = 2 * r->seq + 1;
 				worker_set_progress(w, w->cur_key, 0, 0);
+				worker_apply_runtime(w);
 				flow_expire(w->flows, r->ts_us);
 				defrag_expire(w->defrag, r->ts_us);
 				break;
@@ -552,6 +570,7 @@ worker_main(void *arg)
 	flow_table_free(w->flows);
 	w->flows = NULL;
 	worker_set_progress(w, UINT64_MAX, UINT64_MAX, UINT64_MAX);
+	atomic_store_explicit(&w->cfg_seen, UINT64_MAX, memory_order_release);
 	atomic_store_explicit(&w->finished, 1, memory_order_release);
 	return NULL;
 }
@@ -566,7 +585,9 @@ worker_init(struct worker *w, const struct sensor *s, unsigned id,
 	NDPI_PROTOCOL_BITMASK all;
 
 	memset(w, 0, sizeof(*w));
-	w->s = s;
+	/* The worker's own copy: its run-time keys follow SIGHUP reloads. */
+	w->view = *s;
+	w->s = &w->view;
 	w->id = id;
 	memset(&fo, 0, sizeof(fo));
 	fo.hash_size = c->flow_hash_size;
@@ -630,4 +651,5 @@ worker_fini(struct worker *w)
 	ring_free(w->out);
 	for (i = 0; i < w->nin; i++)
 		ring_free(w->in[i]);
+	secure_zero(w->view.hmac_key, sizeof(w->view.hmac_key));
 }

@@ -7,7 +7,7 @@ set -u
 top=$(cd "${srcdir:-.}" && pwd)
 fail=0
 if command -v mandoc >/dev/null 2>&1; then
-	mandoc -Tlint -Wwarning "$top"/man/*.[578] || fail=1
+	mandoc -Tlint -Wwarning "$top"/man/*.[1578] || fail=1
 else
 	echo "man: mandoc not installed, lint skipped"
 fi
