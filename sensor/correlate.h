@@ -30,6 +30,10 @@
  * against max(2, threshold / 2) distinct users: type password_spraying.
  * At most one finding per (client, type) per window.
  *
+ * Live mode: windows close only when a later finding arrives (or at
+ * shutdown), since the correlator never reads the wall clock; a follow-up
+ * can therefore wait for the next finding from anywhere.
+ *
  * Memory: one table of at most max_entries entries (de-duplication,
  * reuse and attack entries together), each allocated when first needed;
  * when full the least recently used entry is evicted (counted; an evicted
