@@ -111,12 +111,13 @@ def ip_pair(v6, client, server):
 
 def ftp_conversation(v6=False, client=None, server=None, sport=40000,
                      dport=21, password=FTP_PASS, reply="230 Login successful.",
-                     ext=None):
+                     ext=None, logins=None):
     """
     A complete FTP control session as a list of (direction, L3 packet):
     3-way handshake, banner, USER/331, PASS/230 (or the reply given), QUIT/221,
     FIN from both sides.  `ext` builds IPv6 extension headers placed between
-    the IPv6 header and TCP.
+    the IPv6 header and TCP.  `logins`, a list of (user, password, reply),
+    replaces the one login with several in a row.
     """
     client = client or (C6 if v6 else C4)
     server = server or (S6 if v6 else S4)
@@ -143,10 +144,11 @@ def ftp_conversation(v6=False, client=None, server=None, sport=40000,
     tcp(S2C, "SA", opts=[("MSS", 1460)])
     tcp(C2S, "A")
     tcp(S2C, "PA", b"220 (edgeward test FTP)\r\n")
-    tcp(C2S, "PA", b"USER %s\r\n" % FTP_USER.encode())
-    tcp(S2C, "PA", b"331 Please specify the password.\r\n")
-    tcp(C2S, "PA", b"PASS %s\r\n" % password.encode())
-    tcp(S2C, "PA", reply.encode() + b"\r\n")
+    for user, pw, rep in logins or [(FTP_USER, password, reply)]:
+        tcp(C2S, "PA", b"USER %s\r\n" % user.encode())
+        tcp(S2C, "PA", b"331 Please specify the password.\r\n")
+        tcp(C2S, "PA", b"PASS %s\r\n" % pw.encode())
+        tcp(S2C, "PA", rep.encode() + b"\r\n")
     tcp(C2S, "PA", b"QUIT\r\n")
     tcp(S2C, "PA", b"221 Goodbye.\r\n")
     tcp(C2S, "FA")
@@ -684,6 +686,52 @@ def build_hostile(out, port):
     return port
 
 
+# ------------------------------------------------------------ correlation
+
+def build_correlate(out):
+    """
+    FTP logins for the publisher's correlator (sensor/correlate.c), one
+    session after another, 1 ms apart (all inside the default windows):
+      - alice on S4 and bob on a second server with the same password:
+        credential_reuse (2 accounts);
+      - alice's login repeated twice more from the same client: folded into
+        one de-duplication follow-up (count 3) at the end of input;
+      - 12 refused passwords for admin from one client (3 sessions of 4):
+        credential_attack brute_force at the 10th;
+      - 8 users refused with one password from another client (2 sessions of
+        4): credential_attack password_spraying at the 5th user, and no
+        credential_reuse (a refused secret is not an account's secret).
+    """
+    ok, no = "230 Login successful.", "530 Login incorrect."
+    s2 = "198.51.100.22"
+    c_alice, c_bob = C4, "192.0.2.11"
+    c_brute, c_spray = "192.0.2.66", "192.0.2.77"
+    shared = "Autumn-2026!"
+    conv = []
+
+    def session(client, server, sport, logins):
+        return ftp_conversation(client=client, server=server, sport=sport,
+                                logins=logins)
+    conv += session(c_alice, S4, 41001, [("alice", shared, ok)])
+    conv += session(c_bob, s2, 41002, [("bob", shared, ok)])
+    conv += session(c_alice, S4, 41003, [("alice", shared, ok)])
+    conv += session(c_alice, S4, 41004, [("alice", shared, ok)])
+    guesses = ["123456", "password", "admin", "letmein", "qwerty", "changeme",
+               "root", "default", "admin123", "welcome", "passw0rd", "secret"]
+    for k in range(3):
+        conv += session(c_brute, S4, 42001 + k,
+                        [("admin", g, no) for g in guesses[4 * k:4 * k + 4]])
+    users = ["u%d" % i for i in range(1, 9)]
+    for k in range(2):
+        conv += session(c_spray, S4, 43001 + k,
+                        [(u, "Winter2026!", no) for u in users[4 * k:4 * k + 4]])
+    emit(out, "eth_ftp_correlate.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", c_alice, 41001, S4, 21),
+         "correlation: reuse alice/bob; dedup count 3; brute_force admin "
+         "from %s; password_spraying from %s" % (c_brute, c_spray),
+         wrap_all(conv, w_eth))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -691,6 +739,7 @@ def main():
     port = build_encaps(out)
     port = build_ip_layer(out, port)
     build_hostile(out, port)
+    build_correlate(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

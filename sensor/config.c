@@ -69,7 +69,17 @@ const struct config_key config_keys[] = {
 	K("secret_key_file", CT_STR, secret_key_file, 0, 0, "",
 	    "file holding the HMAC key for secret fingerprints"),
 	K("dedup_window", CT_UINT, dedup_window, 0, 86400, "300",
-	    "seconds in which identical findings are folded into one"),
+	    "seconds in which identical credential findings are folded into "
+	    "one with a count (0: off)"),
+	K("bruteforce_window", CT_UINT, bruteforce_window, 1, 86400, "300",
+	    "seconds in which one client's login failures are counted"),
+	K("bruteforce_threshold", CT_UINT, bruteforce_threshold, 2, 256, "10",
+	    "failures against one user (brute force), or half as many "
+	    "distinct users (spraying), that make a credential_attack"),
+	K("correlate_max_entries", CT_UINT, correlate_max_entries, 16,
+	    1u << 24, "65536",
+	    "entries in the correlation table (de-duplication, secret reuse, "
+	    "brute force); the least recently used is evicted"),
 	K("redis_url", CT_STR, redis_url, 0, 0, "",
 	    "redis://[user:password@]host:port[/db] or unix:///path[?db=N]"),
 	K("redis_password_file", CT_STR, redis_password_file, 0, 0, "",

@@ -43,7 +43,11 @@ struct config {
 	/* secrets */
 	int		reveal_secrets;
 	char		secret_key_file[CONFIG_STR];
-	unsigned	dedup_window;		/* seconds */
+	unsigned	dedup_window;		/* seconds, 0 = off */
+	/* correlation (publisher, correlate.h) */
+	unsigned	bruteforce_window;	/* seconds */
+	unsigned	bruteforce_threshold;	/* failures */
+	unsigned	correlate_max_entries;
 	/* redis */
 	char		redis_url[CONFIG_STR];
 	char		redis_password_file[CONFIG_STR];

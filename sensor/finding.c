@@ -34,6 +34,8 @@ const char *const finding_kind_names[FK_MAX] = {
 	[FK_REMOTE_ACCESS] = "remote_access",
 	[FK_BEACON] = "beacon",
 	[FK_SENSOR_HEALTH] = "sensor_health",
+	[FK_CREDENTIAL_REUSE] = "credential_reuse",
+	[FK_CREDENTIAL_ATTACK] = "credential_attack",
 };
 
 const char *const severity_names[] = {
@@ -126,6 +128,36 @@ finding_secret(struct finding *f, const uint8_t *s, size_t n,
 }
 
 void
+finding_secret_hmac(struct finding *f, const uint8_t *mac, size_t n)
+{
+	f->secret = NULL;
+	f->secret_hmac = mac;
+	f->secret_len = n;
+}
+
+void
+finding_cred(struct finding *f, const char *protocol, const char *mechanism,
+    const uint8_t *user, size_t user_len, enum cred_outcome outcome)
+{
+	f->cred.set = 1;
+	f->cred.protocol = protocol;
+	f->cred.mechanism = mechanism;
+	f->cred.user = user;
+	f->cred.user_len = user != NULL ? user_len : 0;
+	f->cred.outcome = outcome;
+}
+
+int
+finding_secret_mac(const struct sensor *s, const struct finding *f,
+    uint8_t mac[SHA256_LEN])
+{
+	if (f->secret == NULL)
+		return -1;
+	hmac_sha256(s->hmac_key, s->hmac_key_len, f->secret, f->secret_len, mac);
+	return 0;
+}
+
+void
 format_time_us(uint64_t ts_us, char out[32])
 {
 	time_t secs = (time_t)(ts_us / 1000000);
@@ -186,10 +218,15 @@ write_secret(const struct sensor *s, struct jbuf *j, const struct finding *f)
 	uint8_t mac[SHA256_LEN];
 	char hex[2 * SHA256_LEN + 1];
 
-	if (f->secret == NULL)
+	if (f->secret == NULL && f->secret_hmac != NULL) {
+		jb_kuint(j, "secret_length", f->secret_len);
+		hex_encode(f->secret_hmac, SHA256_LEN, hex, sizeof(hex));
+		jb_kstr(j, "secret_hmac", hex);
+		return;
+	}
+	if (finding_secret_mac(s, f, mac) < 0)
 		return;
 	jb_kuint(j, "secret_length", f->secret_len);
-	hmac_sha256(s->hmac_key, s->hmac_key_len, f->secret, f->secret_len, mac);
 	hex_encode(mac, sizeof(mac), hex, sizeof(hex));
 	jb_kstr(j, "secret_hmac", hex);
 	if (s->cfg.reveal_secrets) {
@@ -271,6 +308,31 @@ write_flow(struct jbuf *j, const struct flow *fl, const char *app_proto)
 	}
 }
 
+/* A flow-less finding's endpoints (struct finding_endpoints). */
+static void
+write_endpoints(struct jbuf *j, const struct finding_endpoints *ep)
+{
+	char addr[48], cid[COMMUNITY_ID_LEN];
+	const char *pn;
+
+	format_addr(ep->family, ep->client, addr);
+	jb_kstr(j, "src_ip", addr);
+	if (ep->sport != 0)
+		jb_kuint(j, "src_port", ep->sport);
+	format_addr(ep->family, ep->server, addr);
+	jb_kstr(j, "dest_ip", addr);
+	if (ep->dport != 0)
+		jb_kuint(j, "dest_port", ep->dport);
+	if ((pn = proto_name(ep->proto)) != NULL)
+		jb_kstr(j, "proto", pn);
+	else
+		jb_kuint(j, "proto", ep->proto);
+	if (ep->sport != 0 && ep->dport != 0 &&
+	    community_id_v1(0, ep->family, ep->client, ep->server, ep->proto,
+	    ep->sport, ep->dport, cid) == 0)
+		jb_kstr(j, "community_id", cid);
+}
+
 long
 finding_format(const struct sensor *s, const struct finding_where *w,
     const struct finding *f, char *buf, size_t cap)
@@ -294,6 +356,8 @@ finding_format(const struct sensor *s, const struct finding_where *w,
 	jb_arr_close(&j);
 	if (w != NULL && w->flow != NULL)
 		write_flow(&j, w->flow, w->app_proto);
+	else if (w != NULL && w->ep != NULL)
+		write_endpoints(&j, w->ep);
 	if (w != NULL && w->geo != NULL) {
 		jb_key(&j, "geo");
 		jb_obj_open(&j);
@@ -307,15 +371,124 @@ finding_format(const struct sensor *s, const struct finding_where *w,
 	jb_obj_open(&j);
 	write_attrs(&j, f->attrs, f->nattrs);
 	write_secret(s, &j, f);
+	if (f->extra != NULL)
+		f->extra(&j, f->extra_arg);
 	jb_obj_close(&j);
 	jb_obj_close(&j);
 	return jb_finish(&j);
 }
 
+/* SHA-256 input: each field as a 4-byte big-endian length and its bytes. */
+static void
+key_field(struct sha256_ctx *c, const void *p, size_t n)
+{
+	uint8_t l[4] = { (uint8_t)(n >> 24), (uint8_t)(n >> 16),
+	    (uint8_t)(n >> 8), (uint8_t)n };
+
+	sha256_update(c, l, sizeof(l));
+	if (n > 0)
+		sha256_update(c, p, n);
+}
+
+static uint64_t
+key_final(struct sha256_ctx *c)
+{
+	uint8_t d[SHA256_LEN];
+	uint64_t k = 0;
+	unsigned i;
+
+	sha256_final(c, d);
+	for (i = 0; i < 8; i++)
+		k = k << 8 | d[i];
+	return k;
+}
+
+void
+out_cred_keys(struct out_cred *oc, uint8_t kind, const uint8_t *user,
+    size_t user_len)
+{
+	size_t alen = oc->family == 6 ? 16 : 4;
+	uint8_t port[2] = { (uint8_t)(oc->dport >> 8), (uint8_t)oc->dport };
+	struct sha256_ctx c;
+
+	sha256_init(&c);
+	key_field(&c, &kind, 1);
+	key_field(&c, &oc->family, 1);
+	key_field(&c, oc->client, alen);
+	key_field(&c, oc->server, alen);
+	key_field(&c, port, 2);
+	key_field(&c, user, user_len);
+	key_field(&c, oc->secret_hmac, oc->has_secret ? SHA256_LEN : 0);
+	key_field(&c, &oc->outcome, 1);
+	oc->dedup_key = key_final(&c);
+
+	sha256_init(&c);
+	key_field(&c, user, user_len);
+	key_field(&c, oc->protocol, strlen(oc->protocol));
+	key_field(&c, &oc->family, 1);
+	key_field(&c, oc->server, alen);
+	oc->account_key = key_final(&c);
+
+	sha256_init(&c);
+	key_field(&c, user, user_len);
+	oc->user_key = key_final(&c);
+}
+
+static void
+copy_cstr(char *dst, size_t cap, const char *src)
+{
+	size_t n = src != NULL ? strnlen(src, cap - 1) : 0;
+
+	if (n > 0)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/*
+ * The correlator's header (output.h) for a credential finding: identity
+ * copies, the secret's HMAC and the three keys (out_cred_keys), computed
+ * here where the whole user name and the secret are at hand.
+ */
+static void
+fill_cred(const struct worker *w, const struct flow *fl,
+    const struct finding *f, struct out_cred *oc)
+{
+	const struct finding_cred *fc = &f->cred;
+	size_t alen = fl->key.family == 6 ? 16 : 4;
+	unsigned i;
+
+	memset(oc, 0, sizeof(*oc));
+	oc->family = fl->key.family;
+	oc->ipproto = fl->key.proto;
+	oc->sport = flow_client_port(fl);
+	oc->dport = flow_server_port(fl);
+	memcpy(oc->client, flow_client_addr(fl), alen);
+	memcpy(oc->server, flow_server_addr(fl), alen);
+	oc->outcome = (uint8_t)fc->outcome;
+	oc->confidence = f->confidence;
+	for (i = 0; i < f->nmitre && i < 4; i++)
+		oc->mitre[i] = f->mitre[i];
+	oc->nmitre = (uint8_t)i;
+	copy_cstr(oc->protocol, sizeof(oc->protocol), fc->protocol);
+	copy_cstr(oc->mechanism, sizeof(oc->mechanism), fc->mechanism);
+	oc->user_len = (uint8_t)(fc->user_len < OUT_CRED_USER ? fc->user_len :
+	    OUT_CRED_USER);
+	oc->user_truncated = fc->user_len > OUT_CRED_USER;
+	if (oc->user_len > 0)
+		memcpy(oc->user, fc->user, oc->user_len);
+	if (finding_secret_mac(w->s, f, oc->secret_hmac) == 0) {
+		oc->has_secret = 1;
+		oc->secret_len = (uint32_t)f->secret_len;
+	}
+	out_cred_keys(oc, (uint8_t)f->kind, fc->user, fc->user_len);
+}
+
 void
 finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 {
-	struct finding_where where = { fl, NULL, NULL };
+	struct out_cred oc;
+	int has_cred = fl != NULL && f->cred.set;
+	struct finding_where where = { fl, NULL, NULL, NULL };
 	struct out_rec *r;
 	char app[64];
 	unsigned spins = 0;
@@ -340,6 +513,8 @@ finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 		w->st.findings_too_big++;
 		return;
 	}
+	if (has_cred)
+		fill_cred(w, fl, f, &oc);
 	while ((r = ring_reserve(w->out, (uint32_t)(sizeof(*r) + (size_t)n)))
 	    == NULL) {
 		if (w->s->live) {
@@ -358,6 +533,9 @@ finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 	r->severity = (uint8_t)f->severity;
 	r->len = (uint16_t)n;
 	r->ts_us = w->now_us;
+	r->has_cred = (uint8_t)has_cred;
+	if (has_cred)
+		r->cred = oc;
 	memcpy(r->body, w->json, (size_t)n);
 	ring_commit(w->out);
 	worker_set_progress(w, r->key, r->flow_seq, (uint64_t)r->sub + 1);

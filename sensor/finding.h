@@ -28,6 +28,8 @@ enum finding_kind {
 	FK_REMOTE_ACCESS,
 	FK_BEACON,
 	FK_SENSOR_HEALTH,
+	FK_CREDENTIAL_REUSE,	/* made by the publisher's correlator */
+	FK_CREDENTIAL_ATTACK,	/* made by the publisher's correlator */
 	FK_MAX
 };
 
@@ -51,6 +53,22 @@ struct fattr {
 	int64_t			 num;
 };
 
+struct jbuf;
+
+/*
+ * Who logged in where, for the publisher's correlator (correlate.h): set by
+ * policy_credential with finding_cred(); finding_emit turns it into the
+ * record's out_cred header.  Borrowed pointers, valid for the emit call.
+ */
+struct finding_cred {
+	int			 set;
+	const char		*protocol;
+	const char		*mechanism;
+	const uint8_t		*user;
+	size_t			 user_len;
+	enum cred_outcome	 outcome;
+};
+
 struct finding {
 	enum finding_kind	 kind;
 	enum severity		 severity;
@@ -63,6 +81,16 @@ struct finding {
 	const uint8_t		*secret;
 	size_t			 secret_len;
 	const char		*crack;		/* reveal only */
+	/*
+	 * A secret already reduced to its HMAC (secret == NULL): written as
+	 * secret_length (secret_len) + secret_hmac.  Used by the publisher,
+	 * which never holds secrets.
+	 */
+	const uint8_t		*secret_hmac;	/* SHA256_LEN bytes */
+	struct finding_cred	 cred;
+	/* Optional: writes nested fields at the end of the kind's object. */
+	void			(*extra)(struct jbuf *j, const void *arg);
+	const void		*extra_arg;
 };
 
 struct flow;
@@ -74,6 +102,10 @@ extern const char *const severity_names[];
 
 void	finding_init(struct finding *f, enum finding_kind kind,
 	    enum severity sev, uint8_t confidence);
+/*
+ * `technique` must be a string literal: it is kept by pointer, also by the
+ * publisher's correlator after the finding has been emitted.
+ */
 void	finding_mitre(struct finding *f, const char *technique);
 void	finding_str(struct finding *f, const char *key, const char *s);
 void	finding_strn(struct finding *f, const char *key, const uint8_t *s,
@@ -82,12 +114,35 @@ void	finding_int(struct finding *f, const char *key, int64_t v);
 void	finding_bool(struct finding *f, const char *key, int v);
 void	finding_secret(struct finding *f, const uint8_t *s, size_t n,
 	    const char *crack);
+/* A secret known only by its HMAC (see struct finding). */
+void	finding_secret_hmac(struct finding *f, const uint8_t *mac, size_t n);
+/* Login identity for correlation (see struct finding_cred). */
+void	finding_cred(struct finding *f, const char *protocol,
+	    const char *mechanism, const uint8_t *user, size_t user_len,
+	    enum cred_outcome outcome);
+/* HMAC-SHA256 of f->secret under the sensor key; 0, or -1 if none. */
+int	finding_secret_mac(const struct sensor *s, const struct finding *f,
+	    uint8_t mac[32]);
+
+/*
+ * Endpoints of a finding that has no flow (the correlator's findings):
+ * written as src_ip, src_port, dest_ip, dest_port, proto and, when both
+ * ports are known, community_id.  A zero port is left out.
+ */
+struct finding_endpoints {
+	uint8_t			 family;	/* 4 or 6 */
+	uint8_t			 proto;		/* IP protocol */
+	uint16_t		 sport, dport;
+	uint8_t			 client[16], server[16];
+};
 
 /* What finding_format needs to know about where a finding happened. */
 struct finding_where {
 	const struct flow	*flow;		/* NULL for sensor findings */
 	const char		*app_proto;	/* nDPI name or NULL */
 	const struct geo_info	*geo;		/* [2] client, server, or NULL */
+	/* Used only when flow is NULL; NULL for sensor findings. */
+	const struct finding_endpoints *ep;
 };
 
 /*
@@ -105,6 +160,15 @@ long	finding_format(const struct sensor *s, const struct finding_where *w,
  * ring is a counted drop).
  */
 void	finding_emit(struct worker *w, struct flow *fl, const struct finding *f);
+
+/*
+ * The three correlation keys of an out_cred (output.h) whose family,
+ * addresses, port, protocol, secret_hmac/has_secret and outcome are filled,
+ * from the whole user name (the header keeps a bounded copy).
+ */
+struct out_cred;
+void	out_cred_keys(struct out_cred *oc, uint8_t kind, const uint8_t *user,
+	    size_t user_len);
 
 /* RFC 3339 UTC with microseconds: 2024-01-02T03:04:05.123456Z */
 void	format_time_us(uint64_t ts_us, char out[32]);

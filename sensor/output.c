@@ -1,5 +1,10 @@
 /*
  * output.c - the publisher thread and the JSON-lines file sink; see output.h.
+ *
+ * Every merged record goes through the correlator (correlate.h), which
+ * publishes it or folds it into a de-duplication count, and may add
+ * findings of its own; sensor_health bypasses it (its time is the wall
+ * clock, the correlator's is packet time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -150,7 +155,8 @@ mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-static void
+/* Returns the finding's number n ("<run id>-<n>"), 0 if it was not sent. */
+static uint64_t
 publish_line(struct publisher *p, const struct out_rec *r)
 {
 	char line[FINDING_JSON_MAX + 128], ts[32], id[48];
@@ -164,7 +170,7 @@ publish_line(struct publisher *p, const struct out_rec *r)
 	    "{\"timestamp\":\"%s\",\"finding_id\":\"%s\",%.*s", ts, id,
 	    (int)r->len, r->body);
 	if (n < 0 || (size_t)n >= sizeof(line))
-		return;
+		return 0;
 	it.json = line;
 	it.len = (size_t)n;
 	it.kind = r->kind < FK_MAX ? finding_kind_names[r->kind] : "unknown";
@@ -178,6 +184,14 @@ publish_line(struct publisher *p, const struct out_rec *r)
 	p->st.findings++;
 	if (r->kind < 16)
 		p->st.by_kind[r->kind]++;
+	return p->next_id;
+}
+
+/* The correlator's way out (correlate_out_fn). */
+static uint64_t
+publish_out(void *arg, const struct out_rec *r)
+{
+	return publish_line(arg, r);
 }
 
 static int
@@ -239,9 +253,12 @@ drain_rings(struct publisher *p)
 				bi = i;
 			}
 		}
-		if (best == NULL || (!p->s->live && !rec_below(best, minp)))
+		if (best == NULL || (!p->s->live && !rec_below(best, minp))) {
+			p->st.corr = *correlate_stats(p->corr);
 			return released;
-		publish_line(p, best);
+		}
+		/* The correlator publishes it, or folds it into a count. */
+		correlate_record(p->corr, best);
 		ring_release(p->workers[bi].out);
 		released++;
 	}
@@ -267,7 +284,8 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 		"findings_cleartext_credential", "findings_weak_auth",
 		"findings_edge_mgmt_session", "findings_packet_capture",
 		"findings_tunnel", "findings_remote_access", "findings_beacon",
-		"findings_sensor_health",
+		"findings_sensor_health", "findings_credential_reuse",
+		"findings_credential_attack",
 	};
 
 	if (now_ms - p->last_health_ms < (uint64_t)s->cfg.health_interval * 1000
@@ -289,6 +307,9 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	finding_int(&f, "publisher_backlog_bytes", (int64_t)backlog);
 	for (i = 0; i < FK_MAX; i++)
 		finding_int(&f, kn[i], (int64_t)t.findings[i]);
+	finding_int(&f, "dedup_suppressed", (int64_t)t.corr.dedup_suppressed);
+	finding_int(&f, "correlate_entries", (int64_t)t.corr.entries);
+	finding_int(&f, "correlate_evicted", (int64_t)t.corr.evicted);
 	for (i = 0; i < p->nsinks; i++) {
 		p->sinks[i]->ops->stats(p->sinks[i], &ss);
 		if (ss.dropped > 0)
@@ -403,6 +424,9 @@ publisher_main(void *arg)
 		}
 		if (done) {
 			drain_rings(p);
+			/* End of input (or stop): close every open window. */
+			correlate_finish(p->corr);
+			p->st.corr = *correlate_stats(p->corr);
 			break;
 		}
 		/* Nothing to release: sleep rather than poll (findings are
@@ -414,6 +438,8 @@ publisher_main(void *arg)
 		}
 	}
 	publisher_settle(p);
+	correlate_free(p->corr);
+	p->corr = NULL;
 	atomic_store_explicit(&p->cfg_seen, UINT64_MAX, memory_order_release);
 	return NULL;
 }
@@ -421,6 +447,7 @@ publisher_main(void *arg)
 int
 publisher_start(struct publisher *p, char *errbuf, size_t errlen)
 {
+	struct correlate_opts co;
 	uint8_t rnd[8];
 	int fd;
 
@@ -435,7 +462,16 @@ publisher_start(struct publisher *p, char *errbuf, size_t errlen)
 	p->s = &p->view;
 	p->start_ms = mono_ms();
 	p->last_health_ms = p->start_ms;
+	co.dedup_window = p->s->cfg.dedup_window;
+	co.bruteforce_window = p->s->cfg.bruteforce_window;
+	co.bruteforce_threshold = p->s->cfg.bruteforce_threshold;
+	co.max_entries = p->s->cfg.correlate_max_entries;
+	if ((p->corr = correlate_new(p->s, &co, p->run_id, publish_out, p,
+	    errbuf, errlen)) == NULL)
+		return -1;
 	if (pthread_create(&p->thread, NULL, publisher_main, p) != 0) {
+		correlate_free(p->corr);
+		p->corr = NULL;
 		snprintf(errbuf, errlen, "cannot start the publisher thread");
 		return -1;
 	}

@@ -5,7 +5,8 @@
  * The publisher thread is the only owner of sinks (the JSON-lines file or
  * stdout, Redis): it merges the rings in (key, flow_seq, sub) order, puts
  * timestamp and finding_id in front of each body and hands the line to every
- * sink.  Offline, it only releases a record once every worker's watermark has
+ * sink.  Between the merge and the sinks sits the correlator (correlate.h):
+ * de-duplication, secret reuse, brute force.  Offline, it only releases a record once every worker's watermark has
  * passed its key, which makes the output independent of the worker count.
  */
 #ifndef EDGEWARD_OUTPUT_H
@@ -16,12 +17,51 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "correlate.h"
 #include "sensor.h"
 #include "sink.h"
 
 struct sensor;
 struct worker;
 struct capture;
+
+#define OUT_CRED_PROTO		16
+#define OUT_CRED_MECH		32
+#define OUT_CRED_USER		64
+
+/*
+ * The fixed header a worker fills (finding_emit) for a credential finding
+ * from policy_credential, so the publisher's correlator (correlate.h) needs
+ * no JSON parsing.  The keys are SHA-256 (sensor/crypto.h) of a
+ * length-prefixed encoding of their fields, truncated to 64 bits: the fields
+ * come from the wire, and a hash anyone can collide (FNV) would let an
+ * attacker fold a finding into another's de-duplication entry.  The secret
+ * itself never reaches the publisher: only its HMAC.
+ */
+struct out_cred {
+	/* kind, client ip, server ip, server port, user, secret hmac, outcome */
+	uint64_t	dedup_key;
+	/* user, protocol, server ip: one account, for secret reuse */
+	uint64_t	account_key;
+	/* user alone, for brute force against one user */
+	uint64_t	user_key;
+	uint8_t		secret_hmac[32];	/* zero when no secret */
+	uint32_t	secret_len;
+	uint8_t		has_secret;
+	uint8_t		outcome;		/* enum cred_outcome */
+	uint8_t		family;			/* 4 or 6 */
+	uint8_t		ipproto;
+	uint16_t	sport, dport;
+	uint8_t		client[16], server[16];
+	uint8_t		confidence;
+	uint8_t		nmitre;
+	uint8_t		user_len;		/* bytes kept in user[] */
+	uint8_t		user_truncated;
+	const char	*mitre[4];		/* string literals */
+	char		protocol[OUT_CRED_PROTO];	/* NUL-terminated */
+	char		mechanism[OUT_CRED_MECH];	/* NUL-terminated */
+	uint8_t		user[OUT_CRED_USER];	/* bounded copy, not terminated */
+};
 
 struct out_rec {
 	uint64_t	key;		/* 2*packet or 2*tick+1 */
@@ -31,6 +71,8 @@ struct out_rec {
 	uint8_t		severity;
 	uint16_t	len;		/* body length, without NUL */
 	uint64_t	ts_us;
+	uint8_t		has_cred;	/* cred below is filled */
+	struct out_cred	cred;
 	char		body[];		/* finding_format() output */
 };
 
@@ -40,6 +82,7 @@ struct publisher_stats {
 	uint64_t	findings;		/* lines handed to sinks */
 	uint64_t	by_kind[16];
 	uint64_t	sink_errors;
+	struct correlate_stats corr;		/* final, once joined */
 };
 
 struct publisher {
@@ -58,6 +101,7 @@ struct publisher {
 	char			 run_id[17];
 	uint64_t		 next_id;
 	struct publisher_stats	 st;
+	struct correlate	*corr;		/* owned by the publisher thread */
 	uint64_t		 last_health_ms;
 	pthread_t		 thread;
 	/* Set by main once every worker has finished. */

@@ -6,7 +6,10 @@
  * (medium), and a login with no secret at all (anonymous, trust-based,
  * "None" security) is weak_auth with secret_present false (low).
  * ATT&CK: T1040 Network Sniffing is what the exposure enables, T1552
- * Unsecured Credentials what it is.
+ * Unsecured Credentials what it is.  Each credential finding also carries
+ * its identity (finding_cred) for de-duplication, secret reuse and brute
+ * force detection in the publisher (correlate.h); the nDPI-risk credential
+ * below does not (no secret, no outcome).
  *
  * nDPI (until dedicated detectors replace these): a desktop/file-sharing
  * session or a known remote-desktop protocol is remote_access (T1219 for
@@ -76,6 +79,10 @@ policy_credential(struct worker *w, struct flow *f, const struct cred_fact *c)
 	}
 	if (c->cls != CRED_NONE)
 		finding_secret(&fd, c->secret, c->secret_len, c->crack);
+	/* Identity for the publisher's correlator (correlate.h). */
+	finding_cred(&fd, c->proto, c->mechanism, c->user, c->user_len,
+	    c->outcome <= CRED_OUTCOME_FAILURE ? c->outcome :
+	    CRED_OUTCOME_UNKNOWN);
 	finding_emit(w, f, &fd);
 }
 

@@ -92,8 +92,15 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			    LD(ds->too_big) + LD(ds->bad_fragments);
 		}
 	}
-	if (p != NULL)
+	if (p != NULL) {
 		t->published = LD(p->st.findings);
+		t->corr = p->st.corr;
+		/* Kinds only the correlator makes. */
+		t->findings[FK_CREDENTIAL_REUSE] +=
+		    LD(p->st.by_kind[FK_CREDENTIAL_REUSE]);
+		t->findings[FK_CREDENTIAL_ATTACK] +=
+		    LD(p->st.by_kind[FK_CREDENTIAL_ATTACK]);
+	}
 	for (k = 0; k < DA_MAX; k++) {
 		add_weird(t, decode_anomaly_names[k], t->decode.anomalies[k]);
 		t->decode_anomalies += t->decode.anomalies[k];
@@ -141,6 +148,11 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 		if (t->findings[k] > 0)
 			fprintf(fp, "    %-26s %" PRIu64 "\n", finding_kind_names[k],
 			    t->findings[k]);
+	fprintf(fp, "  %-28s %" PRIu64 " suppressed, %" PRIu64
+	    " follow-ups\n", "duplicate findings", t->corr.dedup_suppressed,
+	    t->corr.dedup_followups);
+	fprintf(fp, "  %-28s %" PRIu64 " peak, %" PRIu64 " evicted\n",
+	    "correlation entries", t->corr.peak_entries, t->corr.evicted);
 	fprintf(fp, "  %-28s kernel %" PRIu64 ", ring %" PRIu64
 	    ", findings %" PRIu64 "\n", "drops", t->kernel_drops, t->ring_drops,
 	    t->findings_dropped);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "correlate.h"
 #include "decode.h"
 #include "finding.h"
 #include "stream.h"
@@ -29,6 +30,7 @@ struct totals {
 	uint64_t		findings[FK_MAX];
 	uint64_t		findings_dropped, findings_too_big;
 	uint64_t		published;
+	struct correlate_stats	corr;		/* publisher's correlator */
 	uint64_t		defrag_reassembled, defrag_timeouts,
 				defrag_overlaps, defrag_drops;
 	uint64_t		ndpi_flows;

@@ -46,7 +46,10 @@ CRED_KINDS = ("cleartext_credential", "weak_auth")
 
 
 def findings(binary, path):
-    out = subprocess.run([binary, "-q", "-r", path], stdout=subprocess.PIPE,
+    # De-duplication off: each expected login must show as its own finding
+    # (folding is tested by tests/test_correlate and the golden tests).
+    out = subprocess.run([binary, "-q", "--set", "dedup_window=0", "-r", path],
+                         stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL).stdout.decode()
     res = []
     for line in out.splitlines():
