@@ -100,24 +100,6 @@ my_flush(struct dctx *ctx, struct mysql_state *st, enum cred_outcome o)
 	dctx_credential(ctx, &f);
 }
 
-/* A NUL-terminated string; NULL (error set) if unterminated. */
-static const uint8_t *
-my_cstring(struct cursor *c, size_t *n)
-{
-	const uint8_t *p = cur_ptr(c), *z;
-
-	if (!cur_ok(c))
-		return NULL;
-	z = cur_left(c) > 0 ? memchr(p, 0, cur_left(c)) : NULL;
-	if (z == NULL) {
-		c->err = 1;
-		return NULL;
-	}
-	*n = (size_t)(z - p);
-	cur_skip(c, *n + 1);
-	return p;
-}
-
 static void
 my_set_plugin(struct mysql_state *st, const uint8_t *p, size_t n)
 {
@@ -147,7 +129,7 @@ my_greeting(struct mysql_state *st, struct cursor *c)
 	uint16_t cap_lo, cap_hi;
 	uint8_t dlen;
 
-	if (cur_u8(c) != 10 || my_cstring(c, &n) == NULL)
+	if (cur_u8(c) != 10 || cur_cstring(c, &n) == NULL)
 		return 0;
 	cur_skip(c, 4);				/* connection id */
 	p1 = cur_take(c, 8);
@@ -173,7 +155,7 @@ my_greeting(struct mysql_state *st, struct cursor *c)
 	}
 	st->plugin[0] = '\0';
 	if (((uint32_t)cap_hi << 16 & CLIENT_PLUGIN_AUTH) &&
-	    (name = my_cstring(c, &n)) != NULL)
+	    (name = cur_cstring(c, &n)) != NULL)
 		my_set_plugin(st, name, n);
 	else
 		c->err = 0;	/* old servers end without the name */
@@ -199,7 +181,7 @@ my_response(struct dctx *ctx, struct mysql_state *st, struct cursor *c,
 		return;
 	}
 	cur_skip(c, 4 + 1 + 23);
-	user = my_cstring(c, &un);
+	user = cur_cstring(c, &un);
 	if (caps & CLIENT_LENENC_DATA) {
 		an = cur_u8(c);		/* lenenc: one byte below 251 */
 		if (an >= 251)
@@ -209,7 +191,7 @@ my_response(struct dctx *ctx, struct mysql_state *st, struct cursor *c,
 	if (caps & (CLIENT_LENENC_DATA | CLIENT_SECURE_CONN))
 		auth = cur_take(c, an);
 	else
-		auth = my_cstring(c, &an);
+		auth = cur_cstring(c, &an);
 	if (user == NULL || !cur_ok(c)) {
 		dctx_weird(ctx, "mysql_malformed");
 		return;
@@ -217,12 +199,12 @@ my_response(struct dctx *ctx, struct mysql_state *st, struct cursor *c,
 	st->user_len = un < MY_NAME_MAX ? un : MY_NAME_MAX;
 	memcpy(st->user, user, st->user_len);
 	if ((caps & CLIENT_CONNECT_WITH_DB) && cur_left(c) > 0 &&
-	    (db = my_cstring(c, &dn)) != NULL) {
+	    (db = cur_cstring(c, &dn)) != NULL) {
 		st->database_len = dn < MY_NAME_MAX ? dn : MY_NAME_MAX;
 		memcpy(st->database, db, st->database_len);
 	}
 	if ((caps & CLIENT_PLUGIN_AUTH) && cur_left(c) > 0 &&
-	    (plugin = my_cstring(c, &pn)) != NULL)
+	    (plugin = cur_cstring(c, &pn)) != NULL)
 		my_set_plugin(st, plugin, pn);
 	my_keep_secret(st, auth, an);
 	st->phase = MY_VERDICT;
@@ -244,7 +226,7 @@ my_server(struct dctx *ctx, struct mysql_state *st, struct cursor *c)
 	} else if (first == 0xfe) {
 		/* AuthSwitchRequest: plugin name, new salt */
 		cur_skip(c, 1);
-		name = my_cstring(c, &n);
+		name = cur_cstring(c, &n);
 		if (name == NULL) {
 			dctx_weird(ctx, "mysql_malformed");
 			return;

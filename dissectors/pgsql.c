@@ -89,24 +89,6 @@ pg_flush(struct dctx *ctx, struct pgsql_state *st, enum cred_outcome o)
 	dctx_credential(ctx, &f);
 }
 
-/* A NUL-terminated string within the cursor; NULL if unterminated. */
-static const uint8_t *
-pg_cstring(struct cursor *c, size_t *n)
-{
-	const uint8_t *p = cur_ptr(c), *z;
-
-	if (!cur_ok(c) || cur_left(c) == 0)
-		return NULL;
-	z = memchr(p, 0, cur_left(c));
-	if (z == NULL) {
-		c->err = 1;
-		return NULL;
-	}
-	*n = (size_t)(z - p);
-	cur_skip(c, *n + 1);
-	return p;
-}
-
 static void
 pg_keep(uint8_t *dst, size_t *dlen, const uint8_t *src, size_t n)
 {
@@ -121,8 +103,8 @@ pg_startup(struct dctx *ctx, struct pgsql_state *st, struct cursor *c)
 	size_t kn, vn;
 
 	while (cur_left(c) > 1) {
-		k = pg_cstring(c, &kn);
-		v = pg_cstring(c, &vn);
+		k = cur_cstring(c, &kn);
+		v = cur_cstring(c, &vn);
 		if (k == NULL || v == NULL) {
 			dctx_weird(ctx, "pgsql_malformed");
 			return;
@@ -169,12 +151,12 @@ pg_password(struct dctx *ctx, struct pgsql_state *st, struct cursor *c)
 
 	switch (st->auth) {
 	case PG_AUTH_CLEARTEXT:
-		if ((p = pg_cstring(c, &n)) == NULL)
+		if ((p = cur_cstring(c, &n)) == NULL)
 			break;
 		pg_pending(st, CRED_CLEARTEXT, "cleartext password", p, n);
 		return;
 	case PG_AUTH_MD5:
-		if ((p = pg_cstring(c, &n)) == NULL || n != 35 ||
+		if ((p = cur_cstring(c, &n)) == NULL || n != 35 ||
 		    memcmp(p, "md5", 3) != 0)
 			break;
 		pg_pending(st, CRED_WEAK, "MD5", p, n);
@@ -187,7 +169,7 @@ pg_password(struct dctx *ctx, struct pgsql_state *st, struct cursor *c)
 		return;
 	case PG_AUTH_SASL:
 		/* SASLInitialResponse: mechanism, Int32 length, data */
-		mech = pg_cstring(c, &mn);
+		mech = cur_cstring(c, &mn);
 		dlen = (int32_t)cur_be32(c);
 		if (mech == NULL || dlen < 0 || !cur_has(c, (size_t)dlen))
 			break;

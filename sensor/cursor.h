@@ -182,6 +182,30 @@ cur_peek(const struct cursor *c, size_t at)
 	return c->base[c->off + at];
 }
 
+/*
+ * A NUL-terminated string at the offset: returns it (borrowed, without the
+ * NUL, length in *n) and moves past the NUL, or NULL with the error set when
+ * no NUL comes before the end.
+ */
+static inline const uint8_t *
+cur_cstring(struct cursor *c, size_t *n)
+{
+	const uint8_t *p, *z;
+
+	if (c->err || c->len - c->off == 0) {
+		c->err = 1;
+		return NULL;
+	}
+	p = c->base + c->off;
+	if ((z = (const uint8_t *)memchr(p, 0, c->len - c->off)) == NULL) {
+		c->err = 1;
+		return NULL;
+	}
+	*n = (size_t)(z - p);
+	c->off += *n + 1;
+	return p;
+}
+
 /* A sub-cursor over the next n bytes; the parent advances past them. */
 static inline struct cursor
 cur_sub(struct cursor *c, size_t n)
