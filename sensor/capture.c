@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "capture.h"
+#include "clock.h"
 #include "flow.h"
 #include "ring.h"
 #include "sensor.h"
@@ -43,25 +44,6 @@ struct reader {
 	int		 rc;
 	char		 err[512];
 };
-
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static uint64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
-}
 
 
 static int
@@ -329,7 +311,7 @@ static void
 show_progress(struct capture *c, struct reader *r, uint64_t start_ms,
     uint64_t *last_ms, int final)
 {
-	uint64_t now = now_ms(), done = 0;
+	uint64_t now = mono_ms(), done = 0;
 	double pct = 0, secs;
 	FILE *fp;
 	long pos;
@@ -361,7 +343,7 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 	struct pcap_pkthdr *hdr;
 	const u_char *bytes;
 	struct reader *r, *first = &c->readers[0];
-	uint64_t start = now_ms(), last = 0;
+	uint64_t start = mono_ms(), last = 0;
 	unsigned i;
 	int rc = 0, ret = 0;
 
@@ -422,7 +404,7 @@ live_main(void *arg)
 	struct capture *c = r->c;
 	struct pcap_pkthdr *hdr;
 	const u_char *bytes;
-	uint64_t last = now_ms(), now;
+	uint64_t last = mono_ms(), now;
 	struct pollfd pfd;
 	int rc;
 
@@ -440,7 +422,7 @@ live_main(void *arg)
 			r->rc = -1;
 			break;
 		}
-		now = now_ms();
+		now = mono_ms();
 		if (now - last >= LIVE_TICK_MS) {
 			live_stats(r);
 			tick_all(r, IN_TICK, wall_us());

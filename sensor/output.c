@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "codec.h"
 #include "crypto.h"
 #include "finding.h"
@@ -145,15 +146,6 @@ file_sink_reopen(struct sink *s, const char *path, char *errbuf,
 }
 
 /* ---- publisher ----------------------------------------------------------- */
-
-static uint64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
 
 /* Returns the finding's number n ("<run id>-<n>"), 0 if it was not sent. */
 static uint64_t
@@ -324,13 +316,7 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	r->kind = FK_SENSOR_HEALTH;
 	r->severity = SEV_INFO;
 	r->len = (uint16_t)n;
-	{
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		r->ts_us = (uint64_t)ts.tv_sec * 1000000 +
-		    (uint64_t)ts.tv_nsec / 1000;
-	}
+	r->ts_us = wall_us();
 	publish_line(p, r);
 }
 

@@ -22,6 +22,7 @@
 
 #include <hiredis/hiredis.h>
 
+#include "clock.h"
 #include "redis_conn.h"
 
 #define URL_MAX	1024
@@ -29,10 +30,7 @@
 unsigned long long
 redis_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mono_ms();
 }
 
 static int
