@@ -8,7 +8,8 @@
  * (RFC 1635): reported as CRED_NONE with the extra anonymous=true, the
  * e-mail address given as password still passed as the secret.
  * Not a fact: USER/PASS words anywhere but as the command of a client line,
- * anything the server says, a USER without PASS that the server refused.
+ * anything the server says.  A USER the server refuses (4xx/5xx) before
+ * any PASS is reported with mechanism "USER", no secret, outcome failure.
  * AUTH TLS/SSL answered 234 ends dissection: the rest is TLS.
  */
 #include <string.h>
@@ -115,9 +116,17 @@ ftp_server_line(struct dctx *ctx, void *state, int dir, const uint8_t *line,
 			st->cred.pending = 1;
 			tp_cred_report(ctx, "ftp", &st->cred,
 			    CRED_OUTCOME_SUCCESS);
-		} else if (code >= 400)
+		} else if (code >= 400 && st->cred.mechanism != NULL) {
+			/*
+			 * Refused at USER: no secret crossed, but the name did,
+			 * and the refusal is a failed attempt (enumeration and
+			 * brute force show up this way).
+			 */
+			st->cred.mechanism = "USER";
+			st->cred.pending = 1;
 			tp_cred_report(ctx, "ftp", &st->cred,
-			    CRED_OUTCOME_UNKNOWN);	/* nothing pending */
+			    CRED_OUTCOME_FAILURE);
+		}
 		break;
 	case FTP_AWAIT_PASS:
 		if (code == 332)

@@ -102,6 +102,25 @@ test_user_only_230(void)
 }
 
 static void
+test_user_refused(void)
+{
+	/* The server refuses the name itself (nDPI's ftp_failed sample). */
+	static const struct dr_step s[] = {
+		S("220 Ready\r\n"),
+		C("USER hello\r\n"),
+		S("530 This FTP server is anonymous only.\r\n"),
+	};
+
+	DR_SCRIPT(&ctx, &ftp_dissector, 21, s, DR_BYTES);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_EQUAL(ctx.facts[0].cls, CRED_CLEARTEXT);
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].mechanism, "USER");
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].user, "hello");
+	CU_ASSERT_EQUAL(ctx.facts[0].secret_len, 0);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_FAILURE);
+}
+
+static void
 test_pipelined_retries(void)
 {
 	/* Two attempts in one segment each way: fail, then succeed. */
@@ -224,6 +243,7 @@ UNIT_MAIN("ftp",
     { "flow ends before the reply", test_flow_ends_before_reply },
     { "AUTH TLS stops", test_auth_tls_stops },
     { "AUTH TLS refused", test_auth_tls_refused },
+    { "USER refused before PASS", test_user_refused },
     { "malformed input", test_malformed },
     { "look-alike keywords", test_lookalike },
     { "probe", test_probe })
