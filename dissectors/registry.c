@@ -22,6 +22,7 @@ extern const struct dissector kerberos_dissector;
 extern const struct dissector pgsql_dissector;
 extern const struct dissector mysql_dissector;
 extern const struct dissector redis_dissector;
+extern const struct dissector socks_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -39,5 +40,6 @@ const struct dissector *const dissector_registry[] = {
 	&pgsql_dissector,
 	&mysql_dissector,
 	&redis_dissector,
+	&socks_dissector,
 	NULL
 };
