@@ -23,6 +23,7 @@ extern const struct dissector pgsql_dissector;
 extern const struct dissector mysql_dissector;
 extern const struct dissector redis_dissector;
 extern const struct dissector socks_dissector;
+extern const struct dissector tds_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -41,5 +42,6 @@ const struct dissector *const dissector_registry[] = {
 	&mysql_dissector,
 	&redis_dissector,
 	&socks_dissector,
+	&tds_dissector,
 	NULL
 };
