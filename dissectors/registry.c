@@ -24,6 +24,7 @@ extern const struct dissector mysql_dissector;
 extern const struct dissector redis_dissector;
 extern const struct dissector socks_dissector;
 extern const struct dissector tds_dissector;
+extern const struct dissector vnc_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -43,5 +44,6 @@ const struct dissector *const dissector_registry[] = {
 	&redis_dissector,
 	&socks_dissector,
 	&tds_dissector,
+	&vnc_dissector,
 	NULL
 };
