@@ -25,6 +25,7 @@ extern const struct dissector redis_dissector;
 extern const struct dissector socks_dissector;
 extern const struct dissector tds_dissector;
 extern const struct dissector vnc_dissector;
+extern const struct dissector radius_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -45,5 +46,6 @@ const struct dissector *const dissector_registry[] = {
 	&socks_dissector,
 	&tds_dissector,
 	&vnc_dissector,
+	&radius_dissector,
 	NULL
 };
