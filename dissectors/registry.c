@@ -26,6 +26,7 @@ extern const struct dissector socks_dissector;
 extern const struct dissector tds_dissector;
 extern const struct dissector vnc_dissector;
 extern const struct dissector radius_dissector;
+extern const struct dissector tacacs_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -47,5 +48,6 @@ const struct dissector *const dissector_registry[] = {
 	&tds_dissector,
 	&vnc_dissector,
 	&radius_dissector,
+	&tacacs_dissector,
 	NULL
 };
