@@ -27,6 +27,7 @@ extern const struct dissector tds_dissector;
 extern const struct dissector vnc_dissector;
 extern const struct dissector radius_dissector;
 extern const struct dissector tacacs_dissector;
+extern const struct dissector sip_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -49,5 +50,6 @@ const struct dissector *const dissector_registry[] = {
 	&vnc_dissector,
 	&radius_dissector,
 	&tacacs_dissector,
+	&sip_dissector,
 	NULL
 };
