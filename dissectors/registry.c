@@ -28,6 +28,7 @@ extern const struct dissector vnc_dissector;
 extern const struct dissector radius_dissector;
 extern const struct dissector tacacs_dissector;
 extern const struct dissector sip_dissector;
+extern const struct dissector mongodb_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -51,5 +52,6 @@ const struct dissector *const dissector_registry[] = {
 	&radius_dissector,
 	&tacacs_dissector,
 	&sip_dissector,
+	&mongodb_dissector,
 	NULL
 };
