@@ -126,15 +126,6 @@ http_stop(struct dctx *ctx, struct http_state *st, const char *weird)
 	dctx_done(ctx);
 }
 
-/* tchar (RFC 9110 5.6.2). */
-static int
-http_tchar(uint8_t c)
-{
-	if ((c >= '0' && c <= '9') || (tp_lower(c) >= 'a' && tp_lower(c) <= 'z'))
-		return 1;
-	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
 /* Matches a field name against a list, also as the last [key] of
  * "form[key]" names. */
 static int
@@ -258,43 +249,13 @@ static void
 http_digest(struct dctx *ctx, struct http_state *st, const uint8_t *p,
     size_t n, const uint8_t *method, size_t mlen, int proxy)
 {
-	const uint8_t *val[DG_N] = { NULL };
-	size_t vlen[DG_N] = { 0 }, off = 0, kstart, klen, k, i;
-	const uint8_t *v;
+	const uint8_t *val[DG_N];
+	size_t vlen[DG_N], k, i;
 	struct tp_cred *c;
 	int ok = 1;
 
-	while (tp_skip_ws(p, n, &off) > 0) {
-		kstart = off;
-		while (off < n && http_tchar(p[off]))
-			off++;
-		klen = off - kstart;
-		if (klen == 0 || off >= n || p[off] != '=')
-			goto bad;
-		off++;
-		if (off < n && p[off] == '"') {
-			v = p + ++off;
-			while (off < n && p[off] != '"')
-				off += p[off] == '\\' ? 2 : 1;
-			if (off >= n)
-				goto bad;
-			i = (size_t)(p + off - v);
-			off++;
-		} else {
-			v = p + off;
-			while (off < n && p[off] != ',' && p[off] != ' ')
-				off++;
-			i = (size_t)(p + off - v);
-		}
-		for (k = 0; k < DG_N; k++)
-			if (tp_ieq(p + kstart, klen, http_digest_keys[k])) {
-				val[k] = v;
-				vlen[k] = i;
-			}
-		tp_skip_ws(p, n, &off);
-		if (off < n && p[off] == ',')
-			off++;
-	}
+	if (tp_auth_params(p, n, http_digest_keys, DG_N, val, vlen) < 0)
+		goto bad;
 	if (val[DG_USER] == NULL || val[DG_RESPONSE] == NULL ||
 	    val[DG_NONCE] == NULL)
 		goto bad;
@@ -636,7 +597,7 @@ http_headers(struct dctx *ctx, struct http_state *st, struct http_head *h,
 			dctx_weird(ctx, "http_obs_fold");
 			continue;
 		}
-		for (i = 0; i < n && http_tchar(line[i]); i++)
+		for (i = 0; i < n && tp_tchar(line[i]); i++)
 			;
 		if (i == 0 || i >= n || line[i] != ':')
 			return -1;

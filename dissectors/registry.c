@@ -22,6 +22,13 @@ extern const struct dissector kerberos_dissector;
 extern const struct dissector pgsql_dissector;
 extern const struct dissector mysql_dissector;
 extern const struct dissector redis_dissector;
+extern const struct dissector socks_dissector;
+extern const struct dissector tds_dissector;
+extern const struct dissector vnc_dissector;
+extern const struct dissector radius_dissector;
+extern const struct dissector tacacs_dissector;
+extern const struct dissector sip_dissector;
+extern const struct dissector mongodb_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -39,5 +46,12 @@ const struct dissector *const dissector_registry[] = {
 	&pgsql_dissector,
 	&mysql_dissector,
 	&redis_dissector,
+	&socks_dissector,
+	&tds_dissector,
+	&vnc_dissector,
+	&radius_dissector,
+	&tacacs_dissector,
+	&sip_dissector,
+	&mongodb_dissector,
 	NULL
 };

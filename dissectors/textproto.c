@@ -120,6 +120,59 @@ tp_find(const uint8_t *s, size_t n, uint8_t c)
 	return -1;
 }
 
+int
+tp_tchar(uint8_t c)
+{
+	if ((c >= '0' && c <= '9') || (tp_lower(c) >= 'a' && tp_lower(c) <= 'z'))
+		return 1;
+	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+int
+tp_auth_params(const uint8_t *p, size_t n, const char *const *keys,
+    size_t nkeys, const uint8_t **val, size_t *vlen)
+{
+	size_t off = 0, kstart, klen, k, i;
+	const uint8_t *v;
+
+	for (k = 0; k < nkeys; k++) {
+		val[k] = NULL;
+		vlen[k] = 0;
+	}
+	while (tp_skip_ws(p, n, &off) > 0) {
+		kstart = off;
+		while (off < n && tp_tchar(p[off]))
+			off++;
+		klen = off - kstart;
+		if (klen == 0 || off >= n || p[off] != '=')
+			return -1;
+		off++;
+		if (off < n && p[off] == '"') {
+			v = p + ++off;
+			while (off < n && p[off] != '"')
+				off += p[off] == '\\' ? 2 : 1;
+			if (off >= n)
+				return -1;
+			i = (size_t)(p + off - v);
+			off++;
+		} else {
+			v = p + off;
+			while (off < n && p[off] != ',' && p[off] != ' ')
+				off++;
+			i = (size_t)(p + off - v);
+		}
+		for (k = 0; k < nkeys; k++)
+			if (tp_ieq(p + kstart, klen, keys[k])) {
+				val[k] = v;
+				vlen[k] = i;
+			}
+		tp_skip_ws(p, n, &off);
+		if (off < n && p[off] == ',')
+			off++;
+	}
+	return 0;
+}
+
 size_t
 tp_skip_ws(const uint8_t *s, size_t n, size_t *off)
 {

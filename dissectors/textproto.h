@@ -59,6 +59,19 @@ int	tp_isuffix(const uint8_t *s, size_t n, const char *lit);
 long	tp_ifind(const uint8_t *s, size_t n, const char *lit);
 /* Offset of byte c in s[0..n), or -1. */
 long	tp_find(const uint8_t *s, size_t n, uint8_t c);
+/* An RFC 9110 5.6.2 token character. */
+int	tp_tchar(uint8_t c);
+
+/*
+ * Splits an RFC 9110 11.2 auth-param list (key=token or key="quoted-string",
+ * comma separated, as in Digest credentials) and keeps the values of the
+ * nkeys listed keys (compared ignoring case): val[k] and vlen[k] point into
+ * s (a quoted value without its quotes, escapes left as they are); other
+ * keys are skipped, absent ones stay NULL/0.  Returns 0, or -1 if the list
+ * is malformed.
+ */
+int	tp_auth_params(const uint8_t *s, size_t n, const char *const *keys,
+	    size_t nkeys, const uint8_t **val, size_t *vlen);
 
 /*
  * Next token of s[0..n) separated by SP/HT, starting at *off; skips the

@@ -38,10 +38,10 @@ import subprocess
 import sys
 
 PROTO_MAP = {"http-basic": "http", "http-form-post": "http",
-             "http-proxy": "http", "postgres": "pgsql"}
+             "http-proxy": "http", "postgres": "pgsql", "socks5": "socks"}
 WEAK_WORDS = ("hash material", "no recoverable secret", "mysql_native_password",
               "md5 auth", "scram")
-KNOWN_GAPS = {"socks5": "no SOCKS5 dissector yet"}
+KNOWN_GAPS = {}
 CRED_KINDS = ("cleartext_credential", "weak_auth")
 
 

@@ -1,7 +1,7 @@
 /*
  * test_textproto.c - the helpers text dissectors share: line splitting
  * under the consumed contract, reply codes, percent-decoding, the terminal
- * line editor, prompts and login verdicts.
+ * line editor, prompts and login verdicts, auth-param lists.
  */
 #include <string.h>
 
@@ -142,10 +142,32 @@ test_prompts_and_verdicts(void)
 	CU_ASSERT(!tp_login_verdict(&t, &o));
 }
 
+static void
+test_auth_params(void)
+{
+	static const char *const keys[] = { "username", "nonce", "qop" };
+	static const char list[] = "Username=\"a \\\"b\\\"\", realm=\"x,y\", "
+	    "nonce=\"n1\",qop=auth";
+	const uint8_t *v[3];
+	size_t n[3];
+
+	CU_ASSERT_EQUAL(tp_auth_params(U(list), sizeof(list) - 1, keys, 3, v,
+	    n), 0);
+	CU_ASSERT(n[0] == 7 && memcmp(v[0], "a \\\"b\\\"", 7) == 0);
+	CU_ASSERT(n[1] == 2 && memcmp(v[1], "n1", 2) == 0);
+	CU_ASSERT(n[2] == 4 && memcmp(v[2], "auth", 4) == 0);
+	CU_ASSERT_EQUAL(tp_auth_params(U("a=1, b"), 6, keys, 3, v, n), -1);
+	CU_ASSERT_EQUAL(tp_auth_params(U("a=\"open"), 7, keys, 3, v, n), -1);
+	CU_ASSERT_EQUAL(tp_auth_params(U("qop=x"), 5, keys, 1, v, n), 0);
+	CU_ASSERT(v[0] == NULL && n[0] == 0);
+	CU_ASSERT(tp_tchar('~') && !tp_tchar('"') && !tp_tchar(0));
+}
+
 UNIT_MAIN("textproto",
     { "tp_line", test_line },
     { "tp_each_line", test_each_line },
     { "tp_reply_code", test_reply_code },
     { "tp_pct_decode", test_pct_decode },
     { "terminal line editor", test_tty_line },
-    { "prompts and verdicts", test_prompts_and_verdicts })
+    { "prompts and verdicts", test_prompts_and_verdicts },
+    { "auth-param lists", test_auth_params })
