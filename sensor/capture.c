@@ -239,7 +239,7 @@ push(struct reader *r, struct worker *w, uint32_t type, uint64_t seq,
 		}
 		if (++spins > 16)
 			ring_wait_space(ring, (uint32_t)sizeof(*rec) + caplen,
-			    20000);
+			    2000);
 	}
 	rec->type = type;
 	rec->reader = r->idx;

@@ -524,7 +524,7 @@ finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 		/* Offline: the publisher is behind; wait, nothing is lost. */
 		if (++spins > 16)
 			ring_wait_space(w->out, (uint32_t)(sizeof(*r) + (size_t)n),
-			    20000);
+			    2000);
 	}
 	r->key = w->cur_key;
 	r->flow_seq = fl != NULL ? fl->first_seq : 0;

@@ -147,8 +147,14 @@ policy_ndpi(struct worker *w, struct flow *f, struct ndpi_flow_struct *nf)
 	const char *app;
 	int t;
 
-	app = worker_app_name(w, f, name, sizeof(name));
 	t = remote_tool(f->app_master, f->app_proto);
+	/* The name is formatted only for flows that get a finding. */
+	if (t >= 0 || (nf->risk & ((1ULL << NDPI_DESKTOP_OR_FILE_SHARING_SESSION) |
+	    (1ULL << NDPI_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT) |
+	    (1ULL << NDPI_CLEAR_TEXT_CREDENTIALS))))
+		app = worker_app_name(w, f, name, sizeof(name));
+	else
+		return;
 	if (t >= 0 || (nf->risk & (1ULL << NDPI_DESKTOP_OR_FILE_SHARING_SESSION))) {
 		finding_init(&fd, FK_REMOTE_ACCESS, SEV_MEDIUM, t >= 0 ? 80 : 60);
 		finding_mitre(&fd, t >= 0 ? remote_tools[t].mitre : "T1219");

@@ -105,14 +105,20 @@ ring_commit(struct ring *r)
 {
 	size_t next = r->resv_off + r->resv_len;
 
+	size_t before;
+
 	if (next == r->cap)
 		next = 0;
+	before = ring_used(r);
 	atomic_store_explicit(&r->head, next, memory_order_release);
-	/* Store-load fence: pairs with the sleeper's announce-then-recheck. */
-	atomic_thread_fence(memory_order_seq_cst);
-	/* Wake a sleeping consumer only once a batch is waiting for it. */
-	if (atomic_load(&r->data_sleepers) != 0 &&
-	    ring_used(r) >= r->cap / 16)
+	/*
+	 * Wake a sleeping consumer (it sleeps only on an empty ring) when this
+	 * commit makes a batch of 1/16 of the ring: the full fence of the
+	 * sleeper handshake is paid at that crossing only.  A consumer that
+	 * fell asleep just before a smaller commit wakes at its timeout or
+	 * at the producer's next ring_kick() (every tick).
+	 */
+	if (before < r->cap / 16 && ring_used(r) >= r->cap / 16)
 		ring_kick(r);
 }
 
@@ -157,16 +163,23 @@ ring_release(struct ring *r)
 {
 	size_t tail = atomic_load_explicit(&r->tail, memory_order_relaxed);
 	uint32_t len;
-	size_t next;
+	size_t next, before;
 
 	memcpy(&len, r->buf + tail, 4);
 	next = tail + rec_size(len);
 	if (next == r->cap)
 		next = 0;
+	before = ring_used(r);
 	atomic_store_explicit(&r->tail, next, memory_order_release);
+	/*
+	 * Wake a waiting producer once half the ring is free again.  It only
+	 * sleeps while more than half is used, so the fence is needed only
+	 * when this release crossed below that mark.
+	 */
+	if (before <= r->cap / 2 || ring_used(r) > r->cap / 2)
+		return;
 	atomic_thread_fence(memory_order_seq_cst);
-	/* Wake a waiting producer once half the ring is free again. */
-	if (atomic_load(&r->space_sleepers) != 0 && ring_used(r) <= r->cap / 2) {
+	if (atomic_load(&r->space_sleepers) != 0) {
 		atomic_fetch_add(&r->space_seq, 1);
 		futex_wake(&r->space_seq);
 	}

@@ -51,7 +51,10 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 		for (k = 0; k < DA_MAX; k++)
 			t->decode.anomalies[k] += LD(r->dstats.anomalies[k]);
 	}
+	t->nworkers = nw < 64 ? nw : 64;
 	for (i = 0; i < nw; i++) {
+		if (i < 64)
+			t->worker_packets[i] = LD(w[i].st.packets);
 		for (k = 0; k < FK_MAX; k++)
 			t->findings[k] += LD(w[i].st.findings[k]);
 		t->findings_dropped += LD(w[i].st.findings_dropped);
@@ -132,6 +135,12 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "non-IP packets", t->non_ip);
 	if (secs > 0)
 		fprintf(fp, "  %-28s %.0f\n", "packets/s", t->packets / secs);
+	if (t->nworkers > 1) {
+		fprintf(fp, "  %-28s", "packets per worker");
+		for (k = 0; k < t->nworkers; k++)
+			fprintf(fp, " %" PRIu64, t->worker_packets[k]);
+		fprintf(fp, "\n");
+	}
 	fprintf(fp, "  %-28s %" PRIu64 " (peak %" PRIu64 " active)\n",
 	    "flows", t->flows_created, t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows evicted (memcap)",

@@ -23,6 +23,8 @@ struct publisher;
 
 struct totals {
 	uint64_t		packets, bytes, non_ip;
+	uint64_t		worker_packets[64];	/* per worker */
+	unsigned		nworkers;
 	uint64_t		kernel_recv, kernel_drops, ring_drops;
 	uint64_t		flows_created, flows_active, flows_peak;
 	uint64_t		flows_evicted, flows_timed_out;

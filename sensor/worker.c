@@ -500,7 +500,7 @@ process_packet(struct worker *w, struct in_rec *r, uint32_t reclen)
 static void
 backoff(struct worker *w, unsigned *spins)
 {
-	if (++*spins < 16)
+	if (++*spins < 4)
 		return;
 	ring_wait_data(w->in[0], 1000);
 }
