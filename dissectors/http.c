@@ -17,7 +17,8 @@
  *    as crack material (MD5 only; other algorithms get no crack line);
  *    outcome from the response: 2xx/3xx success, 401/403/407 failure.
  *  - NTLM and Negotiate tokens (both ways: WWW-Authenticate carries the
- *    CHALLENGE) go to ntlmssp_feed() with carrier "http", which reports.
+ *    CHALLENGE) go to ntlmssp_feed_pending() with carrier "http"; the
+ *    AUTHENTICATE is reported when its request's status arrives.
  *  - A form login: a password-like field with a non-empty value in the
  *    query string or a urlencoded or multipart request body (the first
  *    found; a request with an Authorization header has no form fact); the
@@ -82,6 +83,7 @@ struct http_req {
 	uint8_t		head;		/* HEAD: the response has no body */
 	uint8_t		connect;	/* CONNECT: 2xx opens a tunnel */
 	int8_t		cred;		/* creds[] slot, or -1 */
+	uint8_t		ntlm;		/* carried an NTLM AUTHENTICATE */
 };
 
 struct http_state {
@@ -92,6 +94,7 @@ struct http_state {
 	uint8_t			rlen;
 	struct http_dir		d[2];
 	struct ntlmssp_state	ntlm;
+	struct ntlmssp_pending	ntlm_pend;	/* AUTHENTICATE awaiting status */
 	uint8_t			stopped;
 	/* The request whose body is being read. */
 	uint8_t			form;		/* enum http_form */
@@ -209,9 +212,14 @@ http_ntlm(struct dctx *ctx, struct http_state *st, const uint8_t *b64,
 		dctx_weird(ctx, "http_ntlm_bad_base64");
 		return;
 	}
+	/*
+	 * Pending: an AUTHENTICATE is reported when the status of its
+	 * request arrives (401/407 failure, 2xx/3xx success); NEGOTIATE and
+	 * CHALLENGE only feed the state.
+	 */
 	if ((at = ntlmssp_find(tok, (size_t)len)) >= 0)
-		ntlmssp_feed(ctx, &st->ntlm, "http", tok + at,
-		    (size_t)(len - at));
+		ntlmssp_feed_pending(ctx, &st->ntlm, &st->ntlm_pend, "http",
+		    tok + at, (size_t)(len - at));
 }
 
 static void
@@ -727,16 +735,23 @@ http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 	r->head = tp_ieq(rl.method, rl.mlen, "HEAD");
 	r->connect = tp_ieq(rl.method, rl.mlen, "CONNECT");
 	r->cred = -1;
+	r->ntlm = 0;
 	/* Path without the query, for the fact's context. */
 	qm = tp_find(rl.target, rl.tlen, '?');
 	st->path_len = (uint16_t)tp_copy(st->path, sizeof(st->path),
 	    rl.target, qm < 0 ? rl.tlen : (size_t)qm);
 	st->host_len = 0;
 	st->boundary_len = 0;
-	if (http_headers(ctx, st, &h, data + used, head - used,
-	    http_request_header, &rl) < 0 || h.bad) {
-		http_stop(ctx, st, "http_bad_header");
-		return len;
+	{
+		int had = st->ntlm_pend.used;
+
+		if (http_headers(ctx, st, &h, data + used, head - used,
+		    http_request_header, &rl) < 0 || h.bad) {
+			http_stop(ctx, st, "http_bad_header");
+			return len;
+		}
+		/* This request's NTLM AUTHENTICATE is what its status settles. */
+		r->ntlm = !had && st->ntlm_pend.used;
 	}
 	if (qm >= 0 && !rl.has_auth) {
 		q = rl.target + qm + 1;
@@ -788,7 +803,7 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
     size_t len)
 {
 	struct http_head h = { -1, 0, 0 };
-	struct http_req req = { 0, 0, -1 };
+	struct http_req req = { 0, 0, -1, 0 };
 	size_t head = http_head_len(data, len), used, n;
 	long long status;
 
@@ -824,6 +839,8 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 	if (req.cred >= 0)
 		tp_cred_report(ctx, "http", &st->creds[req.cred],
 		    http_outcome((int)status, st->cred_form[req.cred]));
+	if (req.ntlm)
+		ntlmssp_settle(ctx, &st->ntlm_pend, http_outcome((int)status, 0));
 	if (req.connect && status < 300) {
 		http_stop(ctx, st, NULL);	/* a tunnel now */
 		return len;
@@ -1026,6 +1043,7 @@ http_free(struct dctx *ctx, void *state)
 	for (i = 0; i < HTTP_CREDS; i++)
 		tp_cred_report(ctx, "http", &st->creds[i],
 		    CRED_OUTCOME_UNKNOWN);
+	ntlmssp_settle(ctx, &st->ntlm_pend, CRED_OUTCOME_UNKNOWN);
 }
 
 static const uint16_t http_ports[] = { 80, 3128, 8000, 8008, 8080, 8888, 0 };

@@ -5,41 +5,17 @@
  * response framing that keeps requests and responses in step, and input
  * that only looks like credentials.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "dissector_run.h"
+#include "codec.h"
+#include "ntlm_vectors.h"
 #include "ntlmssp.h"
 #include "unit.h"
 
 extern const struct dissector http_dissector;
 static struct dctx ctx;
-
-/* ---- a recording stand-in for ntlmssp.c (not linked into this test) ---- */
-
-static unsigned ntlm_feeds;
-static uint8_t ntlm_types[8];
-static char ntlm_carrier[16];
-
-long
-ntlmssp_find(const uint8_t *buf, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i + 8 <= len; i++)
-		if (memcmp(buf + i, "NTLMSSP\0", 8) == 0)
-			return (long)i;
-	return -1;
-}
-
-void
-ntlmssp_feed(struct dctx *c, struct ntlmssp_state *st, const char *carrier,
-    const uint8_t *blob, size_t len)
-{
-	if (ntlm_feeds < sizeof(ntlm_types) && len > 8)
-		ntlm_types[ntlm_feeds] = blob[8];
-	ntlm_feeds++;
-	strncpy(ntlm_carrier, carrier, sizeof(ntlm_carrier) - 1);
-}
 
 /* ---- Authorization schemes ----------------------------------------------- */
 
@@ -149,28 +125,84 @@ test_proxy_basic(void)
 	CU_ASSERT_EQUAL(ctx.nweirds, 0);
 }
 
-static void
-test_ntlm_handoff(void)
-{
-	/* NEGOTIATE, CHALLENGE (in WWW-Authenticate), AUTHENTICATE: each
-	 * goes to ntlmssp_feed with carrier "http". */
-	static const struct dr_step s[] = {
-		C("GET / HTTP/1.1\r\nAuthorization: NTLM TlRMTVNTUAABAAAAB4IIog=="
-		  "\r\n\r\n"),
-		S("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: NTLM "
-		  "TlRMTVNTUAACAAAAAAAAAA==\r\nContent-Length: 0\r\n\r\n"),
-		C("GET / HTTP/1.1\r\nAuthorization: Negotiate TlRMTVNTUAADAAAA"
-		  "\r\n\r\n"),
-		S("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"),
-	};
+/*
+ * One NTLM exchange over HTTP: NEGOTIATE, CHALLENGE in WWW-Authenticate,
+ * AUTHENTICATE, then the status that settles it.
+ */
+static void *fst;	/* the dissector's per-flow state for manual feeds */
 
-	ntlm_feeds = 0;
-	DR_SCRIPT(&ctx, &http_dissector, 80, s, DR_BYTES);
-	CU_ASSERT_EQUAL(ntlm_feeds, 3);
-	CU_ASSERT(ntlm_types[0] == 1 && ntlm_types[1] == 2 &&
-	    ntlm_types[2] == 3);
-	CU_ASSERT_STRING_EQUAL(ntlm_carrier, "http");
-	CU_ASSERT_EQUAL(ctx.nfacts, 0);	/* ntlmssp.c reports, not http.c */
+static void
+new_flow(void)
+{
+	free(fst);
+	fst = calloc(1, http_dissector.state_size);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(fst);
+	fake_dctx_reset(&ctx, 80);
+}
+
+static void
+ntlm_exchange(const char *final_status)
+{
+	char chal[128], auth[256], buf[512];
+
+	CU_ASSERT_FATAL(base64_encode(challenge, sizeof(challenge), chal,
+	    sizeof(chal)) > 0);
+	CU_ASSERT_FATAL(base64_encode(auth_v2, sizeof(auth_v2), auth,
+	    sizeof(auth)) > 0);
+	new_flow();
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER,
+	    "GET / HTTP/1.1\r\nAuthorization: NTLM TlRMTVNTUAABAAAAB4IIog=="
+	    "\r\n\r\n");
+	snprintf(buf, sizeof(buf), "HTTP/1.1 401 Unauthorized\r\n"
+	    "WWW-Authenticate: NTLM %s\r\nContent-Length: 0\r\n\r\n", chal);
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_CLIENT, buf);
+	snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\nAuthorization: Negotiate "
+	    "%s\r\n\r\n", auth);
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER, buf);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);		/* waits for the status */
+	snprintf(buf, sizeof(buf), "HTTP/1.1 %s\r\nContent-Length: 0\r\n\r\n",
+	    final_status);
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_CLIENT, buf);
+}
+
+static void
+test_ntlm_success(void)
+{
+	ntlm_exchange("302 Found");
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].proto, "http");
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].mechanism, "NTLMv2");
+	CU_ASSERT_EQUAL(ctx.facts[0].cls, CRED_WEAK);
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].user, "bob");
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].domain, "DOM");
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_SUCCESS);
+	fake_end(&ctx, &http_dissector, fst);
+	CU_ASSERT_EQUAL(ctx.nfacts, 1);		/* settled once */
+}
+
+static void
+test_ntlm_failure(void)
+{
+	ntlm_exchange("401 Unauthorized");
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_FAILURE);
+}
+
+static void
+test_ntlm_flow_ends(void)
+{
+	char auth[256], buf[512];
+
+	CU_ASSERT_FATAL(base64_encode(auth_v2, sizeof(auth_v2), auth,
+	    sizeof(auth)) > 0);
+	new_flow();
+	snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\nAuthorization: NTLM "
+	    "%s\r\n\r\n", auth);
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER, buf);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);
+	fake_end(&ctx, &http_dissector, fst);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_UNKNOWN);
 }
 
 /* ---- forms ---------------------------------------------------------------- */
@@ -379,7 +411,9 @@ UNIT_MAIN("http",
     { "pipelined Basic and Bearer", test_pipelined_basic_and_bearer },
     { "Digest hdaa line", test_digest },
     { "proxy Basic and CONNECT", test_proxy_basic },
-    { "NTLM hand-off", test_ntlm_handoff },
+    { "NTLM success settled by the status", test_ntlm_success },
+    { "NTLM failure (401)", test_ntlm_failure },
+    { "NTLM pending at flow end", test_ntlm_flow_ends },
     { "urlencoded forms", test_form_urlencoded },
     { "multipart form", test_form_multipart },
     { "chunked form and query string", test_form_chunked_and_query },
