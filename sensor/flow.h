@@ -82,6 +82,7 @@ struct flow {
 	struct dis_pending *pend;	/* unconsumed stream bytes */
 	uint8_t		 dis_done;
 	uint8_t		 probed[2];
+	uint8_t		 ports_checked;	/* dissector port match done */
 
 	/* encapsulation, and GeoIP looked up lazily at the first finding */
 	struct flow_encap *encap;

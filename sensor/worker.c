@@ -238,12 +238,15 @@ dis_select(struct worker *w, struct flow *f, const struct pkt *p, int dir)
 
 	if (f->dis != NULL || f->dis_done || tb == 0)
 		return;
-	for (dp = w->s->dissectors; *dp != NULL; dp++)
-		if (((*dp)->transport & tb) &&
-		    port_listed((*dp)->ports, flow_server_port(f))) {
-			dis_attach(w, f, *dp);
-			return;
-		}
+	if (!f->ports_checked) {
+		f->ports_checked = 1;
+		for (dp = w->s->dissectors; *dp != NULL; dp++)
+			if (((*dp)->transport & tb) &&
+			    port_listed((*dp)->ports, flow_server_port(f))) {
+				dis_attach(w, f, *dp);
+				return;
+			}
+	}
 	if (p->pl_len == 0 || f->probed[dir])
 		return;
 	f->probed[dir] = 1;
