@@ -303,9 +303,19 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	finding_int(&f, "correlate_entries", (int64_t)t.corr.entries);
 	finding_int(&f, "correlate_evicted", (int64_t)t.corr.evicted);
 	for (i = 0; i < p->nsinks; i++) {
+		memset(&ss, 0, sizeof(ss));
 		p->sinks[i]->ops->stats(p->sinks[i], &ss);
-		if (ss.dropped > 0)
+		if (strcmp(p->sinks[i]->ops->name, "redis") == 0) {
+			/* produced = published + spooled + in flight + dropped */
+			finding_int(&f, "redis_produced", (int64_t)ss.produced);
+			finding_int(&f, "redis_published", (int64_t)ss.published);
+			finding_int(&f, "redis_spooled", (int64_t)ss.spool_pending);
+			finding_int(&f, "redis_inflight", (int64_t)ss.inflight);
+			finding_int(&f, "redis_dropped", (int64_t)ss.dropped);
+			finding_int(&f, "redis_connected", ss.connected != 0);
+		} else if (ss.dropped > 0) {
 			finding_int(&f, "sink_dropped", (int64_t)ss.dropped);
+		}
 	}
 	n = finding_format(s, NULL, &f, body + offsetof(struct out_rec, body),
 	    sizeof(body) - offsetof(struct out_rec, body));

@@ -20,6 +20,7 @@ fail=0
 ns=ew$$
 epid=""
 spid=""
+rpid=""
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "live: SKIP: needs root for a network namespace"
@@ -37,6 +38,7 @@ tmp=$(mktemp -d)
 cleanup() {
 	[ -n "$epid" ] && kill -KILL "$epid" 2>/dev/null
 	[ -n "$spid" ] && kill "$spid" 2>/dev/null
+	[ -n "$rpid" ] && kill "$rpid" 2>/dev/null
 	ip netns del "$ns" 2>/dev/null
 	rm -rf "$tmp"
 }
@@ -67,9 +69,20 @@ conf=$tmp/edgeward.conf
 printf 'sensor_name = live-test\nhealth_interval = 1\n' >"$conf"
 chmod 644 "$conf"
 out=$tmp/log/findings.json
+# A Redis inside the namespace (its own loopback, so a fixed port is free);
+# the spool must stay writable after the drop to nobody.
+mkdir "$tmp/spool" "$tmp/redis"
+chown nobody "$tmp/spool"
+ip netns exec "$ns" redis-server --port 6390 --bind 127.0.0.1 --save '' \
+    --appendonly no --dir "$tmp/redis" >/dev/null 2>&1 &
+rpid=$!
+wait_for 5 ip netns exec "$ns" redis-cli -p 6390 ping >/dev/null 2>&1 ||
+    bad "redis-server did not start in the namespace"
 
 ip netns exec "$ns" "$bin" -i lo -u nobody -c "$conf" \
-    --set health_interval=1 -o "$out" not port 9 \
+    --set health_interval=1 -o "$out" \
+    --redis redis://127.0.0.1:6390 --set "spool_dir=$tmp/spool" \
+    not port 9 and not port 6390 \
     >"$tmp/stdout" 2>"$tmp/stderr" &
 epid=$!
 
@@ -124,6 +137,27 @@ if wait_for 5 health_packets; then
 	ok "sensor_health reports packets $hp"
 else
 	bad "sensor_health packets '$hp'"
+fi
+# Delivery accounting in health: produced = published + spooled + in
+# flight + dropped, and findings reached the stream.
+health_redis() {
+	grep '"kind":"sensor_health"' "$out" | tail -1 | python3 -c '
+import json, sys
+h = json.loads(sys.stdin.read())["sensor_health"]
+ok = (h["redis_produced"] == h["redis_published"] + h["redis_spooled"] +
+      h["redis_inflight"] + h["redis_dropped"] and h["redis_published"] > 0)
+sys.exit(0 if ok else 1)' 2>/dev/null
+}
+if wait_for 5 health_redis; then
+	ok "sensor_health Redis accounting adds up, findings published"
+else
+	bad "sensor_health Redis accounting: $(grep '"kind":"sensor_health"' "$out" | tail -1 | grep -o '"redis_[a-z]*":[0-9]*' | tr '\n' ' ')"
+fi
+n=$(ip netns exec "$ns" redis-cli -p 6390 XLEN edgeward:findings 2>/dev/null)
+if [ "${n:-0}" -gt 0 ]; then
+	ok "$n findings in the Redis stream"
+else
+	bad "no findings in the Redis stream"
 fi
 
 # 3. SIGUSR1: statistics to stderr, keeps running
