@@ -292,7 +292,7 @@ publish(struct correlate *c, const struct finding *f,
     const struct finding_endpoints *ep, uint64_t ts_us)
 {
 	struct out_rec *r = (struct out_rec *)(void *)c->rec;
-	struct finding_where w = { NULL, NULL, NULL, ep };
+	struct finding_where w = { NULL, NULL, NULL, NULL, ep };
 	long n;
 
 	n = finding_format(c->s, &w, f, r->body, FINDING_JSON_MAX);

@@ -238,7 +238,8 @@ write_secret(const struct sensor *s, struct jbuf *j, const struct finding *f)
 }
 
 static void
-write_flow(struct jbuf *j, const struct flow *fl, const char *app_proto)
+write_flow(struct jbuf *j, const struct flow *fl, const char *app_proto,
+    const char *app_category)
 {
 	const struct flow_key *k = &fl->key;
 	char addr[48], cid[COMMUNITY_ID_LEN];
@@ -272,6 +273,8 @@ write_flow(struct jbuf *j, const struct flow *fl, const char *app_proto)
 	}
 	if (app_proto != NULL)
 		jb_kstr(j, "app_proto", app_proto);
+	if (app_category != NULL)
+		jb_kstr(j, "app_category", app_category);
 	if (community_id_v1(0, k->family, flow_client_addr(fl),
 	    flow_server_addr(fl), k->proto, flow_client_port(fl),
 	    flow_server_port(fl), cid) == 0)
@@ -355,7 +358,7 @@ finding_format(const struct sensor *s, const struct finding_where *w,
 		jb_str(&j, f->mitre[i]);
 	jb_arr_close(&j);
 	if (w != NULL && w->flow != NULL)
-		write_flow(&j, w->flow, w->app_proto);
+		write_flow(&j, w->flow, w->app_proto, w->app_category);
 	else if (w != NULL && w->ep != NULL)
 		write_endpoints(&j, w->ep);
 	if (w != NULL && w->geo != NULL) {
@@ -488,7 +491,7 @@ finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 {
 	struct out_cred oc;
 	int has_cred = fl != NULL && f->cred.set;
-	struct finding_where where = { fl, NULL, NULL, NULL };
+	struct finding_where where = { fl, NULL, NULL, NULL, NULL };
 	struct out_rec *r;
 	char app[64];
 	unsigned spins = 0;
@@ -496,6 +499,7 @@ finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
 
 	if (fl != NULL) {
 		where.app_proto = worker_app_name(w, fl, app, sizeof(app));
+		where.app_category = worker_app_category(w, fl);
 		fl->nfindings++;
 		/* GeoIP: looked up once per flow, at its first finding. */
 		if (w->s->geo != NULL && fl->geo == NULL &&

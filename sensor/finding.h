@@ -140,6 +140,7 @@ struct finding_endpoints {
 struct finding_where {
 	const struct flow	*flow;		/* NULL for sensor findings */
 	const char		*app_proto;	/* nDPI name or NULL */
+	const char		*app_category;	/* nDPI category or NULL */
 	const struct geo_info	*geo;		/* [2] client, server, or NULL */
 	/* Used only when flow is NULL; NULL for sensor findings. */
 	const struct finding_endpoints *ep;

@@ -72,6 +72,7 @@ struct flow {
 	/* nDPI (freed once detection is final) */
 	struct ndpi_flow_struct *ndpi;
 	uint16_t	 app_master, app_proto;	/* ndpi_protocol ids */
+	uint16_t	 app_category;		/* ndpi_protocol_category_t */
 	uint16_t	 dpi_pkts;
 	uint64_t	 risk_reported;		/* nDPI risks already reported */
 

@@ -167,6 +167,9 @@ policy_ndpi(struct worker *w, struct flow *f, struct ndpi_flow_struct *nf)
 		if ((is_tls_like(f->app_master) || is_tls_like(f->app_proto)) &&
 		    nf->protos.tls_quic.ja3_client[0] != '\0')
 			finding_str(&fd, "ja3", nf->protos.tls_quic.ja3_client);
+		if ((is_tls_like(f->app_master) || is_tls_like(f->app_proto)) &&
+		    nf->protos.tls_quic.ja3_server[0] != '\0')
+			finding_str(&fd, "ja3s", nf->protos.tls_quic.ja3_server);
 		finding_emit(w, f, &fd);
 	}
 	if ((nf->risk & (1ULL << NDPI_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT)) &&

@@ -136,6 +136,8 @@ void	worker_fini(struct worker *w);
 /* Name of the flow's application protocol as nDPI says it (static buf). */
 const char *worker_app_name(struct worker *w, const struct flow *f,
 	    char *buf, size_t len);
+/* nDPI's category name for the flow, or NULL (static string). */
+const char *worker_app_category(struct worker *w, const struct flow *f);
 /* Reads a worker's progress triple consistently (publisher side). */
 void	worker_progress(struct worker *w, uint64_t out[3]);
 void	worker_set_progress(struct worker *w, uint64_t key, uint64_t fs,

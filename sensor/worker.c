@@ -126,6 +126,18 @@ worker_app_name(struct worker *w, const struct flow *f, char *buf,
 	return ndpi_protocol2name(w->ndpi, p, buf, (u_int)len);
 }
 
+const char *
+worker_app_category(struct worker *w, const struct flow *f)
+{
+	unsigned cat = f->app_category;
+
+	if (cat == 0 && f->ndpi != NULL)
+		cat = f->ndpi->category;	/* detection still running */
+	if (cat == NDPI_PROTOCOL_CATEGORY_UNSPECIFIED)
+		return NULL;
+	return ndpi_category_get_name(w->ndpi, (ndpi_protocol_category_t)cat);
+}
+
 /* ---- dissector context (dissector.h) ------------------------------------- */
 
 void
@@ -362,6 +374,7 @@ dpi_finish(struct worker *w, struct flow *f, ndpi_protocol r)
 {
 	f->app_master = r.master_protocol;
 	f->app_proto = r.app_protocol;
+	f->app_category = (uint16_t)r.category;
 	f->dpi_state = 1;
 	if (f->ndpi == NULL)
 		return;
