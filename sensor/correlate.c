@@ -14,8 +14,9 @@
  *
  * Findings made here go through finding_format() with explicit endpoints
  * (struct finding_endpoints): the triggering record's 5-tuple (for a
- * follow-up, the first occurrence's).  They carry no vlan, encap, app_proto
- * or geo: the record they refer to has those.
+ * follow-up, the first occurrence's), and GeoIP for those endpoints when a
+ * database is configured.  They carry no vlan, encap or app_proto: the
+ * records they refer to have those.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 #include "correlate.h"
 #include "crypto.h"
 #include "finding.h"
+#include "geoip.h"
 #include "json.h"
 #include "output.h"
 
@@ -293,8 +295,19 @@ publish(struct correlate *c, const struct finding *f,
 {
 	struct out_rec *r = (struct out_rec *)(void *)c->rec;
 	struct finding_where w = { NULL, NULL, NULL, NULL, ep };
+	struct geo_info geo[2];
 	long n;
 
+	/*
+	 * GeoIP for the endpoints: where an attacking client comes from is
+	 * the first thing an analyst asks.  These findings are few (one per
+	 * window or new account), so a lookup each is cheap.
+	 */
+	if (ep != NULL && c->s->geo != NULL) {
+		geoip_lookup(c->s->geo, ep->family, ep->client, &geo[0]);
+		geoip_lookup(c->s->geo, ep->family, ep->server, &geo[1]);
+		w.geo = geo;
+	}
 	n = finding_format(c->s, &w, f, r->body, FINDING_JSON_MAX);
 	if (n < 0 || n > UINT16_MAX) {
 		c->st.too_big++;

@@ -27,6 +27,11 @@ perl "$top/tests/make_mmdb.pl" "$tmp/db" || exit 1
 python3 "$top/tests/readdress.py" "$top/pcaps/crafted/eth_ftp.pcap" \
     "$tmp/geo_ftp.pcap" 192.0.2.10=81.2.69.142 198.51.100.21=89.160.20.112 ||
     exit 1
+# The correlation capture: the brute-forcing client 192.0.2.66 and the
+# spraying client 192.0.2.77 come from GB; the servers are in SE.
+python3 "$top/tests/readdress.py" "$top/pcaps/crafted/eth_ftp_correlate.pcap" \
+    "$tmp/geo_corr.pcap" 192.0.2.66=81.2.69.66 192.0.2.77=81.2.69.77 \
+    198.51.100.21=89.160.20.21 198.51.100.22=89.160.20.22 || exit 1
 cp "$top/tests/golden/hmac.key" "$tmp/hmac.key"
 chmod 600 "$tmp/hmac.key"
 
@@ -63,6 +68,18 @@ if grep -q '"src":{[^}]*"country_iso":"GB"[^}]*"asn":12345' "$tmp/raw" &&
 	pass=$((pass + 1))
 else
 	echo "FAIL - geo fields: $(grep -o '"geo":{.*}}' "$tmp/raw" | head -1)"
+	fail=$((fail + 1))
+fi
+# Correlator findings (brute force, spraying) are enriched too: the
+# attacker's country and ASN is the first thing an analyst asks.
+"$bin" -q -r "$tmp/geo_corr.pcap" --geoip "$tmp/db/city.mmdb" \
+    --geoip "$tmp/db/asn.mmdb" >"$tmp/corr" 2>"$tmp/err"
+if [ "$(grep -c '"kind":"credential_attack".*"src":{[^}]*"country_iso":"GB"[^}]*"asn":12345' \
+    "$tmp/corr")" -eq 2 ]; then
+	echo "ok - brute-force and spraying findings carry the client's geo"
+	pass=$((pass + 1))
+else
+	echo "FAIL - credential_attack geo: $(grep '"kind":"credential_attack"' "$tmp/corr" | grep -o '"geo":{[^}]*}' | head -2)"
 	fail=$((fail + 1))
 fi
 echo "geoip_golden: $pass passed, $fail failed"
