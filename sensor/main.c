@@ -843,6 +843,11 @@ main(int argc, char **argv)
 		}
 		pub.sinks[pub.nsinks++] = sink;
 	}
+	/* A daemon's fingerprints should survive restarts: say when they won't. */
+	if (s.key_ephemeral && o.nifaces > 0)
+		fprintf(stderr, "edgeward: note: no secret_key_file set: secret "
+		    "fingerprints use a per-run key and will not match across "
+		    "restarts (see edgeward.conf(5), SECRETS)\n");
 	if (drop_privileges(s.cfg.user, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgeward: %s\n", err);
 		return 1;
