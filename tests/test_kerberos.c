@@ -81,113 +81,29 @@ static const uint8_t as_req_rc4[] = {
 	0x02, 0x01, 0x17,               /*             23 */
 };
 
-static const uint8_t as_req_aes_tcp[] = {
-	0x00, 0x00, 0x00, 0xd4,         /* TCP record mark: length 212 */
-	0x6a, 0x81, 0xd1,               /* [APPLICATION 10] AS-REQ (209 bytes) */
-	0x30, 0x81, 0xce,               /*   KDC-REQ (206 bytes) */
-	0xa1, 0x03,                     /*     [1] pvno (3 bytes) */
-	0x02, 0x01, 0x05,               /*       5 */
-	0xa2, 0x03,                     /*     [2] msg-type (3 bytes) */
-	0x02, 0x01, 0x0a,               /*       10 AS-REQ */
-	0xa3, 0x4c,                     /*     [3] padata (76 bytes) */
-	0x30, 0x4a,                     /*       SEQUENCE OF PA-DATA (74 bytes) */
-	0x30, 0x48,                     /*         PA-DATA (72 bytes) */
-	0xa1, 0x03,                     /*           [1] padata-type (3 bytes) */
-	0x02, 0x01, 0x02,               /*             2 PA-ENC-TIMESTAMP */
-	0xa2, 0x41,                     /*           [2] padata-value (65 bytes) */
-	0x04, 0x3f, 0x30, 0x3d, 0xa0, 0x03, 0x02, 0x01, 0x12, 0xa2, /*             OCTET STRING: EncryptedData { etype 18, cipher } */
-	0x36, 0x04, 0x34, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
-	0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x40,
-	0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a,
-	0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x50, 0x51, 0x52, 0x53, 0x54,
-	0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e,
-	0x5f, 0x60, 0x61, 0x62, 0x63,
-	0xa4, 0x74,                     /*     [4] req-body (116 bytes) */
-	0x30, 0x72,                     /*       KDC-REQ-BODY (114 bytes) */
-	0xa0, 0x07,                     /*         [0] kdc-options (7 bytes) */
-	0x03, 0x05, 0x00, 0x40, 0x81, 0x00, 0x10, /*           BIT STRING */
-	0xa1, 0x12,                     /*         [1] cname (18 bytes) */
-	0x30, 0x10,                     /*           PrincipalName (16 bytes) */
-	0xa0, 0x03,                     /*             [0] name-type (3 bytes) */
-	0x02, 0x01, 0x01,               /*               1 */
-	0xa1, 0x09,                     /*             [1] name-string (9 bytes) */
-	0x30, 0x07,                     /*               SEQUENCE OF (7 bytes) */
-	0x1b, 0x05, 'a', 'l', 'i', 'c', 'e', /*                 GeneralString "alice" */
-	0xa2, 0x0e,                     /*         [2] realm (14 bytes) */
-	0x1b, 0x0c, 'C', 'O', 'R', 'P', '.', 'E', 'X', 'A', /*           GeneralString "CORP.EXAMPLE" */
-	'M', 'P', 'L', 'E',
-	0xa3, 0x21,                     /*         [3] sname (33 bytes) */
-	0x30, 0x1f,                     /*           PrincipalName (31 bytes) */
-	0xa0, 0x03,                     /*             [0] name-type (3 bytes) */
-	0x02, 0x01, 0x02,               /*               2 */
-	0xa1, 0x18,                     /*             [1] name-string (24 bytes) */
-	0x30, 0x16,                     /*               SEQUENCE OF (22 bytes) */
-	0x1b, 0x06, 'k', 'r', 'b', 't', 'g', 't', /*                 GeneralString "krbtgt" */
-	0x1b, 0x0c, 'C', 'O', 'R', 'P', '.', 'E', 'X', 'A', /*                 GeneralString "CORP.EXAMPLE" */
-	'M', 'P', 'L', 'E',
-	0xa5, 0x11,                     /*         [5] till (17 bytes) */
-	0x18, 0x0f, '2', '0', '3', '7', '0', '9', '1', '3', /*           GeneralizedTime */
-	'0', '2', '4', '8', '0', '5', 'Z',
-	0xa7, 0x06,                     /*         [7] nonce (6 bytes) */
-	0x02, 0x04, 0x01, 0x23, 0x45, 0x67, /*           nonce */
-	0xa8, 0x05,                     /*         [8] etype (5 bytes) */
-	0x30, 0x03,                     /*           SEQUENCE OF Int32 (3 bytes) */
-	0x02, 0x01, 0x12,               /*             18 */
-};
+/* Offsets of the two etype bytes in as_req_rc4: the PA-ENC-TIMESTAMP's
+ * EncryptedData etype and the last entry of the req-body etype list. */
+#define AS_REQ_PA_ETYPE		37
+#define AS_REQ_BODY_ETYPE	(sizeof(as_req_rc4) - 1)
+#define AS_REQ_TCP_LEN		(4 + sizeof(as_req_rc4))
 
-static const uint8_t as_req_rc4_tcp[] = {
-	0x00, 0x00, 0x00, 0xd4,         /* TCP record mark: length 212 */
-	0x6a, 0x81, 0xd1,               /* [APPLICATION 10] AS-REQ (209 bytes) */
-	0x30, 0x81, 0xce,               /*   KDC-REQ (206 bytes) */
-	0xa1, 0x03,                     /*     [1] pvno (3 bytes) */
-	0x02, 0x01, 0x05,               /*       5 */
-	0xa2, 0x03,                     /*     [2] msg-type (3 bytes) */
-	0x02, 0x01, 0x0a,               /*       10 AS-REQ */
-	0xa3, 0x4c,                     /*     [3] padata (76 bytes) */
-	0x30, 0x4a,                     /*       SEQUENCE OF PA-DATA (74 bytes) */
-	0x30, 0x48,                     /*         PA-DATA (72 bytes) */
-	0xa1, 0x03,                     /*           [1] padata-type (3 bytes) */
-	0x02, 0x01, 0x02,               /*             2 PA-ENC-TIMESTAMP */
-	0xa2, 0x41,                     /*           [2] padata-value (65 bytes) */
-	0x04, 0x3f, 0x30, 0x3d, 0xa0, 0x03, 0x02, 0x01, 0x17, 0xa2, /*             OCTET STRING: EncryptedData { etype 23, cipher } */
-	0x36, 0x04, 0x34, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16,
-	0x17, 0x18, 0x19, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x40,
-	0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47, 0x48, 0x49, 0x4a,
-	0x4b, 0x4c, 0x4d, 0x4e, 0x4f, 0x50, 0x51, 0x52, 0x53, 0x54,
-	0x55, 0x56, 0x57, 0x58, 0x59, 0x5a, 0x5b, 0x5c, 0x5d, 0x5e,
-	0x5f, 0x60, 0x61, 0x62, 0x63,
-	0xa4, 0x74,                     /*     [4] req-body (116 bytes) */
-	0x30, 0x72,                     /*       KDC-REQ-BODY (114 bytes) */
-	0xa0, 0x07,                     /*         [0] kdc-options (7 bytes) */
-	0x03, 0x05, 0x00, 0x40, 0x81, 0x00, 0x10, /*           BIT STRING */
-	0xa1, 0x12,                     /*         [1] cname (18 bytes) */
-	0x30, 0x10,                     /*           PrincipalName (16 bytes) */
-	0xa0, 0x03,                     /*             [0] name-type (3 bytes) */
-	0x02, 0x01, 0x01,               /*               1 */
-	0xa1, 0x09,                     /*             [1] name-string (9 bytes) */
-	0x30, 0x07,                     /*               SEQUENCE OF (7 bytes) */
-	0x1b, 0x05, 'a', 'l', 'i', 'c', 'e', /*                 GeneralString "alice" */
-	0xa2, 0x0e,                     /*         [2] realm (14 bytes) */
-	0x1b, 0x0c, 'C', 'O', 'R', 'P', '.', 'E', 'X', 'A', /*           GeneralString "CORP.EXAMPLE" */
-	'M', 'P', 'L', 'E',
-	0xa3, 0x21,                     /*         [3] sname (33 bytes) */
-	0x30, 0x1f,                     /*           PrincipalName (31 bytes) */
-	0xa0, 0x03,                     /*             [0] name-type (3 bytes) */
-	0x02, 0x01, 0x02,               /*               2 */
-	0xa1, 0x18,                     /*             [1] name-string (24 bytes) */
-	0x30, 0x16,                     /*               SEQUENCE OF (22 bytes) */
-	0x1b, 0x06, 'k', 'r', 'b', 't', 'g', 't', /*                 GeneralString "krbtgt" */
-	0x1b, 0x0c, 'C', 'O', 'R', 'P', '.', 'E', 'X', 'A', /*                 GeneralString "CORP.EXAMPLE" */
-	'M', 'P', 'L', 'E',
-	0xa5, 0x11,                     /*         [5] till (17 bytes) */
-	0x18, 0x0f, '2', '0', '3', '7', '0', '9', '1', '3', /*           GeneralizedTime */
-	'0', '2', '4', '8', '0', '5', 'Z',
-	0xa7, 0x06,                     /*         [7] nonce (6 bytes) */
-	0x02, 0x04, 0x01, 0x23, 0x45, 0x67, /*           nonce */
-	0xa8, 0x05,                     /*         [8] etype (5 bytes) */
-	0x30, 0x03,                     /*           SEQUENCE OF Int32 (3 bytes) */
-	0x02, 0x01, 0x17,               /*             23 */
-};
+/*
+ * as_req_rc4 over TCP (RFC 4120 7.2.2: a 4-byte record mark with the
+ * length), with both etypes set to etype (23 RC4, 18 AES256).
+ */
+static void
+as_req_tcp(uint8_t etype, uint8_t out[AS_REQ_TCP_LEN])
+{
+	size_t n = sizeof(as_req_rc4);
+
+	out[0] = (uint8_t)(n >> 24);
+	out[1] = (uint8_t)(n >> 16);
+	out[2] = (uint8_t)(n >> 8);
+	out[3] = (uint8_t)n;
+	memcpy(out + 4, as_req_rc4, n);
+	out[4 + AS_REQ_PA_ETYPE] = etype;
+	out[4 + AS_REQ_BODY_ETYPE] = etype;
+}
 
 static const uint8_t krb_err_preauth_failed[] = {
 	0x7e, 0x5c,                     /* [APPLICATION 30] KRB-ERROR (92 bytes) */
@@ -371,13 +287,15 @@ test_preauth_failed_tcp_bytewise(void)
 	/* the KRB-ERROR with a TCP record mark in front */
 	uint8_t err[4 + sizeof(krb_err_preauth_failed)] = { 0, 0, 0,
 	    sizeof(krb_err_preauth_failed) };
+	uint8_t req[AS_REQ_TCP_LEN];
 	size_t i;
 
 	memcpy(err + 4, krb_err_preauth_failed,
 	    sizeof(krb_err_preauth_failed));
+	as_req_tcp(23, req);
 	setup();
-	for (i = 0; i < sizeof(as_req_rc4_tcp); i++)
-		feed(DIR_TO_SERVER, as_req_rc4_tcp + i, 1);
+	for (i = 0; i < sizeof(req); i++)
+		feed(DIR_TO_SERVER, req + i, 1);
 	for (i = 0; i < sizeof(err); i++)
 		feed(DIR_TO_CLIENT, err + i, 1);
 	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
@@ -389,8 +307,11 @@ test_preauth_failed_tcp_bytewise(void)
 static void
 test_aes_not_reported(void)
 {
+	uint8_t req[AS_REQ_TCP_LEN];
+
+	as_req_tcp(18, req);
 	setup();
-	feed(DIR_TO_SERVER, as_req_aes_tcp, sizeof(as_req_aes_tcp));
+	feed(DIR_TO_SERVER, req, sizeof(req));
 	fake_end(&ctx, &kerberos_dissector, state);
 	CU_ASSERT_EQUAL(ctx.nfacts, 0);
 	CU_ASSERT_EQUAL(ctx.nweirds, 0);
@@ -415,6 +336,7 @@ test_tgs_rep_kerberoast(void)
 static void
 test_truncated(void)
 {
+	uint8_t req[AS_REQ_TCP_LEN];
 	size_t n;
 
 	for (n = 1; n < sizeof(as_req_rc4); n++) {
@@ -425,9 +347,10 @@ test_truncated(void)
 		CU_ASSERT_EQUAL(fake_weird_count(&ctx, "kerberos_malformed"),
 		    1);
 	}
-	for (n = 1; n < sizeof(as_req_rc4_tcp); n += 3) {
+	as_req_tcp(23, req);
+	for (n = 1; n < sizeof(req); n += 3) {
 		setup();
-		feed(DIR_TO_SERVER, as_req_rc4_tcp, n);
+		feed(DIR_TO_SERVER, req, n);
 		fake_end(&ctx, &kerberos_dissector, state);
 		CU_ASSERT_EQUAL(ctx.nfacts, 0);
 		CU_ASSERT_EQUAL(ctx.nweirds, 0);	/* just incomplete */
@@ -458,10 +381,12 @@ static void
 test_lookalike(void)
 {
 	static const char http[] = "GET / HTTP/1.1\r\n\r\n";
+	uint8_t req[AS_REQ_TCP_LEN];
 
+	as_req_tcp(23, req);
 	setup();
 	CU_ASSERT(kerberos_dissector.probe(as_req_rc4, sizeof(as_req_rc4), 0));
-	CU_ASSERT(kerberos_dissector.probe(as_req_rc4_tcp, 40, 0));
+	CU_ASSERT(kerberos_dissector.probe(req, 40, 0));
 	CU_ASSERT(!kerberos_dissector.probe((const uint8_t *)http,
 	    sizeof(http) - 1, 0));
 	feed(DIR_TO_SERVER, (const uint8_t *)http, sizeof(http) - 1);
