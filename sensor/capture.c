@@ -23,6 +23,7 @@
 #include "flow.h"
 #include "ring.h"
 #include "sensor.h"
+#include "worker.h"
 
 #define TICK_PACKETS	1024
 #define TICK_US		1000000ULL	/* offline: at least every second of pcap time */

@@ -80,6 +80,9 @@ const struct config_key config_keys[] = {
 	    1u << 24, "65536",
 	    "entries in the correlation table (de-duplication, secret reuse, "
 	    "brute force); the least recently used is evicted"),
+	K("detector_memcap", CT_SIZE, detector_memcap, 64 * 1024, 64 * GB,
+	    "64m", "memory each detector may hold per worker (its tables of "
+	    "hosts, domains, sessions); at the limit it evicts, counted"),
 	K("redis_url", CT_STR, redis_url, 0, 0, "",
 	    "redis://[user:password@]host:port[/db] or unix:///path[?db=N]"),
 	K("redis_password_file", CT_STR, redis_password_file, 0, 0, "",
@@ -98,8 +101,9 @@ const struct config_key config_keys[] = {
 	    "MaxMind-format City/Country or ASN database (repeatable)"),
 	K("user", CT_STR, user, 0, 0, "",
 	    "drop privileges to this user after opening captures"),
-	K("signatures_dir", CT_STR, signatures_dir, 0, 0, PKGDATADIR "/signatures",
-	    "directory of signature data files"),
+	K("signatures_dir", CT_STR, signatures_dir, 0, 0, "",
+	    "directory of signature data files (empty: the installed one, or "
+	    "the source tree's when run from it)"),
 	K("bpf", CT_STR, bpf, 0, 0, "",
 	    "capture filter (tcpdump syntax)"),
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }

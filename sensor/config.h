@@ -48,6 +48,8 @@ struct config {
 	unsigned	bruteforce_window;	/* seconds */
 	unsigned	bruteforce_threshold;	/* failures */
 	unsigned	correlate_max_entries;
+	/* detectors */
+	uint64_t	detector_memcap;	/* bytes per detector per worker */
 	/* redis */
 	char		redis_url[CONFIG_STR];
 	char		redis_password_file[CONFIG_STR];

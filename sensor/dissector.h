@@ -6,22 +6,28 @@
  * and registered with one line in dissectors/registry.c.  Everything else in a
  * dissector file is static.
  *
- * Dissectors report facts (a login was attempted, user X, a secret of this
- * length was present, the server answered 230); they never decide severity,
- * ATT&CK ids or whether something is allowed: that is policy (sensor/policy.c)
- * driven by config and signatures.  Protocol oddities increment a named
- * counter with dctx_weird(), never a log line.
+ * Dissectors report typed facts (fact.h: a login was attempted, user X, a
+ * secret of this length was present, the server answered 230); they never
+ * decide severity, ATT&CK ids or whether something is allowed: that is the
+ * detectors' work (detectors/, sensor/detector.h), driven by config and
+ * signatures.  Protocol oddities increment a named counter with
+ * dctx_weird(), never a log line.  A dissector never includes a detector's
+ * header, nor a detector a dissector's.
  *
  * Data delivery:
  *   TCP: parse() receives in-order reassembled stream data for one direction.
  *        It returns how many bytes it consumed; the stream keeps the rest
  *        (up to max_pending bytes, default 8 KiB) and presents it again,
  *        followed by new data, on the next call.  A parser therefore never
- *        buffers partial lines itself.  Returning 0 with a full pending
- *        buffer makes the stream drop the buffer and count a weird.
+ *        buffers partial lines itself.  When a message grows past
+ *        max_pending without the parser consuming anything, delivery in
+ *        that direction stops for good (counted as
+ *        stream_pending_overflow): resuming in the middle of a message
+ *        would make the parser read data as protocol.
  *   UDP: parse() receives each datagram's payload; the return is ignored.
- * Per-flow state: state_size bytes, zeroed, allocated by the flow table when
- * the dissector attaches and released by it after free() has run.  free()
+ * Per-flow state: state_size bytes, zeroed, allocated by the engine
+ * (sensor/dissect.c) when the dissector attaches, charged to the flow
+ * memcap, and released by it after free() has run.  free()
  * flushes facts still pending (outcome unknown) and releases memory the state
  * owns; it may be NULL.
  */
@@ -30,6 +36,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "fact.h"
 
 #define DISSECTOR_TCP		0x01
 #define DISSECTOR_UDP		0x02
@@ -56,77 +64,28 @@ struct dissector {
 	size_t		 state_size;
 	void		(*free)(struct dctx *ctx, void *state);
 	size_t		 max_pending;	/* 0: default (8 KiB) */
+	/*
+	 * Optional signature tables (signatures/, sensor/sigload.h): load()
+	 * builds an immutable table from the directory at start and on
+	 * SIGHUP (control thread; errbuf "FILE:LINE: why" on failure, the old
+	 * table then stays); unload() frees it.  parse() reaches the current
+	 * table with dctx_tables().
+	 */
+	void		*(*load)(const char *sigdir, char *errbuf, size_t errlen);
+	void		(*unload)(void *tables);
 };
 
 /* The registry: a NULL-terminated list built in dissectors/registry.c. */
 extern const struct dissector *const dissector_registry[];
 
-/* ---- facts a dissector reports ---------------------------------------- */
-
-enum cred_class {
-	CRED_CLEARTEXT = 0,	/* the secret is recoverable from the wire */
-	CRED_WEAK,		/* hash / challenge material or reversible */
-	CRED_NONE		/* no secret at all (anonymous, None auth) */
-};
-
-enum cred_outcome {
-	CRED_OUTCOME_UNKNOWN = 0,
-	CRED_OUTCOME_SUCCESS,
-	CRED_OUTCOME_FAILURE
-};
-
-#define FACT_MAX_EXTRAS	8
-
-enum fact_val_type {
-	FACT_STR = 1,		/* bytes + len, escaped on output */
-	FACT_INT,
-	FACT_BOOL
-};
-
-/* An extra key/value a dissector attaches to a fact (e.g. "write": true). */
-struct fact_extra {
-	const char		*key;	/* string literal */
-	enum fact_val_type	 type;
-	const uint8_t		*str;
-	size_t			 len;
-	int64_t			 num;
-};
-
-/*
- * A credential fact.  All pointers are borrowed for the duration of the
- * dctx_credential() call only; the pipeline copies what it keeps.
- */
-struct cred_fact {
-	const char		*proto;		/* "ftp", "imap", "snmp" ... */
-	const char		*mechanism;	/* "USER/PASS", "AUTH PLAIN" ... */
-	enum cred_class		 cls;
-	enum cred_outcome	 outcome;
-	const uint8_t		*user;		/* as seen on the wire, may be NULL */
-	size_t			 user_len;
-	const uint8_t		*domain;	/* realm / domain, may be NULL */
-	size_t			 domain_len;
-	const uint8_t		*secret;	/* never leaves the process unless */
-	size_t			 secret_len;	/* reveal_secrets is on */
-	/*
-	 * For CRED_WEAK: the material in the format password-audit tools take
-	 * (hashcat/john line), NUL-terminated; only output with reveal on.
-	 */
-	const char		*crack;
-	struct fact_extra	 extras[FACT_MAX_EXTRAS];
-	unsigned		 nextras;
-};
-
-void	 cred_fact_init(struct cred_fact *f, const char *proto,
-	    const char *mechanism, enum cred_class cls);
-void	 fact_extra_str(struct cred_fact *f, const char *key,
-	    const uint8_t *s, size_t len);
-void	 fact_extra_int(struct cred_fact *f, const char *key, int64_t v);
-void	 fact_extra_bool(struct cred_fact *f, const char *key, int v);
-
 /* ---- what a dissector may ask of its context --------------------------- */
 
-/* Reports a credential fact; the pipeline's policy turns it into a finding. */
+/* Reports a fact to the detectors (fact.h); pointers are borrowed. */
+void	 dctx_fact(struct dctx *ctx, const struct fact *f);
+/* Shorthand for a FACT_CREDENTIAL fact from this dissector. */
 void	 dctx_credential(struct dctx *ctx, const struct cred_fact *f);
+/* This dissector's signature tables (load()), or NULL. */
+const void *dctx_tables(const struct dctx *ctx);
 /* Counts a named protocol oddity; `name` must be a string literal. */
 void	 dctx_weird(struct dctx *ctx, const char *name);
 /* Stops delivery of further data on this flow to the dissector. */

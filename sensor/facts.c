@@ -1,9 +1,9 @@
 /*
- * facts.c - building the facts dissectors report (see dissector.h).
+ * facts.c - building the facts dissectors report (see fact.h).
  */
 #include <string.h>
 
-#include "dissector.h"
+#include "fact.h"
 
 void
 cred_fact_init(struct cred_fact *f, const char *proto, const char *mechanism,

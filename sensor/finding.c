@@ -1,12 +1,6 @@
 /*
- * finding.c - the common header, secret redaction and the worker's
- * emission into its output ring; see finding.h.
- *
- * Ordering: every finding carries the key of the input item that produced it
- * (2 * packet number for packets, 2 * tick + 1 for timer ticks and the end of
- * input), the first packet number of its flow and a per-key counter.  The
- * publisher merges the workers' rings by that triple, so offline output is
- * the same whatever the number of workers.
+ * finding.c - building a finding, its common header and secret redaction;
+ * see finding.h.  Workers queue findings with finding_emit() (emit.c).
  */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -19,10 +13,9 @@
 #include "crypto.h"
 #include "codec.h"
 #include "finding.h"
+#include "flow.h"
 #include "geoip.h"
 #include "json.h"
-#include "output.h"
-#include "ring.h"
 #include "sensor.h"
 
 const char *const finding_kind_names[FK_MAX] = {
@@ -379,169 +372,4 @@ finding_format(const struct sensor *s, const struct finding_where *w,
 	jb_obj_close(&j);
 	jb_obj_close(&j);
 	return jb_finish(&j);
-}
-
-/* SHA-256 input: each field as a 4-byte big-endian length and its bytes. */
-static void
-key_field(struct sha256_ctx *c, const void *p, size_t n)
-{
-	uint8_t l[4] = { (uint8_t)(n >> 24), (uint8_t)(n >> 16),
-	    (uint8_t)(n >> 8), (uint8_t)n };
-
-	sha256_update(c, l, sizeof(l));
-	if (n > 0)
-		sha256_update(c, p, n);
-}
-
-static uint64_t
-key_final(struct sha256_ctx *c)
-{
-	uint8_t d[SHA256_LEN];
-	uint64_t k = 0;
-	unsigned i;
-
-	sha256_final(c, d);
-	for (i = 0; i < 8; i++)
-		k = k << 8 | d[i];
-	return k;
-}
-
-void
-out_cred_keys(struct out_cred *oc, uint8_t kind, const uint8_t *user,
-    size_t user_len)
-{
-	size_t alen = oc->family == 6 ? 16 : 4;
-	uint8_t port[2] = { (uint8_t)(oc->dport >> 8), (uint8_t)oc->dport };
-	struct sha256_ctx c;
-
-	sha256_init(&c);
-	key_field(&c, &kind, 1);
-	key_field(&c, &oc->family, 1);
-	key_field(&c, oc->client, alen);
-	key_field(&c, oc->server, alen);
-	key_field(&c, port, 2);
-	key_field(&c, user, user_len);
-	key_field(&c, oc->secret_hmac, oc->has_secret ? SHA256_LEN : 0);
-	key_field(&c, &oc->outcome, 1);
-	oc->dedup_key = key_final(&c);
-
-	sha256_init(&c);
-	key_field(&c, user, user_len);
-	key_field(&c, oc->protocol, strlen(oc->protocol));
-	key_field(&c, &oc->family, 1);
-	key_field(&c, oc->server, alen);
-	oc->account_key = key_final(&c);
-
-	sha256_init(&c);
-	key_field(&c, user, user_len);
-	oc->user_key = key_final(&c);
-}
-
-static void
-copy_cstr(char *dst, size_t cap, const char *src)
-{
-	size_t n = src != NULL ? strnlen(src, cap - 1) : 0;
-
-	if (n > 0)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-/*
- * The correlator's header (output.h) for a credential finding: identity
- * copies, the secret's HMAC and the three keys (out_cred_keys), computed
- * here where the whole user name and the secret are at hand.
- */
-static void
-fill_cred(const struct worker *w, const struct flow *fl,
-    const struct finding *f, struct out_cred *oc)
-{
-	const struct finding_cred *fc = &f->cred;
-	size_t alen = fl->key.family == 6 ? 16 : 4;
-	unsigned i;
-
-	memset(oc, 0, sizeof(*oc));
-	oc->family = fl->key.family;
-	oc->ipproto = fl->key.proto;
-	oc->sport = flow_client_port(fl);
-	oc->dport = flow_server_port(fl);
-	memcpy(oc->client, flow_client_addr(fl), alen);
-	memcpy(oc->server, flow_server_addr(fl), alen);
-	oc->outcome = (uint8_t)fc->outcome;
-	oc->confidence = f->confidence;
-	for (i = 0; i < f->nmitre && i < 4; i++)
-		oc->mitre[i] = f->mitre[i];
-	oc->nmitre = (uint8_t)i;
-	copy_cstr(oc->protocol, sizeof(oc->protocol), fc->protocol);
-	copy_cstr(oc->mechanism, sizeof(oc->mechanism), fc->mechanism);
-	oc->user_len = (uint8_t)(fc->user_len < OUT_CRED_USER ? fc->user_len :
-	    OUT_CRED_USER);
-	oc->user_truncated = fc->user_len > OUT_CRED_USER;
-	if (oc->user_len > 0)
-		memcpy(oc->user, fc->user, oc->user_len);
-	if (finding_secret_mac(w->s, f, oc->secret_hmac) == 0) {
-		oc->has_secret = 1;
-		oc->secret_len = (uint32_t)f->secret_len;
-	}
-	out_cred_keys(oc, (uint8_t)f->kind, fc->user, fc->user_len);
-}
-
-void
-finding_emit(struct worker *w, struct flow *fl, const struct finding *f)
-{
-	struct out_cred oc;
-	int has_cred = fl != NULL && f->cred.set;
-	struct finding_where where = { fl, NULL, NULL, NULL, NULL };
-	struct out_rec *r;
-	char app[64];
-	unsigned spins = 0;
-	long n;
-
-	if (fl != NULL) {
-		where.app_proto = worker_app_name(w, fl, app, sizeof(app));
-		where.app_category = worker_app_category(w, fl);
-		fl->nfindings++;
-		/* GeoIP: looked up once per flow, at its first finding. */
-		if (w->s->geo != NULL && fl->geo == NULL &&
-		    flow_mem_charge(w->flows, 2 * sizeof(*fl->geo)) == 0 &&
-		    (fl->geo = calloc(2, sizeof(*fl->geo))) != NULL) {
-			geoip_lookup(w->s->geo, fl->key.family,
-			    flow_client_addr(fl), &fl->geo[0]);
-			geoip_lookup(w->s->geo, fl->key.family,
-			    flow_server_addr(fl), &fl->geo[1]);
-		}
-		where.geo = fl->geo;
-	}
-	n = finding_format(w->s, &where, f, w->json, sizeof(w->json));
-	if (n < 0 || n > UINT16_MAX) {
-		w->st.findings_too_big++;
-		return;
-	}
-	if (has_cred)
-		fill_cred(w, fl, f, &oc);
-	while ((r = ring_reserve(w->out, (uint32_t)(sizeof(*r) + (size_t)n)))
-	    == NULL) {
-		if (w->s->live) {
-			w->st.findings_dropped++;
-			return;
-		}
-		/* Offline: the publisher is behind; wait, nothing is lost. */
-		if (++spins > 16)
-			ring_wait_space(w->out, (uint32_t)(sizeof(*r) + (size_t)n),
-			    2000);
-	}
-	r->key = w->cur_key;
-	r->flow_seq = fl != NULL ? fl->first_seq : 0;
-	r->sub = w->emit_seq++;
-	r->kind = (uint8_t)f->kind;
-	r->severity = (uint8_t)f->severity;
-	r->len = (uint16_t)n;
-	r->ts_us = w->now_us;
-	r->has_cred = (uint8_t)has_cred;
-	if (has_cred)
-		r->cred = oc;
-	memcpy(r->body, w->json, (size_t)n);
-	ring_commit(w->out);
-	worker_set_progress(w, r->key, r->flow_seq, (uint64_t)r->sub + 1);
-	w->st.findings[f->kind]++;
 }

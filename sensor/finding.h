@@ -1,10 +1,12 @@
 /*
- * finding.h - findings and the one function they leave through.
+ * finding.h - findings: building one, and its JSON.
  *
- * A producer (policy code in a worker, or the publisher for sensor_health)
- * fills a struct finding with the kind, severity, ATT&CK ids and the kind's
- * own fields, then calls finding_emit() (workers) which calls
- * finding_format().  finding_format() alone writes the common header
+ * A producer (a detector in a worker, the publisher's correlators, the
+ * publisher for sensor_health) fills a struct finding with the kind,
+ * severity, ATT&CK ids and the kind's own fields.  Workers then call
+ * finding_emit() (emit.h), the one way out, which calls finding_format();
+ * the publisher calls finding_format() itself.  finding_format() alone
+ * writes the common header
  * (sensor, kind, severity, confidence, mitre, endpoints, proto, vlan,
  * app_proto, community_id, encapsulation, geo) and alone handles secrets:
  * a secret becomes secret_length + secret_hmac (HMAC-SHA256 under the sensor
@@ -17,7 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "dissector.h"
+#include "fact.h"
 
 enum finding_kind {
 	FK_CLEARTEXT_CREDENTIAL = 0,
@@ -57,8 +59,8 @@ struct jbuf;
 
 /*
  * Who logged in where, for the publisher's correlator (correlate.h): set by
- * policy_credential with finding_cred(); finding_emit turns it into the
- * record's out_cred header.  Borrowed pointers, valid for the emit call.
+ * the credential detector with finding_cred(); finding_emit turns it into
+ * the record's out_cred header.  Borrowed pointers, valid for the emit call.
  */
 struct finding_cred {
 	int			 set;
@@ -95,7 +97,6 @@ struct finding {
 
 struct flow;
 struct sensor;
-struct worker;
 
 extern const char *const finding_kind_names[FK_MAX];
 extern const char *const severity_names[];
@@ -154,22 +155,6 @@ struct finding_where {
  */
 long	finding_format(const struct sensor *s, const struct finding_where *w,
 	    const struct finding *f, char *buf, size_t cap);
-
-/*
- * A worker's only way out: formats and queues the finding for the
- * publisher, in deterministic order.  Never blocks in live mode (a full
- * ring is a counted drop).
- */
-void	finding_emit(struct worker *w, struct flow *fl, const struct finding *f);
-
-/*
- * The three correlation keys of an out_cred (output.h) whose family,
- * addresses, port, protocol, secret_hmac/has_secret and outcome are filled,
- * from the whole user name (the header keeps a bounded copy).
- */
-struct out_cred;
-void	out_cred_keys(struct out_cred *oc, uint8_t kind, const uint8_t *user,
-	    size_t user_len);
 
 /* RFC 3339 UTC with microseconds: 2024-01-02T03:04:05.123456Z */
 void	format_time_us(uint64_t ts_us, char out[32]);

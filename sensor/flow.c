@@ -231,6 +231,19 @@ bucket_unlink(struct flow_table *t, struct flow *f)
 		*pp = f->hnext;
 }
 
+/* A flow and its consumers' area, rounded so that area is aligned. */
+static size_t
+flow_alloc_size(const struct flow_table *t)
+{
+	return ((sizeof(struct flow) + 15) & ~(size_t)15) + t->o.extra;
+}
+
+void *
+flow_extra(struct flow *f)
+{
+	return (uint8_t *)f + ((sizeof(struct flow) + 15) & ~(size_t)15);
+}
+
 /* Ends one flow: the worker's callback, then the struct itself. */
 static void
 flow_end(struct flow_table *t, struct flow *f)
@@ -240,8 +253,7 @@ flow_end(struct flow_table *t, struct flow *f)
 	bucket_unlink(t, f);
 	lru_unlink(t, f);
 	free(f->encap);
-	free(f->geo);
-	flow_mem_release(t, sizeof(*f) +
+	flow_mem_release(t, flow_alloc_size(t) +
 	    (f->encap != NULL ? sizeof(*f->encap) : 0));
 	free(f);
 	t->st.ended++;
@@ -283,6 +295,14 @@ flow_mem_charge(struct flow_table *t, size_t n)
 	if (t->st.memory > t->st.peak_memory)
 		t->st.peak_memory = t->st.memory;
 	return 0;
+}
+
+void
+flow_mem_force(struct flow_table *t, size_t n)
+{
+	t->st.memory += n;
+	if (t->st.memory > t->st.peak_memory)
+		t->st.peak_memory = t->st.memory;
 }
 
 void
@@ -334,9 +354,9 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 			return f;
 		}
 	}
-	if (flow_mem_charge(t, sizeof(*f) +
+	if (flow_mem_charge(t, flow_alloc_size(t) +
 	    (p->nencap ? sizeof(struct flow_encap) : 0)) < 0 ||
-	    (f = calloc(1, sizeof(*f))) == NULL) {
+	    (f = calloc(1, flow_alloc_size(t))) == NULL) {
 		t->st.alloc_failures++;
 		return NULL;
 	}

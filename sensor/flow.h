@@ -22,8 +22,7 @@
 struct ndpi_flow_struct;
 struct dissector;
 struct stream;
-struct geo_info;
-struct dis_pending;
+struct pending;
 
 enum flow_class {
 	FC_TCP_OPEN = 0,
@@ -63,7 +62,9 @@ struct flow {
 	uint8_t		 client_is_a;	/* direction: a is the client */
 	uint8_t		 fclass;	/* enum flow_class, its LRU list */
 	uint8_t		 tcp_flags;	/* FLOW_TCP_* seen */
-	uint8_t		 dpi_state;	/* 0 running, 1 done */
+	uint8_t		 dpi_done;	/* nDPI's classification is final */
+	uint8_t		 pl_dirs;	/* bit per direction: payload seen */
+	uint8_t		 session;	/* DET_EV_SESSION delivered */
 	uint64_t	 first_us, last_us;
 	uint64_t	 first_seq;	/* reader's packet number: a stable id */
 	uint64_t	 pkts[2], bytes[2];	/* [0] to server, [1] to client */
@@ -71,24 +72,23 @@ struct flow {
 
 	/* nDPI (freed once detection is final) */
 	struct ndpi_flow_struct *ndpi;
+	uint64_t	 ndpi_mem;		/* bytes charged for it (dpi.c) */
 	uint16_t	 app_master, app_proto;	/* ndpi_protocol ids */
 	uint16_t	 app_category;		/* ndpi_protocol_category_t */
 	uint16_t	 dpi_pkts;
-	uint64_t	 risk_reported;		/* nDPI risks already reported */
 
 	/* dissector and TCP streams (allocated only when one attaches) */
 	const struct dissector *dis;
 	void		*dis_state;
 	struct stream	*stream;
-	struct dis_pending *pend;	/* unconsumed stream bytes */
+	struct pending	*pend;		/* unconsumed stream bytes */
 	uint8_t		 dis_done;
 	uint8_t		 probed[2];
 	uint8_t		 ports_checked;	/* dissector port match done */
 
-	/* encapsulation, and GeoIP looked up lazily at the first finding */
+	/* encapsulation the flow arrived in (NULL: none) */
 	struct flow_encap *encap;
-	struct geo_info	*geo;		/* [2]: client, server */
-	uint32_t	 nfindings;
+	/* Followed by flow_table_opts.extra bytes: see flow_extra(). */
 };
 
 struct flow_stats {
@@ -111,6 +111,11 @@ typedef void (*flow_end_fn)(void *arg, struct flow *f);
 
 struct flow_table_opts {
 	unsigned	hash_size;
+	/*
+	 * Bytes allocated (zeroed) after each struct flow for its consumers
+	 * (the detectors' per-flow state), charged with the flow.
+	 */
+	size_t		extra;
 	uint64_t	memcap;
 	uint64_t	timeout_us[FC_MAX];
 	uint64_t	active_timeout_us;
@@ -135,9 +140,17 @@ void		 flow_update(struct flow_table *t, struct flow *f,
 void		 flow_expire(struct flow_table *t, uint64_t now_us);
 /* Marks the flow being worked on so memcap eviction never picks it. */
 void		 flow_set_busy(struct flow_table *t, struct flow *f);
-/* Memory accounting for things hanging off flows (nDPI, streams). */
+/*
+ * Memory accounting for things hanging off flows (nDPI, streams).  charge
+ * evicts the least recently seen flows to make room (never the busy one)
+ * and returns -1 when it cannot.  force counts memory that is already
+ * allocated (nDPI's) even past the memcap; the next charge evicts.
+ */
 int		 flow_mem_charge(struct flow_table *t, size_t n);
+void		 flow_mem_force(struct flow_table *t, size_t n);
 void		 flow_mem_release(struct flow_table *t, size_t n);
+/* The flow_table_opts.extra bytes that follow a flow. */
+void		*flow_extra(struct flow *f);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
 /* Client/server view of a flow's addresses. */

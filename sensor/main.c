@@ -45,13 +45,16 @@
 #include "capture.h"
 #include "config.h"
 #include "crypto.h"
+#include "detector.h"
 #include "geoip.h"
 #include "redis_conn.h"
 #include "redis_sink.h"
 #include "output.h"
 #include "ring.h"
 #include "sensor.h"
+#include "sigdb.h"
 #include "stats.h"
+#include "worker.h"
 
 #define MAX_INPUTS	16
 #define MAX_OVERRIDES	64
@@ -71,6 +74,7 @@ struct options {
 	unsigned	 nov;
 	int		 check_config;
 	int		 list_dissectors;
+	int		 list_detectors;
 	int		 quiet;
 };
 
@@ -110,6 +114,7 @@ usage(FILE *fp)
 "  -u, --user USER         drop privileges to USER after opening captures\n"
 "      --check-config      validate the configuration and exit\n"
 "      --list-dissectors   list the protocol dissectors and exit\n"
+"      --list-detectors    list the detectors and exit\n"
 "  -q, --quiet             no summary table at the end\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              this help\n");
@@ -147,6 +152,7 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 		{ "user", required_argument, NULL, 'u' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "list-dissectors", no_argument, NULL, 'L' },
+		{ "list-detectors", no_argument, NULL, 'T' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -227,6 +233,9 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 			break;
 		case 'L':
 			o->list_dissectors = 1;
+			break;
+		case 'T':
+			o->list_detectors = 1;
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -590,13 +599,8 @@ control_reload(struct control *ctl)
 	}
 	if ((nset = build_config(ctl->o, next, ctl->bpf, &file, err,
 	    sizeof(err))) < 0 ||
-	    validate_config(next, 0, err, sizeof(err)) < 0) {
-		fprintf(stderr, "edgeward: SIGHUP: %s; keeping the running "
-		    "configuration\n", err);
-		free(next);
-		free(sn);
-		return;
-	}
+	    validate_config(next, 0, err, sizeof(err)) < 0)
+		goto refuse;
 	sn->cfg = ctl->running;
 	for (k = config_keys; k->name != NULL; k++) {
 		if (!config_key_differs(k, &ctl->running, next))
@@ -611,6 +615,10 @@ control_reload(struct control *ctl)
 		} else
 			append_name(restart, sizeof(restart), k->name);
 	}
+	/* Signatures and sets for the new configuration; a broken file keeps
+	 * everything as it is. */
+	if ((sn->sigs = sigdb_load(&sn->cfg, err, sizeof(err))) == NULL)
+		goto refuse;
 	free(next);
 	sn->gen = ++ctl->gen;
 	sn->older = ctl->snaps;
@@ -622,6 +630,12 @@ control_reload(struct control *ctl)
 	    applied[0] ? applied : "no change",
 	    restart[0] ? "; needs a restart, still running the old value: " :
 	    "", restart);
+	return;
+refuse:
+	fprintf(stderr, "edgeward: SIGHUP: %s; keeping the running "
+	    "configuration and signatures\n", err);
+	free(next);
+	free(sn);
 }
 
 /* Frees the snapshots every reader has moved past (never the newest). */
@@ -645,6 +659,7 @@ control_free_old(struct control *ctl, int all)
 	while ((sn = *pp) != NULL) {
 		if (all || sn->gen < min) {
 			*pp = sn->older;
+			sigdb_free(sn->sigs);
 			free(sn);
 		} else
 			pp = &sn->older;
@@ -708,6 +723,32 @@ list_dissectors(void)
 	}
 }
 
+static void
+list_detectors(void)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} evs[] = {
+		{ DET_EV_FLOW_START, "start" }, { DET_EV_APP, "app" },
+		{ DET_EV_FACT, "fact" }, { DET_EV_SESSION, "session" },
+		{ DET_EV_PACKET, "packet" }, { DET_EV_FLOW_END, "end" },
+		{ DET_EV_TICK, "tick" },
+	};
+	const struct detector *const *d;
+	char ev[64];
+	size_t i, n;
+
+	for (d = detector_registry; *d != NULL; d++) {
+		ev[0] = '\0';
+		for (i = 0, n = 0; i < sizeof(evs) / sizeof(evs[0]); i++)
+			if ((*d)->events & evs[i].bit)
+				n += (size_t)snprintf(ev + n, sizeof(ev) - n, "%s%s",
+				    n ? "," : "", evs[i].name);
+		printf("%-20s %-18s %s\n", (*d)->name, ev, (*d)->description);
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -718,6 +759,7 @@ main(int argc, char **argv)
 	static struct control ctl;
 	static struct runtime rt;
 	struct worker *workers = NULL;
+	struct sigdb *sigdb;
 	struct sigaction sa;
 	struct timespec t0, t1;
 	struct totals tot;
@@ -734,13 +776,23 @@ main(int argc, char **argv)
 		list_dissectors();
 		return 0;
 	}
+	if (o.list_detectors) {
+		list_detectors();
+		return 0;
+	}
 	if ((nset = build_config(&o, &s.cfg, bpf, &file, err,
 	    sizeof(err))) < 0 ||
 	    validate_config(&s.cfg, o.check_config, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgeward: %s\n", err);
 		return 2;
 	}
+	if ((sigdb = sigdb_load(&s.cfg, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "edgeward: %s\n", err);
+		return 2;
+	}
+	s.sigs = sigdb;
 	if (o.check_config) {
+		sigdb_free(sigdb);
 		printf("%s: %d keys set, %u from the command line\n",
 		    file != NULL ? file : "no configuration file (defaults)",
 		    nset, o.nov + (bpf[0] != '\0'));
@@ -809,7 +861,9 @@ main(int argc, char **argv)
 			fprintf(stderr, "edgeward: %s\n", err);
 			return 1;
 		}
-		workers[i].dispatched = &cap.dispatched;
+		/* Offline the publisher merges by packet number; live it
+		 * publishes as findings come, so workers need no watermark. */
+		workers[i].dispatched = s.live ? NULL : &cap.dispatched;
 		workers[i].nin = nin;
 		for (j = 0; j < nin; j++)
 			if ((workers[i].in[j] = ring_new((size_t)s.cfg.ring_mb
@@ -909,6 +963,7 @@ main(int argc, char **argv)
 		worker_fini(&workers[i]);
 	free(workers);
 	capture_close(&cap);
+	sigdb_free(sigdb);
 	secure_zero(s.hmac_key, sizeof(s.hmac_key));
 	return rc;
 }

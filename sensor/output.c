@@ -25,6 +25,7 @@
 #include "ring.h"
 #include "sensor.h"
 #include "stats.h"
+#include "worker.h"
 
 /* ---- JSON lines file sink ------------------------------------------------ */
 
@@ -351,6 +352,8 @@ publisher_runtime(struct publisher *p, uint64_t now_ms)
 	sn = atomic_load_explicit(&rt->snap, memory_order_acquire);
 	if (sn != NULL && sn->gen != p->cfg_gen) {
 		config_copy_runtime(&p->view.cfg, &sn->cfg);
+		if (sn->sigs != NULL)
+			p->view.sigs = sn->sigs;
 		p->cfg_gen = sn->gen;
 		atomic_store_explicit(&p->cfg_seen, sn->gen,
 		    memory_order_release);

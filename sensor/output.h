@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "correlate.h"
+#include "finding.h"
 #include "sensor.h"
 #include "sink.h"
 
@@ -62,6 +63,14 @@ struct out_cred {
 	char		mechanism[OUT_CRED_MECH];	/* NUL-terminated */
 	uint8_t		user[OUT_CRED_USER];	/* bounded copy, not terminated */
 };
+
+/*
+ * Computes the three keys of an out_cred whose family, addresses, port,
+ * protocol, secret_hmac/has_secret and outcome are filled, from the whole
+ * user name (the header keeps a bounded copy).  Worker side (emit.c).
+ */
+void	out_cred_keys(struct out_cred *oc, uint8_t kind, const uint8_t *user,
+	    size_t user_len);
 
 struct out_rec {
 	uint64_t	key;		/* 2*packet or 2*tick+1 */

@@ -39,6 +39,7 @@ ring_new(size_t cap)
 		return NULL;
 	}
 	r->cap = cap;
+	r->bell = &r->own_bell;
 	atomic_init(&r->head, 0);
 	atomic_init(&r->tail, 0);
 	return r;
@@ -126,9 +127,9 @@ void
 ring_kick(struct ring *r)
 {
 	atomic_thread_fence(memory_order_seq_cst);
-	if (atomic_load(&r->data_sleepers) != 0) {
-		atomic_fetch_add(&r->data_seq, 1);
-		futex_wake(&r->data_seq);
+	if (atomic_load(&r->bell->sleepers) != 0) {
+		atomic_fetch_add(&r->bell->seq, 1);
+		futex_wake(&r->bell->seq);
 	}
 }
 
@@ -190,12 +191,36 @@ ring_wait_data(struct ring *r, unsigned timeout_us)
 {
 	uint32_t seq;
 
-	atomic_fetch_add(&r->data_sleepers, 1);
+	atomic_fetch_add(&r->bell->sleepers, 1);
 	atomic_thread_fence(memory_order_seq_cst);
-	seq = atomic_load(&r->data_seq);
+	seq = atomic_load(&r->bell->seq);
 	if (ring_empty(r))
-		futex_wait(&r->data_seq, seq, timeout_us);
-	atomic_fetch_sub(&r->data_sleepers, 1);
+		futex_wait(&r->bell->seq, seq, timeout_us);
+	atomic_fetch_sub(&r->bell->sleepers, 1);
+}
+
+void
+ring_set_bell(struct ring *r, struct ring_bell *bell)
+{
+	r->bell = bell != NULL ? bell : &r->own_bell;
+}
+
+void
+ring_wait_any(struct ring_bell *bell, struct ring *const *rs, unsigned n,
+    unsigned timeout_us)
+{
+	uint32_t seq;
+	unsigned i;
+
+	atomic_fetch_add(&bell->sleepers, 1);
+	atomic_thread_fence(memory_order_seq_cst);
+	seq = atomic_load(&bell->seq);
+	for (i = 0; i < n; i++)
+		if (!ring_empty(rs[i]))
+			break;
+	if (i == n)
+		futex_wait(&bell->seq, seq, timeout_us);
+	atomic_fetch_sub(&bell->sleepers, 1);
 }
 
 void

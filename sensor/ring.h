@@ -18,6 +18,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/*
+ * A consumer's doorbell: producers bump seq and wake it when the consumer
+ * sleeps (sleepers > 0).  A ring rings its own bell unless ring_set_bell()
+ * points it at one shared by all of a consumer's input rings.
+ */
+struct ring_bell {
+	_Atomic uint32_t	 seq;
+	_Atomic uint32_t	 sleepers;
+};
+
 struct ring {
 	uint8_t			*buf;
 	size_t			 cap;		/* power of two not required */
@@ -28,8 +38,10 @@ struct ring {
 	size_t			 resv_off;	/* producer-private */
 	size_t			 resv_len;
 	/* futex words: bumped on commit / release when someone sleeps */
-	_Atomic uint32_t	 data_seq, space_seq;
-	_Atomic uint32_t	 data_sleepers, space_sleepers;
+	struct ring_bell	 own_bell;
+	struct ring_bell	*bell;		/* data: &own_bell or shared */
+	_Atomic uint32_t	 space_seq;
+	_Atomic uint32_t	 space_sleepers;
 };
 
 struct ring	*ring_new(size_t cap);
@@ -50,6 +62,14 @@ int		 ring_empty(struct ring *r);
 void		 ring_wait_data(struct ring *r, unsigned timeout_us);
 void		 ring_wait_space(struct ring *r, uint32_t need,
 		    unsigned timeout_us);
+/* Makes the ring's producer ring `bell` instead of the ring's own. */
+void		 ring_set_bell(struct ring *r, struct ring_bell *bell);
+/*
+ * Consumer of several rings sharing `bell`: sleeps until one of them has a
+ * record or timeout_us passes (spurious returns allowed).
+ */
+void		 ring_wait_any(struct ring_bell *bell, struct ring *const *rs,
+		    unsigned n, unsigned timeout_us);
 size_t		 ring_used(struct ring *r);
 
 #endif

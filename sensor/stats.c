@@ -9,8 +9,25 @@
 #include "sensor.h"
 #include "sink.h"
 #include "stats.h"
+#include "worker.h"
 
 #define LD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+void
+weird_count(struct weird *tab, unsigned *n, unsigned max, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++)
+		if (tab[i].name == name || strcmp(tab[i].name, name) == 0) {
+			tab[i].count++;
+			return;
+		}
+	if (*n < max) {
+		tab[*n].name = name;
+		tab[(*n)++].count = 1;
+	}
+}
 
 static void
 add_weird(struct totals *t, const char *name, uint64_t n)
@@ -60,7 +77,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 		t->findings_dropped += LD(w[i].st.findings_dropped);
 		t->findings_too_big += LD(w[i].st.findings_too_big);
 		t->defrag_reassembled += LD(w[i].st.defrag_reassembled);
-		t->ndpi_flows += LD(w[i].st.ndpi_flows);
+		t->ndpi_flows += LD(w[i].dpist.flows);
 		for (k = 0; k < DA_MAX; k++)
 			t->decode.anomalies[k] += LD(w[i].dstats.anomalies[k]);
 		t->stream.retransmissions += LD(w[i].sstats.retransmissions);

@@ -1,6 +1,7 @@
 /*
  * fake_dctx.c - recording dissector context for unit tests; see fake_dctx.h.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_dctx.h"
@@ -8,6 +9,8 @@
 void
 fake_dctx_reset(struct dctx *ctx, uint16_t server_port)
 {
+	/* Contexts are zero-initialised statics: buffers are NULL or ours. */
+	pending_free(&ctx->pend);
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->server_port = server_port;
 	ctx->time_us = 1700000000000000ULL;
@@ -63,6 +66,21 @@ dctx_credential(struct dctx *ctx, const struct cred_fact *f)
 }
 
 void
+dctx_fact(struct dctx *ctx, const struct fact *f)
+{
+	if (f->type == FACT_CREDENTIAL)
+		dctx_credential(ctx, f->u.cred);
+	else
+		ctx->nother++;
+}
+
+const void *
+dctx_tables(const struct dctx *ctx)
+{
+	return ctx->tables;
+}
+
+void
 dctx_weird(struct dctx *ctx, const char *name)
 {
 	if (ctx->nweirds < 64)
@@ -87,41 +105,53 @@ dctx_server_port(const struct dctx *ctx)
 	return ctx->server_port;
 }
 
+static size_t
+fake_parse(void *arg, int dir, const uint8_t *data, size_t len)
+{
+	struct dctx *ctx = arg;
+
+	return dissector_consume(ctx->dis, ctx, ctx->state, dir, data, len,
+	    &ctx->done);
+}
+
+static int
+fake_done(void *arg)
+{
+	return ((struct dctx *)arg)->done;
+}
+
+static void *
+fake_alloc(void *arg, size_t n)
+{
+	(void)arg;
+	return malloc(n);
+}
+
+static const struct pending_ops fake_ops = {
+	.parse = fake_parse,
+	.done = fake_done,
+	.alloc = fake_alloc,
+};
+
 size_t
 fake_feed(struct dctx *ctx, const struct dissector *d, void *state, int dir,
     const void *data, size_t len)
 {
-	size_t cap = d->max_pending ? d->max_pending : 8192, used, n;
-	uint8_t *buf = ctx->pending[dir];
-
 	if (ctx->done)
 		return 0;
 	if (!(d->transport & DISSECTOR_TCP)) {
 		d->parse(ctx, state, dir, data, len);
 		return 0;
 	}
-	if (cap > sizeof(ctx->pending[dir]))
-		cap = sizeof(ctx->pending[dir]);
-	n = ctx->npending[dir];
-	if (n + len > sizeof(ctx->pending[dir]))
-		len = sizeof(ctx->pending[dir]) - n;
-	memcpy(buf + n, data, len);
-	n += len;
-	while (n > 0 && !ctx->done) {
-		used = d->parse(ctx, state, dir, buf, n);
-		if (used == 0)
-			break;
-		if (used > n)
-			used = n;
-		memmove(buf, buf + used, n - used);
-		n -= used;
-	}
-	if (n >= cap) {
+	if (ctx->pend.cap == 0)
+		pending_init(&ctx->pend, (uint32_t)(d->max_pending ?
+		    d->max_pending : 8192));
+	ctx->dis = d;
+	ctx->state = state;
+	if (pending_feed(&ctx->pend, dir, data, len, &fake_ops, ctx) ==
+	    PENDING_OVERFLOW)
 		dctx_weird(ctx, "stream_pending_overflow");
-		n = 0;
-	}
-	ctx->npending[dir] = n;
-	return n;
+	return ctx->pend.n[dir];
 }
 
 size_t

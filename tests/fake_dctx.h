@@ -2,8 +2,9 @@
  * fake_dctx.h - a recording dissector context for dissector unit tests.
  *
  * Tests create one with fake_dctx_reset(), feed a dissector's parse() with
- * byte arrays (fake_feed() handles the consumed/pending contract exactly as
- * the TCP stream does), then inspect the recorded facts.  Reported strings
+ * byte arrays (fake_feed() runs the pipeline's own pending-buffer code,
+ * sensor/pending.c, so the consumed/pending contract is the production
+ * one), then inspect the recorded facts.  Reported strings
  * are deep-copied, so tests may check them after the input is gone.
  */
 #ifndef EDGEWARD_FAKE_DCTX_H
@@ -13,6 +14,7 @@
 #include <stdint.h>
 
 #include "dissector.h"
+#include "pending.h"
 
 #define FAKE_MAX_FACTS	16
 #define FAKE_STR	512
@@ -39,19 +41,25 @@ struct dctx {
 	unsigned	nfacts;
 	const char	*weirds[64];
 	unsigned	nweirds;
-	int		done;
+	uint8_t		done;
 	uint64_t	time_us;
 	uint16_t	server_port;
-	/* Per-direction pending bytes, as the stream keeps them. */
-	uint8_t		pending[2][65536];
-	size_t		npending[2];
+	/* The pending buffers, exactly as the pipeline keeps them. */
+	struct pending	pend;
+	const struct dissector *dis;
+	void		*state;
+	const void	*tables;	/* what dctx_tables() returns */
+	unsigned	nother;		/* facts other than credentials */
 };
 
+/* Resets ctx (freeing its pending buffers) for a new flow. */
 void	fake_dctx_reset(struct dctx *ctx, uint16_t server_port);
 /*
  * Feeds `len` bytes in direction `dir` through d->parse with the same
- * consumed/pending semantics as the TCP stream (for UDP dissectors, each
- * call is one datagram).  Returns the number of bytes left pending.
+ * consumed/pending semantics as the pipeline (for UDP dissectors, each
+ * call is one datagram).  Returns the number of bytes left pending; a
+ * direction whose pending buffer overflowed stops for good and counts the
+ * weird "stream_pending_overflow", as in the pipeline.
  */
 size_t	fake_feed(struct dctx *ctx, const struct dissector *d, void *state,
 	    int dir, const void *data, size_t len);

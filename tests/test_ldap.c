@@ -380,7 +380,7 @@ test_other_ops_ignored(void)
 	memcpy(both, search_req, sizeof(search_req));
 	memcpy(both + sizeof(search_req), bind_simple, sizeof(bind_simple));
 	feed_bytewise(DIR_TO_SERVER, both, sizeof(both));
-	CU_ASSERT_EQUAL(ctx.npending[DIR_TO_SERVER], 0);
+	CU_ASSERT_EQUAL(ctx.pend.n[DIR_TO_SERVER], 0);
 	fake_end(&ctx, &ldap_dissector, state);
 	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
 	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_UNKNOWN);
@@ -397,7 +397,7 @@ test_truncated_no_fact(void)
 		feed(DIR_TO_SERVER, bind_simple, n);
 		fake_end(&ctx, &ldap_dissector, state);
 		CU_ASSERT_EQUAL(ctx.nfacts, 0);
-		CU_ASSERT_EQUAL(ctx.npending[DIR_TO_SERVER], n);
+		CU_ASSERT_EQUAL(ctx.pend.n[DIR_TO_SERVER], n);
 	}
 }
 

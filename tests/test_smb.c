@@ -313,7 +313,7 @@ test_large_message_skipped(void)
 	for (off = 0; off < sizeof(big); off += 1400)
 		feed(DIR_TO_CLIENT, big + off, sizeof(big) - off < 1400 ?
 		    sizeof(big) - off : 1400);
-	CU_ASSERT_EQUAL(ctx.npending[DIR_TO_CLIENT], 0);
+	CU_ASSERT_EQUAL(ctx.pend.n[DIR_TO_CLIENT], 0);
 	feed(DIR_TO_SERVER, smb2_authenticate, sizeof(smb2_authenticate));
 	feed(DIR_TO_CLIENT, smb2_success, sizeof(smb2_success));
 	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);

@@ -1,0 +1,300 @@
+/*
+ * dpi.c - nDPI per worker; see dpi.h.
+ *
+ * nDPI runs on a flow until its detection is final (a protocol found and no
+ * extra dissection possible) or ndpi_max_packets packets have gone by, when
+ * it is asked to give up (and may guess).  Then the detectors get the
+ * application fact and the large nDPI flow struct is freed.
+ */
+#include <malloc.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ndpi_api.h>
+
+#include "detect.h"
+#include "dpi.h"
+#include "flow.h"
+#include "worker.h"
+
+/*
+ * Bytes nDPI holds, counted by the allocator hooks for the calling thread
+ * (see dpi.h).  malloc_usable_size() sizes a block without a header of our
+ * own, so memory nDPI frees with free() instead of ndpi_free() (or the
+ * reverse) is still safe; only the count would drift.
+ */
+static _Thread_local int64_t dpi_thread_bytes;
+
+static void *
+dpi_malloc(size_t n)
+{
+	void *p = malloc(n);
+
+	if (p != NULL)
+		dpi_thread_bytes += (int64_t)malloc_usable_size(p);
+	return p;
+}
+
+static void
+dpi_free(void *p)
+{
+	if (p == NULL)
+		return;
+	dpi_thread_bytes -= (int64_t)malloc_usable_size(p);
+	free(p);
+}
+
+static void
+hooks_install(void)
+{
+	set_ndpi_malloc(dpi_malloc);
+	set_ndpi_free(dpi_free);
+}
+
+void
+dpi_global_init(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	(void)pthread_once(&once, hooks_install);
+}
+
+/*
+ * Charges (or releases) the bytes an nDPI call made for flow f: `before` is
+ * the thread's count before the call.
+ */
+static void
+account(struct worker *w, struct flow *f, int64_t before)
+{
+	int64_t d = dpi_thread_bytes - before;
+	uint64_t r;
+
+	if (d > 0) {
+		if (flow_mem_charge(w->flows, (size_t)d) < 0) {
+			/* nDPI has the memory already: count it anyway. */
+			flow_mem_force(w->flows, (size_t)d);
+			w->dpist.over_memcap++;
+		}
+		f->ndpi_mem += (uint64_t)d;
+		w->dpist.charged += (uint64_t)d;
+		w->dpist.memory += (uint64_t)d;
+		if (w->dpist.memory > w->dpist.peak_memory)
+			w->dpist.peak_memory = w->dpist.memory;
+	} else if (d < 0) {
+		r = (uint64_t)-d;
+		w->dpist.memory -= r < w->dpist.memory ? r : w->dpist.memory;
+		/* nDPI may free its own caches during a flow's call. */
+		if (r > f->ndpi_mem)
+			r = f->ndpi_mem;
+		flow_mem_release(w->flows, (size_t)r);
+		f->ndpi_mem -= r;
+		w->dpist.charged -= r;
+	}
+}
+
+int
+dpi_init(struct worker *w, char *errbuf, size_t errlen)
+{
+	NDPI_PROTOCOL_BITMASK all;
+	int64_t before;
+
+	dpi_global_init();
+	before = dpi_thread_bytes;
+	if ((w->ndpi = ndpi_init_detection_module(ndpi_no_prefs)) == NULL) {
+		snprintf(errbuf, errlen, "nDPI failed to initialise");
+		return -1;
+	}
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(w->ndpi, &all);
+	ndpi_finalize_initialization(w->ndpi);
+	w->dpist.module_memory = dpi_thread_bytes > before ?
+	    (uint64_t)(dpi_thread_bytes - before) : 0;
+	return 0;
+}
+
+void
+dpi_fini(struct worker *w)
+{
+	if (w->ndpi != NULL)
+		ndpi_exit_detection_module(w->ndpi);
+	w->ndpi = NULL;
+}
+
+static enum app_basis
+basis_of(const struct ndpi_flow_struct *nf, ndpi_protocol r, int guessed)
+{
+	if (r.app_protocol == NDPI_PROTOCOL_UNKNOWN &&
+	    r.master_protocol == NDPI_PROTOCOL_UNKNOWN)
+		return APP_UNKNOWN;
+	switch (nf->confidence) {
+	case NDPI_CONFIDENCE_MATCH_BY_IP:
+		return APP_BY_IP;
+	case NDPI_CONFIDENCE_MATCH_BY_PORT:
+		return APP_BY_PORT;
+	case NDPI_CONFIDENCE_DPI:
+	case NDPI_CONFIDENCE_DPI_CACHE:
+		return guessed ? APP_BY_PORT : APP_BY_DPI;
+	default:
+		return guessed ? APP_BY_PORT : APP_UNKNOWN;
+	}
+}
+
+static int
+is_tls_like(uint16_t id)
+{
+	return id == NDPI_PROTOCOL_TLS || id == NDPI_PROTOCOL_QUIC ||
+	    id == NDPI_PROTOCOL_DTLS;
+}
+
+static const char *
+nonempty(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* The classification is final: tell the detectors, free nDPI's state. */
+static void
+finish(struct worker *w, struct flow *f, ndpi_protocol r, int guessed)
+{
+	struct ndpi_flow_struct *nf = f->ndpi;
+	struct app_fact a;
+	char name[64], user[sizeof(nf->l4.tcp.ftp_imap_pop_smtp.username) + 1];
+	int64_t before;
+	int tls;
+
+	f->app_master = r.master_protocol;
+	f->app_proto = r.app_protocol;
+	f->app_category = (uint16_t)r.category;
+	f->dpi_done = 1;
+	if (nf == NULL)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.master_id = r.master_protocol;
+	a.app_id = r.app_protocol;
+	if (r.master_protocol != NDPI_PROTOCOL_UNKNOWN)
+		a.master = ndpi_get_proto_name(w->ndpi, r.master_protocol);
+	if (r.app_protocol != NDPI_PROTOCOL_UNKNOWN)
+		a.app = ndpi_get_proto_name(w->ndpi, r.app_protocol);
+	a.name = dpi_app_name(w, f, name, sizeof(name));
+	a.category = dpi_app_category(w, f);
+	a.basis = basis_of(nf, r, guessed);
+	a.guessed = a.basis != APP_BY_DPI;
+	a.risks = nf->risk;
+	a.server_name = nonempty(nf->host_server_name);
+	a.user_agent = nonempty(nf->http.user_agent);
+	tls = is_tls_like(r.master_protocol) || is_tls_like(r.app_protocol);
+	if (tls) {
+		a.tls_subject = nonempty(nf->protos.tls_quic.subjectDN);
+		a.tls_issuer = nonempty(nf->protos.tls_quic.issuerDN);
+		a.ja3 = nonempty(nf->protos.tls_quic.ja3_client);
+		a.ja3s = nonempty(nf->protos.tls_quic.ja3_server);
+	}
+	if (f->key.proto == 6) {
+		/* nDPI's buffer need not be terminated when full. */
+		memcpy(user, nf->l4.tcp.ftp_imap_pop_smtp.username,
+		    sizeof(user) - 1);
+		user[sizeof(user) - 1] = '\0';
+		a.user = nonempty(user);
+	}
+	a.dissected = f->dis != NULL;
+	detect_app(w, f, &a);
+	before = dpi_thread_bytes;
+	ndpi_flow_free(nf);
+	f->ndpi = NULL;
+	account(w, f, before);
+	/* What nDPI kept for itself past the flow (its caches) stays counted
+	 * in dpist.memory, no longer against this flow. */
+	flow_mem_release(w->flows, (size_t)f->ndpi_mem);
+	w->dpist.charged -= f->ndpi_mem;
+	f->ndpi_mem = 0;
+}
+
+static void
+give_up(struct worker *w, struct flow *f)
+{
+	ndpi_protocol r;
+	uint8_t guessed = 0;
+	int64_t before = dpi_thread_bytes;
+
+	r = ndpi_detection_giveup(w->ndpi, f->ndpi, 1, &guessed);
+	account(w, f, before);
+	w->dpist.giveups++;
+	if (guessed)
+		w->dpist.guessed++;
+	finish(w, f, r, guessed);
+}
+
+void
+dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
+{
+	ndpi_protocol r;
+	uint32_t len;
+	int64_t before;
+
+	if (f->dpi_done)
+		return;
+	before = dpi_thread_bytes;
+	if (f->ndpi == NULL) {
+		if ((f->ndpi = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT)) == NULL) {
+			f->dpi_done = 1;
+			worker_weird(w, "ndpi_alloc_failed");
+			return;
+		}
+		memset(f->ndpi, 0, SIZEOF_FLOW_STRUCT);
+		w->dpist.flows++;
+	}
+	len = p->caplen - p->l3_off;
+	if (len > p->l3_len)
+		len = p->l3_len;
+	if (len > 0xffff)
+		len = 0xffff;
+	r = ndpi_detection_process_packet(w->ndpi, f->ndpi,
+	    p->data + p->l3_off, (unsigned short)len, p->ts_us / 1000);
+	account(w, f, before);
+	f->dpi_pkts++;
+	if ((r.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
+	    r.master_protocol != NDPI_PROTOCOL_UNKNOWN) &&
+	    !ndpi_extra_dissection_possible(w->ndpi, f->ndpi)) {
+		finish(w, f, r, 0);
+		return;
+	}
+	if (f->dpi_pkts >= w->s->cfg.ndpi_max_packets)
+		give_up(w, f);
+}
+
+void
+dpi_flow_end(struct worker *w, struct flow *f)
+{
+	if (f->ndpi != NULL)
+		give_up(w, f);
+}
+
+const char *
+dpi_app_name(struct worker *w, const struct flow *f, char *buf, size_t len)
+{
+	ndpi_protocol p = { f->app_master, f->app_proto,
+	    NDPI_PROTOCOL_CATEGORY_UNSPECIFIED };
+
+	/* Detection still running: what nDPI has found so far. */
+	if (f->app_master == 0 && f->app_proto == 0 && f->ndpi != NULL) {
+		p.app_protocol = f->ndpi->detected_protocol_stack[0];
+		p.master_protocol = f->ndpi->detected_protocol_stack[1];
+	}
+	if (p.master_protocol == 0 && p.app_protocol == 0)
+		return NULL;
+	return ndpi_protocol2name(w->ndpi, p, buf, (u_int)len);
+}
+
+const char *
+dpi_app_category(struct worker *w, const struct flow *f)
+{
+	unsigned cat = f->app_category;
+
+	if (cat == 0 && f->ndpi != NULL)
+		cat = f->ndpi->category;	/* detection still running */
+	if (cat == NDPI_PROTOCOL_CATEGORY_UNSPECIFIED)
+		return NULL;
+	return ndpi_category_get_name(w->ndpi, (ndpi_protocol_category_t)cat);
+}

@@ -1,0 +1,112 @@
+/*
+ * worker.h - one share-nothing worker thread: its flows, defragmentation,
+ * nDPI (dpi.h), dissectors (dissect.h) and detectors (detect.h), owned by
+ * that thread alone.
+ *
+ * Output order keys (emit.h): every input item gets a key, and within an
+ * item each phase its own, so a worker's findings within one key always
+ * come out in ascending (flow_seq, sub) order:
+ *   WORKER_KEY_PACKET   findings while processing packet number seq
+ *   WORKER_KEY_EXPIRE   flows ending at a tick (or all flows at the end of
+ *                       input), in first-packet order
+ *   WORKER_KEY_DETECT   detectors' tick work, staged and sorted by order key
+ * A tick or the end of input carries the number of the last packet sent
+ * before it, so its keys sort right after that packet's.
+ */
+#ifndef EDGEWARD_WORKER_H
+#define EDGEWARD_WORKER_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "decode.h"
+#include "dpi.h"
+#include "finding.h"
+#include "flow.h"
+#include "ring.h"
+#include "sensor.h"
+#include "stream.h"
+
+#define WORKER_KEY_PACKET(seq)	(4 * (uint64_t)(seq))
+#define WORKER_KEY_EXPIRE(seq)	(4 * (uint64_t)(seq) + 1)
+#define WORKER_KEY_DETECT(seq)	(4 * (uint64_t)(seq) + 2)
+
+struct defrag;
+struct detect;
+struct staged;
+struct ndpi_detection_module_struct;
+
+struct worker_stats {
+	uint64_t	packets;
+	uint64_t	bytes;
+	uint64_t	non_ip;
+	uint64_t	findings[FK_MAX];
+	uint64_t	findings_dropped;	/* output ring full (live) */
+	uint64_t	findings_too_big;
+	uint64_t	dissector_pending_overflow;
+	uint64_t	defrag_reassembled;
+	uint64_t	sessions;		/* DET_EV_SESSION fired */
+};
+
+struct worker {
+	const struct sensor	*s;		/* &view */
+	struct sensor		 view;		/* this worker's copy */
+	uint64_t		 cfg_gen;	/* snapshot applied to view */
+	_Atomic uint64_t	 cfg_seen;	/* same, for the control thread */
+	unsigned		 id;
+	struct ring		*in[EDGEWARD_MAX_READERS];
+	unsigned		 nin;
+	struct ring_bell	 bell;		/* shared by the input rings */
+	struct ring		*out;
+	struct flow_table	*flows;
+	struct ndpi_detection_module_struct *ndpi;
+	struct dpi_stats	 dpist;
+	struct detect		*det;
+	struct defrag		*defrag;
+	struct decode_stats	 dstats;
+	struct stream_stats	 sstats;
+	struct worker_stats	 st;
+	struct weird		 weirds[WEIRD_MAX];
+	unsigned		 nweirds;
+	uint64_t		 now_us;	/* time of the item in work */
+	uint64_t		 cur_key;	/* ordering key of that item */
+	uint32_t		 emit_seq;	/* emission counter */
+	/* Endpoint findings of a tick, staged (emit.c). */
+	int			 staging;
+	struct staged		*staged;
+	unsigned		 nstaged;
+	/*
+	 * Progress: every record this worker emits from now on is at or
+	 * above (pkey, pfs, psub).  Published with a seqlock (pver odd while
+	 * writing) for the publisher's ordered merge.
+	 */
+	_Atomic uint64_t	 pver, pkey, pfs, psub;
+	/* Offline: the reader's highest packet number sent (capture.h). */
+	_Atomic uint64_t	*dispatched;
+	uint64_t		 last_key;
+	_Atomic int		 finished;
+	struct flow_stats	 final_flows;	/* kept after the table is freed */
+	pthread_t		 thread;
+	char			 json[FINDING_JSON_MAX];
+};
+
+/*
+ * Applies the newest configuration snapshot (run-time keys, signature
+ * database) to w->view (worker thread, between items).  Cheap when nothing
+ * changed: one atomic load.
+ */
+void	worker_apply_runtime(struct worker *w);
+/* Counts a named weird on a worker. */
+void	worker_weird(struct worker *w, const char *name);
+int	worker_init(struct worker *w, const struct sensor *s, unsigned id,
+	    char *errbuf, size_t errlen);
+int	worker_start(struct worker *w);
+void	worker_join(struct worker *w);
+void	worker_fini(struct worker *w);
+/* Reads a worker's progress triple consistently (publisher side). */
+void	worker_progress(struct worker *w, uint64_t out[3]);
+void	worker_set_progress(struct worker *w, uint64_t key, uint64_t fs,
+	    uint64_t sub);
+
+#endif
