@@ -1,11 +1,12 @@
 /*
  * registry.c - the detectors the engine runs, in the order it runs them for
- * each event.  Adding a detector is its file, one extern and one line here,
+ * each event, and the correlators the publisher runs.  Adding a detector is its file, one extern and one line here,
  * one line in Makefile.am, and its tests; no central header changes (the
  * descriptors are declared only here).
  */
 #include <stddef.h>
 
+#include "correlator.h"
 #include "detector.h"
 
 extern const struct detector credential_detector;
@@ -18,5 +19,16 @@ const struct detector *const detector_registry[] = {
 	&ndpi_cleartext_detector,
 	&remote_access_ndpi_detector,
 	&nonstd_port_detector,
+	NULL
+};
+
+/*
+ * Correlators: the publisher's stages, in order (correlator.h).  Records
+ * flow through them from the first to the last, then to the sinks.
+ */
+extern const struct correlator credential_correlator;
+
+const struct correlator *const correlator_registry[] = {
+	&credential_correlator,
 	NULL
 };

@@ -247,7 +247,7 @@ detect_tick(struct worker *w, uint64_t now_us, int final)
 }
 
 void
-detect_counters(struct worker *w, det_counter_fn put, void *arg)
+detect_counters(struct worker *w, counter_fn put, void *arg)
 {
 	struct detect *de = w->det;
 	const struct detector *d;

@@ -53,6 +53,6 @@ void	detect_flow_end(struct worker *w, struct flow *f);
 /* A tick (final: end of input). */
 void	detect_tick(struct worker *w, uint64_t now_us, int final);
 /* Each detector's counters() and memory, as "detector.name" pairs. */
-void	detect_counters(struct worker *w, det_counter_fn put, void *arg);
+void	detect_counters(struct worker *w, counter_fn put, void *arg);
 
 #endif

@@ -60,6 +60,7 @@
 
 #include "fact.h"
 #include "finding.h"
+#include "sensor.h"
 
 #define DET_EV_FLOW_START	0x01
 #define DET_EV_APP		0x02
@@ -81,8 +82,6 @@ struct det_load_args {
 	const struct config	*cfg;		/* the configuration being loaded */
 };
 
-/* A detector's counters, reported with put(arg, name, value). */
-typedef void (*det_counter_fn)(void *arg, const char *name, uint64_t value);
 
 struct detector {
 	const char	*name;		/* short, lower case: "credential" */
@@ -107,7 +106,7 @@ struct detector {
 	void		(*flow_end)(struct detctx *ctx, void *fs);
 	void		(*tick)(struct detctx *ctx, uint64_t now_us, int final);
 	/* Optional: the per-worker counters, for the summary and health. */
-	void		(*counters)(const void *ws, det_counter_fn put,
+	void		(*counters)(const void *ws, counter_fn put,
 			    void *arg);
 };
 

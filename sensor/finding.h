@@ -58,7 +58,7 @@ struct fattr {
 struct jbuf;
 
 /*
- * Who logged in where, for the publisher's correlator (correlate.h): set by
+ * Who logged in where, for the publisher's correlators (correlator.h): set by
  * the credential detector with finding_cred(); finding_emit turns it into
  * the record's out_cred header.  Borrowed pointers, valid for the emit call.
  */

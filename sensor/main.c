@@ -44,6 +44,7 @@
 
 #include "capture.h"
 #include "config.h"
+#include "correlator.h"
 #include "crypto.h"
 #include "detector.h"
 #include "geoip.h"
@@ -736,6 +737,7 @@ list_detectors(void)
 		{ DET_EV_TICK, "tick" },
 	};
 	const struct detector *const *d;
+	const struct correlator *const *c;
 	char ev[64];
 	size_t i, n;
 
@@ -747,6 +749,9 @@ list_detectors(void)
 				    n ? "," : "", evs[i].name);
 		printf("%-20s %-18s %s\n", (*d)->name, ev, (*d)->description);
 	}
+	for (c = correlator_registry; *c != NULL; c++)
+		printf("%-20s %-18s %s\n", (*c)->name, "correlator",
+		    (*c)->description);
 }
 
 int

@@ -1,10 +1,10 @@
 /*
  * output.c - the publisher thread and the JSON-lines file sink; see output.h.
  *
- * Every merged record goes through the correlator (correlate.h), which
- * publishes it or folds it into a de-duplication count, and may add
- * findings of its own; sensor_health bypasses it (its time is the wall
- * clock, the correlator's is packet time).
+ * Every merged record goes through the correlators (correlator.h), which
+ * publish it or fold it (a de-duplication count), and may add findings of
+ * their own; sensor_health bypasses them (its time is the wall clock,
+ * theirs is packet time).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -180,11 +180,65 @@ publish_line(struct publisher *p, const struct out_rec *r)
 	return p->next_id;
 }
 
-/* The correlator's way out (correlate_out_fn). */
+/*
+ * The correlator chain: stage i's way out (correlate_out_fn) is stage
+ * i + 1's record(), the last one's is publish_line().
+ */
+struct corr_stage {
+	struct publisher	*p;
+	unsigned		 next;		/* index of the next stage */
+};
+
 static uint64_t
-publish_out(void *arg, const struct out_rec *r)
+stage_out(void *arg, const struct out_rec *r)
 {
-	return publish_line(arg, r);
+	const struct corr_stage *st = arg;
+	struct publisher *p = st->p;
+
+	if (st->next >= p->ncorr)
+		return publish_line(p, r);
+	return correlator_registry[st->next]->record(p->corr[st->next], r);
+}
+
+static void	chain_stop(struct publisher *p);
+
+/* Into the chain's first stage. */
+static void
+chain_record(struct publisher *p, const struct out_rec *r)
+{
+	if (p->ncorr == 0)
+		(void)publish_line(p, r);
+	else
+		(void)correlator_registry[0]->record(p->corr[0], r);
+}
+
+static void
+corr_put(void *arg, const char *name, uint64_t v)
+{
+	struct publisher *p = arg;
+	unsigned i;
+
+	for (i = 0; i < p->st.ncorr; i++)
+		if (strcmp(p->st.corr[i].name, name) == 0) {
+			p->st.corr[i].count += v;
+			return;
+		}
+	if (p->st.ncorr < WEIRD_MAX) {
+		p->st.corr[p->st.ncorr].name = name;
+		p->st.corr[p->st.ncorr++].count = v;
+	}
+}
+
+/* Refreshes the correlators' counters (publisher thread). */
+static void
+chain_counters(struct publisher *p)
+{
+	unsigned i;
+
+	p->st.ncorr = 0;
+	for (i = 0; i < p->ncorr; i++)
+		if (correlator_registry[i]->counters != NULL)
+			correlator_registry[i]->counters(p->corr[i], corr_put, p);
 }
 
 static int
@@ -247,11 +301,12 @@ drain_rings(struct publisher *p)
 			}
 		}
 		if (best == NULL || (!p->s->live && !rec_below(best, minp))) {
-			p->st.corr = *correlate_stats(p->corr);
+			if (released > 0)
+				chain_counters(p);
 			return released;
 		}
-		/* The correlator publishes it, or folds it into a count. */
-		correlate_record(p->corr, best);
+		/* The correlators publish it, or fold it into a count. */
+		chain_record(p, best);
 		ring_release(p->workers[bi].out);
 		released++;
 	}
@@ -300,9 +355,10 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	finding_int(&f, "publisher_backlog_bytes", (int64_t)backlog);
 	for (i = 0; i < FK_MAX; i++)
 		finding_int(&f, kn[i], (int64_t)t.findings[i]);
-	finding_int(&f, "dedup_suppressed", (int64_t)t.corr.dedup_suppressed);
-	finding_int(&f, "correlate_entries", (int64_t)t.corr.entries);
-	finding_int(&f, "correlate_evicted", (int64_t)t.corr.evicted);
+	finding_int(&f, "dedup_suppressed",
+	    (int64_t)totals_corr(&t, "dedup_suppressed"));
+	finding_int(&f, "correlate_entries", (int64_t)totals_corr(&t, "entries"));
+	finding_int(&f, "correlate_evicted", (int64_t)totals_corr(&t, "evicted"));
 	for (i = 0; i < p->nsinks; i++) {
 		memset(&ss, 0, sizeof(ss));
 		p->sinks[i]->ops->stats(p->sinks[i], &ss);
@@ -423,9 +479,13 @@ publisher_main(void *arg)
 		}
 		if (done) {
 			drain_rings(p);
-			/* End of input (or stop): close every open window. */
-			correlate_finish(p->corr);
-			p->st.corr = *correlate_stats(p->corr);
+			/* End of input (or stop): close every open window,
+			 * stage by stage, so a stage's last findings still go
+			 * through the stages after it. */
+			for (i = 0; i < p->ncorr; i++)
+				if (correlator_registry[i]->finish != NULL)
+					correlator_registry[i]->finish(p->corr[i]);
+			chain_counters(p);
 			break;
 		}
 		/* Nothing to release: sleep rather than poll (findings are
@@ -437,16 +497,66 @@ publisher_main(void *arg)
 		}
 	}
 	publisher_settle(p);
-	correlate_free(p->corr);
-	p->corr = NULL;
+	chain_stop(p);
 	atomic_store_explicit(&p->cfg_seen, UINT64_MAX, memory_order_release);
 	return NULL;
+}
+
+static void
+chain_stop(struct publisher *p)
+{
+	unsigned i;
+
+	for (i = 0; p->corr != NULL && i < p->ncorr; i++)
+		if (p->corr[i] != NULL)
+			correlator_registry[i]->stop(p->corr[i]);
+	free(p->corr);
+	free(p->corr_env);
+	free(p->corr_stages);
+	p->corr = NULL;
+	p->corr_env = NULL;
+	p->corr_stages = NULL;
+	p->ncorr = 0;
+}
+
+/* Starts every registered correlator, chained in registry order. */
+static int
+chain_start(struct publisher *p, char *errbuf, size_t errlen)
+{
+	struct corr_stage *stages;
+	unsigned i, n = 0;
+
+	while (correlator_registry[n] != NULL)
+		n++;
+	p->corr = calloc(n + 1, sizeof(*p->corr));
+	p->corr_env = calloc(n + 1, sizeof(*p->corr_env));
+	stages = calloc(n + 1, sizeof(*stages));
+	p->corr_stages = stages;
+	if (p->corr == NULL || p->corr_env == NULL || stages == NULL) {
+		chain_stop(p);
+		snprintf(errbuf, errlen, "out of memory for the correlators");
+		return -1;
+	}
+	p->ncorr = n;
+	for (i = 0; i < n; i++) {
+		stages[i].p = p;
+		stages[i].next = i + 1;
+		p->corr_env[i].s = p->s;
+		p->corr_env[i].run_id = p->run_id;
+		p->corr_env[i].out = stage_out;
+		p->corr_env[i].out_arg = &stages[i];
+		if ((p->corr[i] = correlator_registry[i]->start(&p->corr_env[i],
+		    errbuf, errlen)) == NULL) {
+			chain_stop(p);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 int
 publisher_start(struct publisher *p, char *errbuf, size_t errlen)
 {
-	struct correlate_opts co;
 	uint8_t rnd[8];
 	int fd;
 
@@ -461,16 +571,10 @@ publisher_start(struct publisher *p, char *errbuf, size_t errlen)
 	p->s = &p->view;
 	p->start_ms = mono_ms();
 	p->last_health_ms = p->start_ms;
-	co.dedup_window = p->s->cfg.dedup_window;
-	co.bruteforce_window = p->s->cfg.bruteforce_window;
-	co.bruteforce_threshold = p->s->cfg.bruteforce_threshold;
-	co.max_entries = p->s->cfg.correlate_max_entries;
-	if ((p->corr = correlate_new(p->s, &co, p->run_id, publish_out, p,
-	    errbuf, errlen)) == NULL)
+	if (chain_start(p, errbuf, errlen) < 0)
 		return -1;
 	if (pthread_create(&p->thread, NULL, publisher_main, p) != 0) {
-		correlate_free(p->corr);
-		p->corr = NULL;
+		chain_stop(p);
 		snprintf(errbuf, errlen, "cannot start the publisher thread");
 		return -1;
 	}

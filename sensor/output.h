@@ -5,8 +5,8 @@
  * The publisher thread is the only owner of sinks (the JSON-lines file or
  * stdout, Redis): it merges the rings in (key, flow_seq, sub) order, puts
  * timestamp and finding_id in front of each body and hands the line to every
- * sink.  Between the merge and the sinks sits the correlator (correlate.h):
- * de-duplication, secret reuse, brute force.  Offline, it only releases a record once every worker's watermark has
+ * sink.  Between the merge and the sinks sit the correlators
+ * (correlator.h): de-duplication, secret reuse, brute force ...  Offline, it only releases a record once every worker's watermark has
  * passed its key, which makes the output independent of the worker count.
  */
 #ifndef EDGEWARD_OUTPUT_H
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "correlate.h"
+#include "correlator.h"
 #include "finding.h"
 #include "sensor.h"
 #include "sink.h"
@@ -25,6 +25,7 @@
 struct sensor;
 struct worker;
 struct capture;
+struct corr_stage;
 
 #define OUT_CRED_PROTO		16
 #define OUT_CRED_MECH		32
@@ -32,7 +33,7 @@ struct capture;
 
 /*
  * The fixed header a worker fills (finding_emit) for a credential finding
- * from policy_credential, so the publisher's correlator (correlate.h) needs
+ * from the credential detector, so the publisher's correlators need
  * no JSON parsing.  The keys are SHA-256 (sensor/crypto.h) of a
  * length-prefixed encoding of their fields, truncated to 64 bits: the fields
  * come from the wire, and a hash anyone can collide (FNV) would let an
@@ -91,7 +92,9 @@ struct publisher_stats {
 	uint64_t	findings;		/* lines handed to sinks */
 	uint64_t	by_kind[16];
 	uint64_t	sink_errors;
-	struct correlate_stats corr;		/* final, once joined */
+	/* The correlators' counters, summed by name (their last report). */
+	struct weird		corr[WEIRD_MAX];
+	unsigned		ncorr;
 };
 
 struct publisher {
@@ -110,7 +113,12 @@ struct publisher {
 	char			 run_id[17];
 	uint64_t		 next_id;
 	struct publisher_stats	 st;
-	struct correlate	*corr;		/* owned by the publisher thread */
+	/* The correlator chain (correlator_registry order), owned by the
+	 * publisher thread. */
+	void			**corr;
+	struct corr_env		*corr_env;
+	struct corr_stage	*corr_stages;
+	unsigned		 ncorr;
 	uint64_t		 last_health_ms;
 	pthread_t		 thread;
 	/* Set by main once every worker has finished. */

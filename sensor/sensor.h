@@ -66,6 +66,9 @@ struct sensor {
 	struct runtime		*rt;		/* NULL: no reloads (tests) */
 };
 
+/* Reports one named counter (name: a string literal). */
+typedef void (*counter_fn)(void *arg, const char *name, uint64_t value);
+
 /* A named counter ("weird"): names are string literals. */
 struct weird {
 	const char	*name;

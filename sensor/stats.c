@@ -47,6 +47,17 @@ add_weird(struct totals *t, const char *name, uint64_t n)
 	}
 }
 
+uint64_t
+totals_corr(const struct totals *t, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < t->ncorr; i++)
+		if (strcmp(t->corr[i].name, name) == 0)
+			return t->corr[i].count;
+	return 0;
+}
+
 void
 totals_collect(struct totals *t, const struct capture *c, struct worker *w,
     unsigned nw, const struct publisher *p)
@@ -114,7 +125,8 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 	}
 	if (p != NULL) {
 		t->published = LD(p->st.findings);
-		t->corr = p->st.corr;
+		memcpy(t->corr, p->st.corr, sizeof(t->corr));
+		t->ncorr = p->st.ncorr;
 		/* Kinds only the correlator makes. */
 		t->findings[FK_CREDENTIAL_REUSE] +=
 		    LD(p->st.by_kind[FK_CREDENTIAL_REUSE]);
@@ -175,10 +187,12 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 			fprintf(fp, "    %-26s %" PRIu64 "\n", finding_kind_names[k],
 			    t->findings[k]);
 	fprintf(fp, "  %-28s %" PRIu64 " suppressed, %" PRIu64
-	    " follow-ups\n", "duplicate findings", t->corr.dedup_suppressed,
-	    t->corr.dedup_followups);
+	    " follow-ups\n", "duplicate findings",
+	    totals_corr(t, "dedup_suppressed"),
+	    totals_corr(t, "dedup_followups"));
 	fprintf(fp, "  %-28s %" PRIu64 " peak, %" PRIu64 " evicted\n",
-	    "correlation entries", t->corr.peak_entries, t->corr.evicted);
+	    "correlation entries", totals_corr(t, "peak_entries"),
+	    totals_corr(t, "evicted"));
 	fprintf(fp, "  %-28s kernel %" PRIu64 ", ring %" PRIu64
 	    ", findings %" PRIu64 "\n", "drops", t->kernel_drops, t->ring_drops,
 	    t->findings_dropped);

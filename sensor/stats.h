@@ -13,7 +13,6 @@
 #include <stdio.h>
 
 #include "capture.h"
-#include "correlate.h"
 #include "decode.h"
 #include "finding.h"
 #include "stream.h"
@@ -32,7 +31,9 @@ struct totals {
 	uint64_t		findings[FK_MAX];
 	uint64_t		findings_dropped, findings_too_big;
 	uint64_t		published;
-	struct correlate_stats	corr;		/* publisher's correlator */
+	/* The publisher's correlator counters, by name (correlator.h). */
+	struct weird		corr[WEIRD_MAX];
+	unsigned		ncorr;
 	uint64_t		defrag_reassembled, defrag_timeouts,
 				defrag_overlaps, defrag_drops;
 	uint64_t		ndpi_flows;
@@ -47,6 +48,8 @@ struct totals {
 	unsigned		ndecode;
 };
 
+/* A correlator counter by name (0 when none reported it). */
+uint64_t totals_corr(const struct totals *t, const char *name);
 void	totals_collect(struct totals *t, const struct capture *c,
 	    struct worker *w, unsigned nw, const struct publisher *p);
 void	totals_print(FILE *fp, const struct totals *t, double secs);

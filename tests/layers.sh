@@ -5,8 +5,9 @@
 #                helpers, never a detector's
 #   detectors/   policy; include sensor/ headers, never a dissector's
 # and every detector is registered, built and listed:
-#   each detectors/*.c but registry.c defines one `const struct detector`,
-#   named in detectors/registry.c, in Makefile.am and by --list-detectors.
+#   each detectors/*.c but registry.c defines one `const struct detector`
+#   or `const struct correlator`, named in detectors/registry.c, in
+#   Makefile.am and by --list-detectors.
 set -u
 srcdir=${srcdir:-.}
 top=$(cd "$srcdir" && pwd)
@@ -42,13 +43,13 @@ for f in "$top"/detectors/*.c; do
 	base=$(basename "$f" .c)
 	[ "$base" = registry ] && continue
 	n=$((n + 1))
-	name=$(sed -n 's/^const struct detector \([a-z0-9_]*\)_detector = {.*/\1/p' "$f")
-	[ -n "$name" ] || { bad "detectors/$base.c defines no const struct detector"; continue; }
-	grep -q "&${name}_detector," "$top/detectors/registry.c" ||
-	    bad "${name}_detector is not in detectors/registry.c"
+	sym=$(sed -n 's/^const struct \(detector\|correlator\) \([a-z0-9_]*\) = {.*/\2/p' "$f")
+	[ -n "$sym" ] || { bad "detectors/$base.c defines no const struct detector or correlator"; continue; }
+	grep -q "&${sym}," "$top/detectors/registry.c" ||
+	    bad "$sym is not in detectors/registry.c"
 	grep -q "detectors/$base.c" "$top/Makefile.am" ||
 	    bad "detectors/$base.c is not in Makefile.am"
-	lname=$(sed -n '/_detector = {/,/^};/s/^[ 	]*\.name = "\([^"]*\)".*/\1/p' "$f")
+	lname=$(sed -n "/^const struct [a-z]* $sym = {/,/^};/s/^[ 	]*\.name = \"\([^\"]*\)\".*/\1/p" "$f")
 	"$bin" --list-detectors | grep -q "^$lname " ||
 	    bad "--list-detectors does not list $lname"
 done

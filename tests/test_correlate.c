@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "correlate.h"
+#include "cred_correlate.h"
 #include "output.h"
 #include "sensor.h"
 #include "unit.h"

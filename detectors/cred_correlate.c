@@ -1,7 +1,7 @@
 /*
- * correlate.c - de-duplication, secret reuse and brute force / spraying
+ * cred_correlate.c - de-duplication, secret reuse and brute force / spraying
  * detection over the publisher's ordered stream of findings; see
- * correlate.h for what triggers a finding and what does not.
+ * cred_correlate.h for what triggers a finding and what does not.
  *
  * One table holds three entry types, each found by (type, 64-bit key) in a
  * chained hash and kept on one LRU list:
@@ -23,7 +23,8 @@
 #include <string.h>
 
 #include "codec.h"
-#include "correlate.h"
+#include "config.h"
+#include "cred_correlate.h"
 #include "crypto.h"
 #include "finding.h"
 #include "geoip.h"
@@ -356,7 +357,8 @@ write_dedup(struct jbuf *j, const void *arg)
 
 /*
  * The follow-up of a closed window: the first occurrence's identity fields
- * (as policy_credential wrote them, dissector extras aside) and the count.
+ * (as the credential detector wrote them, dissector extras aside) and the
+ * count.
  * Its timestamp is the last repeat's packet time.
  */
 static void
@@ -714,20 +716,18 @@ correlate_new(const struct sensor *s, const struct correlate_opts *o,
 	return c;
 }
 
-void
+uint64_t
 correlate_record(struct correlate *c, const struct out_rec *r)
 {
 	struct ce_dedup *d = NULL;
-	uint64_t id;
+	uint64_t id = 0;
 
 	if (r->ts_us > c->now_us)
 		c->now_us = r->ts_us;
 	if (c->o.dedup_window > 0)
 		dedup_expire(c);
-	if (!r->has_cred) {
-		(void)c->out(c->arg, r);
-		return;
-	}
+	if (!r->has_cred)
+		return c->out(c->arg, r);
 	if (c->o.dedup_window > 0 &&
 	    (d = dedup_find(c, r->cred.dedup_key)) != NULL) {
 		d->count++;
@@ -742,6 +742,7 @@ correlate_record(struct correlate *c, const struct out_rec *r)
 	}
 	reuse_feed(c, r);
 	attack_feed(c, r);
+	return id;
 }
 
 void
@@ -774,3 +775,65 @@ correlate_free(struct correlate *c)
 	free(c->buckets);
 	free(c);
 }
+
+/* ---- the correlator descriptor (correlator.h) ---------------------------- */
+
+static void *
+cc_start(const struct corr_env *env, char *errbuf, size_t errlen)
+{
+	const struct config *cfg = &env->s->cfg;
+	struct correlate_opts o;
+
+	o.dedup_window = cfg->dedup_window;
+	o.bruteforce_window = cfg->bruteforce_window;
+	o.bruteforce_threshold = cfg->bruteforce_threshold;
+	o.max_entries = cfg->correlate_max_entries;
+	return correlate_new(env->s, &o, env->run_id, env->out, env->out_arg,
+	    errbuf, errlen);
+}
+
+static uint64_t
+cc_record(void *c, const struct out_rec *r)
+{
+	return correlate_record(c, r);
+}
+
+static void
+cc_finish(void *c)
+{
+	correlate_finish(c);
+}
+
+static void
+cc_counters(const void *c, counter_fn put, void *arg)
+{
+	const struct correlate_stats *st = correlate_stats(c);
+
+	put(arg, "dedup_suppressed", st->dedup_suppressed);
+	put(arg, "dedup_followups", st->dedup_followups);
+	put(arg, "credential_reuse", st->reuse);
+	put(arg, "brute_force", st->brute_force);
+	put(arg, "spraying", st->spraying);
+	put(arg, "entries", st->entries);
+	put(arg, "peak_entries", st->peak_entries);
+	put(arg, "evicted", st->evicted);
+	put(arg, "alloc_failed", st->alloc_failed);
+	put(arg, "too_big", st->too_big);
+}
+
+static void
+cc_stop(void *c)
+{
+	correlate_free(c);
+}
+
+const struct correlator credential_correlator = {
+	.name = "cred_correlate",
+	.description = "credential de-duplication, secret reuse, brute force "
+	    "and password spraying",
+	.start = cc_start,
+	.record = cc_record,
+	.finish = cc_finish,
+	.counters = cc_counters,
+	.stop = cc_stop,
+};

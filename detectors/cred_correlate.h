@@ -1,5 +1,6 @@
 /*
- * correlate.h - cross-finding correlation in the publisher thread:
+ * cred_correlate.h - the credential correlator (correlator.h) in the
+ * publisher thread:
  * de-duplication of credential findings, secret reuse across accounts, and
  * brute force / password spraying.
  *
@@ -8,7 +9,7 @@
  * capture and config give the same output whatever the number of workers.
  * Its clock is the records' packet time (never the wall clock): the largest
  * ts_us seen so far.  Only records carrying an out_cred header (credential
- * findings from policy_credential, see output.h) take part; every other
+ * findings from the credential detector, see output.h) take part; every other
  * record passes straight through.
  *
  * De-duplication (dedup_window seconds, 0 = off): the first finding for a
@@ -39,11 +40,13 @@
  * when full the least recently used entry is evicted (counted; an evicted
  * de-duplication entry publishes its follow-up first).
  */
-#ifndef EDGEWARD_CORRELATE_H
-#define EDGEWARD_CORRELATE_H
+#ifndef EDGEWARD_CRED_CORRELATE_H
+#define EDGEWARD_CRED_CORRELATE_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "correlator.h"
 
 struct out_rec;
 struct sensor;
@@ -68,13 +71,6 @@ struct correlate_stats {
 	uint64_t	peak_entries;
 };
 
-/*
- * Publishes one record (the caller's or one the correlator made) and
- * returns the number n of its finding_id "<run id>-<n>", 0 if it was not
- * published.  The record is only valid during the call.
- */
-typedef uint64_t (*correlate_out_fn)(void *arg, const struct out_rec *r);
-
 struct correlate;
 
 /*
@@ -85,11 +81,20 @@ struct correlate;
 struct correlate *correlate_new(const struct sensor *s,
 	    const struct correlate_opts *o, const char *run_id,
 	    correlate_out_fn out, void *arg, char *errbuf, size_t errlen);
-/* Takes one record in final order; publishes it (or not) through out. */
-void	correlate_record(struct correlate *c, const struct out_rec *r);
+/*
+ * Takes one record in final order; publishes it (or not) through out and
+ * returns what out returned for it (0: folded into a count).
+ */
+uint64_t correlate_record(struct correlate *c, const struct out_rec *r);
 /* End of input: closes every de-duplication window. */
 void	correlate_finish(struct correlate *c);
 const struct correlate_stats *correlate_stats(const struct correlate *c);
 void	correlate_free(struct correlate *c);
+
+/*
+ * The API above is what the descriptor in cred_correlate.c
+ * (credential_correlator, registered in detectors/registry.c) runs; tests
+ * drive it directly.
+ */
 
 #endif
