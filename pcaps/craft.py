@@ -732,6 +732,73 @@ def build_correlate(out):
          wrap_all(conv, w_eth))
 
 
+# ------------------------------------------- detector layer: core regressions
+
+def tcp_session(client, server, sport, dport, exchanges, v6=False):
+    """
+    A TCP session as (direction, L3 packet) pairs: handshake, then each
+    (direction, payload) of `exchanges` as one PSH/ACK segment, then FINs.
+    """
+    mk = ip_pair(v6, client, server)
+    seq = {C2S: 7000, S2C: 9000}
+    pkts = []
+
+    def tcp(d, flags, payload=b""):
+        o = 1 - d
+        seg = TCP(sport=sport if d == C2S else dport,
+                  dport=dport if d == C2S else sport, flags=flags,
+                  seq=seq[d], ack=seq[o] if "A" in flags else 0,
+                  window=64240)
+        p = mk(d) / seg
+        if payload:
+            p = p / Raw(payload)
+        seq[d] += len(payload) + (1 if ("S" in flags or "F" in flags) else 0)
+        pkts.append((d, p))
+
+    tcp(C2S, "S")
+    tcp(S2C, "SA")
+    tcp(C2S, "A")
+    for d, payload in exchanges:
+        tcp(d, "PA", payload)
+    tcp(C2S, "FA")
+    tcp(S2C, "FA")
+    tcp(C2S, "A")
+    return pkts
+
+
+def pg_msg(kind, body):
+    return kind + struct.pack(">I", len(body) + 4) + body
+
+
+def build_core(out):
+    """
+    pending_overflow_pgsql.pcap: a PostgreSQL PasswordMessage one byte too
+    large for the dissector's 8 KiB pending buffer, sent in three segments;
+    the third segment's bytes look like a PasswordMessage of their own.  A
+    parser that resumes after dropping the buffer reads them as one and
+    reports a login that never happened; the direction must stop instead.
+    """
+    startup = struct.pack(">I", 196608) + b"user\0alice\0database\0db\0\0"
+    startup = struct.pack(">I", len(startup) + 4) + startup
+    fake = pg_msg(b"p", b"hunter2\0")
+    body_len = 8192 - 4                  # declared length 8192: the maximum
+    tail = fake + b"\0" * 64
+    filler = pattern(body_len - len(tail), 3).replace(b"\0", b"x")
+    body = filler + tail
+    big = b"p" + struct.pack(">I", body_len + 4) + body
+    cut1, cut2 = 4000, len(big) - len(tail)
+    ex = [(C2S, startup),
+          (S2C, pg_msg(b"R", struct.pack(">I", 3))),
+          (C2S, big[:cut1]), (C2S, big[cut1:cut2]), (C2S, big[cut2:]),
+          (S2C, pg_msg(b"R", struct.pack(">I", 0)))]
+    conv = tcp_session(C4, S4, 45432, 5432, ex)
+    emit(out, "pending_overflow_pgsql.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 45432, S4, 5432),
+         "no finding: the 8193-byte PasswordMessage overflows the pending "
+         "buffer and the client direction stops (no login read from the "
+         "middle of it)", wrap_all(conv, w_eth))
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -740,6 +807,7 @@ def main():
     port = build_ip_layer(out, port)
     build_hostile(out, port)
     build_correlate(out)
+    build_core(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

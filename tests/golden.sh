@@ -4,6 +4,8 @@
 #
 # Each line: NAME CAPTURE [OPTIONS...]   (CAPTURE relative to the source tree)
 # Expected output: tests/golden/NAME.out (run ids normalised to "X").
+# Optional tests/golden/NAME.counters: lines "COUNTER VALUE" that the
+# summary table (stderr) must show, e.g. "stream_pending_overflow 1".
 # Every output is also validated against the findings JSON Schema, and run
 # with 1 and 3 workers: the two outputs must be identical (determinism).
 #
@@ -35,7 +37,7 @@ while read -r name cap opts; do
 	case "$name" in ''|'#'*) continue ;; esac
 	exp="$top/tests/golden/$name.out"
 	# shellcheck disable=SC2086
-	if ! "$bin" -q -r "$top/$cap" --set sensor_name=golden \
+	if ! "$bin" -r "$top/$cap" --set sensor_name=golden \
 	    --set "secret_key_file=$tmp/hmac.key" -w 1 $opts \
 	    >"$tmp/raw1" 2>"$tmp/err1"; then
 		echo "FAIL $name: exit status $? ($(head -1 "$tmp/err1"))"
@@ -61,6 +63,18 @@ while read -r name cap opts; do
 		    "$top/man/edgeward-findings.schema.json" "$tmp/raw1"
 		fail=$((fail + 1))
 		continue
+	fi
+	cnt="$top/tests/golden/$name.counters"
+	if [ -f "$cnt" ]; then
+		missing=$(while read -r c v; do
+			case "$c" in ''|'#'*) continue ;; esac
+			grep -Eq "^ +$c +$v( |\$)" "$tmp/err1" || echo "$c $v"
+		done <"$cnt")
+		if [ -n "$missing" ]; then
+			echo "FAIL $name: summary lacks: $missing"
+			fail=$((fail + 1))
+			continue
+		fi
 	fi
 	if [ $update -eq 1 ]; then
 		cp "$tmp/out1" "$exp"
