@@ -732,6 +732,75 @@ def build_correlate(out):
          wrap_all(conv, w_eth))
 
 
+# =================================================== dissector-fixes section
+# Captures made on branch dissector-fixes: every Redis AUTH on one
+# connection.  Self-contained: helpers are prefixed df_, main() makes one
+# call, build_dissector_fixes(out).
+
+def df_tcp(client, server, sport, dport, steps, close=True, isn=(1000, 5000)):
+    """
+    One IPv4 TCP session as (direction, L3 packet): the 3-way handshake,
+    each (direction, payload) step as a PSH/ACK segment, then (close) FIN
+    from both sides and the last ACK.  With close False the session is
+    still open at the end of the capture.
+    """
+    mk = ip_pair(False, client, server)
+    seq = {C2S: isn[0], S2C: isn[1]}
+    pkts = []
+
+    def seg(d, flags, payload=b"", opts=None):
+        p = mk(d) / TCP(sport=sport if d == C2S else dport,
+                        dport=dport if d == C2S else sport, flags=flags,
+                        seq=seq[d], ack=seq[1 - d] if "A" in flags else 0,
+                        window=64240, options=opts or [])
+        if payload:
+            p = p / Raw(payload)
+        seq[d] += len(payload) + (1 if ("S" in flags or "F" in flags) else 0)
+        pkts.append((d, p))
+
+    seg(C2S, "S", opts=[("MSS", 1460)])
+    seg(S2C, "SA", opts=[("MSS", 1460)])
+    seg(C2S, "A")
+    for d, payload in steps:
+        seg(d, "PA", payload)
+    if close:
+        seg(C2S, "FA")
+        seg(S2C, "FA")
+        seg(C2S, "A")
+    return pkts
+
+
+def df_resp(*args):
+    """A RESP array of bulk strings, as redis-cli sends commands."""
+    out = b"*%d\r\n" % len(args)
+    for a in args:
+        out += b"$%d\r\n%s\r\n" % (len(a), a)
+    return out
+
+
+def df_redis(out):
+    """
+    A brute force on one Redis connection: legacy AUTH (user default) with
+    two wrong passwords, then the right one, then PING.  Three findings:
+    failure, failure, success, each user default with legacy_auth true.
+    """
+    wrongpass = b"-WRONGPASS invalid username-password pair or user is disabled.\r\n"
+    steps = [(C2S, df_resp(b"AUTH", b"123456")), (S2C, wrongpass),
+             (C2S, df_resp(b"AUTH", b"letmein")), (S2C, wrongpass),
+             (C2S, df_resp(b"AUTH", b"Redis-Secret-1")), (S2C, b"+OK\r\n"),
+             (C2S, df_resp(b"PING")), (S2C, b"+PONG\r\n")]
+    emit(out, "redis_auth_brute.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 46379, S4, 6379),
+         "redis: 3 legacy AUTHs on one connection (user default, "
+         "legacy_auth): failure, failure, success",
+         wrap_all(df_tcp(C4, S4, 46379, 6379, steps), w_eth))
+
+
+def build_dissector_fixes(out):
+    df_redis(out)
+# ============================================ end of dissector-fixes section
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -740,6 +809,7 @@ def main():
     port = build_ip_layer(out, port)
     build_hostile(out, port)
     build_correlate(out)
+    build_dissector_fixes(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:
