@@ -18,7 +18,12 @@
  * redis_auth_backlog), as does the flow's end for those still waiting.
  * Deliberately not a fact: other commands.  With no AUTH waiting for its
  * reply, dissection stops after 16 commands since the last AUTH (or since
- * the start) to save work, and when a value too big to buffer arrives.
+ * the start) to save work, and when a value too big to buffer (4 KiB)
+ * arrives.  With AUTHs waiting, such a value is not left to the stream's
+ * pending buffer (which, full, drops its bytes and resumes mid-value, where
+ * value bytes can read as an AUTH): a big command makes the client side
+ * unparsed from then on while replies still settle the AUTHs; a big reply
+ * settles them as unknown (weird redis_big_value in both cases).
  */
 #include <string.h>
 
@@ -58,6 +63,7 @@ struct redis_state {
 	uint64_t	commands;	/* commands seen from the client */
 	uint64_t	replies;	/* replies seen from the server */
 	uint64_t	since_auth;	/* commands since the last AUTH */
+	int		client_lost;	/* client data no longer parsed */
 	/* AUTHs in command order: a ring of ninflight from head */
 	unsigned	head, ninflight;
 	struct redis_auth inflight[REDIS_MAX_INFLIGHT];
@@ -320,6 +326,8 @@ redis_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 	uint8_t first;
 	int r;
 
+	if (dir == DIR_TO_SERVER && st->client_lost)
+		return len;
 	cur_init(&c, data, len);
 	while (cur_left(&c) > 0) {
 		if (dir == DIR_TO_SERVER) {
@@ -343,8 +351,26 @@ redis_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 			break;
 		used = c.off;
 	}
+	if (len - used >= REDIS_PENDING_LIMIT && st->ninflight > 0) {
+		/*
+		 * A value too big to buffer while AUTHs wait.  Left to the
+		 * stream, the pending buffer would overflow and parsing resume
+		 * inside the value, where its bytes can read as an AUTH.  A
+		 * big command: stop parsing commands, keep matching replies.
+		 * A big reply: the later replies cannot be told apart.
+		 */
+		dctx_weird(ctx, "redis_big_value");
+		if (dir == DIR_TO_SERVER) {
+			st->client_lost = 1;
+			return len;
+		}
+		while (st->ninflight > 0)
+			redis_settle(ctx, st, CRED_OUTCOME_UNKNOWN);
+		dctx_done(ctx);
+		return len;
+	}
 	if (st->ninflight == 0 && (st->since_auth >= REDIS_GIVE_UP_AFTER ||
-	    len - used >= REDIS_PENDING_LIMIT))
+	    st->client_lost || len - used >= REDIS_PENDING_LIMIT))
 		dctx_done(ctx);		/* no AUTH for a while, or a big value */
 	return used;
 }

@@ -809,6 +809,27 @@ def df_redis(out):
                     "default, legacy_auth): failure, failure, success")
 
 
+def df_redis_big_value(out):
+    """
+    An AUTH still unanswered when a SET with a 9000-byte value follows in
+    1448-byte segments.  Bytes of the value that read as "AUTH hunter" sit
+    where the stream's 8 KiB pending buffer overflowed (the 6th segment of
+    the SET) and parsing used to resume.  One finding: pw1, success.
+    """
+    fake = df_resp(b"AUTH", b"hunter")
+    value = bytearray(b"x" * 9000)
+    cmd = df_resp(b"SET", b"k", bytes(value))
+    hl = len(cmd) - 9000 - 2
+    value[5 * 1448 - hl:5 * 1448 - hl + len(fake)] = fake
+    cmd = df_resp(b"SET", b"k", bytes(value))
+    steps = [(C2S, b"AUTH pw1\r\n")]
+    steps += [(C2S, cmd[i:i + 1448]) for i in range(0, len(cmd), 1448)]
+    steps += [(S2C, b"+OK\r\n+OK\r\n")]
+    df_emit_session(out, "redis_big_value.pcap", C4, 46380, 6379, steps,
+                    "redis: 1 legacy AUTH, success; no AUTH from inside "
+                    "the following 9000-byte SET value")
+
+
 def df_ndpi_guess(out):
     """
     Unanswered single SYNs from three clients to remote-access ports: 3389
@@ -1003,6 +1024,7 @@ def df_many_pairs(out):
 
 def build_dissector_fixes(out):
     df_redis(out)
+    df_redis_big_value(out)
     df_ndpi_guess(out)
     df_smb(out)
     df_many_pairs(out)

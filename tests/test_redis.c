@@ -2,8 +2,9 @@
  * test_redis.c - Redis AUTH: RESP and inline forms, ACL user, HELLO AUTH,
  * legacy AUTH as user "default", pipelined replies matched in order, every
  * AUTH of a connection with its own reply (one after another, pipelined,
- * byte by byte, more than the bound), unanswered AUTHs at flow end, giving
- * up without AUTH, truncation, malformed and look-alike data.
+ * byte by byte, more than the bound), unanswered AUTHs at flow end, a value
+ * too big to buffer while an AUTH waits, giving up without AUTH,
+ * truncation, malformed and look-alike data.
  */
 #include <string.h>
 
@@ -253,6 +254,57 @@ test_auth_unanswered(void)
 	expect_auths(0, pw, oc, 2);
 }
 
+/*
+ * A value too big to buffer while an AUTH waits for its reply.  The stream
+ * keeps at most max_pending bytes; past that it drops them and resumes in
+ * the middle of the value (worker.c dis_deliver), where value bytes can
+ * read as commands.  So the dissector gives up the client direction
+ * itself (consumes it unparsed) and only matches the reply.
+ */
+static void
+test_big_value_with_auth_in_flight(void)
+{
+	static const char fake[] = "*2\r\n$4\r\nAUTH\r\n$6\r\nhunter\r\n";
+	static const char hdr[] = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$9000\r\n";
+	static char cmd[sizeof(hdr) - 1 + 9000 + 2];
+	size_t off, n, left = 0, hl = sizeof(hdr) - 1;
+
+	memcpy(cmd, hdr, hl);
+	memset(cmd + hl, 'x', 9000);
+	memcpy(cmd + sizeof(cmd) - 2, "\r\n", 2);
+	/* value bytes that look like a command, where the stream would resync */
+	memcpy(cmd + 5 * 1448, fake, sizeof(fake) - 1);
+	setup();
+	feeds(DIR_TO_SERVER, "AUTH pw1\r\n", 0);
+	for (off = 0; off < sizeof(cmd); off += n) {
+		n = sizeof(cmd) - off < 1448 ? sizeof(cmd) - off : 1448;
+		left = fake_feed(&ctx, &redis_dissector, state, DIR_TO_SERVER,
+		    cmd + off, n);
+		if (off + n >= 4096)	/* past the limit: nothing kept */
+			CU_ASSERT_EQUAL(left, 0);
+	}
+	CU_ASSERT_EQUAL(left, 0);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "redis_big_value"), 1);
+	CU_ASSERT(!ctx.done);			/* pw1 still waits */
+	feeds(DIR_TO_SERVER, fake, 0);		/* not parsed any more */
+	feeds(DIR_TO_CLIENT, "+OK\r\n+OK\r\n", 0);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_EQUAL(ctx.facts[0].secret_len, 3);
+	CU_ASSERT(memcmp(ctx.facts[0].secret, "pw1", 3) == 0);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_SUCCESS);
+	CU_ASSERT(ctx.done);
+	fake_end(&ctx, &redis_dissector, state);
+	CU_ASSERT_EQUAL(ctx.nfacts, 1);
+	/* a big reply before the AUTH's: its outcome cannot be known */
+	setup();
+	feeds(DIR_TO_SERVER, "GET k\r\nAUTH pw2\r\n", 0);
+	fake_feed(&ctx, &redis_dissector, state, DIR_TO_CLIENT, cmd + hl - 7,
+	    5000);				/* "$9000\r\n" and 4993 bytes */
+	CU_ASSERT(ctx.done);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_UNKNOWN);
+}
+
 static void
 test_gives_up_without_auth(void)
 {
@@ -343,6 +395,8 @@ UNIT_MAIN("redis",
     { "pipelined AUTHs: each its own reply", test_auth_pipelined_several },
     { "more AUTHs in flight than the bound", test_auth_pipeline_bound },
     { "unanswered AUTHs at flow end", test_auth_unanswered },
+    { "value too big to buffer with an AUTH in flight",
+	test_big_value_with_auth_in_flight },
     { "gives up after 16 commands without AUTH",
 	test_gives_up_without_auth },
     { "truncated: no fact, no weird", test_truncated },
