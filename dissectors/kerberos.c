@@ -23,8 +23,14 @@
  * Deliberately not a fact: AES pre-authentication and AES-encrypted
  * replies (etypes 17/18: not practically crackable, left to policy to ask
  * for later), TGS-REQ, AP-REQ, KRB-PRIV; malformed messages are a weird.
+ *
+ * Threads: nothing here is static and mutable.  Workers parse different
+ * flows at the same time, so a hashcat line is built in memory of the call
+ * that reports it (krb_settle: on the stack; krb_rep: sized to the cipher
+ * on the heap, freed before returning) and never in a shared buffer.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "asn1.h"
@@ -34,7 +40,9 @@
 #define KRB_MAX_MESSAGE		(64u * 1024)
 #define KRB_NAME_MAX		256
 #define KRB_CIPHER_MAX		128	/* RC4 PA-ENC-TIMESTAMP: ~52 bytes */
-#define KRB_CRACK_MAX		(2 * KRB_MAX_MESSAGE + 3 * KRB_NAME_MAX + 64)
+/* A 18200/13100 line without its hex: "$krb5tgs$23$*" user '$' realm '$'
+ * spn "*$", then checksum '$' edata2 and the NUL. */
+#define KRB_REP_CRACK_FIXED	(3 * KRB_NAME_MAX + 32)
 
 #define KRB_AS_REQ		10
 #define KRB_AS_REP		11
@@ -292,16 +300,21 @@ bad:
 	dctx_weird(ctx, "kerberos_malformed");
 }
 
-/* Reports hashcat 18200/13100 material; crack buffer from the caller. */
+/*
+ * Reports hashcat 18200/13100 material.  The line can be as long as twice
+ * the message (a ticket with a large PAC), so it goes in a buffer of this
+ * call sized to the cipher; dctx_credential() copies what it keeps.
+ */
 static void
 krb_rep(struct dctx *ctx, struct kerberos_state *st, struct cursor *c,
-    unsigned app, char *crack, size_t cap)
+    unsigned app)
 {
 	struct cursor seq, tk, tkseq;
 	struct krb_name crealm, cname, trealm, sname;
 	struct krb_enc tenc, enc;
 	int64_t pvno, type;
-	size_t hl;
+	char *crack;
+	size_t hl, cap;
 	int n;
 
 	if (!asn1_expect(c, ASN1_UNIVERSAL, ASN1_TAG_SEQUENCE, &seq) ||
@@ -329,6 +342,12 @@ krb_rep(struct dctx *ctx, struct kerberos_state *st, struct cursor *c,
 		dctx_weird(ctx, "kerberos_bad_cipher_length");
 		return;
 	}
+	/* enc.len < KRB_MAX_MESSAGE: cannot overflow */
+	cap = KRB_REP_CRACK_FIXED + 2 * enc.len;
+	if ((crack = malloc(cap)) == NULL) {
+		dctx_weird(ctx, "kerberos_no_memory");
+		return;
+	}
 	if (app == KRB_AS_REP)
 		n = snprintf(crack, cap, "$krb5asrep$23$%s@%s:", cname.s,
 		    crealm.s);
@@ -336,19 +355,21 @@ krb_rep(struct dctx *ctx, struct kerberos_state *st, struct cursor *c,
 		n = snprintf(crack, cap, "$krb5tgs$23$*%s$%s$%s*$", cname.s,
 		    trealm.s, sname.s);
 	if (n < 0 || (size_t)n >= cap)
-		return;
+		goto out;
 	hl = (size_t)n;
 	if (hex_encode(enc.cipher, KRB_CHECKSUM_LEN, crack + hl,
 	    cap - hl) < 0)
-		return;
+		goto out;
 	hl += 2 * KRB_CHECKSUM_LEN;
 	crack[hl++] = '$';
 	if (hex_encode(enc.cipher + KRB_CHECKSUM_LEN,
 	    enc.len - KRB_CHECKSUM_LEN, crack + hl, cap - hl) < 0)
-		return;
+		goto out;
 	krb_report(ctx, app == KRB_AS_REP ? "AS-REP etype 23" :
 	    "TGS-REP etype 23", &cname, app == KRB_AS_REP ? &crealm : &trealm,
 	    enc.cipher, enc.len, crack, CRED_OUTCOME_SUCCESS);
+out:
+	free(crack);
 	return;
 bad:
 	dctx_weird(ctx, "kerberos_malformed");
@@ -389,7 +410,6 @@ static void
 krb_message(struct dctx *ctx, struct kerberos_state *st, int dir,
     const uint8_t *data, size_t len)
 {
-	static char crack[KRB_CRACK_MAX];	/* too big for the stack */
 	struct cursor c, in;
 	struct asn1_tlv t;
 
@@ -403,7 +423,7 @@ krb_message(struct dctx *ctx, struct kerberos_state *st, int dir,
 		krb_as_req(ctx, st, &in);
 	else if ((t.tag == KRB_AS_REP || t.tag == KRB_TGS_REP) &&
 	    dir == DIR_TO_CLIENT)
-		krb_rep(ctx, st, &in, t.tag, crack, sizeof(crack));
+		krb_rep(ctx, st, &in, t.tag);
 	else if (t.tag == KRB_ERROR && dir == DIR_TO_CLIENT)
 		krb_error(ctx, st, &in);
 }

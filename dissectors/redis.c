@@ -5,14 +5,25 @@
  * the AUTH command (legacy "AUTH password" and Redis 6 ACL "AUTH username
  * password") and HELLO [protover [AUTH username password] [SETNAME name]].
  *
- * A fact: an AUTH or HELLO ... AUTH command, as a RESP array of bulk
- * strings or an inline command, is CRED_CLEARTEXT (user "default" is left
- * empty for the legacy form, as the server applies it).  Replies are matched
- * to commands in order (pipelining): "+OK" or a HELLO map/array is success,
- * an error reply (-WRONGPASS, -ERR invalid password, ...) failure.
- * Deliberately not a fact: other commands; after 16 commands without AUTH
- * (and nothing pending) dissection stops to save work, and so it does once
- * an AUTH is settled or a value too big to buffer arrives.
+ * A fact: every AUTH or HELLO ... AUTH command, as a RESP array of bulk
+ * strings or an inline command, is CRED_CLEARTEXT; a connection that tries
+ * password after password (brute force often reuses one) gives one fact per
+ * attempt.  The legacy form authenticates as the user "default" (AUTH
+ * documentation: "the user is implicitly default"), so the fact names that
+ * user and carries legacy_auth: true.  Replies are matched to commands in
+ * order (pipelining): the reply to an AUTH's own command is its outcome,
+ * "+OK" or a HELLO map/array success, an error reply (-WRONGPASS, -ERR
+ * invalid password, ...) failure.  At most REDIS_MAX_INFLIGHT AUTHs wait
+ * for their replies; one more reports the oldest with outcome unknown (weird
+ * redis_auth_backlog), as does the flow's end for those still waiting.
+ * Deliberately not a fact: other commands.  With no AUTH waiting for its
+ * reply, dissection stops after 16 commands since the last AUTH (or since
+ * the start) to save work, and when a value too big to buffer (4 KiB)
+ * arrives.  With AUTHs waiting, such a value is not left to the stream's
+ * pending buffer (which, full, drops its bytes and resumes mid-value, where
+ * value bytes can read as an AUTH): a big command makes the client side
+ * unparsed from then on while replies still settle the AUTHs; a big reply
+ * settles them as unknown (weird redis_big_value in both cases).
  */
 #include <string.h>
 
@@ -23,6 +34,7 @@
 #define REDIS_MAX_DEPTH		8
 #define REDIS_GIVE_UP_AFTER	16
 #define REDIS_FIELD_MAX		256
+#define REDIS_MAX_INFLIGHT	4	/* AUTHs waiting for their replies */
 #define REDIS_PENDING_LIMIT	4096	/* a command or reply not complete
 					   by then is not an AUTH answer */
 
@@ -36,16 +48,25 @@ struct redis_arg {
 	size_t		 n;
 };
 
+/* An AUTH sent and not answered yet. */
+struct redis_auth {
+	uint64_t	 index;		/* its command's number = its reply's */
+	const char	*mechanism;
+	int		 legacy;	/* "AUTH password": user default */
+	uint8_t		 user[REDIS_FIELD_MAX];
+	size_t		 user_len;
+	uint8_t		 secret[REDIS_FIELD_MAX];
+	size_t		 secret_len;
+};
+
 struct redis_state {
 	uint64_t	commands;	/* commands seen from the client */
 	uint64_t	replies;	/* replies seen from the server */
-	int		pending;
-	uint64_t	auth_index;	/* which reply answers the AUTH */
-	const char	*mechanism;
-	uint8_t		user[REDIS_FIELD_MAX];
-	size_t		user_len;
-	uint8_t		secret[REDIS_FIELD_MAX];
-	size_t		secret_len;
+	uint64_t	since_auth;	/* commands since the last AUTH */
+	int		client_lost;	/* client data no longer parsed */
+	/* AUTHs in command order: a ring of ninflight from head */
+	unsigned	head, ninflight;
+	struct redis_auth inflight[REDIS_MAX_INFLIGHT];
 };
 
 static const uint16_t redis_ports[] = { 6379, 0 };
@@ -201,38 +222,61 @@ redis_is(const struct redis_arg *a, const char *word)
 	return 1;
 }
 
+/* Reports the oldest AUTH in flight with outcome o and drops it. */
 static void
-redis_flush(struct dctx *ctx, struct redis_state *st, enum cred_outcome o)
+redis_settle(struct dctx *ctx, struct redis_state *st, enum cred_outcome o)
 {
+	static const uint8_t dflt[] = "default";
+	struct redis_auth *a;
 	struct cred_fact f;
 
-	if (!st->pending)
+	if (st->ninflight == 0)
 		return;
-	st->pending = 0;
-	cred_fact_init(&f, "redis", st->mechanism, CRED_CLEARTEXT);
+	a = &st->inflight[st->head];
+	st->head = (st->head + 1) % REDIS_MAX_INFLIGHT;
+	st->ninflight--;
+	cred_fact_init(&f, "redis", a->mechanism, CRED_CLEARTEXT);
 	f.outcome = o;
-	f.user = st->user_len ? st->user : NULL;
-	f.user_len = st->user_len;
-	f.secret = st->secret;
-	f.secret_len = st->secret_len;
+	if (a->legacy) {
+		f.user = dflt;
+		f.user_len = sizeof(dflt) - 1;
+		fact_extra_bool(&f, "legacy_auth", 1);
+	} else {
+		f.user = a->user;
+		f.user_len = a->user_len;
+	}
+	f.secret = a->secret;
+	f.secret_len = a->secret_len;
 	dctx_credential(ctx, &f);
 }
 
+static size_t
+redis_copy(uint8_t *dst, const struct redis_arg *a)
+{
+	size_t n = a->n < REDIS_FIELD_MAX ? a->n : REDIS_FIELD_MAX;
+
+	memcpy(dst, a->p, n);
+	return n;
+}
+
+/* Queues an AUTH (user NULL: the legacy form) behind those in flight. */
 static void
-redis_keep(struct redis_state *st, const char *mech,
+redis_keep(struct dctx *ctx, struct redis_state *st, const char *mech,
     const struct redis_arg *user, const struct redis_arg *pass)
 {
-	st->pending = 1;
-	st->mechanism = mech;
-	st->auth_index = st->commands;
-	st->user_len = 0;
-	if (user != NULL) {
-		st->user_len = user->n < REDIS_FIELD_MAX ? user->n :
-		    REDIS_FIELD_MAX;
-		memcpy(st->user, user->p, st->user_len);
+	struct redis_auth *a;
+
+	if (st->ninflight == REDIS_MAX_INFLIGHT) {
+		dctx_weird(ctx, "redis_auth_backlog");
+		redis_settle(ctx, st, CRED_OUTCOME_UNKNOWN);
 	}
-	st->secret_len = pass->n < REDIS_FIELD_MAX ? pass->n : REDIS_FIELD_MAX;
-	memcpy(st->secret, pass->p, st->secret_len);
+	a = &st->inflight[(st->head + st->ninflight++) % REDIS_MAX_INFLIGHT];
+	a->index = st->commands;
+	a->mechanism = mech;
+	a->legacy = user == NULL;
+	a->user_len = user != NULL ? redis_copy(a->user, user) : 0;
+	a->secret_len = redis_copy(a->secret, pass);
+	st->since_auth = 0;
 }
 
 static void
@@ -244,22 +288,31 @@ redis_client(struct dctx *ctx, struct redis_state *st,
 	if (n == 0)
 		return;
 	if (redis_is(&a[0], "auth")) {
-		redis_flush(ctx, st, CRED_OUTCOME_UNKNOWN);
 		if (n == 2)
-			redis_keep(st, "AUTH", NULL, &a[1]);
+			redis_keep(ctx, st, "AUTH", NULL, &a[1]);
 		else if (n == 3)
-			redis_keep(st, "AUTH", &a[1], &a[2]);
+			redis_keep(ctx, st, "AUTH", &a[1], &a[2]);
 		else
 			dctx_weird(ctx, "redis_bad_auth");
 	} else if (redis_is(&a[0], "hello")) {
 		for (i = 1; i + 2 < n; i++)
 			if (redis_is(&a[i], "auth")) {
-				redis_flush(ctx, st, CRED_OUTCOME_UNKNOWN);
-				redis_keep(st, "HELLO AUTH", &a[i + 1],
+				redis_keep(ctx, st, "HELLO AUTH", &a[i + 1],
 				    &a[i + 2]);
 				break;
 			}
 	}
+}
+
+/* A reply: the outcome of the AUTH whose command it answers, if any. */
+static void
+redis_reply(struct dctx *ctx, struct redis_state *st, uint8_t first)
+{
+	if (st->ninflight > 0 &&
+	    st->inflight[st->head].index == st->replies)
+		redis_settle(ctx, st, first == '-' ? CRED_OUTCOME_FAILURE :
+		    CRED_OUTCOME_SUCCESS);
+	st->replies++;
 }
 
 static size_t
@@ -273,24 +326,21 @@ redis_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 	uint8_t first;
 	int r;
 
+	if (dir == DIR_TO_SERVER && st->client_lost)
+		return len;
 	cur_init(&c, data, len);
 	while (cur_left(&c) > 0) {
 		if (dir == DIR_TO_SERVER) {
 			r = redis_command(&c, args, &nargs);
 			if (r == R_OK) {
+				st->since_auth++;
 				redis_client(ctx, st, args, nargs);
 				st->commands++;
 			}
 		} else {
 			r = redis_skip_value(&c, 0, &first);
-			if (r == R_OK) {
-				if (st->pending &&
-				    st->replies == st->auth_index)
-					redis_flush(ctx, st, first == '-' ?
-					    CRED_OUTCOME_FAILURE :
-					    CRED_OUTCOME_SUCCESS);
-				st->replies++;
-			}
+			if (r == R_OK)
+				redis_reply(ctx, st, first);
 		}
 		if (r == R_BAD) {
 			dctx_weird(ctx, "redis_malformed");
@@ -301,11 +351,27 @@ redis_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 			break;
 		used = c.off;
 	}
-	if (!st->pending && (st->commands >= REDIS_GIVE_UP_AFTER ||
-	    (st->commands > 0 && st->mechanism != NULL)))
+	if (len - used >= REDIS_PENDING_LIMIT && st->ninflight > 0) {
+		/*
+		 * A value too big to buffer while AUTHs wait.  Left to the
+		 * stream, the pending buffer would overflow and parsing resume
+		 * inside the value, where its bytes can read as an AUTH.  A
+		 * big command: stop parsing commands, keep matching replies.
+		 * A big reply: the later replies cannot be told apart.
+		 */
+		dctx_weird(ctx, "redis_big_value");
+		if (dir == DIR_TO_SERVER) {
+			st->client_lost = 1;
+			return len;
+		}
+		while (st->ninflight > 0)
+			redis_settle(ctx, st, CRED_OUTCOME_UNKNOWN);
 		dctx_done(ctx);
-	else if (len - used >= REDIS_PENDING_LIMIT && !st->pending)
-		dctx_done(ctx);		/* a big value: not an AUTH */
+		return len;
+	}
+	if (st->ninflight == 0 && (st->since_auth >= REDIS_GIVE_UP_AFTER ||
+	    st->client_lost || len - used >= REDIS_PENDING_LIMIT))
+		dctx_done(ctx);		/* no AUTH for a while, or a big value */
 	return used;
 }
 
@@ -326,7 +392,10 @@ redis_probe(const uint8_t *data, size_t len, int dir)
 static void
 redis_free(struct dctx *ctx, void *state)
 {
-	redis_flush(ctx, state, CRED_OUTCOME_UNKNOWN);
+	struct redis_state *st = state;
+
+	while (st->ninflight > 0)
+		redis_settle(ctx, st, CRED_OUTCOME_UNKNOWN);
 }
 
 const struct dissector redis_dissector = {

@@ -14,8 +14,9 @@ finding (one finding satisfies one row) from edgeward in default mode with:
     http-proxy -> http; postgres -> pgsql); kind weak_auth when the text
     says "hash material" or "no recoverable secret", else
     cleartext_credential;
-  - user: equal ignoring case; "-" is no user (SNMP), and redis "default"
-    is no user either (legacy "AUTH password" applies it server-side);
+  - user: equal ignoring case; "-" is no user (SNMP); redis "default" is
+    reported as such for the legacy "AUTH password" form too (with
+    legacy_auth: true), so it needs no mapping;
   - outcome: from the text, first rule that applies: "outcome unknown" or
     "no answer" -> unknown; failure, rejected, or an HTTP 401/403/407 or
     FTP 530 code -> failure; success, answered, or a 2xx code -> success;
@@ -105,12 +106,11 @@ def recorded(binary, tsv):
             continue
         weak = any(w in text.lower() for w in WEAK_WORDS)
         kind = "weak_auth" if weak else "cleartext_credential"
-        want_user = "-" if proto == "redis" and user == "default" else user
         ew_proto = PROTO_MAP.get(proto, proto)
         hit = None
         for f in got:
             if (f["kind"] == kind and f.get("protocol") == ew_proto and
-                    same_user(want_user, f.get("user")) and
+                    same_user(user, f.get("user")) and
                     f.get("outcome") == want_outcome and
                     (weak or f.get("secret_length") == len(password)) and
                     not f.get("_used")):

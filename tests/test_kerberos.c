@@ -1,9 +1,13 @@
 /*
  * test_kerberos.c - Kerberos: RC4 pre-auth (UDP) answered by an AS-REP
  * (success) or PREAUTH_FAILED (failure), the same over TCP byte by byte,
- * AES pre-auth not reported, AS-REP and TGS-REP roasting lines,
- * truncation, malformed and look-alike data.
+ * AES pre-auth not reported, AS-REP and TGS-REP roasting lines, two flows'
+ * lines kept apart (interleaved on one thread, and concurrently on two
+ * threads as two workers would parse them), truncation, malformed and
+ * look-alike data.
  */
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_dctx.h"
@@ -333,6 +337,143 @@ test_tgs_rep_kerberoast(void)
 	    "202122232425262728292a2b2c2d2e2f3031323334353637");
 }
 
+/*
+ * A second Kerberoasting reply for another flow: tgs_rep_rc4 with the
+ * client "bobby" instead of "alice" (same length, so the DER lengths hold)
+ * and every ticket cipher byte inverted.
+ */
+#define TGS_CNAME_OFF	47	/* "alice" in the cname GeneralString */
+#define TGS_CIPHER_OFF	137	/* the ticket cipher's 40 bytes */
+
+static void
+tgs_rep_bobby(uint8_t out[sizeof(tgs_rep_rc4)])
+{
+	size_t i;
+
+	memcpy(out, tgs_rep_rc4, sizeof(tgs_rep_rc4));
+	memcpy(out + TGS_CNAME_OFF, "bobby", 5);
+	for (i = 0; i < 40; i++)
+		out[TGS_CIPHER_OFF + i] ^= 0xff;
+}
+
+#define TGS_CRACK_ALICE "$krb5tgs$23$*alice$CORP.EXAMPLE$" \
+	"MSSQLSvc/db.corp.example:1433*$c0c1c2c3c4c5c6c7c8c9cacbcccdcecf$" \
+	"202122232425262728292a2b2c2d2e2f3031323334353637"
+#define TGS_CRACK_BOBBY "$krb5tgs$23$*bobby$CORP.EXAMPLE$" \
+	"MSSQLSvc/db.corp.example:1433*$3f3e3d3c3b3a39383736353433323130$" \
+	"dfdedddcdbdad9d8d7d6d5d4d3d2d1d0cfcecdcccbcac9c8"
+
+static void
+test_two_flows_interleaved(void)
+{
+	static struct dctx cb;
+	uint8_t sb[4096], bobby[sizeof(tgs_rep_rc4)];
+
+	CU_ASSERT(memcmp(tgs_rep_rc4 + TGS_CNAME_OFF, "alice", 5) == 0);
+	CU_ASSERT(tgs_rep_rc4[TGS_CIPHER_OFF] == 0xc0 &&
+	    tgs_rep_rc4[TGS_CIPHER_OFF + 39] == 0x37);
+	tgs_rep_bobby(bobby);
+	setup();
+	fake_dctx_reset(&cb, 88);
+	memset(sb, 0, sizeof(sb));
+	/* A's pre-auth, B's reply, A's AS-REP: each flow keeps its own lines */
+	feed(DIR_TO_SERVER, as_req_rc4, sizeof(as_req_rc4));
+	fake_feed(&cb, &kerberos_dissector, sb, DIR_TO_CLIENT, bobby,
+	    sizeof(bobby));
+	feed(DIR_TO_CLIENT, as_rep_rc4, sizeof(as_rep_rc4));
+	feed(DIR_TO_CLIENT, tgs_rep_rc4, sizeof(tgs_rep_rc4));
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 3);
+	CU_ASSERT_EQUAL_FATAL(cb.nfacts, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].crack, PA_CRACK);
+	CU_ASSERT_STRING_EQUAL(ctx.facts[2].crack, TGS_CRACK_ALICE);
+	CU_ASSERT_STRING_EQUAL(cb.facts[0].crack, TGS_CRACK_BOBBY);
+	CU_ASSERT_STRING_EQUAL(cb.facts[0].user, "bobby");
+	fake_end(&ctx, &kerberos_dissector, state);
+	fake_end(&cb, &kerberos_dissector, sb);
+	CU_ASSERT_EQUAL(ctx.nweirds + cb.nweirds, 0);
+}
+
+/*
+ * Two workers parse two flows at the same time.  Each thread feeds its own
+ * flow's TGS-REP again and again and compares every recorded hashcat line
+ * with its own; a buffer shared between calls (the old static crack[])
+ * hands one flow the other's line, or a mix of both.
+ */
+#define RACE_ROUNDS	20000
+
+struct race_flow {
+	const uint8_t	*msg;
+	size_t		 len;
+	const char	*want;
+	pthread_barrier_t *start;
+	unsigned	 rounds, wrong, missing;
+	char		 first_wrong[256];
+};
+
+static void *
+race_main(void *arg)
+{
+	struct race_flow *rf = arg;
+	struct dctx *c = calloc(1, sizeof(*c));
+	void *st = calloc(1, kerberos_dissector.state_size);
+	unsigned i;
+
+	if (c == NULL || st == NULL)
+		abort();
+	fake_dctx_reset(c, 88);
+	pthread_barrier_wait(rf->start);
+	for (i = 0; i < RACE_ROUNDS; i++) {
+		c->nfacts = 0;
+		fake_feed(c, &kerberos_dissector, st, DIR_TO_CLIENT, rf->msg,
+		    rf->len);
+		rf->rounds++;
+		if (c->nfacts != 1) {
+			rf->missing++;
+			continue;
+		}
+		if (strcmp(c->facts[0].crack, rf->want) != 0 &&
+		    rf->wrong++ == 0)
+			snprintf(rf->first_wrong, sizeof(rf->first_wrong),
+			    "%s", c->facts[0].crack);
+	}
+	fake_end(c, &kerberos_dissector, st);
+	free(st);
+	free(c);
+	return NULL;
+}
+
+static void
+test_two_flows_concurrent(void)
+{
+	uint8_t bobby[sizeof(tgs_rep_rc4)];
+	pthread_barrier_t start;
+	struct race_flow rf[2] = {
+		{ tgs_rep_rc4, sizeof(tgs_rep_rc4), TGS_CRACK_ALICE, &start,
+		    0, 0, 0, "" },
+		{ bobby, sizeof(bobby), TGS_CRACK_BOBBY, &start, 0, 0, 0, "" },
+	};
+	pthread_t t[2];
+	int i;
+
+	tgs_rep_bobby(bobby);
+	CU_ASSERT_FATAL(pthread_barrier_init(&start, NULL, 2) == 0);
+	for (i = 0; i < 2; i++)
+		CU_ASSERT_FATAL(pthread_create(&t[i], NULL, race_main,
+		    &rf[i]) == 0);
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (i = 0; i < 2; i++) {
+		if (rf[i].wrong > 0)
+			fprintf(stderr, "\n  flow %d: %u of %u lines wrong, "
+			    "first: %s\n", i, rf[i].wrong, rf[i].rounds,
+			    rf[i].first_wrong);
+		CU_ASSERT_EQUAL(rf[i].rounds, RACE_ROUNDS);
+		CU_ASSERT_EQUAL(rf[i].missing, 0);
+		CU_ASSERT_EQUAL(rf[i].wrong, 0);
+	}
+}
+
 static void
 test_truncated(void)
 {
@@ -402,6 +543,10 @@ UNIT_MAIN("kerberos",
 	test_preauth_failed_tcp_bytewise },
     { "AES pre-auth: no fact", test_aes_not_reported },
     { "TGS-REP RC4 ticket: 13100 line", test_tgs_rep_kerberoast },
+    { "two flows interleaved: each keeps its own lines",
+	test_two_flows_interleaved },
+    { "two flows on two threads: each keeps its own lines",
+	test_two_flows_concurrent },
     { "truncated", test_truncated },
     { "malformed", test_malformed },
     { "look-alike data", test_lookalike })
