@@ -402,6 +402,65 @@ test_threads(void)
 	ring_free(s.r);
 }
 
+/*
+ * A consumer of two rings sleeps on their shared bell: a record on the
+ * second ring must wake it (a consumer that slept on the first ring alone
+ * would sleep out its whole timeout).
+ */
+struct bell_arg {
+	struct ring_bell	 bell;
+	struct ring		*r[2];
+	double			 woke_after;
+};
+
+static double
+mono_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void *
+bell_sleeper(void *arg)
+{
+	struct bell_arg *a = arg;
+	double t0 = mono_s();
+
+	while (ring_empty(a->r[0]) && ring_empty(a->r[1]) && mono_s() - t0 < 20)
+		ring_wait_any(&a->bell, a->r, 2, 10 * 1000 * 1000);
+	a->woke_after = mono_s() - t0;
+	return NULL;
+}
+
+static void
+test_shared_bell(void)
+{
+	static struct bell_arg a;
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	pthread_t th;
+	void *p;
+
+	memset(&a, 0, sizeof(a));
+	a.r[0] = ring_new(4096);
+	a.r[1] = ring_new(4096);
+	ring_set_bell(a.r[0], &a.bell);
+	ring_set_bell(a.r[1], &a.bell);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, bell_sleeper, &a), 0);
+	nanosleep(&pause, NULL);
+	p = ring_reserve(a.r[1], 8);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	memset(p, 1, 8);
+	ring_commit(a.r[1]);
+	ring_kick(a.r[1]);
+	pthread_join(th, NULL);
+	/* woken by the second ring, not by the 10 s timeout */
+	CU_ASSERT(a.woke_after < 5.0);
+	ring_free(a.r[0]);
+	ring_free(a.r[1]);
+}
+
 UNIT_MAIN("ring",
 	{ "reserve, commit, peek, release", test_basic },
 	{ "records too big for the ring", test_too_big },
@@ -409,4 +468,5 @@ UNIT_MAIN("ring",
 	{ "full ring refuses, never overwrites", test_full },
 	{ "wrap blocked by the unread tail", test_wrap_blocked },
 	{ "record ending exactly at the end", test_exact_end },
-	{ "two threads, 1e6 records", test_threads })
+	{ "two threads, 1e6 records", test_threads },
+	{ "a shared bell wakes on any ring", test_shared_bell })
