@@ -450,7 +450,8 @@ dedup(struct addrset_builder *b, char *err, size_t errlen)
 	struct prefix *p = b->v;
 	char net[INET6_ADDRSTRLEN], t1[32], t2[32];
 
-	qsort(p, b->n, sizeof(*p), sort_cmp);
+	if (b->n > 0)
+		qsort(p, b->n, sizeof(*p), sort_cmp);
 	for (i = 0; i < b->n; i++) {
 		if (o > 0 && prefix_cmp(&p[o - 1], &p[i]) == 0) {
 			if (p[o - 1].tag == p[i].tag)
@@ -490,7 +491,7 @@ addrset_builder_finish(struct addrset_builder *b, char *err, size_t errlen)
 		goto out;
 	}
 	n4r = flatten(b->v, n4, r);
-	n6r = flatten(b->v + n4, b->n - n4, r + n4r);
+	n6r = n4 < b->n ? flatten(b->v + n4, b->n - n4, r + n4r) : 0;
 	/* 128-bit arrays first, so every array is aligned. */
 	size = sizeof(*s) + n6r * 2 * sizeof(struct u128) +
 	    n4r * 2 * sizeof(uint32_t) + n4r + n6r;
