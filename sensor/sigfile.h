@@ -23,7 +23,25 @@
  *   - the bytes of a field are passed on as they are (UTF-8 or not): what
  *     a field may hold is its loader's business.
  * signatures/http_form_fields.txt ("user NAME" / "password NAME") reads
- * with { 2, 2, 0 }.
+ * with { 2, 2, 0 }.  A loader is a callback and a call; for a catalogue of
+ * "TOOL DOMAIN" lines into a domainset (domainset.h):
+ *
+ *	static int
+ *	rmm_line(const struct sigfile_rec *r, void *b, char *err, size_t len)
+ *	{
+ *		return domainset_builder_add(b, r->field[1],
+ *		    tool_id(r->field[0]), err, len);
+ *	}
+ *	...
+ *	static const struct sigfile_spec spec = { 2, 2, 0 };
+ *	struct domainset_builder *b = domainset_builder_new();
+ *
+ *	if (sigfile_read_in(sigdir, "rmm.txt", &spec, rmm_line, b, err,
+ *	    errlen) < 0) {
+ *		domainset_builder_free(b);
+ *		return -1;		// err: "DIR/rmm.txt:12: reason"
+ *	}
+ *	set = domainset_builder_finish(b, err, errlen);
  *
  * List format (sigfile_list), the value of list-valued configuration keys:
  *   - entries separated by commas and/or blanks; blanks around "<>" (the
