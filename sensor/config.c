@@ -9,7 +9,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "addrset.h"
 #include "config.h"
+#include "domainset.h"
+#include "sigfile.h"
+#include "wordlist.h"
 
 #define K(n, t, f, mn, mx, d, doc) \
 	{ n, t, offsetof(struct config, f), sizeof(((struct config *)0)->f), \
@@ -99,6 +103,21 @@ const struct config_key config_keys[] = {
 	    "1g", "spool size limit; beyond it findings are dropped, counted"),
 	K("geoip_db", CT_STRLIST, geoip_db, 0, 0, "",
 	    "MaxMind-format City/Country or ASN database (repeatable)"),
+	K("edge_devices", CT_ROLESET, edge_devices, 0, 0, "",
+	    "edge-device inventory: addresses and blocks with their role "
+	    "(ADDR[/LEN][=ROLE], repeatable, @FILE)"),
+	K("admin_hosts", CT_ADDRSET, admin_hosts, 0, 0, "",
+	    "hosts allowed to manage edge devices (ADDR[/LEN], repeatable, "
+	    "@FILE)"),
+	K("collectors", CT_ADDRSET, collectors, 0, 0, "",
+	    "hosts allowed to receive capture and flow exports (ADDR[/LEN], "
+	    "repeatable, @FILE)"),
+	K("tunnel_allowed", CT_PAIRSET, tunnel_allowed, 0, 0, "",
+	    "sanctioned tunnels: A<>B endpoint pairs, or A for any tunnel "
+	    "with an end in A (repeatable, @FILE)"),
+	K("rmm_allowed", CT_WORDLIST, rmm_allowed, 0, 0, "",
+	    "sanctioned remote-access tools: tool[:tenant] (repeatable, "
+	    "@FILE)"),
 	K("user", CT_STR, user, 0, 0, "",
 	    "drop privileges to this user after opening captures"),
 	K("signatures_dir", CT_STR, signatures_dir, 0, 0, "",
@@ -112,8 +131,31 @@ const struct config_key config_keys[] = {
 /* Keys whose change a running sensor applies on SIGHUP (config.h). */
 static const char *const runtime_keys[] = {
 	"sensor_name", "ndpi_max_packets", "output_file", "health_interval",
-	"reveal_secrets", "dedup_window", NULL
+	"reveal_secrets", "dedup_window", "edge_devices", "admin_hosts",
+	"collectors", "tunnel_allowed", "rmm_allowed", NULL
 };
+
+const char *const config_role_names[] = {
+	[CONFIG_ROLE_FIREWALL] = "firewall",
+	[CONFIG_ROLE_VPN] = "vpn",
+	[CONFIG_ROLE_ROUTER] = "router",
+	[CONFIG_ROLE_SWITCH] = "switch",
+	[CONFIG_ROLE_HYPERVISOR] = "hypervisor",
+	[CONFIG_ROLE_BMC] = "bmc",
+	[CONFIG_ROLE_OTHER] = "other",
+	NULL
+};
+
+const struct addrset_tags config_role_tags = {
+	"role", config_role_names, CONFIG_ROLE_OTHER
+};
+
+static int
+is_list_type(enum config_type t)
+{
+	return t == CT_ADDRSET || t == CT_ROLESET || t == CT_PAIRSET ||
+	    t == CT_DOMAINSET || t == CT_WORDLIST;
+}
 
 int
 config_runtime_key(const char *name)
@@ -134,6 +176,8 @@ config_key_differs(const struct config_key *k, const struct config *a,
 	const char *pb = (const char *)b + k->offset;
 	unsigned i;
 
+	if (is_list_type(k->type))
+		return strcmp(pa, pb) != 0;
 	switch (k->type) {
 	case CT_STR:
 		return strcmp(pa, pb) != 0;
@@ -224,6 +268,81 @@ parse_bool(const char *v, int *out)
 	return 0;
 }
 
+/*
+ * Checks a list key's text by building what the snapshot builder will
+ * build from it; 0 or -1 with err.
+ */
+static int
+list_check(enum config_type t, const char *text, char *err, size_t errlen)
+{
+	struct addrset *as = NULL;
+	struct addrpairs *ap = NULL;
+	struct domainset *ds = NULL;
+	struct wordlist *wl = NULL;
+	int ok = 0;
+
+	switch (t) {
+	case CT_ADDRSET:
+	case CT_ROLESET:
+		ok = (as = addrset_build(text, t == CT_ROLESET ?
+		    &config_role_tags : NULL, err, errlen)) != NULL;
+		break;
+	case CT_PAIRSET:
+		ok = (ap = addrpairs_build(text, err, errlen)) != NULL;
+		break;
+	case CT_DOMAINSET:
+		ok = (ds = domainset_build(text, err, errlen)) != NULL;
+		break;
+	case CT_WORDLIST:
+		ok = (wl = wordlist_build(text, err, errlen)) != NULL;
+		break;
+	default:
+		snprintf(err, errlen, "not a list key");
+		break;
+	}
+	addrset_free(as);
+	addrpairs_free(ap);
+	domainset_free(ds);
+	wordlist_free(wl);
+	return ok ? 0 : -1;
+}
+
+/*
+ * A list key: value's entries are appended to the key's text (an empty
+ * value clears it) once the whole text checks.
+ */
+static int
+set_list(char *text, const struct config_key *k, const char *value,
+    char *errbuf, size_t errlen)
+{
+	size_t have = strlen(text), add = strlen(value);
+	char err[512], *joined;
+
+	if (value[0] == '\0') {
+		text[0] = '\0';
+		return 0;
+	}
+	if (have + (have ? 2 : 0) + add >= k->size) {
+		snprintf(errbuf, errlen, "%s: the list would be longer than %zu "
+		    "bytes; put its entries in a file and give @FILE", k->name,
+		    k->size - 1);
+		return -1;
+	}
+	if ((joined = malloc(k->size)) == NULL) {
+		snprintf(errbuf, errlen, "%s: out of memory", k->name);
+		return -1;
+	}
+	snprintf(joined, k->size, "%s%s%s", text, have ? ", " : "", value);
+	if (list_check(k->type, joined, err, sizeof(err)) < 0) {
+		snprintf(errbuf, errlen, "%s: %s", k->name, err);
+		free(joined);
+		return -1;
+	}
+	memcpy(text, joined, strlen(joined) + 1);
+	free(joined);
+	return 0;
+}
+
 int
 config_set(struct config *c, const char *key, const char *value,
     char *errbuf, size_t errlen)
@@ -290,6 +409,12 @@ config_set(struct config *c, const char *key, const char *value,
 		else
 			*(uint64_t *)(base + k->offset) = n;
 		return 0;
+	case CT_ADDRSET:
+	case CT_ROLESET:
+	case CT_PAIRSET:
+	case CT_DOMAINSET:
+	case CT_WORDLIST:
+		return set_list(base + k->offset, k, value, errbuf, errlen);
 	}
 	return -1;
 }
@@ -323,32 +448,6 @@ trim(char *s)
 	return s;
 }
 
-/*
- * Reads one line (without its newline) into buf.  Returns 0 at the end of
- * the file, 1 for a line, -1 for a line longer than cap - 2 bytes and -2
- * for a line holding a NUL byte (fgets cannot tell those apart from the
- * end of a line when the file does not end in a newline).
- */
-static int
-read_line(FILE *f, char *buf, size_t cap)
-{
-	size_t n = 0;
-	int ch, nul = 0, over = 0;
-
-	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if (ch == '\0')
-			nul = 1;
-		if (n < cap - 2)
-			buf[n++] = (char)ch;
-		else
-			over = 1;
-	}
-	buf[n] = '\0';
-	if (ch == EOF && n == 0 && !nul && !over)
-		return 0;
-	return over ? -1 : nul ? -2 : 1;
-}
-
 int
 config_load(struct config *c, const char *path, char *errbuf, size_t errlen)
 {
@@ -363,7 +462,7 @@ config_load(struct config *c, const char *path, char *errbuf, size_t errlen)
 		    strerror(errno));
 		return -1;
 	}
-	while ((r = read_line(f, line, sizeof(line))) != 0) {
+	while ((r = sigfile_getline(f, line, sizeof(line))) != 0) {
 		lineno++;
 		if (r == -1) {
 			snprintf(errbuf, errlen, "%s:%u: line longer than %zu bytes",

@@ -12,6 +12,11 @@
 
 #define CONFIG_MAX_LIST	16
 #define CONFIG_STR	256
+/*
+ * Room for the text of a list key (edge_devices ...): what the file's lines
+ * gave, joined with ", ".  A longer list goes in a file named with @FILE.
+ */
+#define CONFIG_LIST_TEXT	4096
 
 struct config {
 	char		sensor_name[64];
@@ -61,19 +66,63 @@ struct config {
 	/* enrichment */
 	char		geoip_db[CONFIG_MAX_LIST][CONFIG_STR];
 	unsigned	geoip_db_count;
+	/*
+	 * Policy lists, kept as text (CONFIG_LIST_TEXT) since struct config
+	 * is copied by value; the snapshot builder builds the sets from it
+	 * (enum config_type names the function for each type).
+	 */
+	char		edge_devices[CONFIG_LIST_TEXT];
+	char		admin_hosts[CONFIG_LIST_TEXT];
+	char		collectors[CONFIG_LIST_TEXT];
+	char		tunnel_allowed[CONFIG_LIST_TEXT];
+	char		rmm_allowed[CONFIG_LIST_TEXT];
 	/* daemon */
 	char		user[64];
 	char		signatures_dir[CONFIG_STR];
 	char		bpf[1024];
 };
 
+/*
+ * The list types hold text that config_set checks in full (included files
+ * too) by building what the snapshot builder will build, then dropping it;
+ * they are repeatable (a repeat appends, an empty value clears):
+ *   CT_ADDRSET     addrset_build(text, NULL, ...)
+ *   CT_ROLESET     addrset_build(text, &config_role_tags, ...): entries may
+ *                  carry "=ROLE" (config_role_names), default "other"
+ *   CT_PAIRSET     addrpairs_build(text, ...)
+ *   CT_DOMAINSET   domainset_build(text, ...)
+ *   CT_WORDLIST    wordlist_build(text, ...)
+ * An included file may change between config_set and the build: the
+ * builder reports that in its own error buffer.
+ */
 enum config_type {
 	CT_STR = 1,
 	CT_UINT,
 	CT_SIZE,	/* bytes with optional k/m/g suffix */
 	CT_BOOL,
-	CT_STRLIST	/* repeatable */
+	CT_STRLIST,	/* repeatable */
+	CT_ADDRSET,
+	CT_ROLESET,
+	CT_PAIRSET,
+	CT_DOMAINSET,
+	CT_WORDLIST
 };
+
+/* Edge-device roles, the tags of edge_devices (CT_ROLESET). */
+enum config_role {
+	CONFIG_ROLE_FIREWALL = 0,
+	CONFIG_ROLE_VPN,
+	CONFIG_ROLE_ROUTER,
+	CONFIG_ROLE_SWITCH,
+	CONFIG_ROLE_HYPERVISOR,
+	CONFIG_ROLE_BMC,
+	CONFIG_ROLE_OTHER	/* an entry without "=ROLE" */
+};
+/* Role names indexed by enum config_role, NULL-terminated. */
+extern const char *const config_role_names[];
+/* The tag table CT_ROLESET keys are built with (struct addrset_tags). */
+struct addrset_tags;
+extern const struct addrset_tags config_role_tags;
 
 struct config_key {
 	const char		*name;
@@ -110,7 +159,10 @@ const struct config_key *config_find(const char *name);
  * sensor, 0 if it needs a restart.  The run-time keys are the ones read by
  * workers and the publisher from their own copy of the configuration
  * (reveal_secrets, dedup_window, health_interval, ndpi_max_packets,
- * sensor_name) and output_file, which the publisher reopens.
+ * sensor_name), output_file, which the publisher reopens, and the policy
+ * lists (edge_devices, admin_hosts, collectors, tunnel_allowed,
+ * rmm_allowed).  Their sets are to be built again on every SIGHUP, changed
+ * or not: an @FILE may have changed while the key's text did not.
  */
 int	config_runtime_key(const char *name);
 /* 1 if key k has different values in a and b. */

@@ -56,6 +56,35 @@ expect "missing config file" 2 "$tmp/none.conf: cannot open" \
     -c "$tmp/none.conf" -r "$pcap"
 expect "bad --set value" 2 "workers: 'many' is not a number" \
     --set workers=many -r "$pcap"
+
+# Policy lists: every entry is checked when the file is read; one line
+# names the file and line, the key, the entry, and an included file's line.
+printf 'workers = 2\nedge_devices = 10.0.0.1=firewall, 10.0.0.0/33\n' \
+    >"$tmp/cidr.conf"
+expect "bad CIDR in a list" 2 \
+    "$tmp/cidr.conf:2: edge_devices: '10.0.0.0/33': prefix length 33 is out of range 0..32\$" \
+    -c "$tmp/cidr.conf" -r "$pcap"
+printf '# x\n\ncollectors = 10.30.0.5/24\n' >"$tmp/hostbits.conf"
+expect "host bits set" 2 \
+    "$tmp/hostbits.conf:3: collectors: '10.30.0.5/24': host bits set .the network is 10.30.0.0/24." \
+    -c "$tmp/hostbits.conf" -r "$pcap"
+printf 'edge_devices = 10.0.0.1=fw\n' >"$tmp/role.conf"
+expect "unknown role" 2 \
+    "$tmp/role.conf:1: edge_devices: '10.0.0.1=fw': unknown role 'fw' .one of: firewall, vpn, router, switch, hypervisor, bmc, other." \
+    -c "$tmp/role.conf" -r "$pcap"
+printf '10.20.0.1\n# admins\n10.20.0.2 10.20.0.300\n' >"$tmp/admins.txt"
+printf 'admin_hosts = @%s\n' "$tmp/admins.txt" >"$tmp/inc.conf"
+expect "bad entry in an included file" 2 \
+    "$tmp/inc.conf:1: admin_hosts: $tmp/admins.txt:3: '10.20.0.300': not an IPv4 address" \
+    -c "$tmp/inc.conf" -r "$pcap"
+expect "missing included file" 2 \
+    "admin_hosts: @$tmp/none.txt: cannot open: No such file" \
+    --set "admin_hosts=@$tmp/none.txt" -r "$pcap"
+expect "bad pair" 2 \
+    "tunnel_allowed: '10.0.0.1<>2001:db8::1': the two ends are of different address families" \
+    --set 'tunnel_allowed=10.0.0.1 <> 2001:db8::1' --check-config
+expect "bad tool" 2 "rmm_allowed: 'anydesk:': qualifier missing after ':'" \
+    --set 'rmm_allowed=anydesk:' -r "$pcap"
 expect "bad redis_mode" 2 "redis_mode 'bogus'" \
     --redis redis://127.0.0.1:1 --set redis_mode=bogus -r "$pcap"
 expect "bad redis URL" 2 "" --redis ftp://127.0.0.1 -r "$pcap"

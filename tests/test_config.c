@@ -2,13 +2,16 @@
  * test_config.c - the key table parser: defaults, sizes with k/m/g,
  * bounds, booleans, unknown keys, string and list keys, and config files:
  * comments and blank lines, FILE:LINE in errors, overlong lines, NUL
- * bytes, a missing '=', a missing file.
+ * bytes, a missing '=', a missing file; the policy list keys (address
+ * sets with roles, pairs, words): append, clear, checks at set time,
+ * @FILE errors through config_load, the text limit, reload on SIGHUP.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "addrset.h"
 #include "config.h"
 #include "unit.h"
 
@@ -316,6 +319,142 @@ test_missing_file(void)
 	CU_ASSERT_EQUAL(cfg.workers, 1);
 }
 
+static void
+test_list_keys(void)
+{
+	struct addrset *as;
+	uint8_t a[4] = { 10, 0, 0, 1 };
+
+	config_defaults(&cfg);
+	CU_ASSERT_STRING_EQUAL(cfg.edge_devices, "");
+	CU_ASSERT_EQUAL(set("edge_devices", "10.0.0.1=firewall, "
+	    "10.0.0.0/8=router"), 0);
+	CU_ASSERT_EQUAL(set("edge_devices", "192.0.2.1  2001:db8::1=bmc"), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.edge_devices, "10.0.0.1=firewall, "
+	    "10.0.0.0/8=router, 192.0.2.1  2001:db8::1=bmc");
+	/* What the snapshot builder will do with it. */
+	as = addrset_build(cfg.edge_devices, &config_role_tags, err,
+	    sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(as);
+	CU_ASSERT_EQUAL(addrset_lookup(as, 4, a), CONFIG_ROLE_FIREWALL);
+	a[3] = 2;
+	CU_ASSERT_EQUAL(addrset_lookup(as, 4, a), CONFIG_ROLE_ROUTER);
+	CU_ASSERT_EQUAL(addrset_lookup4(as, 0xc0000201), CONFIG_ROLE_OTHER);
+	addrset_free(as);
+	CU_ASSERT_STRING_EQUAL(config_role_names[CONFIG_ROLE_OTHER], "other");
+	CU_ASSERT_STRING_EQUAL(config_role_names[CONFIG_ROLE_BMC], "bmc");
+
+	/* A bad value names the key and the entry, and changes nothing. */
+	CU_ASSERT_EQUAL(set("edge_devices", "10.0.0.300"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "edge_devices: '10.0.0.300': not an IPv4 "
+	    "address");
+	CU_ASSERT_EQUAL(set("edge_devices", "10.0.0.5=fw"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "edge_devices: '10.0.0.5=fw': unknown role "
+	    "'fw' (one of: firewall, vpn, router, switch, hypervisor, bmc, "
+	    "other)");
+	CU_ASSERT_EQUAL(set("edge_devices", "10.0.0.1/24"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "host bits set (the network is "
+	    "10.0.0.0/24)"));
+	/* Checked with what is there: one address, two roles. */
+	CU_ASSERT_EQUAL(set("edge_devices", "10.0.0.1=vpn"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "edge_devices: 10.0.0.1/32 is listed twice "
+	    "with different roles (firewall, vpn)");
+	CU_ASSERT_STRING_EQUAL(cfg.edge_devices, "10.0.0.1=firewall, "
+	    "10.0.0.0/8=router, 192.0.2.1  2001:db8::1=bmc");
+	/* An empty value clears. */
+	CU_ASSERT_EQUAL(set("edge_devices", ""), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.edge_devices, "");
+
+	CU_ASSERT_EQUAL(set("admin_hosts", "10.1.0.0/24, 2001:db8:1::/64"), 0);
+	CU_ASSERT_EQUAL(set("admin_hosts", "10.1.0.9=firewall"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "admin_hosts: '10.1.0.9=firewall': "
+	    "this list takes addresses only"));
+	CU_ASSERT_EQUAL(set("collectors", "192.0.2.10"), 0);
+	CU_ASSERT_EQUAL(set("collectors", "192.0.2.256"), -1);
+	CU_ASSERT_EQUAL(set("tunnel_allowed", "192.0.2.1 <> 198.51.100.0/24, "
+	    "203.0.113.7"), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.tunnel_allowed, "192.0.2.1 <> "
+	    "198.51.100.0/24, 203.0.113.7");
+	CU_ASSERT_EQUAL(set("tunnel_allowed", "192.0.2.1<>2001:db8::1"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "different address families"));
+	CU_ASSERT_EQUAL(set("rmm_allowed", "anydesk, teamviewer:123456789"), 0);
+	CU_ASSERT_EQUAL(set("rmm_allowed", "teamviewer:"), -1);
+	CU_ASSERT_STRING_EQUAL(err, "rmm_allowed: 'teamviewer:': qualifier "
+	    "missing after ':'");
+
+	/* All of them are run-time keys, compared and copied as text. */
+	{
+		static const char *const keys[] = { "edge_devices",
+		    "admin_hosts", "collectors", "tunnel_allowed",
+		    "rmm_allowed", NULL };
+		struct config *other = malloc(sizeof(*other));
+		unsigned i;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(other);
+		config_defaults(other);
+		for (i = 0; keys[i] != NULL; i++)
+			CU_ASSERT_EQUAL(config_runtime_key(keys[i]), 1);
+		CU_ASSERT_EQUAL(config_key_differs(config_find("collectors"),
+		    &cfg, other), 1);
+		CU_ASSERT_EQUAL(config_key_differs(config_find("edge_devices"),
+		    &cfg, other), 0);
+		config_copy_runtime(other, &cfg);
+		CU_ASSERT_STRING_EQUAL(other->tunnel_allowed,
+		    cfg.tunnel_allowed);
+		CU_ASSERT_EQUAL(config_key_differs(config_find("rmm_allowed"),
+		    &cfg, other), 0);
+		free(other);
+	}
+}
+
+/* The stored text is bounded; a long list goes in a file. */
+static void
+test_list_limit(void)
+{
+	char entry[32];
+	unsigned i;
+	int r = 0;
+
+	config_defaults(&cfg);
+	for (i = 0; r == 0 && i < 1000; i++) {
+		snprintf(entry, sizeof(entry), "10.0.%u.%u", i / 256, i % 256);
+		r = set("collectors", entry);
+	}
+	CU_ASSERT_EQUAL(r, -1);
+	CU_ASSERT_STRING_EQUAL(err, "collectors: the list would be longer than "
+	    "4095 bytes; put its entries in a file and give @FILE");
+	CU_ASSERT(strlen(cfg.collectors) < CONFIG_LIST_TEXT);
+	CU_ASSERT(strlen(cfg.collectors) > CONFIG_LIST_TEXT - 16);
+}
+
+/* An error in an included file: config file line, key, include line. */
+static void
+test_list_include(void)
+{
+	char inc[64], conf[512], want[512];
+	const char *path;
+	int r;
+
+	config_defaults(&cfg);
+	path = tmpfile_with("# devices\n10.0.0.1=firewall\n10.0.0.300=vpn\n",
+	    43);
+	snprintf(inc, sizeof(inc), "%s", path);
+	snprintf(conf, sizeof(conf), "workers = 2\nedge_devices = 10.9.9.9\n"
+	    "edge_devices = @%s\n", inc);
+	r = load_bytes(conf, strlen(conf), &path);
+	CU_ASSERT_EQUAL(r, -1);
+	snprintf(want, sizeof(want), "%s:3: edge_devices: %s:3: '10.0.0.300=vpn'"
+	    ": not an IPv4 address", path, inc);
+	CU_ASSERT_STRING_EQUAL(err, want);
+	CU_ASSERT_STRING_EQUAL(cfg.edge_devices, "10.9.9.9");
+	unlink(inc);
+	/* The file gone: the include is an error too. */
+	r = load_bytes(conf, strlen(conf), &path);
+	CU_ASSERT_EQUAL(r, -1);
+	snprintf(want, sizeof(want), "edge_devices: @%s: cannot open", inc);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+}
+
 UNIT_MAIN("config",
 	{ "defaults", test_defaults },
 	{ "sizes with k/m/g", test_sizes },
@@ -326,4 +465,7 @@ UNIT_MAIN("config",
 	{ "FILE:LINE in errors", test_file_errors },
 	{ "lines longer than 2 KiB", test_long_line },
 	{ "NUL bytes", test_nul },
-	{ "missing file", test_missing_file })
+	{ "missing file", test_missing_file },
+	{ "policy list keys", test_list_keys },
+	{ "list text limit", test_list_limit },
+	{ "list @FILE errors through a file", test_list_include })

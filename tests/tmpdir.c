@@ -59,3 +59,42 @@ tmpdir_count(const char *dir, const char *suffix)
 	closedir(d);
 	return n;
 }
+
+const char *
+tmpdir_file(const char *dir, const char *name, const void *data, size_t len)
+{
+	static char path[4][512];
+	static unsigned next;
+	char *p = path[next++ % 4];
+	FILE *f;
+
+	snprintf(p, sizeof(path[0]), "%s/%s", dir, name);
+	if ((f = fopen(p, "w")) == NULL)
+		return NULL;
+	if (fwrite(data, 1, len, f) != len) {
+		fclose(f);
+		return NULL;
+	}
+	return fclose(f) == 0 ? p : NULL;
+}
+
+static char scratch[256];
+
+static void
+scratch_remove(void)
+{
+	tmpdir_remove(scratch);
+}
+
+const char *
+tmpdir_scratch(const char *tag)
+{
+	if (scratch[0] == '\0') {
+		if (tmpdir_make(scratch, sizeof(scratch), tag) < 0) {
+			scratch[0] = '\0';
+			return NULL;
+		}
+		atexit(scratch_remove);
+	}
+	return scratch;
+}

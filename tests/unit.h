@@ -9,6 +9,7 @@
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 struct unit_case {
 	const char	*name;
@@ -32,6 +33,16 @@ unit_run(const char *suite_name, const struct unit_case *cases, size_t n)
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	return failed ? 1 : 0;
+}
+
+/* Monotonic seconds, for the figures size tests print (never assert). */
+static inline double
+unit_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 #define UNIT_MAIN(suite, ...)						\
