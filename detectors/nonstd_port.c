@@ -7,58 +7,54 @@
  * nDPI raises its "known protocol on non-standard port" risk from its own
  * notion of default ports, which is not always the protocol's (nDPI 4.2
  * names SMB on 445 NetBIOS.SMBv1 and flags it).  So the risk only starts
- * the check: the server port must also be outside the protocol's standard
- * ports listed here, and the classification must come from payload, not
- * from a guess.  HTTP on 8080 or TLS on 8443 is everyday traffic and is
- * not listed; FTP data and RTP use dynamic ports by design.
+ * the check: the protocol must be listed in signatures/standard_ports.txt,
+ * the server port must be outside the ports listed for it, and nDPI must
+ * have recognised it from payload, not guessed it.  Unlisted protocols
+ * (HTTP on 8080, TLS on 8443) are never reported.
  */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <ndpi_api.h>
 
 #include "detector.h"
 #include "flow.h"
+#include "sigfile.h"
 
-struct std_ports {
-	uint16_t	 proto;		/* nDPI protocol id */
-	uint16_t	 ports[8];	/* standard server ports, 0-terminated */
+#define NSP_MAX_RANGES	16
+
+struct nsp_entry {
+	uint16_t	 proto;			/* nDPI id */
+	unsigned	 nranges;
+	uint16_t	 lo[NSP_MAX_RANGES], hi[NSP_MAX_RANGES];
 };
 
-static const struct std_ports reportable[] = {
-	{ NDPI_PROTOCOL_SSH, { 22 } },
-	{ NDPI_PROTOCOL_DNS, { 53 } },
-	{ NDPI_PROTOCOL_RDP, { 3389 } },
-	{ NDPI_PROTOCOL_VNC, { 5900, 5901, 5902, 5903, 5800 } },
-	{ NDPI_PROTOCOL_SOCKS, { 1080 } },
-	{ NDPI_PROTOCOL_TELNET, { 23 } },
-	{ NDPI_PROTOCOL_FTP_CONTROL, { 21 } },
-	{ NDPI_PROTOCOL_SMBV1, { 445, 139 } },
-	{ NDPI_PROTOCOL_SMBV23, { 445, 139 } },
-	{ NDPI_PROTOCOL_OPENVPN, { 1194 } },
-	{ NDPI_PROTOCOL_WIREGUARD, { 51820 } },
-	{ NDPI_PROTOCOL_IRC, { 6667, 6697, 194 } },
-	{ NDPI_PROTOCOL_TOR, { 9001, 9030, 443 } },
+struct nsp_tables {
+	struct nsp_entry	*e;
+	unsigned		 n;
+	const struct det_load_args *la;	/* during load only */
 };
 
-static const struct std_ports *
-find(uint16_t id)
+static const struct nsp_entry *
+find(const struct nsp_tables *t, uint16_t id)
 {
-	size_t i;
+	unsigned i;
 
-	for (i = 0; id != 0 && i < sizeof(reportable) / sizeof(reportable[0]);
-	    i++)
-		if (reportable[i].proto == id)
-			return &reportable[i];
+	for (i = 0; t != NULL && id != 0 && i < t->n; i++)
+		if (t->e[i].proto == id)
+			return &t->e[i];
 	return NULL;
 }
 
 static int
-standard_port(const struct std_ports *sp, uint16_t port)
+standard_port(const struct nsp_entry *e, uint16_t port)
 {
 	unsigned i;
 
-	for (i = 0; i < 8 && sp->ports[i] != 0; i++)
-		if (sp->ports[i] == port)
+	for (i = 0; i < e->nranges; i++)
+		if (port >= e->lo[i] && port <= e->hi[i])
 			return 1;
 	return 0;
 }
@@ -66,7 +62,8 @@ standard_port(const struct std_ports *sp, uint16_t port)
 static void
 nsp_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 {
-	const struct std_ports *sp;
+	const struct nsp_tables *t = det_tables(ctx);
+	const struct nsp_entry *e;
 	struct finding fd;
 	uint16_t port = flow_server_port(det_flow(ctx));
 
@@ -74,9 +71,10 @@ nsp_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	if (a->guessed ||
 	    !(a->risks & (1ULL << NDPI_KNOWN_PROTOCOL_ON_NON_STANDARD_PORT)))
 		return;
-	if ((sp = find(a->app_id)) == NULL && (sp = find(a->master_id)) == NULL)
+	if ((e = find(t, a->app_id)) == NULL && (e = find(t, a->master_id)) ==
+	    NULL)
 		return;
-	if (standard_port(sp, port))
+	if (standard_port(e, port))
 		return;
 	finding_init(&fd, FK_TUNNEL, SEV_LOW, 60);
 	finding_mitre(&fd, "T1571");
@@ -87,10 +85,107 @@ nsp_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	det_emit(ctx, &fd);
 }
 
+/* "22" or "5900-5910" */
+static int
+parse_range(const char *s, uint16_t *lo, uint16_t *hi)
+{
+	unsigned long a, b;
+	char *end;
+
+	errno = 0;
+	a = strtoul(s, &end, 10);
+	b = a;
+	if (end != s && *end == '-')
+		b = strtoul(end + 1, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || a == 0 || a > 65535 ||
+	    b < a || b > 65535)
+		return -1;
+	*lo = (uint16_t)a;
+	*hi = (uint16_t)b;
+	return 0;
+}
+
+static int
+nsp_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
+{
+	struct nsp_tables *t = arg;
+	struct nsp_entry *e, *ne;
+	char ports[256], *tok, *save = NULL;
+	int id;
+
+	if ((id = t->la->ndpi_id(t->la, r->field[0])) < 0) {
+		snprintf(err, errlen, "'%s' is not a protocol nDPI knows",
+		    r->field[0]);
+		return -1;
+	}
+	if (find(t, (uint16_t)id) != NULL) {
+		snprintf(err, errlen, "'%s' is listed twice", r->field[0]);
+		return -1;
+	}
+	if ((ne = realloc(t->e, (t->n + 1) * sizeof(*ne))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->e = ne;
+	e = &t->e[t->n];
+	memset(e, 0, sizeof(*e));
+	e->proto = (uint16_t)id;
+	snprintf(ports, sizeof(ports), "%s", r->field[1]);
+	for (tok = strtok_r(ports, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (e->nranges == NSP_MAX_RANGES) {
+			snprintf(err, errlen, "more than %d port ranges",
+			    NSP_MAX_RANGES);
+			return -1;
+		}
+		if (parse_range(tok, &e->lo[e->nranges], &e->hi[e->nranges]) <
+		    0) {
+			snprintf(err, errlen, "'%s' is not a port or a range "
+			    "LOW-HIGH of ports 1..65535", tok);
+			return -1;
+		}
+		e->nranges++;
+	}
+	t->n++;
+	return 0;
+}
+
+static void
+nsp_unload(void *p)
+{
+	struct nsp_tables *t = p;
+
+	if (t != NULL)
+		free(t->e);
+	free(t);
+}
+
+static void *
+nsp_load(const struct det_load_args *la, char *err, size_t errlen)
+{
+	static const struct sigfile_spec spec = { 2, 2, 0 };
+	struct nsp_tables *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	t->la = la;
+	if (sigfile_read_in(la->sigdir, "standard_ports.txt", &spec, nsp_line,
+	    t, err, errlen) < 0) {
+		nsp_unload(t);
+		return NULL;
+	}
+	t->la = NULL;
+	return t;
+}
+
 const struct detector nonstd_port_detector = {
 	.name = "nonstd_port",
 	.description = "protocols that tunnels and evasion move off their "
 	    "standard ports (SSH, DNS, RDP, SMB ...): tunnel",
 	.events = DET_EV_APP,
+	.load = nsp_load,
+	.unload = nsp_unload,
 	.app = nsp_app,
 };

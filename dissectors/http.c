@@ -23,9 +23,9 @@
  *    query string or a urlencoded or multipart request body (the first
  *    found; a request with an Authorization header has no form fact); the
  *    user from a user-like field.  Outcome: failure on 401/403, otherwise
- *    unknown (a login page answers 200 either way).  The field names are a
- *    const table below for now; they move to signatures/http_form_fields.txt
- *    (which lists the same names) once signature loading exists.
+ *    unknown (a login page answers 200 either way).  The field names come
+ *    from signatures/http_form_fields.txt (loaded at start and on SIGHUP);
+ *    without that table there are no form facts.
  * Not facts: the words "Authorization" or "password" anywhere but in a
  * header name / form field name; response bodies; multipart file parts;
  * Negotiate tokens without NTLMSSP (Kerberos).  A request or status line
@@ -35,10 +35,12 @@
  * (the rest is skipped and counted), bodies are never buffered beyond that.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "codec.h"
 #include "ntlmssp.h"
+#include "sigfile.h"
 #include "textproto.h"
 
 #define HTTP_HEAD_MAX		16384
@@ -106,16 +108,14 @@ struct http_state {
 	uint8_t			path[HTTP_PATH_MAX];
 };
 
-/* Until signatures/http_form_fields.txt is loaded: the same names. */
-static const char *const http_user_fields[] = {
-	"user", "username", "user_name", "userid", "user_id", "login",
-	"loginid", "login_id", "email", "e-mail", "mail", "uname", "usr",
-	"account", "acct", "j_username", "log", "nickname", NULL
-};
-static const char *const http_pass_fields[] = {
-	"password", "passwd", "pass", "pwd", "pw", "passw", "passwort",
-	"j_password", "secret", "passphrase", "pass_word", "userpassword",
-	"user_password", "login_password", "pword", NULL
+/*
+ * The form field names (signatures/http_form_fields.txt): NULL-terminated
+ * lists of names, owned by the table (built by http_load()).
+ */
+struct http_tables {
+	char		**user;
+	char		**pass;
+	size_t		 nuser, npass;
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -145,7 +145,7 @@ http_field_is(const uint8_t *name, size_t n, const char *const *list)
 			name += i;
 		}
 	}
-	for (i = 0; list[i] != NULL; i++)
+	for (i = 0; list != NULL && list[i] != NULL; i++)
 		if (tp_ieq(name, n, list[i]))
 			return 1;
 	return 0;
@@ -346,6 +346,7 @@ static void
 http_field(struct dctx *ctx, struct http_fields *f, const uint8_t *name,
     size_t nlen, const uint8_t *val, size_t vlen, int encoded)
 {
+	const struct http_tables *tb = dctx_tables(ctx);
 	uint8_t dname[HTTP_NAME_MAX];
 	long dn = (long)nlen, dv;
 
@@ -355,9 +356,9 @@ http_field(struct dctx *ctx, struct http_fields *f, const uint8_t *name,
 		name = dname;
 	} else if (nlen > HTTP_NAME_MAX)
 		return;
-	if (vlen == 0)
+	if (vlen == 0 || tb == NULL)
 		return;
-	if (http_field_is(name, (size_t)dn, http_pass_fields) &&
+	if (http_field_is(name, (size_t)dn, (const char *const *)tb->pass) &&
 	    !f->have_pass) {
 		dv = encoded ? tp_pct_decode(val, vlen, f->pass,
 		    sizeof(f->pass), 1) : (long)tp_copy(f->pass,
@@ -368,7 +369,8 @@ http_field(struct dctx *ctx, struct http_fields *f, const uint8_t *name,
 		}
 		f->pass_len = (size_t)dv;
 		f->have_pass = dv > 0;
-	} else if (http_field_is(name, (size_t)dn, http_user_fields) &&
+	} else if (http_field_is(name, (size_t)dn,
+	    (const char *const *)tb->user) &&
 	    f->user_len == 0) {
 		dv = encoded ? tp_pct_decode(val, vlen, f->user,
 		    sizeof(f->user), 1) : (long)tp_copy(f->user,
@@ -1048,6 +1050,95 @@ http_free(struct dctx *ctx, void *state)
 
 static const uint16_t http_ports[] = { 80, 3128, 8000, 8008, 8080, 8888, 0 };
 
+/* ---- signature table -------------------------------------------------- */
+
+static void
+http_unload(void *t)
+{
+	struct http_tables *tb = t;
+	size_t i;
+
+	if (tb == NULL)
+		return;
+	for (i = 0; i < tb->nuser; i++)
+		free(tb->user[i]);
+	for (i = 0; i < tb->npass; i++)
+		free(tb->pass[i]);
+	free(tb->user);
+	free(tb->pass);
+	free(tb);
+}
+
+/* Appends a copy of name to a NULL-terminated list of *n names. */
+static int
+http_list_add(char ***list, size_t *n, const char *name)
+{
+	char **l, *d;
+
+	if ((d = strdup(name)) == NULL)
+		return -1;
+	if ((l = realloc(*list, (*n + 2) * sizeof(*l))) == NULL) {
+		free(d);
+		return -1;
+	}
+	l[(*n)++] = d;
+	l[*n] = NULL;
+	*list = l;
+	return 0;
+}
+
+/* "user NAME" or "password NAME" */
+static int
+http_field_line(const struct sigfile_rec *r, void *arg, char *err,
+    size_t errlen)
+{
+	struct http_tables *tb = arg;
+	const char *name = r->field[1];
+	size_t i, n = strlen(name);
+	int rc;
+
+	for (i = 0; i < n; i++)
+		if (name[i] <= ' ' || name[i] > '~' || name[i] == '=' ||
+		    name[i] == '&')
+			break;
+	if (n == 0 || n > HTTP_NAME_MAX || i < n) {
+		snprintf(err, errlen, "field name '%s': 1 to %d printable "
+		    "characters without '=', '&' or blanks", name,
+		    HTTP_NAME_MAX);
+		return -1;
+	}
+	if (strcmp(r->field[0], "user") == 0)
+		rc = http_list_add(&tb->user, &tb->nuser, name);
+	else if (strcmp(r->field[0], "password") == 0)
+		rc = http_list_add(&tb->pass, &tb->npass, name);
+	else {
+		snprintf(err, errlen, "'%s': expected 'user NAME' or "
+		    "'password NAME'", r->field[0]);
+		return -1;
+	}
+	if (rc < 0)
+		snprintf(err, errlen, "out of memory");
+	return rc;
+}
+
+static void *
+http_load(const char *sigdir, char *err, size_t errlen)
+{
+	static const struct sigfile_spec spec = { 2, 2, 0 };
+	struct http_tables *tb;
+
+	if ((tb = calloc(1, sizeof(*tb))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (sigfile_read_in(sigdir, "http_form_fields.txt", &spec,
+	    http_field_line, tb, err, errlen) < 0) {
+		http_unload(tb);
+		return NULL;
+	}
+	return tb;
+}
+
 const struct dissector http_dissector = {
 	.name = "http",
 	.description = "HTTP/1.x Basic/Bearer/Digest/NTLM auth and form logins",
@@ -1058,4 +1149,6 @@ const struct dissector http_dissector = {
 	.state_size = sizeof(struct http_state),
 	.free = http_free,
 	.max_pending = 32768,
+	.load = http_load,
+	.unload = http_unload,
 };

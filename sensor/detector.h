@@ -80,6 +80,14 @@ struct policy_sets;
 struct det_load_args {
 	const char		*sigdir;	/* signatures directory */
 	const struct config	*cfg;		/* the configuration being loaded */
+	/*
+	 * nDPI's protocol id for a protocol name ("RDP", "SMBv1"), ignoring
+	 * case; -1 when nDPI has no such protocol.  Tables name protocols as
+	 * nDPI does and are checked against it when they load.
+	 */
+	int			(*ndpi_id)(const struct det_load_args *a,
+				    const char *name);
+	void			*priv;		/* the engine's, for ndpi_id */
 };
 
 

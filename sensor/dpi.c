@@ -122,6 +122,42 @@ dpi_fini(struct worker *w)
 	w->ndpi = NULL;
 }
 
+struct ndpi_detection_module_struct *
+dpi_names_open(void)
+{
+	struct ndpi_detection_module_struct *m;
+	NDPI_PROTOCOL_BITMASK all;
+
+	dpi_global_init();
+	if ((m = ndpi_init_detection_module(ndpi_no_prefs)) == NULL)
+		return NULL;
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(m, &all);
+	ndpi_finalize_initialization(m);
+	return m;
+}
+
+int
+dpi_names_id(struct ndpi_detection_module_struct *m, const char *name)
+{
+	char buf[64];
+	int id;
+
+	if (m == NULL || strlen(name) >= sizeof(buf))
+		return -1;
+	/* nDPI's lookup compares case-insensitively but wants a char *. */
+	snprintf(buf, sizeof(buf), "%s", name);
+	id = ndpi_get_protocol_id(m, buf);
+	return id > 0 ? id : -1;
+}
+
+void
+dpi_names_close(struct ndpi_detection_module_struct *m)
+{
+	if (m != NULL)
+		ndpi_exit_detection_module(m);
+}
+
 static enum app_basis
 basis_of(const struct ndpi_flow_struct *nf, ndpi_protocol r, int guessed)
 {

@@ -50,6 +50,16 @@ void	 dpi_packet(struct worker *w, struct flow *f, const struct pkt *p);
 /* Flow end: nDPI's last word if it was still looking, and its memory. */
 void	 dpi_flow_end(struct worker *w, struct flow *f);
 /*
+ * A detection module for protocol-name lookups at set-up (signature
+ * loading, control thread): open once, look up, close.  NULL: out of
+ * memory.
+ */
+struct ndpi_detection_module_struct *dpi_names_open(void);
+/* nDPI's id for name (case ignored), or -1. */
+int	 dpi_names_id(struct ndpi_detection_module_struct *m, const char *name);
+void	 dpi_names_close(struct ndpi_detection_module_struct *m);
+
+/*
  * The flow's application protocol as nDPI names it ("TLS.AnyDesk"), in
  * buf, or NULL when unknown.
  */

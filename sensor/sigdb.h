@@ -16,17 +16,20 @@
 
 struct config;
 struct dissector;
+struct addrset;
+struct addrpairs;
+struct wordlist;
 
 /*
- * The configuration's sets, compiled; a NULL member is an empty set.
- * Types come with the set modules (addrset.h, domainset.h).
+ * The configuration's sets, compiled (addrset.h, wordlist.h); an empty
+ * key gives a NULL set, which matches nothing.
  */
 struct policy_sets {
-	const void	*edge_devices;
-	const void	*admin_hosts;
-	const void	*collectors;
-	const void	*tunnel_allowed;
-	const void	*rmm_allowed;
+	struct addrset		*edge_devices;	/* tags: enum config_role */
+	struct addrset		*admin_hosts;
+	struct addrset		*collectors;
+	struct addrpairs	*tunnel_allowed;
+	struct wordlist		*rmm_allowed;	/* tool[:tenant] */
 };
 
 struct sigdb {

@@ -1,6 +1,7 @@
 /*
  * fake_dctx.c - recording dissector context for unit tests; see fake_dctx.h.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,12 +134,37 @@ static const struct pending_ops fake_ops = {
 	.alloc = fake_alloc,
 };
 
+/*
+ * The dissector's tables from the source tree's signatures/, loaded once
+ * per test program (the one dissector it tests) and kept to the end.
+ */
+static const void *
+fake_tables(const struct dissector *d)
+{
+	static const struct dissector *loaded_for;
+	static void *tables;
+	const char *top = getenv("top_srcdir");
+	char dir[1024], err[512];
+
+	if (d->load == NULL)
+		return NULL;
+	if (loaded_for != d) {
+		snprintf(dir, sizeof(dir), "%s/signatures", top ? top : ".");
+		if ((tables = d->load(dir, err, sizeof(err))) == NULL)
+			fprintf(stderr, "fake_dctx: %s\n", err);
+		loaded_for = d;
+	}
+	return tables;
+}
+
 size_t
 fake_feed(struct dctx *ctx, const struct dissector *d, void *state, int dir,
     const void *data, size_t len)
 {
 	if (ctx->done)
 		return 0;
+	if (ctx->tables == NULL)
+		ctx->tables = fake_tables(d);
 	if (!(d->transport & DISSECTOR_TCP)) {
 		d->parse(ctx, state, dir, data, len);
 		return 0;

@@ -48,7 +48,9 @@ struct dctx {
 	struct pending	pend;
 	const struct dissector *dis;
 	void		*state;
-	const void	*tables;	/* what dctx_tables() returns */
+	/* What dctx_tables() returns: by default the dissector's load() of
+	 * $top_srcdir/signatures at the first fake_feed(). */
+	const void	*tables;
 	unsigned	nother;		/* facts other than credentials */
 };
 

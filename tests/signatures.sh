@@ -1,31 +1,70 @@
 #!/bin/sh
-# signatures.sh - until signature files are loaded at run time, a dissector
-# that carries a copy of one as a const table must carry the same names:
-# signatures/http_form_fields.txt against dissectors/http.c's
-# http_user_fields[] and http_pass_fields[].
+# signatures.sh - the signature files load, and a broken one is refused
+# with FILE:LINE and a non-zero exit (at start and in --check-config);
+# every file in signatures/ is installed (Makefile.am) and documented
+# (edgeward.conf(5), SIGNATURES).  Reloading on SIGHUP is in live.sh.
 set -u
-top=$(cd "${srcdir:-.}" && pwd)
-python3 - "$top/signatures/http_form_fields.txt" "$top/dissectors/http.c" <<'PY'
-import re, sys
-sig, src = sys.argv[1], open(sys.argv[2]).read()
-want = {"user": set(), "password": set()}
-for line in open(sig):
-    line = line.strip()
-    if line and not line.startswith("#"):
-        kind, name = line.split(None, 1)
-        want[kind].add(name)
-def table(name):
-    m = re.search(r"%s\[\] = \{(.*?)\};" % name, src, re.S)
-    return set(re.findall(r'"([^"]*)"', m.group(1))) if m else None
-have = {"user": table("http_user_fields"), "password": table("http_pass_fields")}
-bad = 0
-for kind in want:
-    if have[kind] is None:
-        print("signatures: %s table not found in http.c" % kind); bad = 1; continue
-    for n in sorted(want[kind] - have[kind]):
-        print("signatures: %s field %s is in the file, not in http.c" % (kind, n)); bad = 1
-    for n in sorted(have[kind] - want[kind]):
-        print("signatures: %s field %s is in http.c, not in the file" % (kind, n)); bad = 1
-print("signatures: %d passed, %d failed" % (1 - bad, bad))
-sys.exit(bad)
-PY
+srcdir=${srcdir:-.}
+top=$(cd "$srcdir" && pwd)
+bin=${EDGEWARD:-./edgeward}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
+
+if "$bin" --check-config --set "signatures_dir=$top/signatures" \
+    >"$tmp/out" 2>&1; then ok; else bad "the shipped signatures: $(cat "$tmp/out")"; fi
+
+# broken FILE LINE-TEXT EXPECTED-MESSAGE-PART
+broken() {
+	rm -rf "$tmp/sig"
+	cp -r "$top/signatures" "$tmp/sig"
+	printf '%s\n' "$2" >>"$tmp/sig/$1"
+	line=$(wc -l <"$tmp/sig/$1" | tr -d ' ')
+	if "$bin" --check-config --set "signatures_dir=$tmp/sig" \
+	    >"$tmp/out" 2>&1; then
+		bad "$1: '$2' accepted"
+	elif grep -q "$tmp/sig/$1:$line: .*$3" "$tmp/out" &&
+	    [ "$(wc -l <"$tmp/out")" -eq 1 ]; then
+		ok
+	else
+		bad "$1: '$2': $(cat "$tmp/out")"
+	fi
+	# the same at start: exit 2, nothing read
+	"$bin" -q -r "$top/pcaps/crafted/eth_ftp.pcap" \
+	    --set "signatures_dir=$tmp/sig" >"$tmp/f" 2>"$tmp/e"
+	rc=$?
+	if [ $rc -eq 2 ] && [ ! -s "$tmp/f" ]; then ok; else bad "$1 at start: exit $rc"; fi
+}
+broken http_form_fields.txt "passwd" "expected"
+broken http_form_fields.txt "secret pin" "expected 'user NAME'"
+broken http_form_fields.txt "user a=b" "field name"
+broken standard_ports.txt "NoSuchProto 22" "not a protocol nDPI knows"
+broken standard_ports.txt "Telnet 23" "listed twice"
+broken standard_ports.txt "SSH2 70000" "not a protocol"
+broken standard_ports.txt "FTP_DATA 30-20" "not a port or a range"
+broken ndpi_remote_access.txt "RDP Remote T1021 vendor" "commercial or protocol"
+broken ndpi_remote_access.txt "RDP Remote X1021 protocol" "ATT&CK"
+
+# a missing file
+rm -rf "$tmp/sig"
+cp -r "$top/signatures" "$tmp/sig"
+rm "$tmp/sig/standard_ports.txt"
+if ! "$bin" --check-config --set "signatures_dir=$tmp/sig" >"$tmp/out" 2>&1 &&
+    grep -q "standard_ports.txt is missing" "$tmp/out"; then ok; else
+	bad "missing file: $(cat "$tmp/out")"; fi
+# a signatures_dir that does not exist
+if ! "$bin" --check-config --set "signatures_dir=$tmp/nope" >"$tmp/out" 2>&1 &&
+    grep -q "not a directory" "$tmp/out"; then ok; else
+	bad "missing directory: $(cat "$tmp/out")"; fi
+
+# installed and documented
+for f in "$top"/signatures/*.txt; do
+	n=$(basename "$f")
+	grep -q "signatures/$n" "$top/Makefile.am" || bad "$n is not installed (Makefile.am)"
+	grep -q "^\.It Pa $n" "$top/man/edgeward.conf.5" || bad "$n is not in edgeward.conf(5) SIGNATURES"
+done
+echo "signatures: $pass passed, $fail failed"
+[ $fail -eq 0 ]
