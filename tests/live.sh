@@ -6,8 +6,10 @@
 # with packets > 0; the credential finding; SIGUSR1 prints the statistics
 # and it keeps running; SIGHUP with a broken file keeps running and names
 # FILE:LINE; SIGHUP with a good file applies a run-time key (reveal_secrets)
-# and reopens the output file after a logrotate-style move; SIGTERM exits 0
-# with the summary.  The namespace and every process are removed at exit.
+# and reopens the output file after a logrotate-style move; SIGHUP reloads
+# the signature files (a broken one is refused with FILE:LINE and the old
+# tables stay; a new form-field name then finds a login it missed before);
+# SIGTERM exits 0 with the summary.  The namespace and every process are removed at exit.
 #
 # Skips (77) when not root or when this kernel or container cannot create
 # network namespaces.
@@ -65,6 +67,9 @@ wait_for() {
 chmod 755 "$tmp"
 mkdir "$tmp/log"
 chown nobody "$tmp/log"
+# Signature files the test edits, readable by nobody.
+cp -r "$top/signatures" "$tmp/sig"
+chmod -R a+rX "$tmp/sig"
 conf=$tmp/edgeward.conf
 printf 'sensor_name = live-test\nhealth_interval = 1\n' >"$conf"
 chmod 644 "$conf"
@@ -82,6 +87,7 @@ wait_for 5 ip netns exec "$ns" redis-cli -p 6390 ping >/dev/null 2>&1 ||
 ip netns exec "$ns" "$bin" -i lo -u nobody -c "$conf" \
     --set health_interval=1 -o "$out" \
     --redis redis://127.0.0.1:6390 --set "spool_dir=$tmp/spool" \
+    --set "signatures_dir=$tmp/sig" \
     not port 9 and not port 6390 \
     >"$tmp/stdout" 2>"$tmp/stderr" &
 epid=$!
@@ -205,7 +211,48 @@ if grep -q '"user":"bob"' "$out.1"; then
 	bad "a finding went to the rotated file after SIGHUP"
 fi
 
-# 6. SIGTERM: exit 0 with the summary
+# 6. signatures on SIGHUP.  A query-string login with field names the
+# shipped list does not have is not a credential; a Basic login after it
+# marks that the request was seen.
+form_get() {
+	ip netns exec "$ns" python3 -c '
+import sys, urllib.request
+urllib.request.urlopen("http://127.0.0.1:8080/?zzuser=%s&zzpass=%s" %
+    (sys.argv[1], sys.argv[2]), timeout=5).read()' "$1" "$2" 2>/dev/null
+}
+form_get carol Rabbit-Hole-9
+http_get dave:Tea-Party-3
+if wait_for 10 grep -q '"user":"dave"' "$out" &&
+    ! grep -q '"user":"carol"' "$out"; then
+	ok "an unknown form field name is not a credential"
+else
+	bad "form fields before the reload: $(grep -c '"user":"carol"' "$out")"
+fi
+# a broken signature file: refused with FILE:LINE, the sensor keeps going
+echo "NoSuchProtocol 22" >>"$tmp/sig/standard_ports.txt"
+bl=$(wc -l <"$tmp/sig/standard_ports.txt" | tr -d ' ')
+kill -HUP $epid
+if wait_for 5 grep -q "SIGHUP: $tmp/sig/standard_ports.txt:$bl: 'NoSuchProtocol' is not a protocol nDPI knows; keeping the running configuration and signatures" \
+    "$tmp/stderr" && sleep 0.5 && kill -0 $epid 2>/dev/null; then
+	ok "SIGHUP with a broken signature file: FILE:LINE, keeps running"
+else
+	bad "SIGHUP broken signatures: $(grep SIGHUP "$tmp/stderr" | tail -1)"
+fi
+# fixed, and the form field names added: the same login is now found
+sed -i '$d' "$tmp/sig/standard_ports.txt"
+printf 'user zzuser\npassword zzpass\n' >>"$tmp/sig/http_form_fields.txt"
+n0=$(grep -c 'SIGHUP: reloaded' "$tmp/stderr")
+kill -HUP $epid
+wait_for 5 test "$(grep -c 'SIGHUP: reloaded' "$tmp/stderr")" -gt "$n0"
+sleep 0.5	# workers take the new tables at their next tick
+form_get erin Cheshire-Cat-8
+if wait_for 10 grep -q '"user":"erin"' "$out"; then
+	ok "SIGHUP reloaded the signatures: the new form field is found"
+else
+	bad "new form field not found after the reload: $(grep SIGHUP "$tmp/stderr" | tail -1)"
+fi
+
+# 7. SIGTERM: exit 0 with the summary
 n1=$(grep -c '^edgeward summary' "$tmp/stderr")
 kill -TERM $epid
 i=0
