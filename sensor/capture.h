@@ -62,7 +62,6 @@ struct capture {
 	struct reader_stats	 st[16];
 	_Atomic uint64_t	 dispatched;	/* highest seq handed out */
 	uint64_t		 file_bytes_total;
-	_Atomic uint64_t	 file_bytes_done;
 	int			 progress;	/* stderr is a terminal */
 	struct reader		*readers;	/* one per input */
 };

@@ -29,7 +29,16 @@ const char *const finding_kind_names[FK_MAX] = {
 	[FK_SENSOR_HEALTH] = "sensor_health",
 	[FK_CREDENTIAL_REUSE] = "credential_reuse",
 	[FK_CREDENTIAL_ATTACK] = "credential_attack",
+	[FK_EDGE_DEVICE] = "edge_device",
+	[FK_HANDOFF] = "handoff",
 };
+
+int
+finding_kind_from_correlator(enum finding_kind k)
+{
+	return k == FK_CREDENTIAL_REUSE || k == FK_CREDENTIAL_ATTACK ||
+	    k == FK_HANDOFF;
+}
 
 const char *const severity_names[] = {
 	"info", "low", "medium", "high", "critical"

@@ -32,6 +32,8 @@ enum finding_kind {
 	FK_SENSOR_HEALTH,
 	FK_CREDENTIAL_REUSE,	/* made by the publisher's correlator */
 	FK_CREDENTIAL_ATTACK,	/* made by the publisher's correlator */
+	FK_EDGE_DEVICE,		/* an appliance found from its own traffic */
+	FK_HANDOFF,		/* made by the publisher's correlators */
 	FK_MAX
 };
 
@@ -99,6 +101,8 @@ struct flow;
 struct sensor;
 
 extern const char *const finding_kind_names[FK_MAX];
+/* Whether only the publisher's correlators make findings of this kind. */
+int	finding_kind_from_correlator(enum finding_kind k);
 extern const char *const severity_names[];
 
 void	finding_init(struct finding *f, enum finding_kind kind,

@@ -175,7 +175,7 @@ publish_line(struct publisher *p, const struct out_rec *r)
 		if (p->sinks[i]->ops->write(p->sinks[i], &it) < 0)
 			p->st.sink_errors++;
 	p->st.findings++;
-	if (r->kind < 16)
+	if (r->kind < FK_MAX)
 		p->st.by_kind[r->kind]++;
 	return p->next_id;
 }
@@ -252,9 +252,8 @@ rec_less(const struct out_rec *a, const struct out_rec *b)
 }
 
 /*
- * Releases every record that is safe to release.  Offline: records whose key
- * is at or below every worker's watermark, in merged order.  Live: all.
- * Returns the number released.
+ * Whether record a sorts below progress triple p: no worker can still
+ * emit anything that sorts before it.
  */
 static int
 rec_below(const struct out_rec *a, const uint64_t p[3])
@@ -312,6 +311,22 @@ drain_rings(struct publisher *p)
 	}
 }
 
+/* sensor_health's per-kind counters: "findings_<kind>". */
+static const char *const health_kind_keys[FK_MAX] = {
+	[FK_CLEARTEXT_CREDENTIAL] = "findings_cleartext_credential",
+	[FK_WEAK_AUTH] = "findings_weak_auth",
+	[FK_EDGE_MGMT_SESSION] = "findings_edge_mgmt_session",
+	[FK_PACKET_CAPTURE] = "findings_packet_capture",
+	[FK_TUNNEL] = "findings_tunnel",
+	[FK_REMOTE_ACCESS] = "findings_remote_access",
+	[FK_BEACON] = "findings_beacon",
+	[FK_SENSOR_HEALTH] = "findings_sensor_health",
+	[FK_CREDENTIAL_REUSE] = "findings_credential_reuse",
+	[FK_CREDENTIAL_ATTACK] = "findings_credential_attack",
+	[FK_EDGE_DEVICE] = "findings_edge_device",
+	[FK_HANDOFF] = "findings_handoff",
+};
+
 /*
  * Live mode: a sensor_health finding every health_interval seconds, built
  * from the counters and sent through finding_format like any finding.
@@ -328,13 +343,6 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	unsigned i;
 	long n;
 	char body[FINDING_JSON_MAX];
-	static const char *const kn[FK_MAX] = {
-		"findings_cleartext_credential", "findings_weak_auth",
-		"findings_edge_mgmt_session", "findings_packet_capture",
-		"findings_tunnel", "findings_remote_access", "findings_beacon",
-		"findings_sensor_health", "findings_credential_reuse",
-		"findings_credential_attack",
-	};
 
 	if (now_ms - p->last_health_ms < (uint64_t)s->cfg.health_interval * 1000
 	    || *s->stop)
@@ -354,7 +362,7 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	finding_int(&f, "memory_bytes", (int64_t)t.memory);
 	finding_int(&f, "publisher_backlog_bytes", (int64_t)backlog);
 	for (i = 0; i < FK_MAX; i++)
-		finding_int(&f, kn[i], (int64_t)t.findings[i]);
+		finding_int(&f, health_kind_keys[i], (int64_t)t.findings[i]);
 	finding_int(&f, "dedup_suppressed",
 	    (int64_t)totals_corr(&t, "dedup_suppressed"));
 	finding_int(&f, "correlate_entries", (int64_t)totals_corr(&t, "entries"));

@@ -90,7 +90,7 @@ struct out_rec {
 
 struct publisher_stats {
 	uint64_t	findings;		/* lines handed to sinks */
-	uint64_t	by_kind[16];
+	uint64_t	by_kind[FK_MAX];
 	uint64_t	sink_errors;
 	/* The correlators' counters, summed by name (their last report). */
 	struct weird		corr[WEIRD_MAX];

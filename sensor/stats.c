@@ -127,11 +127,10 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 		t->published = LD(p->st.findings);
 		memcpy(t->corr, p->st.corr, sizeof(t->corr));
 		t->ncorr = p->st.ncorr;
-		/* Kinds only the correlator makes. */
-		t->findings[FK_CREDENTIAL_REUSE] +=
-		    LD(p->st.by_kind[FK_CREDENTIAL_REUSE]);
-		t->findings[FK_CREDENTIAL_ATTACK] +=
-		    LD(p->st.by_kind[FK_CREDENTIAL_ATTACK]);
+		/* Kinds only the correlators make. */
+		for (k = 0; k < FK_MAX; k++)
+			if (finding_kind_from_correlator((enum finding_kind)k))
+				t->findings[k] += LD(p->st.by_kind[k]);
 	}
 	for (k = 0; k < DA_MAX; k++) {
 		add_weird(t, decode_anomaly_names[k], t->decode.anomalies[k]);
