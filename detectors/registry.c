@@ -13,12 +13,15 @@ extern const struct detector credential_detector;
 extern const struct detector ndpi_cleartext_detector;
 extern const struct detector remote_access_ndpi_detector;
 extern const struct detector nonstd_port_detector;
+/* tunnels (issue 9) */
+extern const struct detector tunnel_dns_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
 	&ndpi_cleartext_detector,
 	&remote_access_ndpi_detector,
 	&nonstd_port_detector,
+	&tunnel_dns_detector,
 	NULL
 };
 

@@ -1065,6 +1065,107 @@ def build_core(out):
          "middle of it)", wrap_all(conv, w_eth))
 
 
+# ------------------------------------------------ tunnels (issue 9) section
+
+def tun_dns(mk, sport, name, qtype="A", rcode=0, answer=None, qid=0x5000,
+            dport=53):
+    """One UDP DNS query and its answer as (direction, L3 packet) pairs."""
+    q = DNS(id=qid, rd=1, qd=DNSQR(qname=name, qtype=qtype))
+    if answer is None:
+        a = DNS(id=qid, qr=1, rd=1, ra=1, rcode=rcode,
+                qd=DNSQR(qname=name, qtype=qtype))
+    else:
+        a = DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=name, qtype=qtype),
+                an=DNSRR(rrname=name, type=qtype, ttl=0, rdata=answer))
+    return [(C2S, mk(C2S) / UDP(sport=sport, dport=dport) / q),
+            (S2C, mk(S2C) / UDP(sport=dport, dport=sport) / a)]
+
+
+def tun_build_dns(out):
+    """
+    DNS tunnels and their look-alikes, client C4, resolver S4:
+      tun_dns_exfil: 30 TXT queries under exfil.example.net, each a new
+        40-hex-digit label (a file read out 20 bytes a query), answered
+        NXDOMAIN: one dns_tunnel finding, pattern exfiltration;
+      tun_dns_tunnel_8053: 24 TXT queries with 32-character base32 labels
+        and 128-byte TXT answers, on UDP 8053 (the DNS dissector's probe,
+        not the port): dns_tunnel pattern tunnel;
+      tun_dns_dnscat_tcp: dnscat2's "dnscat." names over TCP 53 (RFC 7766
+        framing, two messages in one segment): dns_tunnel tool dnscat2;
+      tun_dns_browse (negative): 24 ordinary host names of one domain,
+        21 hashed-label reputation look-ups under avqs.mcafee.com (allowed),
+        21 ip6.arpa PTR look-ups: no finding.
+    """
+    mk = ip_pair(False, C4, S4)
+    conv = []
+    for i in range(30):
+        label = hashlib.sha1(b"secret-file-%d" % i).hexdigest()[:40]
+        conv += tun_dns(mk, 41000 + i, "%s.exfil.example.net" % label,
+                        qtype="TXT", rcode=3, qid=0x5000 + i)
+    emit(out, "tun_dns_exfil.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp>dns",
+         ("udp", C4, 41000, S4, 53),
+         "tunnel dns_tunnel pattern exfiltration domain example.net",
+         wrap_all(conv, w_eth))
+
+    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+    conv = []
+    for i in range(24):
+        h = hashlib.sha256(b"tcp-stream-%d" % i).digest()
+        label = "".join(alphabet[b & 31] for b in h)[:48]
+        conv += tun_dns(mk, 42000, "%s.t.example.org" % label, qtype="TXT",
+                        answer=hashlib.sha256(b"down-%d" % i).hexdigest() * 2,
+                        qid=0x6000 + i, dport=8053)
+    emit(out, "tun_dns_tunnel_8053.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp>dns",
+         ("udp", C4, 42000, S4, 8053),
+         "tunnel dns_tunnel pattern tunnel domain example.org (probe on "
+         "8053)",
+         wrap_all(conv, w_eth))
+
+    msgs = b""
+    for i in range(4):
+        q = bytes(DNS(id=0x7000 + i, rd=1, qd=DNSQR(
+            qname="dnscat.%s" % hashlib.md5(b"c%d" % i).hexdigest(),
+            qtype="CNAME")))
+        msgs += struct.pack(">H", len(q)) + q
+    ans = bytes(DNS(id=0x7000, qr=1, ra=1, rcode=3,
+                    qd=DNSQR(qname="dnscat.x", qtype="CNAME")))
+    steps = [(C2S, msgs[:len(msgs) // 2]), (C2S, msgs[len(msgs) // 2:]),
+             (S2C, struct.pack(">H", len(ans)) + ans)]
+    emit(out, "tun_dns_dnscat_tcp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp>dns",
+         ("tcp", C4, 43000, S4, 53), "tunnel dns_tunnel tool dnscat2",
+         wrap_all(df_tcp(C4, S4, 43000, 53, steps), w_eth))
+
+    conv = []
+    n = 0
+    for hname in ["www", "mail", "static", "img", "api", "login", "cdn",
+                  "news", "video", "search", "maps", "docs", "drive",
+                  "play", "accounts", "fonts", "ssl", "apis", "photos",
+                  "calendar", "translate", "scholar", "books", "store"]:
+        conv += tun_dns(mk, 44000 + n, "%s.example.com" % hname,
+                        answer="192.0.2.%d" % (n + 1), qid=0x8000 + n)
+        n += 1
+    for i in range(21):
+        conv += tun_dns(mk, 44000 + n, "0.0.0.0.1.0.0.4e.%s.avqs.mcafee.com"
+                        % hashlib.md5(b"f%d" % i).hexdigest(),
+                        answer="127.0.0.1", qid=0x8000 + n)
+        n += 1
+    for i in range(21):
+        rev = ".".join(reversed("20010db800010000000000000000%04x" % i))
+        conv += tun_dns(mk, 44000 + n, rev + ".ip6.arpa", qtype="PTR",
+                        rcode=3, qid=0x8000 + n)
+        n += 1
+    emit(out, "tun_dns_browse.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp>dns",
+         ("udp", C4, 44000, S4, 53),
+         "no finding: 24 ordinary names of one domain, allowed reputation "
+         "look-ups, "
+         "ip6.arpa PTR", wrap_all(conv, w_eth))
+
+
+def build_tunnels(out):
+    tun_build_dns(out)
+# ============================================== end of tunnels section
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -1075,6 +1176,7 @@ def main():
     build_correlate(out)
     build_core(out)
     build_dissector_fixes(out)
+    build_tunnels(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

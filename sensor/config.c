@@ -87,6 +87,25 @@ const struct config_key config_keys[] = {
 	K("detector_memcap", CT_SIZE, detector_memcap, 64 * 1024, 64 * GB,
 	    "64m", "memory each detector may hold per worker (its tables of "
 	    "hosts, domains, sessions); at the limit it evicts, counted"),
+	/* tunnels (detectors/tunnel_*.c) */
+	K("tunnel_report_interval", CT_UINT, tunnel_report_interval, 0,
+	    7 * 86400, "3600",
+	    "seconds before the same tunnel (client, server or domain, type) "
+	    "is reported again (0: once per run)"),
+	K("dns_tunnel_window", CT_UINT, dns_tunnel_window, 10, 86400, "300",
+	    "seconds over which a client's queries under one registered "
+	    "domain are scored as a DNS tunnel"),
+	K("dns_tunnel_min_unique", CT_UINT, dns_tunnel_min_unique, 2, 64,
+	    "20", "distinct subdomains of one domain from one client in a "
+	    "window before it can be a DNS tunnel"),
+	K("dns_tunnel_min_length", CT_UINT, dns_tunnel_min_length, 1, 253,
+	    "24", "mean subdomain length (characters) of a DNS tunnel"),
+	K("dns_tunnel_min_entropy", CT_UINT, dns_tunnel_min_entropy, 0, 800,
+	    "350", "mean Shannon entropy of the subdomains of a DNS tunnel, "
+	    "hundredths of a bit per character"),
+	K("dns_tunnel_max_domains", CT_UINT, dns_tunnel_max_domains, 16,
+	    1u << 22, "16384", "(client, registered domain) pairs a worker "
+	    "follows; the least recently seen is evicted, counted"),
 	K("redis_url", CT_STR, redis_url, 0, 0, "",
 	    "redis://[user:password@]host:port[/db] or unix:///path[?db=N]"),
 	K("redis_password_file", CT_STR, redis_password_file, 0, 0, "",
@@ -132,7 +151,10 @@ const struct config_key config_keys[] = {
 static const char *const runtime_keys[] = {
 	"sensor_name", "ndpi_max_packets", "output_file", "health_interval",
 	"reveal_secrets", "dedup_window", "edge_devices", "admin_hosts",
-	"collectors", "tunnel_allowed", "rmm_allowed", NULL
+	"collectors", "tunnel_allowed", "rmm_allowed",
+	/* tunnels */
+	"tunnel_report_interval", "dns_tunnel_window", "dns_tunnel_min_unique",
+	"dns_tunnel_min_length", "dns_tunnel_min_entropy", NULL
 };
 
 const char *const config_role_names[] = {

@@ -55,6 +55,13 @@ struct config {
 	unsigned	correlate_max_entries;
 	/* detectors */
 	uint64_t	detector_memcap;	/* bytes per detector per worker */
+	/* tunnels (detectors/tunnel_*.c, issue 9) */
+	unsigned	tunnel_report_interval;	/* seconds between repeats */
+	unsigned	dns_tunnel_window;	/* seconds */
+	unsigned	dns_tunnel_min_unique;	/* subdomains per window */
+	unsigned	dns_tunnel_min_length;	/* mean subdomain characters */
+	unsigned	dns_tunnel_min_entropy;	/* hundredths of a bit/char */
+	unsigned	dns_tunnel_max_domains;	/* (client, domain) per worker */
 	/* redis */
 	char		redis_url[CONFIG_STR];
 	char		redis_password_file[CONFIG_STR];

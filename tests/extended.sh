@@ -6,7 +6,7 @@
 # remote-access captures nDPI 4.2 knows must give a remote_access finding;
 # benign captures must give no finding at all and no decode anomaly.
 # The credential captures must give the findings tests/shared_credentials.tsv
-# lists.
+# lists, the tunnel captures the tunnel types tests/shared_tunnels.tsv lists.
 set -u
 srcdir=${srcdir:-.}
 top=$(cd "$srcdir" && pwd)
@@ -57,6 +57,21 @@ read -r pass fail <"$tmp/counts"
 total=$(($(wc -l <"$shared/MANIFEST.tsv") - 1))
 fail=$((total - pass))
 echo "extended: $pass passed, $fail failed"
+# Expected tunnel findings (tests/shared_tunnels.tsv: file, type, ok or
+# todo; todo rows are known misses and do not fail).
+grep -v '^#' "$top/tests/shared_tunnels.tsv" | while IFS='	' read -r file type status; do
+	[ -n "$file" ] || continue
+	"$bin" -q -r "$shared/$file" -w 2 >"$tmp/t" 2>/dev/null
+	if grep -q "\"tunnel\":{\"type\":\"$type\"" "$tmp/t"; then
+		echo "tunnel ok: $file gives $type"
+	elif [ "$status" = todo ]; then
+		echo "tunnel todo: $file does not give $type yet"
+	else
+		echo "FAIL $file: no tunnel finding of type $type"
+		echo x >>"$tmp/tunnel_fail"
+	fi
+done
+[ -f "$tmp/tunnel_fail" ] && fail=$((fail + 1))
 # Expected credential findings (tests/shared_credentials.tsv; todo rows
 # are known misses and do not fail).
 python3 "$top/tests/credentials.py" shared "$bin" \

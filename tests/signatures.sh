@@ -47,6 +47,9 @@ broken standard_ports.txt "SSH2 70000" "not a protocol"
 broken standard_ports.txt "FTP_DATA 30-20" "not a port or a range"
 broken ndpi_remote_access.txt "RDP Remote T1021 vendor" "commercial or protocol"
 broken ndpi_remote_access.txt "RDP Remote X1021 protocol" "ATT&CK"
+broken dns_tunnel_tools.txt "iodine regex v.*" "the match is"
+broken dns_tunnel_tools.txt "cs label0 api base64" "qualifier"
+broken dns_tunnel_allow.txt "bad..name" "empty label"
 
 # a missing file
 rm -rf "$tmp/sig"
