@@ -15,6 +15,7 @@ extern const struct detector remote_access_ndpi_detector;
 extern const struct detector nonstd_port_detector;
 /* tunnels (issue 9) */
 extern const struct detector tunnel_dns_detector;
+extern const struct detector tunnel_doh_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -22,6 +23,7 @@ const struct detector *const detector_registry[] = {
 	&remote_access_ndpi_detector,
 	&nonstd_port_detector,
 	&tunnel_dns_detector,
+	&tunnel_doh_detector,
 	NULL
 };
 

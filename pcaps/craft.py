@@ -1161,8 +1161,69 @@ def tun_build_dns(out):
          "ip6.arpa PTR", wrap_all(conv, w_eth))
 
 
+def tls_record(hs_type, body):
+    """A TLS handshake record holding one handshake message."""
+    hs = struct.pack(">B", hs_type) + struct.pack(">I", len(body))[1:] + body
+    return struct.pack(">BHH", 0x16, 0x0301, len(hs)) + hs
+
+
+def tls_client_hello(sni=None, alpn=None):
+    """A TLS 1.2 ClientHello (enough for nDPI: SNI, ALPN)."""
+    ext = b""
+    if sni:
+        name = sni.encode()
+        entry = b"\x00" + struct.pack(">H", len(name)) + name
+        ext += struct.pack(">HHH", 0, len(entry) + 2, len(entry)) + entry
+    if alpn:
+        protos = b"".join(struct.pack(">B", len(a)) + a.encode() for a in alpn)
+        ext += struct.pack(">HHH", 16, len(protos) + 2, len(protos)) + protos
+    ext += struct.pack(">HHH", 10, 4, 2) + struct.pack(">H", 0x001d)
+    ext += struct.pack(">HHB", 11, 2, 1) + b"\x00"
+    ciphers = struct.pack(">HHHH", 6, 0xc02f, 0xc030, 0x009c)
+    body = (struct.pack(">H", 0x0303) + bytes(range(32)) + b"\x00" +
+            ciphers + b"\x01\x00" + struct.pack(">H", len(ext)) + ext)
+    return tls_record(1, body)
+
+
+def tls_server_hello():
+    ext = struct.pack(">HH", 0xff01, 1) + b"\x00"
+    body = (struct.pack(">H", 0x0303) + bytes(range(32, 64)) + b"\x00" +
+            struct.pack(">H", 0xc02f) + b"\x00" + struct.pack(">H", len(ext))
+            + ext)
+    return tls_record(2, body)
+
+
+def tun_build_doh(out):
+    """
+    DoH and DoT, client C4:
+      tun_doh_sni: TLS to 192.0.2.53:443 with SNI dns.google, answered:
+        tunnel doh provider google matched_by sni;
+      tun_dot: TLS to S4:853 (no SNI), answered: tunnel dot;
+      tun_dot_allowed: the same run with tunnel_allowed = S4 (golden
+        option): no finding;
+      tun_tls_web (negative): TLS to S4:443 with SNI www.example.com: no
+        finding.
+    """
+    steps = [(C2S, tls_client_hello("dns.google", ["h2"])),
+             (S2C, tls_server_hello())]
+    emit(out, "tun_doh_sni.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp>tls",
+         ("tcp", C4, 45300, "192.0.2.53", 443),
+         "tunnel doh provider google matched_by sni",
+         wrap_all(df_tcp(C4, "192.0.2.53", 45300, 443, steps), w_eth))
+    steps = [(C2S, tls_client_hello()), (S2C, tls_server_hello())]
+    df_emit_session(out, "tun_dot.pcap", C4, 45301, 853, steps,
+                    "tunnel dot (golden also with tunnel_allowed: none)",
+                    chain="eth>ipv4>tcp>tls")
+    steps = [(C2S, tls_client_hello("www.example.com", ["h2"])),
+             (S2C, tls_server_hello())]
+    df_emit_session(out, "tun_tls_web.pcap", C4, 45302, 443, steps,
+                    "no finding (TLS to an ordinary web site)",
+                    chain="eth>ipv4>tcp>tls")
+
+
 def build_tunnels(out):
     tun_build_dns(out)
+    tun_build_doh(out)
 # ============================================== end of tunnels section
 
 

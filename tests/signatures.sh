@@ -50,6 +50,8 @@ broken ndpi_remote_access.txt "RDP Remote X1021 protocol" "ATT&CK"
 broken dns_tunnel_tools.txt "iodine regex v.*" "the match is"
 broken dns_tunnel_tools.txt "cs label0 api base64" "qualifier"
 broken dns_tunnel_allow.txt "bad..name" "empty label"
+broken doh_providers.txt "google" "expected"
+broken doh_providers.txt "google 10.0.0.0/33" "prefix length 33"
 
 # a missing file
 rm -rf "$tmp/sig"
