@@ -16,6 +16,7 @@ extern const struct detector nonstd_port_detector;
 /* tunnels (issue 9) */
 extern const struct detector tunnel_dns_detector;
 extern const struct detector tunnel_doh_detector;
+extern const struct detector tunnel_icmp_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -24,6 +25,7 @@ const struct detector *const detector_registry[] = {
 	&nonstd_port_detector,
 	&tunnel_dns_detector,
 	&tunnel_doh_detector,
+	&tunnel_icmp_detector,
 	NULL
 };
 

@@ -40,7 +40,6 @@
  * few per client.
  */
 #include <ctype.h>
-#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +52,7 @@
 #include "flow.h"
 #include "lru.h"
 #include "sigfile.h"
+#include "tunnel_util.h"
 
 #define DT_NAME_MAX	256	/* lower-cased query name, NUL included */
 #define DT_DOMAIN_MAX	80
@@ -106,45 +106,9 @@ struct dt_entry {
 
 struct dt_worker {
 	struct lru	*t;
-	size_t		 charged;
-	uint64_t	 evicted, refused;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
-
-static uint64_t
-hash64(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= (uint8_t)s[i];
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
-/* Shannon entropy of s in hundredths of a bit per character. */
-static uint32_t
-entropy_x100(const char *s, size_t n)
-{
-	unsigned cnt[256] = { 0 };
-	double h = 0, p;
-	size_t i;
-
-	if (n == 0)
-		return 0;
-	for (i = 0; i < n; i++)
-		cnt[(uint8_t)s[i]]++;
-	for (i = 0; i < 256; i++) {
-		if (cnt[i] == 0)
-			continue;
-		p = (double)cnt[i] / (double)n;
-		h -= p * log2(p);
-	}
-	return (uint32_t)(h * 100.0 + 0.5);
-}
 
 static int
 is_data_type(uint16_t t)
@@ -271,34 +235,6 @@ tool_of(const struct dt_tables *t, const char *name, size_t len)
 }
 
 /* ---- state --------------------------------------------------------------- */
-
-static struct dt_entry *
-entry_get(struct detctx *ctx, struct dt_worker *w, const struct dt_key *k,
-    int *fresh)
-{
-	struct dt_entry *e;
-	int grew, evicted, may;
-
-	*fresh = 0;
-	if (w->t == NULL)
-		return NULL;
-	if ((e = lru_find(w->t, k)) != NULL)
-		return e;
-	may = det_mem_charge(ctx, lru_node_bytes(w->t)) == 0;
-	e = lru_insert(w->t, k, may, &grew, &evicted);
-	if (may && !grew)
-		det_mem_release(ctx, lru_node_bytes(w->t));
-	if (grew)
-		w->charged += lru_node_bytes(w->t);
-	if (evicted) {
-		w->evicted++;
-		det_count(ctx, "tunnel_dns_evicted");
-	}
-	if (e == NULL)
-		w->refused++;
-	*fresh = e != NULL;
-	return e;
-}
 
 static void
 key_init(struct dt_key *k, const struct flow *f, int is_tool, uint64_t h)
@@ -455,8 +391,9 @@ dt_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 	slen = rlen < len ? len - rlen - 1 : 0;
 
 	if (!d->is_response && (sig = tool_of(t, name, len)) != NULL) {
-		key_init(&k, f, 1, hash64(sig->tool, strlen(sig->tool)));
-		if ((e = entry_get(ctx, w, &k, &fresh)) != NULL &&
+		key_init(&k, f, 1, tunnel_once_hash(sig->tool, strlen(sig->tool)));
+		if ((e = tunnel_lru_get(ctx, w->t, &k, &fresh,
+		    "tunnel_dns_evicted")) != NULL &&
 		    may_report(e, now, c)) {
 			e->reported = 1;
 			e->reported_us = now;
@@ -468,8 +405,9 @@ dt_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 		tool_hit = 1;
 	}
 
-	key_init(&k, f, 0, hash64(reg, rlen));
-	if ((e = entry_get(ctx, w, &k, &fresh)) == NULL)
+	key_init(&k, f, 0, tunnel_once_hash(reg, rlen));
+	if ((e = tunnel_lru_get(ctx, w->t, &k, &fresh,
+		    "tunnel_dns_evicted")) == NULL)
 		return;
 	if (fresh || now - e->window_start >
 	    (uint64_t)c->dns_tunnel_window * 1000000) {
@@ -499,8 +437,8 @@ dt_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 		e->sum_len += (uint32_t)slen;
 		if (slen > e->max_len)
 			e->max_len = (uint32_t)slen;
-		e->sum_entropy += entropy_x100(name, slen);
-		uniq_add(e, (uint32_t)hash64(name, slen));
+		e->sum_entropy += tunnel_entropy_x100((const uint8_t *)name, slen);
+		uniq_add(e, (uint32_t)tunnel_once_hash(name, slen));
 		if (slen >= e->max_len)
 			copy_trunc(e->example, sizeof(e->example), name, len);
 	}
@@ -657,7 +595,6 @@ dt_counters(const void *p, counter_fn put, void *arg)
 	const struct dt_worker *w = p;
 
 	put(arg, "tunnel_dns.domains", lru_count(w->t));
-	put(arg, "tunnel_dns.evicted", w->evicted);
 }
 
 const struct detector tunnel_dns_detector = {

@@ -28,7 +28,7 @@
 #include "flow.h"
 #include "sigdb.h"
 #include "sigfile.h"
-#include "tunnel_once.h"
+#include "tunnel_util.h"
 
 #define DOH_PROVIDERS	255
 #define DOH_NAME	32

@@ -27,7 +27,8 @@ import sys
 from scapy.all import (IP, IPv6, TCP, UDP, GRE, Ether, Dot1Q, Dot1AD, Raw,
                        DNS, DNSQR, DNSRR, IPv6ExtHdrHopByHop,
                        IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, PadN,
-                       RouterAlert, fragment, conf)
+                       RouterAlert, fragment, conf, ICMP, ICMPv6EchoRequest,
+                       ICMPv6EchoReply)
 
 conf.verb = 0
 
@@ -1221,9 +1222,83 @@ def tun_build_doh(out):
                     chain="eth>ipv4>tcp>tls")
 
 
+def tun_echo(mk, v6, ident, seq, req, rep):
+    """An echo request and its reply as (direction, L3 packet) pairs."""
+    if v6:
+        return [(C2S, mk(C2S) / ICMPv6EchoRequest(id=ident, seq=seq, data=req)),
+                (S2C, mk(S2C) / ICMPv6EchoReply(id=ident, seq=seq, data=rep))]
+    return [(C2S, mk(C2S) / ICMP(type=8, id=ident, seq=seq) / Raw(req)),
+            (S2C, mk(S2C) / ICMP(type=0, id=ident, seq=seq) / Raw(rep))]
+
+
+def tun_build_icmp(out):
+    """
+    ICMP tunnels and ping:
+      tun_icmp_ping (negative): Linux ping (16-byte timestamp, bytes
+        counting up from 0x10, 56 bytes), Windows ping (32 bytes of a..w),
+        ping -s 1200 -p a5 from a third host, and ICMPv6 ping; every reply
+        echoes its request: no finding;
+      tun_icmp_random: 12 echo requests with 64..244 bytes of random data,
+        each answered with other random data: icmp_tunnel by statistics;
+      tun_icmpv6_random: the same over ICMPv6;
+      tun_icmp_ptunnel: ptunnel's header (magic d5200880): icmp_tunnel tool
+        ptunnel;
+      tun_icmp_hans: hans's client magic "hanc": icmp_tunnel tool hans.
+    """
+    conv = []
+    mk = ip_pair(False, C4, S4)
+    for i in range(12):
+        d = struct.pack(">QQ", 1700000000 + i, i * 1000) + bytes(range(16, 56))
+        conv += tun_echo(mk, False, 0x1234, i + 1, d, d)
+    mk2 = ip_pair(False, "192.0.2.11", S4)
+    for i in range(6):
+        d = b"abcdefghijklmnopqrstuvwabcdefghi"
+        conv += tun_echo(mk2, False, 1, i + 1, d, d)
+    mk3 = ip_pair(False, "192.0.2.12", S4)
+    for i in range(3):
+        d = struct.pack(">QQ", 1700000000 + i, 0) + b"\xa5" * 1184
+        conv += tun_echo(mk3, False, 7, i + 1, d, d)
+    mk6 = ip_pair(True, C6, S6)
+    for i in range(10):
+        d = struct.pack(">QQ", 1700000000 + i, 0) + bytes(range(16, 56))
+        conv += tun_echo(mk6, True, 0x99, i + 1, d, d)
+    emit(out, "tun_icmp_ping.pcap", LINKTYPE_EN10MB, "eth>ipv4|ipv6>icmp",
+         ("icmp", C4, 8, S4, 0), "no finding: Linux, Windows, -s/-p and "
+         "ICMPv6 ping, replies echo", wrap_all(conv, w_eth))
+
+    for v6, name in ((False, "tun_icmp_random.pcap"),
+                     (True, "tun_icmpv6_random.pcap")):
+        mk = ip_pair(v6, C6 if v6 else C4, S6 if v6 else S4)
+        conv = []
+        for i in range(12):
+            n = 64 + (i * 37) % 181
+            req = b"".join(hashlib.sha256(b"up%d-%d" % (i, k)).digest()
+                           for k in range(8))[:n]
+            rep = b"".join(hashlib.sha256(b"dn%d-%d" % (i, k)).digest()
+                           for k in range(8))[:n + 20]
+            conv += tun_echo(mk, v6, 0x4242, i + 1, req, rep)
+        emit(out, name, LINKTYPE_EN10MB, "eth>%s>icmp" % ("ipv6" if v6
+             else "ipv4"), ("icmp", C6 if v6 else C4, 8, S6 if v6 else S4,
+             0), "tunnel icmp_tunnel by statistics (random data, replies "
+             "that do not echo)", wrap_all(conv, w_eth))
+
+    mk = ip_pair(False, C4, S4)
+    hdr = struct.pack(">IIIIIIHH", 0xd5200880, 0xc6336415, 22, 0, 0, 0, 0, 1)
+    conv = tun_echo(mk, False, 0xbeef, 1, hdr, hdr)
+    emit(out, "tun_icmp_ptunnel.pcap", LINKTYPE_EN10MB, "eth>ipv4>icmp",
+         ("icmp", C4, 8, S4, 0), "tunnel icmp_tunnel tool ptunnel",
+         wrap_all(conv, w_eth))
+    conv = tun_echo(mk, False, 0x0101, 1, b"hanc\x01" + bytes(16),
+                    b"hans\x02" + bytes(16))
+    emit(out, "tun_icmp_hans.pcap", LINKTYPE_EN10MB, "eth>ipv4>icmp",
+         ("icmp", C4, 8, S4, 0), "tunnel icmp_tunnel tool hans",
+         wrap_all(conv, w_eth))
+
+
 def build_tunnels(out):
     tun_build_dns(out)
     tun_build_doh(out)
+    tun_build_icmp(out)
 # ============================================== end of tunnels section
 
 

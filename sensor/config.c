@@ -106,6 +106,15 @@ const struct config_key config_keys[] = {
 	K("dns_tunnel_max_domains", CT_UINT, dns_tunnel_max_domains, 16,
 	    1u << 22, "16384", "(client, registered domain) pairs a worker "
 	    "follows; the least recently seen is evicted, counted"),
+	K("icmp_tunnel_window", CT_UINT, icmp_tunnel_window, 10, 86400,
+	    "300", "seconds over which echo traffic between two hosts is "
+	    "scored as an ICMP tunnel"),
+	K("icmp_tunnel_min_packets", CT_UINT, icmp_tunnel_min_packets, 2,
+	    1u << 20, "10", "echo requests and replies between two hosts in a "
+	    "window before they can be an ICMP tunnel"),
+	K("icmp_tunnel_min_entropy", CT_UINT, icmp_tunnel_min_entropy, 0, 800,
+	    "500", "mean entropy of echo data no ping program sends that makes "
+	    "it a tunnel, hundredths of a bit per byte"),
 	K("redis_url", CT_STR, redis_url, 0, 0, "",
 	    "redis://[user:password@]host:port[/db] or unix:///path[?db=N]"),
 	K("redis_password_file", CT_STR, redis_password_file, 0, 0, "",
@@ -154,7 +163,8 @@ static const char *const runtime_keys[] = {
 	"collectors", "tunnel_allowed", "rmm_allowed",
 	/* tunnels */
 	"tunnel_report_interval", "dns_tunnel_window", "dns_tunnel_min_unique",
-	"dns_tunnel_min_length", "dns_tunnel_min_entropy", NULL
+	"dns_tunnel_min_length", "dns_tunnel_min_entropy", "icmp_tunnel_window",
+	"icmp_tunnel_min_packets", "icmp_tunnel_min_entropy", NULL
 };
 
 const char *const config_role_names[] = {

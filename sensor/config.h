@@ -62,6 +62,9 @@ struct config {
 	unsigned	dns_tunnel_min_length;	/* mean subdomain characters */
 	unsigned	dns_tunnel_min_entropy;	/* hundredths of a bit/char */
 	unsigned	dns_tunnel_max_domains;	/* (client, domain) per worker */
+	unsigned	icmp_tunnel_window;	/* seconds */
+	unsigned	icmp_tunnel_min_packets;	/* echo packets */
+	unsigned	icmp_tunnel_min_entropy;	/* hundredths of a bit/byte */
 	/* redis */
 	char		redis_url[CONFIG_STR];
 	char		redis_password_file[CONFIG_STR];

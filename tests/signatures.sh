@@ -51,6 +51,8 @@ broken dns_tunnel_tools.txt "iodine regex v.*" "the match is"
 broken dns_tunnel_tools.txt "cs label0 api base64" "qualifier"
 broken dns_tunnel_allow.txt "bad..name" "empty label"
 broken doh_providers.txt "google" "expected"
+broken icmp_tunnel_tools.txt "x 0 zz" "not hex"
+broken icmp_tunnel_tools.txt "x 5000 00" "offset"
 broken doh_providers.txt "google 10.0.0.0/33" "prefix length 33"
 
 # a missing file

@@ -1,6 +1,8 @@
 /*
- * tunnel_once.h - "report this tunnel once per tunnel_report_interval",
- * shared by the tunnel_* detectors: a per-worker LRU (sensor/lru.h) of
+ * tunnel_util.h - what the tunnel_* detectors share: getting an entry of a
+ * per-worker LRU table (sensor/lru.h) with its memory charged, the Shannon
+ * entropy of some bytes, a name hash, and "report this tunnel once per
+ * tunnel_report_interval": a per-worker LRU of
  * what was reported when, keyed by a kind, two addresses and a hash (a
  * domain, a tool, a service).  Memory is charged to the calling detector's
  * detector_memcap; when it is refused or the table is full, the least
@@ -10,9 +12,10 @@
  * Header-only (static inline) so that each detector stays one file and no
  * detector includes another's code.
  */
-#ifndef EDGEWARD_TUNNEL_ONCE_H
-#define EDGEWARD_TUNNEL_ONCE_H
+#ifndef EDGEWARD_TUNNEL_UTIL_H
+#define EDGEWARD_TUNNEL_UTIL_H
 
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -21,6 +24,56 @@
 #include "lru.h"
 
 #define TUNNEL_ONCE_CAP	65536
+
+/*
+ * The entry of key in t, or a new zeroed one (*fresh set): the node's
+ * memory is charged to the calling detector's detector_memcap; refused or
+ * at the table's cap, the least recently used entry is reused and counted
+ * under `evicted_counter` (a string literal).  NULL when nothing could be
+ * had.
+ */
+static inline void *
+tunnel_lru_get(struct detctx *ctx, struct lru *t, const void *key,
+    int *fresh, const char *evicted_counter)
+{
+	void *v;
+	int may, grew, evicted;
+
+	*fresh = 0;
+	if (t == NULL)
+		return NULL;
+	if ((v = lru_find(t, key)) != NULL)
+		return v;
+	may = det_mem_charge(ctx, lru_node_bytes(t)) == 0;
+	v = lru_insert(t, key, may, &grew, &evicted);
+	if (may && !grew)
+		det_mem_release(ctx, lru_node_bytes(t));
+	if (evicted)
+		det_count(ctx, evicted_counter);
+	*fresh = v != NULL;
+	return v;
+}
+
+/* Shannon entropy of n bytes, in hundredths of a bit per byte. */
+static inline uint32_t
+tunnel_entropy_x100(const uint8_t *p, size_t n)
+{
+	unsigned cnt[256] = { 0 };
+	double h = 0, q;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		cnt[p[i]]++;
+	for (i = 0; i < 256; i++) {
+		if (cnt[i] == 0)
+			continue;
+		q = (double)cnt[i] / (double)n;
+		h -= q * log2(q);
+	}
+	return (uint32_t)(h * 100.0 + 0.5);
+}
 
 struct tunnel_once_key {
 	uint8_t		family;
@@ -32,13 +85,11 @@ struct tunnel_once_key {
 
 struct tunnel_once {
 	struct lru	*t;
-	uint64_t	 forgotten;
 };
 
 static inline int
 tunnel_once_init(struct tunnel_once *o)
 {
-	o->forgotten = 0;
 	o->t = lru_new(sizeof(struct tunnel_once_key), sizeof(uint64_t),
 	    TUNNEL_ONCE_CAP);
 	return o->t != NULL ? 0 : -1;
@@ -96,23 +147,14 @@ tunnel_once(struct detctx *ctx, struct tunnel_once *o,
 	uint64_t *last, now = det_now_us(ctx);
 	uint64_t iv = (uint64_t)det_config(ctx)->tunnel_report_interval *
 	    1000000;
-	int may, grew, evicted;
+	int fresh;
 
 	if (o->t == NULL)
 		return 1;
-	if ((last = lru_find(o->t, k)) != NULL) {
+	last = tunnel_lru_get(ctx, o->t, k, &fresh, forgot_counter);
+	if (last != NULL && !fresh) {
 		if (iv == 0 || now - *last < iv)
 			return 0;
-		*last = now;
-		return 1;
-	}
-	may = det_mem_charge(ctx, lru_node_bytes(o->t)) == 0;
-	last = lru_insert(o->t, k, may, &grew, &evicted);
-	if (may && !grew)
-		det_mem_release(ctx, lru_node_bytes(o->t));
-	if (evicted) {
-		o->forgotten++;
-		det_count(ctx, forgot_counter);
 	}
 	if (last != NULL)
 		*last = now;
