@@ -17,6 +17,7 @@ extern const struct detector nonstd_port_detector;
 extern const struct detector tunnel_dns_detector;
 extern const struct detector tunnel_doh_detector;
 extern const struct detector tunnel_icmp_detector;
+extern const struct detector tunnel_encap_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -26,6 +27,7 @@ const struct detector *const detector_registry[] = {
 	&tunnel_dns_detector,
 	&tunnel_doh_detector,
 	&tunnel_icmp_detector,
+	&tunnel_encap_detector,
 	NULL
 };
 
@@ -34,8 +36,10 @@ const struct detector *const detector_registry[] = {
  * flow through them from the first to the last, then to the sinks.
  */
 extern const struct correlator credential_correlator;
+extern const struct correlator tunnel_dedup_correlator;
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
+	&tunnel_dedup_correlator,
 	NULL
 };

@@ -153,7 +153,8 @@ tunnel_once(struct detctx *ctx, struct tunnel_once *o,
 		return 1;
 	last = tunnel_lru_get(ctx, o->t, k, &fresh, forgot_counter);
 	if (last != NULL && !fresh) {
-		if (iv == 0 || now - *last < iv)
+		/* Packet time may step back across files: not again yet. */
+		if (iv == 0 || now < *last || now - *last < iv)
 			return 0;
 	}
 	if (last != NULL)

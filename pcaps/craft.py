@@ -1295,10 +1295,61 @@ def tun_build_icmp(out):
          wrap_all(conv, w_eth))
 
 
+def w_ayiya(d, p):
+    """AYIYA forward (UDP 5072): 16-byte identity, 20-byte signature."""
+    nh = 41 if p.version == 6 else 4
+    hdr = struct.pack(">BBBBI", 0x41, 0x52, 0x11, nh, 1700000000)
+    hdr += bytes(16) + bytes(range(20))
+    sp, dp = (40100, 5072) if d == C2S else (5072, 40100)
+    return outer_eth(d, outer_ip4(d) / UDP(sport=sp, dport=dp) /
+                     Raw(hdr + bytes(p)))
+
+
+def w_l2tp(d, p):
+    """L2TPv2 data (UDP 1701), tunnel 7 session 9, PPP IPv4 inside."""
+    ppp = b"\xff\x03\x00\x21" + bytes(p)
+    hdr = struct.pack(">HHHH", 0x4002, 8 + len(ppp), 7, 9)
+    return outer_eth(d, outer_ip4(d) / UDP(sport=1701, dport=1701) /
+                     Raw(hdr + ppp))
+
+
+def tun_build_encap(out):
+    """
+    Decoder additions and encapsulation findings:
+      tun_ayiya: an FTP login inside AYIYA (IPv6 in UDP 5072): the login
+        and tunnel encapsulation ayiya;
+      tun_l2tp: an FTP login inside L2TPv2 data (PPP IPv4 in UDP 1701):
+        the login and tunnel encapsulation l2tp;
+      tun_gre_many: one GRE tunnel carrying DNS of four inner host pairs
+        (they go to different workers): one encapsulation finding with 1
+        and with 3 workers.
+    The golden list also runs gre_ftp.pcap with its outer pair in
+    tunnel_allowed: no tunnel finding.
+    """
+    emit(out, "tun_ayiya.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4>udp:5072>ayiya>ipv6>tcp", ftp_tuple(True, 40101),
+         EXPECT_FTP_OK + "; tunnel encapsulation ayiya",
+         wrap_all(ftp_conversation(v6=True, sport=40101), w_ayiya))
+    emit(out, "tun_l2tp.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4>udp:1701>l2tp>ppp>ipv4>tcp", ftp_tuple(False, 40102),
+         EXPECT_FTP_OK + "; tunnel encapsulation l2tp",
+         wrap_all(ftp_conversation(sport=40102), w_l2tp))
+    conv = []
+    for i in range(4):
+        mk = ip_pair(False, "192.0.2.%d" % (20 + i), "198.51.100.%d" % (30 + i))
+        q = DNS(id=0x100 + i, rd=1, qd=DNSQR(qname="www.example.com"))
+        conv += [(C2S, mk(C2S) / UDP(sport=50000 + i, dport=53) / q)]
+    emit(out, "tun_gre_many.pcap", LINKTYPE_EN10MB, "eth>ipv4>gre>ipv4>udp",
+         ("udp", "192.0.2.20", 50000, "198.51.100.30", 53),
+         "one tunnel encapsulation gre finding whatever the workers",
+         wrap_all(conv, w_gre))
+
+
 def build_tunnels(out):
     tun_build_dns(out)
     tun_build_doh(out)
     tun_build_icmp(out)
+    tun_build_encap(out)
 # ============================================== end of tunnels section
 
 

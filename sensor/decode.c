@@ -54,6 +54,8 @@ const char *const decode_anomaly_names[DA_MAX] = {
 	[DA_TEREDO_BAD] = "teredo_bad",
 	[DA_ENCAP_TOO_DEEP] = "encap_too_deep",
 	[DA_OUTER_FRAGMENT] = "outer_fragment",
+	[DA_AYIYA_BAD] = "ayiya_bad",
+	[DA_L2TP_BAD] = "l2tp_bad",
 };
 
 static const char *const encap_names[ENCAP_TYPE_MAX] = {
@@ -73,6 +75,8 @@ static const char *const encap_names[ENCAP_TYPE_MAX] = {
 	[ENCAP_4IN6] = "4in6",
 	[ENCAP_6IN6] = "6in6",
 	[ENCAP_TEREDO] = "teredo",
+	[ENCAP_AYIYA] = "ayiya",
+	[ENCAP_L2TP] = "l2tp",
 };
 
 #define ETH_IPV4	0x0800
@@ -94,6 +98,8 @@ static const char *const encap_names[ENCAP_TYPE_MAX] = {
 #define UDP_GENEVE	6081
 #define UDP_TZSP	37008
 #define UDP_TEREDO	3544
+#define UDP_AYIYA	5072
+#define UDP_L2TP	1701
 
 #define IPV6_EXT_MAX	8
 #define MPLS_MAX_LABELS	8
@@ -535,6 +541,85 @@ dec_teredo(struct dec *d, struct cursor *c)
 	return dec_ip(d, c);
 }
 
+/*
+ * AYIYA (draft-massar-v6ops-ayiya, UDP 5072; SixXS tunnel brokers): idlen
+ * and idtype, siglen and hash method, auth method and opcode, next header,
+ * a 4-byte epoch, then 2^idlen bytes of identity and siglen * 4 bytes of
+ * signature.  Only opcode 1 (forward) with next header 41 (IPv6) or 4
+ * (IPv4) carries a packet, whose version must match.  Returns 1 when the
+ * payload is not an AYIYA data packet (counted ayiya_bad when it is not
+ * AYIYA at all).
+ */
+static int
+dec_ayiya(struct dec *d, struct cursor *c)
+{
+	struct cursor t = *c;
+	uint8_t b0, b1, b2, nh, ver;
+
+	b0 = cur_u8(&t);
+	b1 = cur_u8(&t);
+	b2 = cur_u8(&t);
+	nh = cur_u8(&t);
+	cur_skip(&t, 4);
+	if (!cur_ok(&t) || (b0 >> 4) > 4) {
+		d->st->anomalies[DA_AYIYA_BAD]++;
+		return 1;
+	}
+	if ((b2 & 0x0f) != 1 || (nh != 41 && nh != 4))
+		return 1;	/* a heartbeat or a query: no packet */
+	cur_skip(&t, ((size_t)1 << (b0 >> 4)) + (size_t)(b1 >> 4) * 4);
+	ver = (uint8_t)(cur_peek(&t, 0) >> 4);
+	if (!cur_has(&t, 20) || ver != (nh == 41 ? 6 : 4)) {
+		d->st->anomalies[DA_AYIYA_BAD]++;
+		return 1;
+	}
+	*c = t;
+	if (push_encap(d, ENCAP_AYIYA, 0, 1) < 0)
+		return -1;
+	return dec_ip(d, c);
+}
+
+/*
+ * L2TPv2 data messages (RFC 2661 3.1, UDP 1701): flags and version 2, an
+ * optional length, tunnel and session ids, optional Ns/Nr and offset pad,
+ * then a PPP frame (address and control optional).  Control messages and
+ * PPP frames that carry no IP (LCP, IPCP, CHAP) stay plain UDP: returns 1.
+ */
+static int
+dec_l2tp(struct dec *d, struct cursor *c)
+{
+	struct cursor t = *c;
+	uint16_t flags, tid, sid, off, proto;
+
+	flags = cur_be16(&t);
+	if (!cur_ok(&t) || (flags & 0x000f) != 2 || (flags & 0x8000))
+		return 1;
+	if (flags & 0x4000)
+		cur_skip(&t, 2);
+	tid = cur_be16(&t);
+	sid = cur_be16(&t);
+	if (flags & 0x0800)
+		cur_skip(&t, 4);
+	if (flags & 0x0200) {
+		off = cur_be16(&t);
+		cur_skip(&t, off);
+	}
+	if (cur_peek(&t, 0) == 0xff && cur_peek(&t, 1) == 0x03)
+		cur_skip(&t, 2);
+	proto = (cur_peek(&t, 0) & 1) ? cur_peek(&t, 0) :
+	    (uint16_t)(cur_peek(&t, 0) << 8 | cur_peek(&t, 1));
+	if (!cur_ok(&t)) {
+		d->st->anomalies[DA_L2TP_BAD]++;
+		return 1;
+	}
+	if (proto != 0x21 && proto != 0x57)
+		return 1;
+	*c = t;
+	if (push_encap(d, ENCAP_L2TP, (uint32_t)tid << 16 | sid, 1) < 0)
+		return -1;
+	return dec_ppp_proto(d, c, DA_L2TP_BAD);
+}
+
 /* Tries UDP tunnels; returns 1 when the datagram is plain UDP. */
 static int
 dec_udp_tunnel(struct dec *d, struct cursor *c)
@@ -559,6 +644,10 @@ dec_udp_tunnel(struct dec *d, struct cursor *c)
 	}
 	if (p->dport == UDP_TEREDO || p->sport == UDP_TEREDO)
 		return dec_teredo(d, c);
+	if (p->dport == UDP_AYIYA || p->sport == UDP_AYIYA)
+		return dec_ayiya(d, c);
+	if (p->dport == UDP_L2TP || p->sport == UDP_L2TP)
+		return dec_l2tp(d, c);
 	if (d->o->tzsp_any_port && cur_peek(c, 0) == 1 &&
 	    cur_peek(c, 2) == 0 && cur_peek(c, 3) == 1)
 		return dec_tzsp(d, c);

@@ -5,7 +5,7 @@
  * the innermost transport header: VLAN/QinQ, MPLS, PPPoE session, IPv4,
  * IPv6 (bounded extension-header walk), and the tunnels GRE (incl. ERSPAN
  * types I, II and III and transparent Ethernet bridging), VXLAN, GENEVE,
- * TZSP, IP-in-IP, 6in4/4in6, Teredo.  Every layer crossed on the way in is
+ * TZSP, IP-in-IP, 6in4/4in6, Teredo, AYIYA, L2TPv2.  Every layer crossed on the way in is
  * recorded in pkt->encap[] so later detections know a flow arrived inside
  * a tunnel or a mirror stream.  Depth is bounded by decode_opts.max_depth.
  *
@@ -54,6 +54,8 @@ enum encap_type {
 	ENCAP_4IN6,
 	ENCAP_6IN6,
 	ENCAP_TEREDO,
+	ENCAP_AYIYA,	/* Anything In Anything, UDP 5072 */
+	ENCAP_L2TP,	/* L2TPv2 data over UDP 1701 (PPP inside) */
 	ENCAP_TYPE_MAX
 };
 
@@ -102,6 +104,8 @@ enum decode_anomaly {
 	DA_TEREDO_BAD,
 	DA_ENCAP_TOO_DEEP,
 	DA_OUTER_FRAGMENT,
+	DA_AYIYA_BAD,
+	DA_L2TP_BAD,
 	DA_MAX
 };
 

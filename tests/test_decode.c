@@ -558,6 +558,82 @@ test_teredo(void)
 	CU_ASSERT_EQUAL(p.encap[0].sport, 3544);
 }
 
+/* AYIYA (UDP 5072) forward of an IPv6 packet: 16-byte identity, SHA1
+ * signature (5 words), then IPv6; a heartbeat (opcode 0) is plain UDP. */
+static void
+test_ayiya(void)
+{
+	static const uint8_t ayiya[] = {
+		ETH(0x0800),
+		IP4_OUT(17, 20 + 8 + 8 + 16 + 20 + IN6_LEN),
+		UDP(40003, 5072, 8 + 8 + 16 + 20 + IN6_LEN),
+		0x41, 0x52, 0x11, 41,		/* idlen 4, siglen 5, fwd, IPv6 */
+		BE32(1700000000),		/* epoch */
+		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+		17, 18, 19, 20,
+		IN6
+	};
+	static const uint8_t heartbeat[] = {
+		ETH(0x0800),
+		IP4_OUT(17, 20 + 8 + 8 + 16 + 20),
+		UDP(40003, 5072, 8 + 8 + 16 + 20),
+		0x41, 0x52, 0x10, 59,		/* opcode 0: no packet */
+		BE32(1700000000),
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0,
+	};
+
+	CU_ASSERT_EQUAL(DEC(LINK_EN10MB, ayiya), 0);
+	check_inner(6, 14 + 20 + 8 + 8 + 16 + 20);
+	check_encap(0, ENCAP_AYIYA, 0, 4);
+	CU_ASSERT_EQUAL(p.encap[0].dport, 5072);
+	CU_ASSERT_EQUAL(DEC(LINK_EN10MB, heartbeat), 0);
+	CU_ASSERT_EQUAL(p.nencap, 0);
+	CU_ASSERT_EQUAL(p.proto, 17);
+	CU_ASSERT_EQUAL(anomalies(), 0);
+}
+
+/* L2TPv2 data (length and sequence present) with PPP IPv4 inside; a
+ * control message and an LCP frame stay plain UDP. */
+static void
+test_l2tp(void)
+{
+	static const uint8_t data[] = {
+		ETH(0x0800),
+		IP4_OUT(17, 20 + 8 + 12 + 4 + IN4_LEN),
+		UDP(1701, 1701, 8 + 12 + 4 + IN4_LEN),
+		BE16(0x4802), BE16(12 + 4 + IN4_LEN), BE16(7), BE16(9),
+		BE16(1), BE16(0),		/* Ns, Nr */
+		0xff, 0x03, BE16(0x0021),	/* PPP, IPv4 */
+		IN4
+	};
+	static const uint8_t control[] = {
+		ETH(0x0800),
+		IP4_OUT(17, 20 + 8 + 12),
+		UDP(1701, 1701, 8 + 12),
+		BE16(0xc802), BE16(12), BE16(0), BE16(0), BE16(0), BE16(0),
+	};
+	static const uint8_t lcp[] = {
+		ETH(0x0800),
+		IP4_OUT(17, 20 + 8 + 6 + 4 + 4),
+		UDP(1701, 1701, 8 + 6 + 4 + 4),
+		BE16(0x0002), BE16(7), BE16(9),
+		0xff, 0x03, BE16(0xc021), 1, 1, 0, 4,
+	};
+
+	CU_ASSERT_EQUAL(DEC(LINK_EN10MB, data), 0);
+	check_inner(4, 14 + 20 + 8 + 12 + 4);
+	check_encap(0, ENCAP_L2TP, 7u << 16 | 9, 4);
+	CU_ASSERT_EQUAL(DEC(LINK_EN10MB, control), 0);
+	CU_ASSERT_EQUAL(p.nencap, 0);
+	CU_ASSERT_EQUAL(DEC(LINK_EN10MB, lcp), 0);
+	CU_ASSERT_EQUAL(p.nencap, 0);
+	CU_ASSERT_EQUAL(p.proto, 17);
+	CU_ASSERT_EQUAL(anomalies(), 0);
+}
+
 /* A datagram to the VXLAN port that is not VXLAN stays plain UDP. */
 static void
 test_vxlan_port_not_vxlan(void)
@@ -742,6 +818,8 @@ UNIT_MAIN("decode",
 	{ "VXLAN and GENEVE", test_vxlan_geneve },
 	{ "TZSP, default and odd port", test_tzsp },
 	{ "Teredo", test_teredo },
+	{ "AYIYA", test_ayiya },
+	{ "L2TPv2", test_l2tp },
 	{ "VXLAN port without VXLAN", test_vxlan_port_not_vxlan },
 	{ "VXLAN truncated at every length", test_truncated_everywhere },
 	{ "Ethernet padding", test_eth_padding },
