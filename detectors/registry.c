@@ -18,6 +18,7 @@ extern const struct detector tunnel_dns_detector;
 extern const struct detector tunnel_doh_detector;
 extern const struct detector tunnel_icmp_detector;
 extern const struct detector tunnel_encap_detector;
+extern const struct detector tunnel_proxy_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -28,6 +29,7 @@ const struct detector *const detector_registry[] = {
 	&tunnel_doh_detector,
 	&tunnel_icmp_detector,
 	&tunnel_encap_detector,
+	&tunnel_proxy_detector,
 	NULL
 };
 

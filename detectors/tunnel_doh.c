@@ -57,10 +57,6 @@ struct doh_flow {
 	char		sni[DOH_SNI];
 };
 
-struct doh_worker {
-	struct tunnel_once	once;
-};
-
 static const char *const by_names[] = { "port", "sni", "address", "ndpi" };
 
 static void
@@ -77,15 +73,14 @@ static void
 report(struct detctx *ctx, struct doh_flow *st)
 {
 	const struct flow *f = det_flow(ctx);
-	struct doh_worker *w = det_worker_state(ctx);
+	struct tunnel_once *o = det_worker_state(ctx);
 	struct tunnel_once_key k;
 	struct finding fd;
 
 	st->done = 1;
 	tunnel_once_key(&k, st->type, f->key.family, flow_client_addr(f),
 	    flow_server_addr(f), 0);
-	if (w != NULL && !tunnel_once(ctx, &w->once, &k,
-	    "tunnel_doh_forgotten"))
+	if (o != NULL && !tunnel_once(ctx, o, &k, "tunnel_doh_forgotten"))
 		return;
 	finding_init(&fd, FK_TUNNEL, SEV_MEDIUM, st->by == BY_ADDRESS ? 60 :
 	    80);
@@ -245,27 +240,8 @@ doh_load(const struct det_load_args *la, char *err, size_t errlen)
 static void *
 doh_worker_new(const struct config *c)
 {
-	struct doh_worker *w;
-
 	(void)c;
-	if ((w = calloc(1, sizeof(*w))) == NULL)
-		return NULL;
-	if (tunnel_once_init(&w->once) < 0) {
-		free(w);
-		return NULL;
-	}
-	return w;
-}
-
-static void
-doh_worker_free(void *p)
-{
-	struct doh_worker *w = p;
-
-	if (w == NULL)
-		return;
-	tunnel_once_free(&w->once);
-	free(w);
+	return tunnel_once_new();
 }
 
 const struct detector tunnel_doh_detector = {
@@ -278,7 +254,7 @@ const struct detector tunnel_doh_detector = {
 	.load = doh_load,
 	.unload = doh_unload,
 	.worker_new = doh_worker_new,
-	.worker_free = doh_worker_free,
+	.worker_free = tunnel_once_delete,
 	.app = doh_app,
 	.session = doh_session,
 };

@@ -30,10 +30,6 @@
 #include "sigdb.h"
 #include "tunnel_util.h"
 
-struct ec_worker {
-	struct tunnel_once	once;
-};
-
 /* The encapsulations reported, their outer IP protocol and severity. */
 static int
 ec_reported(uint8_t type, uint8_t *proto, enum severity *sev)
@@ -73,7 +69,7 @@ static void
 ec_flow_start(struct detctx *ctx, void *fs)
 {
 	const struct flow *f = det_flow(ctx);
-	struct ec_worker *w = det_worker_state(ctx);
+	struct tunnel_once *w = det_worker_state(ctx);
 	const struct encap_layer *o;
 	struct finding_endpoints ep;
 	struct tunnel_once_key k;
@@ -111,7 +107,7 @@ ec_flow_start(struct detctx *ctx, void *fs)
 		tunnel_once_key(&k, o->type, o->family, o->src, o->dst, 0);
 	else
 		tunnel_once_key(&k, o->type, o->family, o->dst, o->src, 0);
-	if (!tunnel_once(ctx, &w->once, &k, "tunnel_encap_forgotten"))
+	if (!tunnel_once(ctx, w, &k, "tunnel_encap_forgotten"))
 		return;
 	memset(&ep, 0, sizeof(ep));
 	ep.family = o->family;
@@ -145,27 +141,8 @@ ec_flow_start(struct detctx *ctx, void *fs)
 static void *
 ec_worker_new(const struct config *c)
 {
-	struct ec_worker *w;
-
 	(void)c;
-	if ((w = calloc(1, sizeof(*w))) == NULL)
-		return NULL;
-	if (tunnel_once_init(&w->once) < 0) {
-		free(w);
-		return NULL;
-	}
-	return w;
-}
-
-static void
-ec_worker_free(void *p)
-{
-	struct ec_worker *w = p;
-
-	if (w == NULL)
-		return;
-	tunnel_once_free(&w->once);
-	free(w);
+	return tunnel_once_new();
 }
 
 const struct detector tunnel_encap_detector = {
@@ -175,6 +152,6 @@ const struct detector tunnel_encap_detector = {
 	    "tunnel_allowed: tunnel",
 	.events = DET_EV_FLOW_START,
 	.worker_new = ec_worker_new,
-	.worker_free = ec_worker_free,
+	.worker_free = tunnel_once_delete,
 	.flow_start = ec_flow_start,
 };

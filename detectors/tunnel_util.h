@@ -17,6 +17,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
@@ -100,6 +101,31 @@ tunnel_once_free(struct tunnel_once *o)
 {
 	lru_free(o->t);
 	o->t = NULL;
+}
+
+/*
+ * For a detector whose per-worker state is just its once table:
+ * worker_new and worker_free (the state is a struct tunnel_once).
+ */
+static inline void *
+tunnel_once_new(void)
+{
+	struct tunnel_once *o = calloc(1, sizeof(*o));
+
+	if (o != NULL && tunnel_once_init(o) < 0) {
+		free(o);
+		return NULL;
+	}
+	return o;
+}
+
+static inline void
+tunnel_once_delete(void *p)
+{
+	if (p == NULL)
+		return;
+	tunnel_once_free(p);
+	free(p);
 }
 
 /* FNV-1a of a name, for tunnel_once_key.h. */

@@ -26,6 +26,10 @@
  *    unknown (a login page answers 200 either way).  The field names come
  *    from signatures/http_form_fields.txt (loaded at start and on SIGHUP);
  *    without that table there are no form facts.
+ *  - FACT_PROXY: a CONNECT with its target host and port and whether
+ *    the proxy answered 2xx (success) or not; an Upgrade: websocket
+ *    request answered 101, with Host, path and Sec-WebSocket-Protocol
+ *    (chisel's "chisel-v3"), for the tunnel detectors.
  * Not facts: the words "Authorization" or "password" anywhere but in a
  * header name / form field name; response bodies; multipart file parts;
  * Negotiate tokens without NTLMSSP (Kerberos).  A request or status line
@@ -106,6 +110,15 @@ struct http_state {
 	uint8_t			boundary[HTTP_BOUNDARY_MAX];
 	uint8_t			host[HTTP_HOST_MAX];
 	uint8_t			path[HTTP_PATH_MAX];
+	/* Relays (FACT_PROXY): the last CONNECT's target, the last upgrade
+	 * to WebSocket with its subprotocol. */
+	uint8_t			ws_upgrade;
+	uint16_t		connect_len;
+	uint16_t		ws_host_len, ws_path_len, ws_proto_len;
+	uint8_t			connect_target[HTTP_HOST_MAX];
+	uint8_t			ws_host[HTTP_HOST_MAX];
+	uint8_t			ws_path[HTTP_PATH_MAX];
+	uint8_t			ws_proto[HTTP_HOST_MAX];
 };
 
 /*
@@ -677,6 +690,63 @@ http_request_header(struct dctx *ctx, struct http_state *st,
 	else if (tp_ieq(name, nlen, "Host"))
 		st->host_len = (uint16_t)tp_copy(st->host, sizeof(st->host),
 		    v, vlen);
+	else if (tp_ieq(name, nlen, "Upgrade") && tp_ifind(v, vlen,
+	    "websocket") >= 0)
+		st->ws_upgrade = 1;
+	else if (tp_ieq(name, nlen, "Sec-WebSocket-Protocol"))
+		st->ws_proto_len = (uint16_t)tp_copy(st->ws_proto,
+		    sizeof(st->ws_proto), v, vlen);
+}
+
+/*
+ * FACT_PROXY: a CONNECT ("host:port" or "[v6]:port" target) or a
+ * WebSocket upgrade, with the relay's answer.
+ */
+static void
+http_proxy_fact(struct dctx *ctx, struct http_state *st, int websocket,
+    enum cred_outcome outcome)
+{
+	struct proxy_fact pf;
+	struct fact f;
+	const uint8_t *t = st->connect_target;
+	size_t n = st->connect_len, i;
+	long long port;
+
+	memset(&pf, 0, sizeof(pf));
+	pf.proto = "http";
+	pf.outcome = outcome;
+	if (websocket) {
+		pf.method = "websocket";
+		pf.host = st->ws_host;
+		pf.host_len = st->ws_host_len;
+		pf.path = st->ws_path;
+		pf.path_len = st->ws_path_len;
+		if (st->ws_proto_len > 0) {
+			pf.subprotocol = st->ws_proto;
+			pf.subprotocol_len = st->ws_proto_len;
+		}
+	} else {
+		pf.method = "CONNECT";
+		for (i = n; i > 0 && t[i - 1] != ':' && t[i - 1] != ']'; i--)
+			;
+		pf.host = t;
+		pf.host_len = n;
+		if (i > 0 && t[i - 1] == ':' && (port = tp_decimal(t + i,
+		    n - i, 5)) > 0 && port < 65536) {
+			pf.port = (uint16_t)port;
+			pf.host_len = i - 1;
+		}
+		if (pf.host_len >= 2 && t[0] == '[' && t[pf.host_len - 1] ==
+		    ']') {
+			pf.host = t + 1;
+			pf.host_len -= 2;
+		}
+	}
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_PROXY;
+	f.source = "http";
+	f.u.proxy = &pf;
+	dctx_fact(ctx, &f);
 }
 
 /* "METHOD SP target SP HTTP/1.x" (RFC 9112 3). */
@@ -736,6 +806,11 @@ http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 	r = &st->reqs[(st->rhead + st->rlen++) % HTTP_INFLIGHT];
 	r->head = tp_ieq(rl.method, rl.mlen, "HEAD");
 	r->connect = tp_ieq(rl.method, rl.mlen, "CONNECT");
+	if (r->connect)
+		st->connect_len = (uint16_t)tp_copy(st->connect_target,
+		    sizeof(st->connect_target), rl.target, rl.tlen);
+	st->ws_upgrade = 0;
+	st->ws_proto_len = 0;
 	r->cred = -1;
 	r->ntlm = 0;
 	/* Path without the query, for the fact's context. */
@@ -754,6 +829,12 @@ http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		}
 		/* This request's NTLM AUTHENTICATE is what its status settles. */
 		r->ntlm = !had && st->ntlm_pend.used;
+	}
+	if (st->ws_upgrade) {
+		st->ws_host_len = (uint16_t)tp_copy(st->ws_host,
+		    sizeof(st->ws_host), st->host, st->host_len);
+		st->ws_path_len = (uint16_t)tp_copy(st->ws_path,
+		    sizeof(st->ws_path), st->path, st->path_len);
 	}
 	if (qm >= 0 && !rl.has_auth) {
 		q = rl.target + qm + 1;
@@ -828,6 +909,8 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		return len;
 	}
 	if (status < 200) {
+		if (status == 101 && st->ws_upgrade)
+			http_proxy_fact(ctx, st, 1, CRED_OUTCOME_SUCCESS);
 		if (status == 101)
 			http_stop(ctx, st, NULL);	/* protocol switch */
 		return st->stopped ? len : head;
@@ -843,6 +926,9 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		    http_outcome((int)status, st->cred_form[req.cred]));
 	if (req.ntlm)
 		ntlmssp_settle(ctx, &st->ntlm_pend, http_outcome((int)status, 0));
+	if (req.connect)
+		http_proxy_fact(ctx, st, 0, status < 300 ?
+		    CRED_OUTCOME_SUCCESS : CRED_OUTCOME_FAILURE);
 	if (req.connect && status < 300) {
 		http_stop(ctx, st, NULL);	/* a tunnel now */
 		return len;

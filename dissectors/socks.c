@@ -14,9 +14,12 @@
  *  - SOCKS4/4a CONNECT or BIND with a non-empty user id: CRED_NONE (the
  *    user id is no secret) with the user id and "destination"; the outcome
  *    is the reply code (90 granted, 91-93 failure).
- * Not facts: SOCKS5 without authentication (method 0) or with GSSAPI
- * (method 1, whose messages are not parsed: dissection stops there), and
- * SOCKS4 without a user id.  Once the server has answered the request the
+ *  - FACT_PROXY for every request the server answers: the version
+ *    ("SOCKS4", "SOCKS4a", "SOCKS5"), command, destination host and port
+ *    and whether it was granted, for the tunnel detectors.
+ * Not credential facts: SOCKS5 without authentication (method 0) or with
+ * GSSAPI (method 1, whose messages are not parsed: dissection stops
+ * there), and SOCKS4 without a user id.  Once the server has answered the request the
  * stream is application data and dissection stops (dctx_done).
  * Strict: a version, command, method, address type or field length outside
  * the specs counts socks_malformed and stops dissection.
@@ -62,6 +65,10 @@ struct socks_state {
 	size_t		 pass_len;
 	char		 dest[SOCKS_DEST_MAX];
 	size_t		 dest_len;
+	/* FACT_PROXY: the request's command, host part of dest, port. */
+	uint8_t		 cmd;
+	size_t		 dest_host_len;
+	uint16_t	 dest_port;
 };
 
 static const uint16_t socks_ports[] = { 1080, 0 };
@@ -127,7 +134,45 @@ socks_dest(struct socks_state *st, int family, const uint8_t *addr,
 	if (w > 0 && (size_t)w < sizeof(st->dest)) {
 		st->dest_len = (size_t)w;
 		st->has_dest = 1;
+		st->dest_port = port;
+		/* host:port, [v6]:port: the host part, brackets off */
+		st->dest_host_len = (size_t)w - (size_t)snprintf(NULL, 0,
+		    ":%u", port);
 	}
+}
+
+/*
+ * FACT_PROXY: the requested destination and the server's answer (SOCKS4
+ * 90 granted, SOCKS5 0 succeeded), whether or not there was a login.
+ */
+static void
+socks_proxy_fact(struct dctx *ctx, struct socks_state *st, int granted)
+{
+	static const char *const cmds[] = { NULL, "CONNECT", "BIND", "UDP" };
+	struct proxy_fact pf;
+	struct fact f;
+	const char *h = st->dest;
+	size_t hl = st->dest_host_len;
+
+	if (!st->has_dest)
+		return;
+	if (hl >= 2 && h[0] == '[' && h[hl - 1] == ']') {
+		h++;
+		hl -= 2;
+	}
+	memset(&pf, 0, sizeof(pf));
+	pf.proto = "socks";
+	pf.method = st->version == 4 ? st->mechanism : "SOCKS5";
+	pf.command = st->cmd < 4 ? cmds[st->cmd] : NULL;
+	pf.host = (const uint8_t *)h;
+	pf.host_len = hl;
+	pf.port = st->dest_port;
+	pf.outcome = granted ? CRED_OUTCOME_SUCCESS : CRED_OUTCOME_FAILURE;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_PROXY;
+	f.source = "socks";
+	f.u.proxy = &pf;
+	dctx_fact(ctx, &f);
 }
 
 /* A SOCKS5 address (ATYP, address, port); SK_OK fills st->dest. */
@@ -185,6 +230,7 @@ socks4_request(struct cursor *c, struct socks_state *st)
 		return SK_MORE;
 	if (cd != 1 && cd != 2)
 		return SK_BAD;
+	st->cmd = cd;
 	if ((r = socks_cstring(c, &user, &ulen)) != SK_OK)
 		return r;
 	st->mechanism = "SOCKS4";
@@ -272,6 +318,7 @@ socks_client_msg(struct dctx *ctx, struct cursor *c, struct socks_state *st)
 		cmd = cur_peek(c, 1);
 		if (cmd < 1 || cmd > 3 || cur_peek(c, 2) != 0)
 			return SK_BAD;
+		st->cmd = cmd;
 		cur_skip(c, 3);
 		if ((r = socks5_address(c, st, 1)) == SK_OK)
 			st->client = SC_DONE;
@@ -302,6 +349,7 @@ socks_server_msg(struct dctx *ctx, struct cursor *c, struct socks_state *st)
 		st->outcome = code == 90 ? CRED_OUTCOME_SUCCESS :
 		    CRED_OUTCOME_FAILURE;
 		socks_flush(ctx, st);
+		socks_proxy_fact(ctx, st, code == 90);
 		return 2;
 	}
 	switch (st->server) {
@@ -339,6 +387,7 @@ socks_server_msg(struct dctx *ctx, struct cursor *c, struct socks_state *st)
 		if ((r = socks5_address(c, st, 0)) != SK_OK)
 			return r;
 		socks_flush(ctx, st);
+		socks_proxy_fact(ctx, st, code == 0);
 		return 2;
 	}
 }

@@ -1345,11 +1345,94 @@ def tun_build_encap(out):
          wrap_all(conv, w_gre))
 
 
+def ws_frame(payload, mask=None, opcode=2):
+    """One final WebSocket frame (RFC 6455 5.2), masked when mask given."""
+    n = len(payload)
+    hdr = bytes([0x80 | opcode])
+    mbit = 0x80 if mask else 0
+    if n < 126:
+        hdr += bytes([mbit | n])
+    else:
+        hdr += bytes([mbit | 126]) + struct.pack(">H", n)
+    if mask:
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        hdr += mask
+    return hdr + payload
+
+
+def ws_upgrade(path, host, proto=None):
+    req = ("GET %s HTTP/1.1\r\nHost: %s\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Key: "
+           "dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+           % (path, host))
+    rep = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Accept: "
+           "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n")
+    if proto:
+        req += "Sec-WebSocket-Protocol: %s\r\n" % proto
+        rep += "Sec-WebSocket-Protocol: %s\r\n" % proto
+    return (req + "\r\n").encode(), (rep + "\r\n").encode()
+
+
+def tun_build_proxy(out):
+    """
+    Relays:
+      tun_connect_ssh: CONNECT 203.0.113.50:22 through S4:3128, 200, then
+        SSH banners: http_connect to port 22 (medium);
+      tun_connect_443: CONNECT www.example.com:443, 200, then TLS:
+        http_connect low; with the client-proxy pair in tunnel_allowed
+        (golden option) nothing;
+      tun_ws_chisel: WebSocket upgrade with subprotocol chisel-v3, SSH
+        banners in the first frames: websocket_tunnel tool chisel, inner
+        ssh;
+      tun_ws_ssh: an upgrade on /ws naming no tool, SSH inside:
+        websocket_tunnel tool unknown, inner ssh;
+      tun_ws_chat (negative): an upgrade on /chat with text frames.
+    """
+    ssh_c, ssh_s = b"SSH-2.0-OpenSSH_9.2p1\r\n", b"SSH-2.0-OpenSSH_9.2p1\r\n"
+    steps = [(C2S, b"CONNECT 203.0.113.50:22 HTTP/1.1\r\n"
+              b"Host: 203.0.113.50:22\r\n\r\n"),
+             (S2C, b"HTTP/1.1 200 Connection established\r\n\r\n"),
+             (S2C, ssh_s), (C2S, ssh_c)]
+    df_emit_session(out, "tun_connect_ssh.pcap", C4, 45400, 3128, steps,
+                    "tunnel http_connect target 203.0.113.50:22 (medium)",
+                    chain="eth>ipv4>tcp>http")
+    steps = [(C2S, b"CONNECT www.example.com:443 HTTP/1.1\r\n"
+              b"Host: www.example.com:443\r\n\r\n"),
+             (S2C, b"HTTP/1.1 200 Connection established\r\n\r\n"),
+             (C2S, tls_client_hello("www.example.com")),
+             (S2C, tls_server_hello())]
+    df_emit_session(out, "tun_connect_443.pcap", C4, 45401, 3128, steps,
+                    "tunnel http_connect 443 (low); nothing with the pair "
+                    "in tunnel_allowed", chain="eth>ipv4>tcp>http")
+    mask = b"\x11\x22\x33\x44"
+    req, rep = ws_upgrade("/", "relay.example.net", "chisel-v3")
+    steps = [(C2S, req), (S2C, rep), (C2S, ws_frame(b"SSH-2.0-Go\r\n", mask)),
+             (S2C, ws_frame(b"SSH-2.0-Go\r\n"))]
+    df_emit_session(out, "tun_ws_chisel.pcap", C4, 45402, 80, steps,
+                    "tunnel websocket_tunnel tool chisel inner ssh",
+                    chain="eth>ipv4>tcp>http>websocket")
+    req, rep = ws_upgrade("/ws", "relay.example.net")
+    steps = [(C2S, req), (S2C, rep), (S2C, ws_frame(ssh_s)),
+             (C2S, ws_frame(ssh_c, mask))]
+    df_emit_session(out, "tun_ws_ssh.pcap", C4, 45403, 80, steps,
+                    "tunnel websocket_tunnel tool unknown inner ssh",
+                    chain="eth>ipv4>tcp>http>websocket")
+    req, rep = ws_upgrade("/chat", "chat.example.com")
+    steps = [(C2S, req), (S2C, rep),
+             (C2S, ws_frame(b'{"msg":"hello"}', mask, opcode=1)),
+             (S2C, ws_frame(b'{"msg":"welcome"}', opcode=1))]
+    df_emit_session(out, "tun_ws_chat.pcap", C4, 45404, 80, steps,
+                    "no finding: an ordinary WebSocket",
+                    chain="eth>ipv4>tcp>http>websocket")
+
+
 def build_tunnels(out):
     tun_build_dns(out)
     tun_build_doh(out)
     tun_build_icmp(out)
     tun_build_encap(out)
+    tun_build_proxy(out)
 # ============================================== end of tunnels section
 
 

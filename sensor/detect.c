@@ -14,6 +14,8 @@
 #include "worker.h"
 
 #define STATE_ALIGN	16
+/* The watch mask heads the per-flow area (detect_watched()). */
+#define WATCH_BYTES	STATE_ALIGN
 
 struct detctx {
 	struct worker	*w;
@@ -32,7 +34,7 @@ size_t
 detect_flow_bytes(void)
 {
 	const struct detector *const *d;
-	size_t n = 0;
+	size_t n = WATCH_BYTES;
 
 	for (d = detector_registry; *d != NULL; d++)
 		n += align_up((*d)->flow_state_size);
@@ -45,7 +47,7 @@ detect_init(struct worker *w, char *errbuf, size_t errlen)
 	struct detect *de;
 	const struct detector *d;
 	const uint8_t *p;
-	size_t off = 0;
+	size_t off = WATCH_BYTES;
 	unsigned i, n = 0;
 
 	while (detector_registry[n] != NULL)
@@ -108,6 +110,18 @@ flow_state(struct detect *de, struct flow *f, unsigned i)
 	    (uint8_t *)flow_extra(f) + de->off[i] : NULL;
 }
 
+static uint32_t *
+watch_mask_of(struct flow *f)
+{
+	return (uint32_t *)flow_extra(f);
+}
+
+static uint32_t
+watch_mask(struct flow *f)
+{
+	return *watch_mask_of(f);
+}
+
 /* What an event carries besides the flow. */
 struct det_event {
 	unsigned		 ev;		/* DET_EV_* */
@@ -165,7 +179,8 @@ dispatch(struct worker *w, struct flow *f, const struct det_event *e)
 				d->session(&ctx, fs);
 			break;
 		case DET_EV_PACKET:
-			if (d->packet != NULL && wants_proto(d, f->key.proto))
+			if (d->packet != NULL && (wants_proto(d, f->key.proto) ||
+			    (i < DET_WATCH_MAX && (watch_mask(f) & (1u << i)))))
 				d->packet(&ctx, fs, e->pkt, e->dir);
 			break;
 		case DET_EV_FLOW_END:
@@ -213,7 +228,7 @@ detect_packet(struct worker *w, struct flow *f, const struct pkt *p, int dir)
 {
 	struct det_event e = { .ev = DET_EV_PACKET, .pkt = p, .dir = dir };
 
-	if (w->det->want_proto[f->key.proto])
+	if (w->det->want_proto[f->key.proto] || detect_watched(f))
 		dispatch(w, f, &e);
 }
 
@@ -317,6 +332,20 @@ det_emit_endpoints(struct detctx *ctx, const struct finding *f,
 {
 	finding_emit(ctx->w, NULL, ep, ctx->f != NULL ? ctx->f->first_seq :
 	    order, f);
+}
+
+void
+det_watch_packets(struct detctx *ctx, int on)
+{
+	const struct detector *d = detector_registry[ctx->i];
+
+	if (ctx->f == NULL || ctx->i >= DET_WATCH_MAX || d->packet == NULL ||
+	    !(d->events & DET_EV_PACKET))
+		return;
+	if (on)
+		*watch_mask_of(ctx->f) |= 1u << ctx->i;
+	else
+		*watch_mask_of(ctx->f) &= ~(1u << ctx->i);
 }
 
 void

@@ -19,7 +19,10 @@
  *                      (TCP: after a SYN/SYN-ACK handshake, or picked up
  *                      mid-stream); once per flow.  A scan never gets here.
  *   DET_EV_PACKET      every packet of a flow whose IP protocol is listed in
- *                      ip_protos (keep the list short: this is the hot path)
+ *                      ip_protos (keep the list short: this is the hot path),
+ *                      and every packet of a flow the detector watches
+ *                      (det_watch_packets(): one flow, from an event on
+ *                      it, e.g. its app event said SSH)
  *   DET_EV_FLOW_END    the flow ends (timeout, eviction, end of input); the
  *                      flow's other events have all happened by then
  *   DET_EV_TICK        packet time moved on (about once a second of capture
@@ -145,6 +148,18 @@ void			 det_emit(struct detctx *ctx, const struct finding *f);
 void			 det_emit_endpoints(struct detctx *ctx,
 			    const struct finding *f,
 			    const struct finding_endpoints *ep, uint64_t order);
+/*
+ * Watches the event's flow (on) or stops (off): from the next packet on,
+ * each of its packets reaches this detector's packet() hook, whatever its
+ * IP protocol, until it stops or the flow ends.  For a detector that
+ * needs packets of a few flows it has picked out (an SSH session's sizes
+ * and timing, a WebSocket's first frames) without taking every TCP packet:
+ * a flow nobody watches costs one test of a per-flow mask.  The detector
+ * needs DET_EV_PACKET in events and a packet() hook; ip_protos may be
+ * empty.  At most DET_WATCH_MAX detectors (registry order) can watch.
+ */
+#define DET_WATCH_MAX	32
+void			 det_watch_packets(struct detctx *ctx, int on);
 /* Counts a named event (a string literal), shown in the summary. */
 void			 det_count(struct detctx *ctx, const char *name);
 /* Per-worker detector memory against detector_memcap; -1: refused. */

@@ -21,6 +21,7 @@ enum fact_type {
 	FACT_FILE,		/* struct file_fact: a transfer starts */
 	FACT_COMMAND,		/* struct command_fact: a typed command */
 	FACT_MIRROR,		/* struct mirror_fact: mirrored traffic */
+	FACT_PROXY,		/* struct proxy_fact: CONNECT, SOCKS, WebSocket */
 	FACT_TYPE_MAX
 };
 
@@ -174,6 +175,28 @@ struct mirror_fact {
 	uint32_t	 session;	/* ERSPAN session id, TZSP ... */
 };
 
+/*
+ * A request to relay a connection elsewhere, with the relay's answer: an
+ * HTTP CONNECT (RFC 9110 9.3.6), a SOCKS4/4a/5 request (RFC 1928), or an
+ * HTTP upgrade to WebSocket (RFC 6455), whose frames may carry another
+ * protocol (wstunnel, chisel).
+ */
+struct proxy_fact {
+	const char	*proto;		/* "http", "socks" */
+	const char	*method;	/* "CONNECT", "SOCKS4", "SOCKS4a",
+					 * "SOCKS5", "websocket" */
+	const char	*command;	/* SOCKS: "CONNECT", "BIND", "UDP" */
+	const uint8_t	*host;		/* destination host or address text */
+	size_t		 host_len;
+	uint16_t	 port;		/* destination port, 0 unknown */
+	const uint8_t	*path;		/* websocket: request target */
+	size_t		 path_len;
+	const uint8_t	*subprotocol;	/* Sec-WebSocket-Protocol, may be NULL */
+	size_t		 subprotocol_len;
+	enum cred_outcome outcome;	/* the relay said yes (2xx, 101, SOCKS
+					 * granted) or no */
+};
+
 struct fact {
 	enum fact_type	 type;
 	const char	*source;	/* reporting dissector or "engine" */
@@ -184,6 +207,7 @@ struct fact {
 		const struct file_fact		*file;
 		const struct command_fact	*cmd;
 		const struct mirror_fact	*mirror;
+		const struct proxy_fact		*proxy;
 	} u;
 };
 

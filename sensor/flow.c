@@ -238,12 +238,6 @@ flow_alloc_size(const struct flow_table *t)
 	return ((sizeof(struct flow) + 15) & ~(size_t)15) + t->o.extra;
 }
 
-void *
-flow_extra(struct flow *f)
-{
-	return (uint8_t *)f + ((sizeof(struct flow) + 15) & ~(size_t)15);
-}
-
 /* Ends one flow: the worker's callback, then the struct itself. */
 static void
 flow_end(struct flow_table *t, struct flow *f)

@@ -149,8 +149,12 @@ void		 flow_set_busy(struct flow_table *t, struct flow *f);
 int		 flow_mem_charge(struct flow_table *t, size_t n);
 void		 flow_mem_force(struct flow_table *t, size_t n);
 void		 flow_mem_release(struct flow_table *t, size_t n);
-/* The flow_table_opts.extra bytes that follow a flow. */
-void		*flow_extra(struct flow *f);
+/* The flow_table_opts.extra bytes that follow a flow (16-aligned). */
+static inline void *
+flow_extra(struct flow *f)
+{
+	return (uint8_t *)f + ((sizeof(struct flow) + 15) & ~(size_t)15);
+}
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
 /* Client/server view of a flow's addresses. */

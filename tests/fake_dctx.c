@@ -76,6 +76,22 @@ dctx_fact(struct dctx *ctx, const struct fact *f)
 		return;
 	}
 	ctx->nother++;
+	if (f->type == FACT_PROXY && ctx->nproxy < FAKE_MAX_FACTS) {
+		const struct proxy_fact *p = f->u.proxy;
+		struct fake_proxy *r = &ctx->proxy[ctx->nproxy++];
+
+		copy_str(r->method, sizeof(r->method),
+		    (const uint8_t *)p->method, p->method ? strlen(p->method) : 0);
+		copy_str(r->command, sizeof(r->command),
+		    (const uint8_t *)p->command, p->command ?
+		    strlen(p->command) : 0);
+		copy_str(r->host, sizeof(r->host), p->host, p->host_len);
+		copy_str(r->path, sizeof(r->path), p->path, p->path_len);
+		copy_str(r->subprotocol, sizeof(r->subprotocol),
+		    p->subprotocol, p->subprotocol_len);
+		r->port = p->port;
+		r->outcome = p->outcome;
+	}
 	if (f->type == FACT_DNS && ctx->ndns < FAKE_MAX_FACTS) {
 		d = &ctx->dns[ctx->ndns++];
 		d->f = *f->u.dns;

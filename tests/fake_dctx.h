@@ -64,6 +64,14 @@ struct dctx {
 		char		qname[1024];
 	}		dns[FAKE_MAX_FACTS];
 	unsigned	ndns;
+	/* Proxy facts, strings copied and NUL-terminated. */
+	struct fake_proxy {
+		char		method[16], command[16];
+		char		host[256], path[256], subprotocol[256];
+		uint16_t	port;
+		enum cred_outcome outcome;
+	}		proxy[FAKE_MAX_FACTS];
+	unsigned	nproxy;
 };
 
 /* Resets ctx (freeing its pending buffers) for a new flow. */

@@ -53,6 +53,7 @@ broken dns_tunnel_allow.txt "bad..name" "empty label"
 broken doh_providers.txt "google" "expected"
 broken icmp_tunnel_tools.txt "x 0 zz" "not hex"
 broken icmp_tunnel_tools.txt "x 5000 00" "offset"
+broken websocket_tunnels.txt "x header y" "subprotocol, path or host"
 broken doh_providers.txt "google 10.0.0.0/33" "prefix length 33"
 
 # a missing file

@@ -6,7 +6,8 @@
  *
  * Checked: every event reaches the detectors that asked for it and no
  * other (flow start, nDPI final, facts by type, session once and only
- * after payload both ways, packets by IP protocol, flow end after all
+ * after payload both ways, packets by IP protocol and of watched flows
+ * until the watch stops, flow end after all
  * else, ticks and the final tick); per-flow state is zeroed, private to
  * each detector and stable across a flow's events; detector_memcap refuses
  * charges; findings about endpoints made in a tick come out sorted by their
@@ -48,6 +49,7 @@ struct rec_fs {
 	uint32_t	magic;
 	uint32_t	sessions;
 	uint64_t	seq;
+	uint32_t	watched;	/* packets seen while watching */
 };
 
 static void
@@ -131,15 +133,23 @@ rec_session(struct detctx *ctx, void *fs)
 	finding_init(&f, FK_REMOTE_ACCESS, SEV_INFO, 1);
 	finding_str(&f, "tool", "test");
 	det_emit(ctx, &f);
+	/* Watch the TCP session's packets (TCP is not in ip_protos). */
+	if (det_flow(ctx)->key.proto == 6)
+		det_watch_packets(ctx, 1);
 }
 
 static void
 rec_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 {
+	struct rec_fs *st = fs;
+
 	(void)p;
 	(void)dir;
 	check(ctx, fs);
 	note(ctx, E_PACKET);
+	/* A watched flow: two packets, then stop watching. */
+	if (det_flow(ctx)->key.proto == 6 && ++st->watched == 2)
+		det_watch_packets(ctx, 0);
 }
 
 static void
@@ -418,8 +428,13 @@ test_events(void)
 	CU_ASSERT_EQUAL(count(ws, E_SESSION, 9), 1);	/* payload both ways */
 	CU_ASSERT_EQUAL(count(ws, E_SESSION, 11), 0);	/* the lone SYN */
 	CU_ASSERT_EQUAL(ws->sessions_per_flow_max, 1);
-	CU_ASSERT_EQUAL(count(ws, E_PACKET, 9), 2);	/* ICMP only */
-	CU_ASSERT_EQUAL(count(ws, E_PACKET, 1), 0);
+	CU_ASSERT_EQUAL(count(ws, E_PACKET, 9), 2);	/* ICMP by protocol */
+	/*
+	 * The FTP flow by watching, from its session on (packet 5 made it,
+	 * so packets 6 and 7), until the detector stopped after two.
+	 */
+	CU_ASSERT_EQUAL(count(ws, E_PACKET, 1), 2);
+	CU_ASSERT_EQUAL(count(ws, E_PACKET, 11), 0);
 	CU_ASSERT_EQUAL(count(ws, E_APP, 0), 3);	/* nDPI, once a flow */
 	CU_ASSERT_EQUAL(count(ws, E_FACT, 1), 1);
 	CU_ASSERT_EQUAL(ws->cred_from_ftp, 1);

@@ -123,6 +123,68 @@ test_proxy_basic(void)
 	    CRED_OUTCOME_SUCCESS, "Aladdin", "open sesame");
 	CU_ASSERT(ctx.done);
 	CU_ASSERT_EQUAL(ctx.nweirds, 0);
+	/* Each CONNECT is a proxy fact with the proxy's answer. */
+	CU_ASSERT_EQUAL_FATAL(ctx.nproxy, 2);
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].method, "CONNECT");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].host, "example.org");
+	CU_ASSERT_EQUAL(ctx.proxy[0].port, 443);
+	CU_ASSERT_EQUAL(ctx.proxy[0].outcome, CRED_OUTCOME_FAILURE);
+	CU_ASSERT_EQUAL(ctx.proxy[1].outcome, CRED_OUTCOME_SUCCESS);
+}
+
+static void
+test_connect_targets(void)
+{
+	static const struct dr_step v6[] = {
+		C("CONNECT [2001:db8::22]:22 HTTP/1.1\r\n\r\n"),
+		S("HTTP/1.1 200 OK\r\n\r\n"),
+		C("SSH-2.0-OpenSSH_9.2\r\n"),
+	};
+	static const struct dr_step noport[] = {
+		C("CONNECT host.example HTTP/1.1\r\n\r\n"),
+		S("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n"),
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 3128, v6, DR_BYTES);
+	CU_ASSERT_EQUAL_FATAL(ctx.nproxy, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].host, "2001:db8::22");
+	CU_ASSERT_EQUAL(ctx.proxy[0].port, 22);
+	CU_ASSERT_EQUAL(ctx.proxy[0].outcome, CRED_OUTCOME_SUCCESS);
+	DR_SCRIPT(&ctx, &http_dissector, 3128, noport, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nproxy, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].host, "host.example");
+	CU_ASSERT_EQUAL(ctx.proxy[0].port, 0);
+	CU_ASSERT_EQUAL(ctx.proxy[0].outcome, CRED_OUTCOME_FAILURE);
+}
+
+static void
+test_websocket_upgrade(void)
+{
+	static const struct dr_step chisel[] = {
+		C("GET / HTTP/1.1\r\nHost: relay.example.net\r\n"
+		  "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+		  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		  "Sec-WebSocket-Protocol: chisel-v3\r\n"
+		  "Sec-WebSocket-Version: 13\r\n\r\n"),
+		S("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+		  "Connection: Upgrade\r\nSec-WebSocket-Protocol: chisel-v3\r\n"
+		  "\r\n"),
+	};
+	static const struct dr_step refused[] = {
+		C("GET /chat HTTP/1.1\r\nHost: a.example\r\n"
+		  "Upgrade: websocket\r\n\r\n"),
+		S("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n"),
+	};
+
+	DR_SCRIPT(&ctx, &http_dissector, 80, chisel, DR_BYTES);
+	CU_ASSERT_EQUAL_FATAL(ctx.nproxy, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].method, "websocket");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].host, "relay.example.net");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].path, "/");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].subprotocol, "chisel-v3");
+	CU_ASSERT(ctx.done);
+	DR_SCRIPT(&ctx, &http_dissector, 80, refused, DR_WHOLE);
+	CU_ASSERT_EQUAL(ctx.nproxy, 0);
 }
 
 /*
@@ -411,6 +473,8 @@ UNIT_MAIN("http",
     { "pipelined Basic and Bearer", test_pipelined_basic_and_bearer },
     { "Digest hdaa line", test_digest },
     { "proxy Basic and CONNECT", test_proxy_basic },
+    { "CONNECT targets: IPv6, no port, refused", test_connect_targets },
+    { "WebSocket upgrade (chisel)", test_websocket_upgrade },
     { "NTLM success settled by the status", test_ntlm_success },
     { "NTLM failure (401)", test_ntlm_failure },
     { "NTLM pending at flow end", test_ntlm_flow_ends },

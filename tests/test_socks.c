@@ -101,6 +101,13 @@ test_no_auth(void)
 	CU_ASSERT_EQUAL(ctx.nfacts, 0);
 	CU_ASSERT(ctx.done);
 	CU_ASSERT_EQUAL(ctx.nweirds, 0);
+	/* No login, but the request is a proxy fact. */
+	CU_ASSERT_EQUAL_FATAL(ctx.nproxy, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].method, "SOCKS5");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].command, "CONNECT");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].host, "2001:db8::1");
+	CU_ASSERT_EQUAL(ctx.proxy[0].port, 22);
+	CU_ASSERT_EQUAL(ctx.proxy[0].outcome, CRED_OUTCOME_SUCCESS);
 }
 
 static void
@@ -126,7 +133,16 @@ test_socks4(void)
 	CU_ASSERT_STRING_EQUAL(fake_extra_str(&ctx.facts[0], "destination"),
 	    "192.0.2.1:80");
 	CU_ASSERT(ctx.done);
+	CU_ASSERT_EQUAL_FATAL(ctx.nproxy, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].method, "SOCKS4");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].host, "192.0.2.1");
+	CU_ASSERT_EQUAL(ctx.proxy[0].port, 80);
 	DR_SCRIPT(&ctx, &socks_dissector, 1080, rejected_4a, DR_WHOLE);
+	CU_ASSERT_EQUAL_FATAL(ctx.nproxy, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].method, "SOCKS4a");
+	CU_ASSERT_STRING_EQUAL(ctx.proxy[0].host, "www.example.com");
+	CU_ASSERT_EQUAL(ctx.proxy[0].port, 443);
+	CU_ASSERT_EQUAL(ctx.proxy[0].outcome, CRED_OUTCOME_FAILURE);
 	DR_EXPECT(&ctx, 0, "socks", "SOCKS4a", CRED_NONE,
 	    CRED_OUTCOME_FAILURE, "joe", NULL);
 	CU_ASSERT_STRING_EQUAL(fake_extra_str(&ctx.facts[0], "destination"),
