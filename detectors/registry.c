@@ -19,6 +19,7 @@ extern const struct detector tunnel_doh_detector;
 extern const struct detector tunnel_icmp_detector;
 extern const struct detector tunnel_encap_detector;
 extern const struct detector tunnel_proxy_detector;
+extern const struct detector tunnel_misplaced_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -30,6 +31,7 @@ const struct detector *const detector_registry[] = {
 	&tunnel_icmp_detector,
 	&tunnel_encap_detector,
 	&tunnel_proxy_detector,
+	&tunnel_misplaced_detector,
 	NULL
 };
 

@@ -25,7 +25,8 @@
  *
  * Not facts, counted as weirds instead: a message that breaks the grammar
  * (dns_malformed: bad label, pointer forward or looping, a record past the
- * end) and, on TCP, a zero length (dns_tcp_bad_length).  On TCP a bad
+ * end, an opcode above 6 or more than 8 questions) and, on TCP, a length
+ * shorter than a header (dns_tcp_bad_length).  On TCP a bad
  * message stops dissection of the flow, since the framing cannot be
  * trusted after it; on UDP each datagram stands alone, but a flow whose
  * datagrams keep failing (DNS_BAD_LIMIT) is let go: it is not DNS.
@@ -273,8 +274,19 @@ dns_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 	mlen = cur_be16(&c);
 	if (!cur_ok(&c))
 		return 0;
-	if (mlen == 0) {
+	if (mlen < DNS_HDR_LEN) {
 		dctx_weird(ctx, "dns_tcp_bad_length");
+		dctx_done(ctx);
+		return len;
+	}
+	/*
+	 * Judge the header before waiting for the whole message: another
+	 * protocol on port 53 ("SS" of an SSH banner reads as 21331 bytes)
+	 * must not hold 64 KiB of stream in the pending buffer.
+	 */
+	if (cur_left(&c) >= DNS_HDR_LEN && (((cur_peek(&c, 2) >> 3) & 0x0f) >
+	    6 || (cur_peek(&c, 4) << 8 | cur_peek(&c, 5)) > DNS_MAX_QD)) {
+		dctx_weird(ctx, "dns_malformed");
 		dctx_done(ctx);
 		return len;
 	}

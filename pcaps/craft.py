@@ -1427,12 +1427,34 @@ def tun_build_proxy(out):
                     chain="eth>ipv4>tcp>http>websocket")
 
 
+def tun_build_misplaced(out):
+    """
+    tun_ssh_53: an SSH session on TCP 53 (banners, then binary packets):
+      protocol_mismatch SSH on DNS's port (and non_standard_port);
+    tun_tls_123: TLS on TCP 123: protocol_mismatch TLS on NTP's port.
+    """
+    kexinit = struct.pack(">IBB", 60, 4, 20) + bytes(16) + bytes(40)
+    steps = [(S2C, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, kexinit), (S2C, kexinit)]
+    df_emit_session(out, "tun_ssh_53.pcap", C4, 45500, 53, steps,
+                    "tunnel protocol_mismatch SSH port 53 owner DNS; "
+                    "tunnel non_standard_port SSH",
+                    chain="eth>ipv4>tcp>ssh")
+    steps = [(C2S, tls_client_hello("ntp.example.com")),
+             (S2C, tls_server_hello())]
+    df_emit_session(out, "tun_tls_123.pcap", C4, 45501, 123, steps,
+                    "tunnel protocol_mismatch TLS port 123 owner NTP",
+                    chain="eth>ipv4>tcp>tls")
+
+
 def build_tunnels(out):
     tun_build_dns(out)
     tun_build_doh(out)
     tun_build_icmp(out)
     tun_build_encap(out)
     tun_build_proxy(out)
+    tun_build_misplaced(out)
 # ============================================== end of tunnels section
 
 

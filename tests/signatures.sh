@@ -54,6 +54,8 @@ broken doh_providers.txt "google" "expected"
 broken icmp_tunnel_tools.txt "x 0 zz" "not hex"
 broken icmp_tunnel_tools.txt "x 5000 00" "offset"
 broken websocket_tunnels.txt "x header y" "subprotocol, path or host"
+broken misplaced_ports.txt "NoSuchProto 53" "not a protocol nDPI knows"
+broken misplaced_ports.txt "SSH 0" "not a port"
 broken doh_providers.txt "google 10.0.0.0/33" "prefix length 33"
 
 # a missing file

@@ -205,6 +205,23 @@ test_tcp_zero_length(void)
 	CU_ASSERT(ctx.done);
 }
 
+/* Another protocol on TCP 53 is let go at once, not buffered. */
+static void
+test_tcp_not_dns(void)
+{
+	static const char banner[] = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n";
+	void *st = dr_state(&dns_dissector);
+	size_t left;
+
+	fake_dctx_reset(&ctx, 53);
+	left = fake_feed(&ctx, &dns_dissector, st, DIR_TO_SERVER, banner,
+	    sizeof(banner) - 1);
+	CU_ASSERT_EQUAL(left, 0);
+	CU_ASSERT(ctx.done);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "dns_malformed"), 1);
+	dr_end(&ctx, &dns_dissector, st);
+}
+
 static void
 test_pointer_loop(void)
 {
@@ -373,6 +390,7 @@ UNIT_MAIN("dns",
     { "TCP pipelined, whole", test_tcp_whole },
     { "TCP pipelined, byte by byte", test_tcp_bytes },
     { "TCP zero length", test_tcp_zero_length },
+    { "TCP: not DNS (an SSH banner)", test_tcp_not_dns },
     { "pointer loops and forward pointers", test_pointer_loop },
     { "long backward pointer chain", test_backward_chain_bounded },
     { "name over 255 bytes", test_name_too_long },
