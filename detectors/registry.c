@@ -20,6 +20,9 @@ extern const struct detector tunnel_icmp_detector;
 extern const struct detector tunnel_encap_detector;
 extern const struct detector tunnel_proxy_detector;
 extern const struct detector tunnel_misplaced_detector;
+extern const struct detector tunnel_ssh_detector;
+extern const struct detector tunnel_services_detector;
+extern const struct detector tunnel_vpn_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -32,6 +35,9 @@ const struct detector *const detector_registry[] = {
 	&tunnel_encap_detector,
 	&tunnel_proxy_detector,
 	&tunnel_misplaced_detector,
+	&tunnel_ssh_detector,
+	&tunnel_services_detector,
+	&tunnel_vpn_detector,
 	NULL
 };
 

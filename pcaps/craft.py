@@ -1448,6 +1448,71 @@ def tun_build_misplaced(out):
                     chain="eth>ipv4>tcp>tls")
 
 
+def tun_build_services(out):
+    """
+    tun_services: a DNS query for quiet-lake-1234.trycloudflare.com, a TLS
+      session with SNI 1a2b-192-0-2-10.ngrok-free.app, and one to
+      controlplane.tailscale.com: three tunnel_service findings
+      (cloudflare-tunnel by dns, ngrok by sni, tailscale mesh by sni); the
+      same client's query for ngrok.example.com (a look-alike) is nothing.
+    """
+    mk = ip_pair(False, C4, S4)
+    conv = tun_dns(mk, 46000, "quiet-lake-1234.trycloudflare.com",
+                   answer="198.51.100.99", qid=0x9001)
+    conv += tun_dns(mk, 46001, "ngrok.example.com", answer="192.0.2.200",
+                    qid=0x9002)
+    conv += df_tcp(C4, "198.51.100.99", 46002, 443,
+                   [(C2S, tls_client_hello("1a2b-192-0-2-10.ngrok-free.app")),
+                    (S2C, tls_server_hello())])
+    conv += df_tcp(C4, "198.51.100.98", 46003, 443,
+                   [(C2S, tls_client_hello("controlplane.tailscale.com")),
+                    (S2C, tls_server_hello())])
+    emit(out, "tun_services.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp|tcp",
+         ("udp", C4, 46000, S4, 53),
+         "tunnel tunnel_service cloudflare-tunnel (dns), ngrok (sni), "
+         "tailscale (sni); not ngrok.example.com", wrap_all(conv, w_eth))
+
+
+def tun_build_vpn(out):
+    """
+    tun_wireguard: a WireGuard handshake (initiation 148 bytes, response 92)
+      and transport data on UDP 51820: tunnel vpn WireGuard; the golden
+      list runs it again with the pair in tunnel_allowed: nothing;
+    tun_esp: IPsec ESP (IP protocol 50) both ways: tunnel vpn IPsec ESP.
+    """
+    mk = ip_pair(False, C4, S4)
+    init = (b"\x01\x00\x00\x00" + struct.pack("<I", 0x11223344) +
+            pattern(32, 1) + pattern(48, 2) + pattern(28, 3) + pattern(16, 4)
+            + bytes(16))
+    resp = (b"\x02\x00\x00\x00" + struct.pack("<II", 0x55667788,
+            0x11223344) + pattern(32, 5) + pattern(16, 6) + pattern(16, 7) +
+            bytes(16))
+    conv = [(C2S, mk(C2S) / UDP(sport=47000, dport=51820) / Raw(init)),
+            (S2C, mk(S2C) / UDP(sport=51820, dport=47000) / Raw(resp))]
+    for i in range(4):
+        data = (b"\x04\x00\x00\x00" + struct.pack("<IQ", 0x55667788, i) +
+                pattern(64, 10 + i))
+        conv.append((C2S, mk(C2S) / UDP(sport=47000, dport=51820) /
+                     Raw(data)))
+        data = (b"\x04\x00\x00\x00" + struct.pack("<IQ", 0x11223344, i) +
+                pattern(64, 20 + i))
+        conv.append((S2C, mk(S2C) / UDP(sport=51820, dport=47000) /
+                     Raw(data)))
+    emit(out, "tun_wireguard.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp>wireguard",
+         ("udp", C4, 47000, S4, 51820),
+         "tunnel vpn WireGuard; nothing with the pair in tunnel_allowed",
+         wrap_all(conv, w_eth))
+    conv = []
+    for i in range(3):
+        conv.append((C2S, mk(C2S, proto=50) / Raw(struct.pack(">II",
+                     0x1000, i + 1) + pattern(48, 30 + i))))
+        conv.append((S2C, mk(S2C, proto=50) / Raw(struct.pack(">II",
+                     0x2000, i + 1) + pattern(48, 40 + i))))
+    emit(out, "tun_esp.pcap", LINKTYPE_EN10MB, "eth>ipv4>esp",
+         ("esp", C4, 0, S4, 0), "tunnel vpn IPsec ESP",
+         wrap_all(conv, w_eth))
+
+
 def build_tunnels(out):
     tun_build_dns(out)
     tun_build_doh(out)
@@ -1455,6 +1520,8 @@ def build_tunnels(out):
     tun_build_encap(out)
     tun_build_proxy(out)
     tun_build_misplaced(out)
+    tun_build_services(out)
+    tun_build_vpn(out)
 # ============================================== end of tunnels section
 
 

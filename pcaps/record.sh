@@ -14,6 +14,7 @@
 # Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
 #   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
 #          socks5 tinyproxy dns
+#          ssh_tunnels iodine dns2tcp ptunnel ping connect vxlan (tunnels)
 # Re-runnable: leftovers of an earlier run (namespaces, our processes in
 # them) are removed first, packages are installed only when missing, and a
 # run for some protocols keeps the CREDENTIALS.tsv lines of the others.
@@ -28,6 +29,8 @@ umask 022
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/recorded
 ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns"
+# tunnels (issue 9)
+ALL_PROTOS="$ALL_PROTOS ssh_tunnels iodine dns2tcp ptunnel ping connect vxlan"
 NS_C=ew-cli NS_S=ew-srv
 IF_C=ewc0 IF_S=ews0
 CLI=10.99.0.1 SRV=10.99.0.2
@@ -45,6 +48,8 @@ inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
 postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
 postgresql-client mariadb-server mariadb-client dante-server tinyproxy
 dnsmasq-base bind9-dnsutils python3 openssl iputils-ping"
+# tunnels (issue 9)
+PKGS="$PKGS openssh-server openssh-client expect iodine dns2tcp ptunnel-ng"
 
 install_missing() {
 	local p missing=()
@@ -716,6 +721,264 @@ rec_dns() {
 	capture_stop
 	[ "$(tcpdump -nn -r "$cap_file" 2>/dev/null | wc -l)" -ge 4 ] || return 1
 	cred dns.pcap dns - - "negative control: A and AAAA query, answers from dnsmasq, no credential"
+}
+
+# -------------------------------------------------- tunnels (issue 9)
+# Real tunnelling tools and their look-alikes, for the tunnel_* detectors.
+# Captures of bulk sessions are cut to TUN_SNAP bytes a packet: the
+# detectors read sizes from the IP header and timing, never the cut part.
+
+TUN_SNAP=200
+
+# tun_capture NAME [SNAPLEN]: as capture, with a snap length.
+tun_capture() {
+	cap_file=$state/cap/$1.pcap
+	mkdir -p "$state/cap"
+	rm -f "$cap_file" "$state/tcpdump.err"
+	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U \
+	    -s "${2:-0}" -w "$cap_file" "host $CLI and host $SRV" \
+	    2>"$state/tcpdump.err" &
+	cap_pid=$!
+	echo "$cap_pid" >>"$state/pids"
+	for _ in $(seq 50); do
+		grep -q "listening on" "$state/tcpdump.err" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	log "tcpdump did not start: $(cat "$state/tcpdump.err")"
+	return 1
+}
+
+# bg_cli NAME CMD...: like bg, in the client namespace.
+bg_cli() {
+	local name=$1
+	shift
+	ip netns exec "$NS_C" "$@" >>"$state/$name.log" 2>&1 &
+	echo $! >>"$state/pids"
+}
+
+# kill_pid PID: one process we started, and wait for it.
+kill_pid() {
+	kill "$1" 2>/dev/null
+	wait "$1" 2>/dev/null || true
+}
+
+sshd_start() {
+	ensure_user ewssh ssh-Secret-1
+	mkdir -p "$state/ssh" /run/sshd /home/ewssh/.ssh
+	rm -f "$state/ssh/id" "$state/ssh/id.pub" "$state/ssh/host"
+	ssh-keygen -q -t ed25519 -N "" -f "$state/ssh/id"
+	ssh-keygen -q -t ed25519 -N "" -f "$state/ssh/host"
+	cp "$state/ssh/id.pub" /home/ewssh/.ssh/authorized_keys
+	chown -R ewssh: /home/ewssh/.ssh
+	chmod 700 /home/ewssh/.ssh
+	cat >"$state/ssh/sshd_config" <<-EOF
+	ListenAddress $SRV
+	Port 22
+	HostKey $state/ssh/host
+	PidFile $state/ssh/sshd.pid
+	AuthorizedKeysFile /home/ewssh/.ssh/authorized_keys
+	PasswordAuthentication no
+	KbdInteractiveAuthentication no
+	UsePAM no
+	StrictModes no
+	AllowTcpForwarding yes
+	PermitTTY yes
+	Subsystem sftp internal-sftp
+	EOF
+	bg sshd /usr/sbin/sshd -D -e -f "$state/ssh/sshd_config"
+	wait_listen tcp 22
+	# A page and a 48 KiB file to move through the forwards.
+	head -c 49152 /dev/urandom >"$state/nginx/www/big.bin"
+	chmod 644 "$state/nginx/www/big.bin"
+}
+
+SSH_OPTS="-i $state/ssh/id -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR"
+
+# fetch_loop URL N [CURL-OPTS...]: N requests a little apart, as a browser
+# or a script through a tunnel would make them.
+fetch_loop() {
+	local url=$1 n=$2 i
+	shift 2
+	for i in $(seq "$n"); do
+		in_cli curl -sS --max-time 10 -o /dev/null "$@" "$url" || return 1
+		sleep 0.4
+	done
+}
+
+rec_ssh_tunnels() {
+	nginx_start
+	sshd_start
+	local pid
+	# ssh -L: a local forward to the web server, used eight times.
+	tun_capture ssh_forward_local "$TUN_SNAP"
+	bg_cli ssh_l ssh $SSH_OPTS -N -L 127.0.0.1:8080:$SRV:80 ewssh@$SRV
+	pid=$!
+	sleep 1.5
+	fetch_loop http://127.0.0.1:8080/big.bin 4
+	fetch_loop http://127.0.0.1:8080/index.html 4
+	kill_pid "$pid"
+	capture_stop
+	# ssh -D: a SOCKS proxy in the client, pages and files through it.
+	tun_capture ssh_forward_dynamic "$TUN_SNAP"
+	bg_cli ssh_d ssh $SSH_OPTS -N -D 127.0.0.1:1080 ewssh@$SRV
+	pid=$!
+	sleep 1.5
+	fetch_loop http://$SRV/index.html 3 --socks5-hostname 127.0.0.1:1080
+	fetch_loop http://$SRV/big.bin 3 --socks5-hostname 127.0.0.1:1080
+	fetch_loop http://www.example.test/index.html 2 \
+	    --socks5 127.0.0.1:1080 --resolve www.example.test:80:$SRV
+	kill_pid "$pid"
+	capture_stop
+	# ssh -R: the server reaches back into the client's web server.
+	mkdir -p "$state/cliweb"
+	head -c 49152 /dev/urandom >"$state/cliweb/back.bin"
+	bg_cli cliweb python3 -m http.server 8000 --bind 127.0.0.1 \
+	    --directory "$state/cliweb"
+	sleep 1
+	tun_capture ssh_forward_remote "$TUN_SNAP"
+	bg_cli ssh_r ssh $SSH_OPTS -N -R 127.0.0.1:9090:127.0.0.1:8000 ewssh@$SRV
+	pid=$!
+	sleep 1.5
+	for _ in 1 2 3 4 5 6; do
+		in_srv curl -sS --max-time 10 -o /dev/null \
+		    http://127.0.0.1:9090/back.bin
+		sleep 0.4
+	done
+	kill_pid "$pid"
+	capture_stop
+	# An administrator typing: expect types with human timing.
+	tun_capture ssh_interactive "$TUN_SNAP"
+	cat >"$state/ssh/type.exp" <<-EOF
+	set timeout 20
+	set send_human {.12 .25 .6 .05 1.2}
+	spawn ssh -tt $SSH_OPTS ewssh@$SRV
+	expect "\\\\$ "
+	foreach cmd {"id" "uname -a" "ls -la /etc/ssh" "uptime" "cat /etc/hostname" "df -h /"} {
+	    send -h "\$cmd\\r"
+	    expect "\\\\$ "
+	    sleep 1
+	}
+	send -h "exit\\r"
+	expect eof
+	EOF
+	in_cli expect -f "$state/ssh/type.exp" >/dev/null
+	capture_stop
+	# scp: one bulk copy, a file transfer and not a tunnel.
+	tun_capture ssh_scp "$TUN_SNAP"
+	in_cli scp -q $SSH_OPTS "ewssh@$SRV:$state/nginx/www/big.bin" \
+	    "$state/ssh/copy.bin"
+	capture_stop
+	for f in ssh_forward_local ssh_forward_dynamic ssh_forward_remote \
+	    ssh_interactive ssh_scp; do
+		expect_in_pcap "$state/cap/$f.pcap" "SSH-2.0-OpenSSH"
+	done
+	cred ssh_forward_local.pcap ssh - - "negative control (credentials): ssh -L, 8 HTTP fetches through the forward"
+	cred ssh_forward_dynamic.pcap ssh - - "negative control (credentials): ssh -D, 8 fetches through the SOCKS proxy"
+	cred ssh_forward_remote.pcap ssh - - "negative control (credentials): ssh -R, 6 fetches back through the forward"
+	cred ssh_interactive.pcap ssh - - "negative control: an interactive shell typed by expect (human timing)"
+	cred ssh_scp.pcap ssh - - "negative control: scp of a 48 KiB file"
+}
+
+rec_iodine() {
+	bg iodined iodined -f -c -P tun-Secret-1 -l "$SRV" 10.53.0.1 \
+	    t.example.test
+	wait_listen udp 53
+	tun_capture iodine
+	bg_cli iodine iodine -f -r -P tun-Secret-1 "$SRV" t.example.test
+	for _ in $(seq 50); do
+		in_cli ip addr show 2>/dev/null | grep -q 10.53.0. && break
+		sleep 0.2
+	done
+	in_cli ping -c 3 -i 0.3 10.53.0.1 >/dev/null
+	capture_stop
+	expect_in_pcap "$cap_file" "t.example.test"
+	cred iodine.pcap dns - - "negative control (credentials): iodine DNS tunnel, 3 pings through it"
+}
+
+rec_dns2tcp() {
+	nginx_start
+	cat >"$state/dns2tcpd.conf" <<-EOF
+	listen = $SRV
+	port = 53
+	user = nobody
+	chroot = /tmp
+	domain = t.example.test
+	resources = web:$SRV:80
+	EOF
+	bg dns2tcpd dns2tcpd -F -f "$state/dns2tcpd.conf"
+	wait_listen udp 53
+	tun_capture dns2tcp
+	bg_cli dns2tcpc dns2tcpc -z t.example.test -r web -l 8081 "$SRV"
+	sleep 1.5
+	in_cli curl -sS --max-time 20 -o /dev/null http://127.0.0.1:8081/index.html
+	capture_stop
+	expect_in_pcap "$cap_file" "t.example.test"
+	cred dns2tcp.pcap dns - - "negative control (credentials): dns2tcp, one HTTP fetch through it"
+}
+
+rec_ptunnel() {
+	nginx_start
+	in_srv sysctl -qw net.ipv4.icmp_echo_ignore_all=1
+	bg ptunnel ptunnel-ng -r"$SRV" -R80
+	sleep 1
+	tun_capture ptunnel
+	bg_cli ptunnel_c ptunnel-ng -p"$SRV" -l8023 -r"$SRV" -R80
+	sleep 1
+	in_cli curl -sS --max-time 20 -o /dev/null http://127.0.0.1:8023/index.html
+	capture_stop
+	in_srv sysctl -qw net.ipv4.icmp_echo_ignore_all=0
+	[ "$(tcpdump -nn -r "$cap_file" icmp 2>/dev/null | wc -l)" -ge 4 ]
+	cred ptunnel.pcap icmp - - "negative control (credentials): ptunnel-ng, one HTTP fetch through it"
+}
+
+rec_ping() {
+	tun_capture ping
+	in_cli ping -c 5 -i 0.2 "$SRV" >/dev/null
+	in_cli ping -c 3 -i 0.2 -s 1200 "$SRV" >/dev/null
+	in_cli ping -c 3 -i 0.2 -p a5 "$SRV" >/dev/null
+	capture_stop
+	cred ping.pcap icmp - - "negative control: ping of three kinds (default, -s 1200, -p a5)"
+}
+
+rec_connect() {
+	nginx_start
+	cat >"$state/tinyproxy-c.conf" <<-EOF
+	User nobody
+	Group nogroup
+	Port 8888
+	Listen $SRV
+	Timeout 30
+	PidFile "$state/tinyproxy-c.pid"
+	MaxClients 10
+	Allow 10.99.0.0/24
+	ConnectPort 80
+	ConnectPort 443
+	EOF
+	bg tinyproxy tinyproxy -d -c "$state/tinyproxy-c.conf"
+	wait_listen tcp 8888
+	tun_capture connect
+	in_cli curl -sS --max-time 10 -o /dev/null -p -x "http://$SRV:8888" \
+	    "http://$SRV/index.html"
+	capture_stop
+	expect_in_pcap "$cap_file" "CONNECT $SRV:80"
+	cred connect.pcap http-proxy - - "negative control (credentials): CONNECT to port 80 through tinyproxy"
+}
+
+rec_vxlan() {
+	local ns a b
+	for ns in "$NS_C:$CLI:$SRV:10.77.0.1" "$NS_S:$SRV:$CLI:10.77.0.2"; do
+		IFS=: read -r ns a b addr <<<"$ns"
+		ip -n "$ns" link add vx42 type vxlan id 42 dstport 4789 \
+		    local "$a" remote "$b"
+		ip -n "$ns" addr add "$addr/24" dev vx42
+		ip -n "$ns" link set vx42 up
+	done
+	nginx_start
+	tun_capture vxlan
+	in_cli ping -c 3 -i 0.2 10.77.0.2 >/dev/null
+	capture_stop
+	[ "$(tcpdump -nn -r "$cap_file" udp port 4789 2>/dev/null | wc -l)" -ge 6 ]
+	cred vxlan.pcap vxlan - - "negative control (credentials): kernel VXLAN link (VNI 42), 3 pings over it"
 }
 
 # ------------------------------------------------------------------ main

@@ -115,6 +115,11 @@ const struct config_key config_keys[] = {
 	K("icmp_tunnel_min_entropy", CT_UINT, icmp_tunnel_min_entropy, 0, 800,
 	    "500", "mean entropy of echo data no ping program sends that makes "
 	    "it a tunnel, hundredths of a bit per byte"),
+	K("ssh_forward_min_exchanges", CT_UINT, ssh_forward_min_exchanges, 1,
+	    1u << 20, "3", "request/response exchanges through an SSH session "
+	    "(after its set-up) that make it port forwarding"),
+	K("ssh_forward_min_bytes", CT_SIZE, ssh_forward_min_bytes, 0, 1 * GB,
+	    "2k", "bytes those exchanges must move"),
 	K("redis_url", CT_STR, redis_url, 0, 0, "",
 	    "redis://[user:password@]host:port[/db] or unix:///path[?db=N]"),
 	K("redis_password_file", CT_STR, redis_password_file, 0, 0, "",
@@ -164,7 +169,8 @@ static const char *const runtime_keys[] = {
 	/* tunnels */
 	"tunnel_report_interval", "dns_tunnel_window", "dns_tunnel_min_unique",
 	"dns_tunnel_min_length", "dns_tunnel_min_entropy", "icmp_tunnel_window",
-	"icmp_tunnel_min_packets", "icmp_tunnel_min_entropy", NULL
+	"icmp_tunnel_min_packets", "icmp_tunnel_min_entropy",
+	"ssh_forward_min_exchanges", "ssh_forward_min_bytes", NULL
 };
 
 const char *const config_role_names[] = {

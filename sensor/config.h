@@ -65,6 +65,8 @@ struct config {
 	unsigned	icmp_tunnel_window;	/* seconds */
 	unsigned	icmp_tunnel_min_packets;	/* echo packets */
 	unsigned	icmp_tunnel_min_entropy;	/* hundredths of a bit/byte */
+	unsigned	ssh_forward_min_exchanges;	/* request/response bursts */
+	uint64_t	ssh_forward_min_bytes;	/* moved in those exchanges */
 	/* redis */
 	char		redis_url[CONFIG_STR];
 	char		redis_password_file[CONFIG_STR];

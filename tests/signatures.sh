@@ -56,6 +56,9 @@ broken icmp_tunnel_tools.txt "x 5000 00" "offset"
 broken websocket_tunnels.txt "x header y" "subprotocol, path or host"
 broken misplaced_ports.txt "NoSuchProto 53" "not a protocol nDPI knows"
 broken misplaced_ports.txt "SSH 0" "not a port"
+broken tunnel_services.txt "ngrok vpn .ngrok.io" "exposure or mesh"
+broken tunnel_services.txt "ngrok mesh .ngrok.io" "two categories"
+broken vpn_protocols.txt "NoSuchVPN" "not a protocol nDPI knows"
 broken doh_providers.txt "google 10.0.0.0/33" "prefix length 33"
 
 # a missing file
