@@ -732,6 +732,58 @@ def build_correlate(out):
          wrap_all(conv, w_eth))
 
 
+# ------------------------------------------------------------ core hardening
+# Captures for the flow-table, stream and link-layer fixes of the
+# core-hardening branch (tests/golden/TESTLIST lines core_*,
+# tests/flood_geoip.sh).  Self-contained: only the helpers above are used.
+
+def core_flood(out):
+    """
+    A connection flood: first N FTP flows from one client, each a SYN, an
+    unterminated server banner, a client segment "USER/PASS" plus an
+    unterminated "NOOP", and an ACK; then M bare SYNs to a port nothing
+    dissects.  The unterminated lines make the FTP dissector keep a pending
+    tail in both directions (its largest memory); with ndpi_max_packets=4
+    nDPI is done with an FTP flow (and its memory given back) by the 4th
+    packet.  With flow_memcap=1m the FTP flows fill the table, and then
+    each bare SYN's small charges (flow, nDPI state) evict an FTP flow whose
+    credential finding (outcome unknown) is emitted from the flow end
+    callback, where with GeoIP it charges memory for the lookup.  Before the
+    fix that charge evicted the ending flow again, and again, until the
+    stack overflowed.  tests/flood_geoip.sh readdresses the capture into the
+    test GeoIP networks and runs it at a few memcaps around 1m.
+    """
+    nftp, nsyn = 48, 64
+    mk = ip_pair(False, C4, S4)
+    frames = []
+    login = b"USER alice\r\nPASS flood-pw\r\nNOOP"
+    for i in range(nftp):
+        sport = 20000 + i
+        cs, ss = 100000 + 1000 * i, 900000 + 1000 * i
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="S",
+                                             seq=cs, window=64240)))
+        frames.append(eth(S2C, mk(S2C) / TCP(sport=21, dport=sport, flags="PA",
+                                             seq=ss, ack=cs + 1) / Raw(b"220 x")))
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="PA",
+                                             seq=cs + 1, ack=ss + 5) /
+                          Raw(login)))
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="A",
+                                             seq=cs + 1 + len(login),
+                                             ack=ss + 5)))
+    for i in range(nsyn):
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=30000 + i, dport=40404,
+                                             flags="S", seq=7000 * i)))
+    emit(out, "core_flood_ftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 20000, S4, 21),
+         "%d FTP flows with USER/PASS and no reply to it, then %d bare SYNs; "
+         "with flow_memcap=1m, ndpi_max_packets=4 and GeoIP: no crash, "
+         "credential findings of evicted flows" % (nftp, nsyn), frames)
+
+
+def build_core(out):
+    core_flood(out)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -740,6 +792,7 @@ def main():
     port = build_ip_layer(out, port)
     build_hostile(out, port)
     build_correlate(out)
+    build_core(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

@@ -26,6 +26,7 @@ struct flow_table {
 	struct flow		**scratch;	/* expiry batch */
 	struct flow		*busy;		/* never evicted (in use) */
 	size_t			 scratch_cap;
+	unsigned		 ending;	/* end callbacks running */
 };
 
 static uint32_t
@@ -231,14 +232,36 @@ bucket_unlink(struct flow_table *t, struct flow *f)
 		*pp = f->hnext;
 }
 
-/* Ends one flow: the worker's callback, then the struct itself. */
+/*
+ * Takes a flow out of its bucket and its LRU list, so that nothing can find
+ * or evict it any more (fclass FC_MAX marks it detached).
+ */
+static void
+flow_detach(struct flow_table *t, struct flow *f)
+{
+	if (f->fclass == FC_MAX)
+		return;
+	bucket_unlink(t, f);
+	lru_unlink(t, f);
+	f->fclass = FC_MAX;
+	if (t->busy == f)
+		t->busy = NULL;
+}
+
+/*
+ * Ends one flow: detached first, then the worker's callback, then the
+ * struct itself.  The callback may emit findings that charge memory (GeoIP,
+ * flow.h): while it runs, t->ending makes flow_mem_charge() refuse instead
+ * of evicting, so an end never ends another flow (nor itself again).
+ */
 static void
 flow_end(struct flow_table *t, struct flow *f)
 {
+	flow_detach(t, f);
+	t->ending++;
 	if (t->o.end != NULL)
 		t->o.end(t->o.end_arg, f);
-	bucket_unlink(t, f);
-	lru_unlink(t, f);
+	t->ending--;
 	free(f->encap);
 	free(f->geo);
 	flow_mem_release(t, sizeof(*f) +
@@ -276,6 +299,11 @@ int
 flow_mem_charge(struct flow_table *t, size_t n)
 {
 	while (t->st.memory + n > t->o.memcap) {
+		if (t->ending > 0) {
+			/* Never evict from inside a flow end (flow_end). */
+			t->st.end_charge_refused++;
+			return -1;
+		}
 		if (evict_one(t) < 0)
 			return -1;
 	}
@@ -314,6 +342,7 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 	struct flow_key k;
 	struct flow *f;
 	uint32_t h;
+	size_t need;
 	int sender_a, client_is_a = -1;
 
 	sender_a = make_key(p, &k);
@@ -334,14 +363,29 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 			return f;
 		}
 	}
-	if (flow_mem_charge(t, sizeof(*f) +
-	    (p->nencap ? sizeof(struct flow_encap) : 0)) < 0 ||
-	    (f = calloc(1, sizeof(*f))) == NULL) {
+	/*
+	 * One charge for the flow and its encapsulation record, so at most
+	 * one round of eviction; what is not allocated is given back.
+	 */
+	need = sizeof(*f) + (p->nencap ? sizeof(struct flow_encap) : 0);
+	if (flow_mem_charge(t, need) < 0) {
 		t->st.alloc_failures++;
 		return NULL;
 	}
-	if (p->nencap && (f->encap = calloc(1, sizeof(*f->encap))) != NULL)
-		record_encap(f, p);
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		flow_mem_release(t, need);
+		t->st.alloc_failures++;
+		return NULL;
+	}
+	if (p->nencap) {
+		if ((f->encap = calloc(1, sizeof(*f->encap))) != NULL)
+			record_encap(f, p);
+		else {
+			/* The flow goes on without its tunnel record. */
+			flow_mem_release(t, sizeof(struct flow_encap));
+			t->st.alloc_failures++;
+		}
+	}
 	f->key = k;
 	f->hash = h;
 	if (client_is_a >= 0)
@@ -396,13 +440,39 @@ cmp_first_seq(const void *x, const void *y)
 	return a->first_seq < b->first_seq ? -1 : a->first_seq > b->first_seq;
 }
 
+/*
+ * Ends a batch of flows in first_seq order.  The whole batch is detached
+ * before the first callback runs: a batch member can then never be reached
+ * (and freed) by anything a callback does before its own turn comes.
+ */
+static void
+end_batch(struct flow_table *t, size_t n, int timed_out)
+{
+	size_t i;
+
+	/* A stable order, so output does not depend on hashing. */
+	if (n > 1)
+		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
+	for (i = 0; i < n; i++)
+		flow_detach(t, t->scratch[i]);
+	for (i = 0; i < n; i++) {
+		if (timed_out)
+			t->st.timed_out++;
+		flow_end(t, t->scratch[i]);
+	}
+}
+
 void
 flow_expire(struct flow_table *t, uint64_t now_us)
 {
 	struct flow *f;
-	size_t n = 0, i;
+	size_t n = 0;
 	unsigned c;
 
+	/* The scratch batch is not re-entrant (nor need it be: a callback
+	 * never expires flows). */
+	if (t->ending > 0)
+		return;
 	for (c = 0; c < FC_MAX; c++) {
 		for (f = t->lru_tail[c]; f != NULL; f = f->lru_prev) {
 			if (f->last_us + t->o.timeout_us[c] >= now_us)
@@ -420,20 +490,14 @@ flow_expire(struct flow_table *t, uint64_t now_us)
 			t->scratch[n++] = f;
 		}
 	}
-	/* End them in a stable order so output does not depend on hashing. */
-	if (n > 0)
-		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
-	for (i = 0; i < n; i++) {
-		t->st.timed_out++;
-		flow_end(t, t->scratch[i]);
-	}
+	end_batch(t, n, 1);
 }
 
 void
 flow_table_free(struct flow_table *t)
 {
 	struct flow *f;
-	size_t n = 0, i;
+	size_t n = 0;
 	unsigned c;
 
 	if (t == NULL)
@@ -443,15 +507,13 @@ flow_table_free(struct flow_table *t)
 			n++;
 	free(t->scratch);
 	t->scratch = n ? calloc(n, sizeof(*t->scratch)) : NULL;
+	t->scratch_cap = t->scratch != NULL ? n : 0;
 	n = 0;
 	if (t->scratch != NULL)
 		for (c = 0; c < FC_MAX; c++)
 			for (f = t->lru_head[c]; f != NULL; f = f->lru_next)
 				t->scratch[n++] = f;
-	if (n > 0)
-		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
-	for (i = 0; i < n; i++)
-		flow_end(t, t->scratch[i]);
+	end_batch(t, n, 0);
 	/* If the batch could not be allocated, end the rest unordered. */
 	for (c = 0; c < FC_MAX; c++)
 		while (t->lru_head[c] != NULL)

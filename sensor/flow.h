@@ -102,11 +102,19 @@ struct flow_stats {
 	uint64_t	peak_memory;
 	uint64_t	alloc_failures;
 	uint64_t	fixed_memory;	/* the hash buckets */
+	uint64_t	end_charge_refused;	/* charges refused while a flow
+					 * end ran (flow_mem_charge) */
 };
 
 struct flow_table;
 
-/* Called for each flow before it is freed (timeout, eviction, end). */
+/*
+ * Called for each flow before it is freed (timeout, eviction, end).  The
+ * flow is already out of the table: it can no longer be found or evicted.
+ * The callback may charge memory (flow_mem_charge), but never evicts for
+ * it: a charge that does not fit under the memcap fails (counted in
+ * flow_stats.end_charge_refused).
+ */
 typedef void (*flow_end_fn)(void *arg, struct flow *f);
 
 struct flow_table_opts {
@@ -135,7 +143,13 @@ void		 flow_update(struct flow_table *t, struct flow *f,
 void		 flow_expire(struct flow_table *t, uint64_t now_us);
 /* Marks the flow being worked on so memcap eviction never picks it. */
 void		 flow_set_busy(struct flow_table *t, struct flow *f);
-/* Memory accounting for things hanging off flows (nDPI, streams). */
+/*
+ * Memory accounting for things hanging off flows (nDPI, streams, GeoIP).
+ * A charge that would pass the memcap evicts least recently seen flows
+ * (never the busy one) and fails (-1) when that is not enough, or at once
+ * while a flow end callback runs (no eviction from inside an end).  Every
+ * successful charge is released by whoever frees what it paid for.
+ */
 int		 flow_mem_charge(struct flow_table *t, size_t n);
 void		 flow_mem_release(struct flow_table *t, size_t n);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);

@@ -76,6 +76,8 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_peak += LD(fs->peak_active);
 			t->flows_evicted += LD(fs->evicted);
 			t->flows_timed_out += LD(fs->timed_out);
+			t->flows_end_charge_refused +=
+			    LD(fs->end_charge_refused);
 			t->memory += LD(fs->memory);
 			t->peak_memory += LD(fs->peak_memory);
 			t->fixed_memory += LD(fs->fixed_memory);
@@ -84,6 +86,8 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_peak += w[i].final_flows.peak_active;
 			t->flows_evicted += w[i].final_flows.evicted;
 			t->flows_timed_out += w[i].final_flows.timed_out;
+			t->flows_end_charge_refused +=
+			    w[i].final_flows.end_charge_refused;
 			t->peak_memory += w[i].final_flows.peak_memory;
 			t->fixed_memory += w[i].final_flows.fixed_memory;
 		}
@@ -119,6 +123,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 	add_weird(t, "defrag_overlap", t->defrag_overlaps);
 	add_weird(t, "defrag_timeout", t->defrag_timeouts);
 	add_weird(t, "defrag_dropped", t->defrag_drops);
+	add_weird(t, "flow_end_charge_refused", t->flows_end_charge_refused);
 }
 
 void

@@ -5,7 +5,13 @@
  * eviction of the least recently seen flow with the busy flow spared, the
  * active timeout, and the symmetric pair hash.  Packets are built as raw
  * IP (LINK_RAW) or Ethernet frames and decoded with decode_packet().
+ *
+ * Re-entrancy: end callbacks that charge memory (as a finding's GeoIP
+ * record does) during eviction, expiry and table teardown must never end a
+ * flow twice or recurse; memory stays balanced when allocations fail
+ * (calloc is wrapped, see Makefile.am: tests_test_flow_LDFLAGS).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -147,12 +153,11 @@ on_end(void *arg, struct flow *f)
 }
 
 static struct flow_table *
-table(struct ended *e, uint64_t memcap, uint64_t active_us)
+table_with(uint64_t memcap, uint64_t active_us, flow_end_fn end, void *arg)
 {
 	struct flow_table_opts o;
 
 	memset(&o, 0, sizeof(o));
-	memset(e, 0, sizeof(*e));
 	o.hash_size = 64;
 	o.memcap = memcap;
 	o.timeout_us[FC_TCP_OPEN] = 100 * SEC;
@@ -160,9 +165,16 @@ table(struct ended *e, uint64_t memcap, uint64_t active_us)
 	o.timeout_us[FC_UDP] = 30 * SEC;
 	o.timeout_us[FC_OTHER] = 20 * SEC;
 	o.active_timeout_us = active_us;
-	o.end = on_end;
-	o.end_arg = e;
+	o.end = end;
+	o.end_arg = arg;
 	return flow_table_new(&o);
+}
+
+static struct flow_table *
+table(struct ended *e, uint64_t memcap, uint64_t active_us)
+{
+	memset(e, 0, sizeof(*e));
+	return table_with(memcap, active_us, on_end, e);
 }
 
 /* Looks up and updates; returns the flow and its direction. */
@@ -556,6 +568,217 @@ test_pair_hash(void)
 	CU_ASSERT_EQUAL(flow_pair_hash(4, A4, A4), flow_pair_hash(4, A4, A4));
 }
 
+/*
+ * An end callback that charges memory like finding_emit()'s GeoIP record
+ * (and gives it back, as the worker does when it frees the flow).  It
+ * records how deep end callbacks nest and which flows ended how often.
+ */
+struct charger {
+	struct flow_table *t;
+	size_t		charge;		/* bytes charged by each end */
+	unsigned	depth, max_depth;
+	unsigned	ends, refused;
+	uint8_t		ended[256];	/* by first_seq: times ended */
+};
+
+static void
+on_end_charge(void *arg, struct flow *f)
+{
+	struct charger *c = arg;
+
+	c->ends++;
+	if (f->first_seq < sizeof(c->ended))
+		c->ended[f->first_seq]++;
+	if (++c->depth > c->max_depth)
+		c->max_depth = c->depth;
+	/* Nested ends are the bug; stop here rather than overflow. */
+	if (c->depth == 1) {
+		if (flow_mem_charge(c->t, c->charge) == 0)
+			flow_mem_release(c->t, c->charge);
+		else
+			c->refused++;
+	}
+	c->depth--;
+}
+
+static struct flow_table *
+charger_table(struct charger *c, uint64_t memcap, size_t charge)
+{
+	memset(c, 0, sizeof(*c));
+	c->charge = charge;
+	c->t = table_with(memcap, 0, on_end_charge, c);
+	return c->t;
+}
+
+static uint64_t
+bucket_memory(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	uint64_t base = flow_table_stats(t)->memory;
+
+	flow_table_free(t);
+	return base;
+}
+
+/*
+ * Memcap eviction whose end callback charges memory: before the fix the
+ * victim was still on the LRU while its callback ran, the charge evicted
+ * it again, and so on until the stack overflowed (review 3.1).  Now the
+ * charge is refused and counted, and each flow ends exactly once.
+ */
+static void
+test_end_callback_charges(void)
+{
+	uint64_t base = bucket_memory();
+	struct charger c;
+	struct flow_table *t;
+	struct pkt p;
+	unsigned i;
+	int dir;
+
+	t = charger_table(&c, base + 3 * sizeof(struct flow), 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (i = 1; i <= 10; i++) {
+		pkt4(&p, i, i * SEC, A4, B4, 6, (uint16_t)(3000 + i), 3389,
+		    TH_SYN);
+		CU_ASSERT_PTR_NOT_NULL(feed(t, &p, &dir));
+	}
+	CU_ASSERT_EQUAL(c.max_depth, 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 7);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 3);
+	CU_ASSERT_EQUAL(c.ends, 7);
+	for (i = 1; i <= 7; i++)
+		CU_ASSERT_EQUAL(c.ended[i], 1);
+	/* The table was full each time: every callback's charge refused. */
+	CU_ASSERT_EQUAL(c.refused, 7);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->end_charge_refused, 7);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory,
+	    base + 3 * sizeof(struct flow));
+	/* With room under the memcap a callback's charge succeeds. */
+	flow_table_free(t);
+	t = charger_table(&c, base + 4 * sizeof(struct flow), 64);
+	for (i = 1; i <= 3; i++) {
+		pkt4(&p, i, i * SEC, A4, B4, 17, (uint16_t)(3000 + i), 53, 0);
+		feed(t, &p, &dir);
+	}
+	flow_expire(t, 100 * SEC);
+	CU_ASSERT_EQUAL(c.ends, 3);
+	CU_ASSERT_EQUAL(c.refused, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	flow_table_free(t);
+}
+
+/*
+ * Expiry and teardown end flows from a scratch batch.  Callbacks that
+ * charge memory while the table is at its memcap must not evict (and
+ * free) flows still waiting in the batch.
+ */
+static void
+test_end_batch_safe(void)
+{
+	uint64_t base = bucket_memory();
+	struct charger c;
+	struct flow_table *t;
+	struct pkt p;
+	unsigned i;
+	int dir;
+
+	t = charger_table(&c, base + 20 * sizeof(struct flow),
+	    sizeof(struct flow));
+	for (i = 1; i <= 20; i++) {
+		pkt4(&p, i, SEC, A4, B4, 17, (uint16_t)(4000 + i), 53, 0);
+		CU_ASSERT_PTR_NOT_NULL(feed(t, &p, &dir));
+	}
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 20);
+	flow_expire(t, 100 * SEC);
+	CU_ASSERT_EQUAL(c.ends, 20);
+	CU_ASSERT_EQUAL(c.max_depth, 1);
+	for (i = 1; i <= 20; i++)
+		CU_ASSERT_EQUAL(c.ended[i], 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	/* Teardown: the same with flow_table_free. */
+	for (i = 1; i <= 20; i++) {
+		pkt4(&p, 100 + i, 200 * SEC, A4, B4, 17, (uint16_t)(5000 + i),
+		    53, 0);
+		feed(t, &p, &dir);
+	}
+	c.ends = 0;
+	flow_table_free(t);
+	CU_ASSERT_EQUAL(c.ends, 20);
+	CU_ASSERT_EQUAL(c.max_depth, 1);
+	for (i = 101; i <= 120; i++)
+		CU_ASSERT_EQUAL(c.ended[i], 1);
+}
+
+/*
+ * calloc wrapper (ld --wrap=calloc): fails the next calls of a given size
+ * so the flow table's failure paths can be driven.
+ */
+void	*__real_calloc(size_t n, size_t size);
+void	*__wrap_calloc(size_t n, size_t size);
+static size_t fail_size;
+static unsigned fail_count;
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	if (fail_count > 0 && n == 1 && size == fail_size) {
+		fail_count--;
+		return NULL;
+	}
+	return __real_calloc(n, size);
+}
+
+/*
+ * Memcap accounting when allocation fails (review 3.8): a failed flow
+ * allocation gives its charge back, and a flow whose encapsulation record
+ * could not be allocated is charged only for itself.
+ */
+static void
+test_alloc_failure_accounting(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	uint64_t base = flow_table_stats(t)->memory;
+	struct flow *f;
+	struct pkt p;
+	int dir;
+
+	/* The flow struct itself. */
+	fail_size = sizeof(struct flow);
+	fail_count = 1;
+	pkt4(&p, 1, SEC, A4, B4, 6, 40000, 21, TH_SYN);
+	CU_ASSERT_PTR_NULL(flow_lookup(t, &p, &dir));
+	CU_ASSERT_EQUAL(fail_count, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->alloc_failures, 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 0);
+	/* Its encapsulation record (VLAN-tagged packet). */
+	fail_size = sizeof(struct flow_encap);
+	fail_count = 1;
+	pkt4_vlan(&p, 2, 10, A4, B4, 40000, 21);
+	f = flow_lookup(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fail_count, 0);
+	CU_ASSERT_PTR_NULL(f->encap);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->alloc_failures, 2);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base + sizeof(struct flow));
+	/* With memory, a tagged flow pays for both. */
+	fail_count = 0;
+	pkt4_vlan(&p, 3, 20, A4, B4, 40000, 21);
+	f = flow_lookup(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(f->encap);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base +
+	    2 * sizeof(struct flow) + sizeof(struct flow_encap));
+	flow_expire(t, 1000 * SEC);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	flow_table_free(t);
+}
+
 UNIT_MAIN("flow",
 	{ "both directions, one flow", test_both_directions },
 	{ "client and server", test_client_direction },
@@ -566,4 +789,8 @@ UNIT_MAIN("flow",
 	{ "active timeout", test_active_timeout },
 	{ "VLAN in the key", test_vlan_key },
 	{ "IPv6 keys", test_ipv6_keys },
-	{ "symmetric pair hash", test_pair_hash })
+	{ "symmetric pair hash", test_pair_hash },
+	{ "end callback charging memory", test_end_callback_charges },
+	{ "expiry and teardown batches", test_end_batch_safe },
+	{ "memcap accounting on allocation failure",
+	    test_alloc_failure_accounting })
