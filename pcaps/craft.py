@@ -780,8 +780,86 @@ def core_flood(out):
          "credential findings of evicted flows" % (nftp, nsyn), frames)
 
 
+def core_shift(conv, dc, ds):
+    """Moves a conversation's TCP sequence spaces: client ISN by dc, server
+    ISN by ds (acknowledgements follow); checksums are recomputed."""
+    res = []
+    for d, p in conv:
+        p = p.copy()
+        t = p[TCP]
+        mine, theirs = (dc, ds) if d == C2S else (ds, dc)
+        t.seq = (t.seq + mine) & 0xFFFFFFFF
+        if "A" in t.flags:
+            t.ack = (t.ack + theirs) & 0xFFFFFFFF
+        del t.chksum
+        res.append((d, p))
+    return res
+
+
+def core_rst_close(conv):
+    """Ends a conversation with the client's RST instead of the FIN
+    exchange (ftp_conversation's last three packets)."""
+    d, last = conv[-3]
+    t = last[TCP]
+    rst = last.copy()
+    rst[TCP].flags = "R"
+    rst[TCP].ack = 0
+    del rst[TCP].chksum
+    return conv[:-3] + [(d, rst)]
+
+
+def core_port_reuse(out):
+    """
+    TCP port reuse: two FTP sessions on one 5-tuple, alice then bob with new
+    initial sequence numbers; the first ends with FIN/FIN/ACK, the second
+    with a RST, then a third (carol) reuses the port after that RST.  Each
+    login must be reported.  Before the fix everything after the first FIN
+    belonged to the first flow, whose stream kept the first ISN: the later
+    logins were gaps.
+    """
+    ok = "230 Login successful."
+    s1 = ftp_conversation(sport=40100, logins=[("alice", "pw-one", ok)])
+    s2 = core_rst_close(core_shift(ftp_conversation(
+        sport=40100, logins=[("bob", "pw-two", ok)]), 77777, 88888))
+    s3 = core_shift(ftp_conversation(sport=40100,
+                                     logins=[("carol", "pw-three", ok)]),
+                    0x7FFF0000, 0x10000000)
+    emit(out, "core_ftp_port_reuse.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40100),
+         "three ftp logins alice, bob, carol success on one 5-tuple "
+         "(FIN, then RST between them)", wrap_all(s1 + s2 + s3, w_eth))
+
+
+def core_half_close(out):
+    """
+    Negative case for port reuse: the client half-closes (FIN with its PASS
+    line) and the server still answers 230 after that FIN; then the client's
+    first SYN shows up once more (a late retransmission, same ISN), which is
+    no new connection.  One flow, one login, outcome success.
+    """
+    conv = ftp_conversation(sport=40101)
+    syn = conv[0]
+    # conversation: ... PASS (c), 230 (s), QUIT (c), 221 (s), FA c, FA s, A c
+    login, rest = conv[:7], conv[7:]
+    pass_pkt, reply = login[-1], rest[0]
+    assert b"PASS" in bytes(pass_pkt[1][TCP].payload)
+    p = pass_pkt[1].copy()
+    p[TCP].flags = "FPA"
+    del p[TCP].chksum
+    r = reply[1].copy()
+    r[TCP].ack = (r[TCP].ack + 1) & 0xFFFFFFFF
+    del r[TCP].chksum
+    conv = login[:-1] + [(C2S, p), (S2C, r), syn]
+    emit(out, "core_ftp_half_close.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40101),
+         "ftp login alice success after the client's FIN (half close), late "
+         "SYN retransmission: one flow", wrap_all(conv, w_eth))
+
+
 def build_core(out):
     core_flood(out)
+    core_port_reuse(out)
+    core_half_close(out)
 
 
 def main():

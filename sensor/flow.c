@@ -135,6 +135,27 @@ key_eq(const struct flow_key *x, const struct flow_key *y)
 	return memcmp(x, y, sizeof(*x)) == 0;
 }
 
+/*
+ * Whether a packet is the SYN of a new connection on the 5-tuple of flow f
+ * (TCP port reuse, flow.h): a SYN without ACK, not the first SYN again,
+ * after a FIN or RST, or after another SYN that never carried data.  A flow
+ * first seen at its SYN-ACK has no first SYN: its client's (late) SYN
+ * belongs to it.
+ */
+static int
+tcp_new_connection(const struct flow *f, const struct pkt *p)
+{
+	int had_syn = (f->tcp_flags & FLOW_TCP_SYN) != 0;
+
+	if (f->key.proto != 6 || !p->l4_ok || (p->tcp_flags & 0x12) != 0x02)
+		return 0;
+	if (had_syn && p->tcp_seq == f->syn_seq)
+		return 0;
+	if (f->tcp_flags & (FLOW_TCP_FIN_C | FLOW_TCP_FIN_S | FLOW_TCP_RST))
+		return 1;
+	return had_syn && !(f->tcp_flags & FLOW_TCP_DATA);
+}
+
 static int
 icmp_is_reply(const struct pkt *p)
 {
@@ -358,6 +379,12 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 				flow_end(t, f);
 				break;
 			}
+			if (tcp_new_connection(f, p)) {
+				/* Its client is the SYN's sender. */
+				t->st.tcp_reused++;
+				flow_end(t, f);
+				break;
+			}
 			*dir = (sender_a == f->client_is_a) ? DIR_TO_SERVER :
 			    DIR_TO_CLIENT;
 			return f;
@@ -416,9 +443,14 @@ flow_update(struct flow_table *t, struct flow *f, const struct pkt *p, int dir)
 	if (p->ts_us > f->last_us)
 		f->last_us = p->ts_us;
 	if (f->key.proto == 6 && p->l4_ok) {
+		if ((p->tcp_flags & 0x12) == 0x02 &&
+		    !(f->tcp_flags & FLOW_TCP_SYN))
+			f->syn_seq = p->tcp_seq;
 		if (p->tcp_flags & 0x02)
 			f->tcp_flags |= (p->tcp_flags & 0x10) ? FLOW_TCP_SYNACK :
 			    FLOW_TCP_SYN;
+		if (p->pl_len > 0)
+			f->tcp_flags |= FLOW_TCP_DATA;
 		if (p->tcp_flags & 0x01)
 			f->tcp_flags |= dir == DIR_TO_SERVER ? FLOW_TCP_FIN_C :
 			    FLOW_TCP_FIN_S;

@@ -55,6 +55,7 @@ struct flow_encap {
 #define FLOW_TCP_FIN_C		0x04
 #define FLOW_TCP_FIN_S		0x08
 #define FLOW_TCP_RST		0x10
+#define FLOW_TCP_DATA		0x20	/* payload in either direction */
 
 struct flow {
 	struct flow	*hnext;
@@ -64,6 +65,8 @@ struct flow {
 	uint8_t		 fclass;	/* enum flow_class, its LRU list */
 	uint8_t		 tcp_flags;	/* FLOW_TCP_* seen */
 	uint8_t		 dpi_state;	/* 0 running, 1 done */
+	uint32_t	 syn_seq;	/* first SYN's sequence number, once
+					 * FLOW_TCP_SYN is set */
 	uint64_t	 first_us, last_us;
 	uint64_t	 first_seq;	/* reader's packet number: a stable id */
 	uint64_t	 pkts[2], bytes[2];	/* [0] to server, [1] to client */
@@ -104,6 +107,8 @@ struct flow_stats {
 	uint64_t	fixed_memory;	/* the hash buckets */
 	uint64_t	end_charge_refused;	/* charges refused while a flow
 					 * end ran (flow_mem_charge) */
+	uint64_t	tcp_reused;	/* flows ended by a new connection's
+					 * SYN on their 5-tuple */
 };
 
 struct flow_table;
@@ -134,6 +139,14 @@ void		 flow_table_free(struct flow_table *t);
  * Finds or creates the flow of a decoded packet; *dir is set to
  * DIR_TO_SERVER or DIR_TO_CLIENT.  Returns NULL when memory could not be
  * found even after eviction (counted).  The flow is owned by the table.
+ *
+ * TCP port reuse: a SYN without ACK on the 5-tuple of a flow that has seen
+ * a FIN or a RST, or only a SYN and no payload yet, starts a new connection
+ * unless its sequence number is the flow's first SYN's (a retransmission):
+ * the old flow is ended (counted in tcp_reused) and a new one, whose client
+ * is the SYN's sender, takes the packet.  A SYN in an open flow that
+ * carried data is not a new connection (RFC 5961 answers it with a
+ * challenge ACK), nor is a SYN in a flow first seen at its SYN-ACK.
  */
 struct flow	*flow_lookup(struct flow_table *t, const struct pkt *p, int *dir);
 /* Updates counters, TCP state and the LRU position for one packet. */

@@ -78,6 +78,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_timed_out += LD(fs->timed_out);
 			t->flows_end_charge_refused +=
 			    LD(fs->end_charge_refused);
+			t->flows_tcp_reused += LD(fs->tcp_reused);
 			t->memory += LD(fs->memory);
 			t->peak_memory += LD(fs->peak_memory);
 			t->fixed_memory += LD(fs->fixed_memory);
@@ -88,6 +89,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_timed_out += w[i].final_flows.timed_out;
 			t->flows_end_charge_refused +=
 			    w[i].final_flows.end_charge_refused;
+			t->flows_tcp_reused += w[i].final_flows.tcp_reused;
 			t->peak_memory += w[i].final_flows.peak_memory;
 			t->fixed_memory += w[i].final_flows.fixed_memory;
 		}
@@ -150,6 +152,8 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	    "flows", t->flows_created, t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows evicted (memcap)",
 	    t->flows_evicted);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows ended by port reuse",
+	    t->flows_tcp_reused);
 	fprintf(fp, "  %-28s %" PRIu64 " KiB\n", "flow memory peak",
 	    t->peak_memory / 1024);
 	if (t->flows_peak > 0 && t->peak_memory > t->fixed_memory)

@@ -28,7 +28,7 @@ struct totals {
 	uint64_t		kernel_recv, kernel_drops, ring_drops;
 	uint64_t		flows_created, flows_active, flows_peak;
 	uint64_t		flows_evicted, flows_timed_out;
-	uint64_t		flows_end_charge_refused;
+	uint64_t		flows_end_charge_refused, flows_tcp_reused;
 	uint64_t		memory, peak_memory, fixed_memory;
 	uint64_t		findings[FK_MAX];
 	uint64_t		findings_dropped, findings_too_big;

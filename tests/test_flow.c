@@ -112,6 +112,26 @@ pkt_ip(struct pkt *p, int family, uint64_t seq, uint64_t ts,
 #define pkt4(p, ...)	pkt_ip(p, 4, __VA_ARGS__)
 #define pkt6(p, ...)	pkt_ip(p, 6, __VA_ARGS__)
 
+/* An IPv4 TCP segment with sequence number tseq and plen payload bytes. */
+static void
+pkt4_seg(struct pkt *p, uint64_t seq, const uint8_t *src, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint8_t flags, uint32_t tseq, size_t plen)
+{
+	size_t n = ip4(frame, src, dst, 6, sport, dport, flags);
+
+	frame[24] = (uint8_t)(tseq >> 24);
+	frame[25] = (uint8_t)(tseq >> 16);
+	frame[26] = (uint8_t)(tseq >> 8);
+	frame[27] = (uint8_t)tseq;
+	memset(frame + n, 'x', plen);
+	n += plen;
+	frame[2] = (uint8_t)(n >> 8);
+	frame[3] = (uint8_t)n;
+	CU_ASSERT_EQUAL_FATAL(decode_packet(&dopts, &dstats, p, LINK_RAW,
+	    frame, (uint32_t)n, (uint32_t)n, seq * SEC), 0);
+	p->seq = seq;
+}
+
 /* Ethernet + 802.1Q tag + IPv4 TCP. */
 static void
 pkt4_vlan(struct pkt *p, uint64_t seq, uint16_t vid, const uint8_t *src,
@@ -568,6 +588,84 @@ test_pair_hash(void)
 	CU_ASSERT_EQUAL(flow_pair_hash(4, A4, A4), flow_pair_hash(4, A4, A4));
 }
 
+/* Feeds a segment from A:40000 (to_server) or B:21 into t. */
+static struct flow *
+seg(struct flow_table *t, uint64_t n, int to_server, uint8_t flags,
+    uint32_t tseq, size_t plen)
+{
+	struct pkt p;
+	int dir;
+
+	if (to_server)
+		pkt4_seg(&p, n, A4, B4, 40000, 21, flags, tseq, plen);
+	else
+		pkt4_seg(&p, n, B4, A4, 21, 40000, flags, tseq, plen);
+	return feed(t, &p, &dir);
+}
+
+/*
+ * TCP port reuse (review 3.5): a SYN with a new sequence number after FIN
+ * or RST, or after a SYN that never carried data, starts a new flow whose
+ * client is the SYN's sender.  Not a new flow: the first SYN retransmitted,
+ * data after a FIN (half close), a SYN in an open flow with data, the
+ * client's late SYN in a flow first seen at its SYN-ACK.
+ */
+static void
+test_port_reuse(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f;
+
+	/* Handshake, data, the client's FIN; the server goes on sending. */
+	f = seg(t, 1, 1, TH_SYN, 1000, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 2, 0, TH_SYN | TH_ACK, 5000, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 3, 1, TH_ACK, 1001, 10), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 4, 1, TH_FIN | TH_ACK, 1011, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 5, 0, TH_ACK, 5001, 100), f);
+	/* The first SYN again (same ISN): a retransmission. */
+	CU_ASSERT_PTR_EQUAL(seg(t, 6, 1, TH_SYN, 1000, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 7, 0, TH_FIN | TH_ACK, 5101, 0), f);
+	CU_ASSERT_EQUAL(e.n, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 0);
+	/* A new ISN after the FINs: a new connection. */
+	f = seg(t, 8, 1, TH_SYN, 90000, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(e.n, 1);
+	CU_ASSERT_EQUAL(e.seq[0], 1);
+	CU_ASSERT_EQUAL(f->first_seq, 8);
+	CU_ASSERT_EQUAL(f->syn_seq, 90000);
+	CU_ASSERT_EQUAL(flow_client_port(f), 40000);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 1);
+	CU_ASSERT_EQUAL(f->fclass, FC_TCP_OPEN);
+	/* Data, then a SYN with yet another ISN in the open flow: kept. */
+	CU_ASSERT_PTR_EQUAL(seg(t, 9, 1, TH_ACK, 90001, 5), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 10, 1, TH_SYN, 123, 0), f);
+	/* A RST, then that SYN: new again (the other side may reuse too). */
+	CU_ASSERT_PTR_EQUAL(seg(t, 11, 0, TH_RST, 0, 0), f);
+	f = seg(t, 12, 0, TH_SYN, 777, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(e.n, 2);
+	CU_ASSERT_EQUAL(flow_client_port(f), 21);
+	/* A second SYN with a new ISN and no data yet: the first attempt was
+	 * abandoned. */
+	f = seg(t, 13, 0, TH_SYN, 778, 0);
+	CU_ASSERT_EQUAL(e.n, 3);
+	CU_ASSERT_EQUAL(f->first_seq, 13);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 3);
+	flow_table_free(t);
+
+	/* First seen at the SYN-ACK: the client's late SYN belongs to it. */
+	t = table(&e, 1 << 20, 0);
+	f = seg(t, 1, 0, TH_SYN | TH_ACK, 5000, 0);
+	CU_ASSERT_PTR_EQUAL(seg(t, 2, 1, TH_SYN, 999, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 3, 1, TH_ACK, 1000, 0), f);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 1);
+	flow_table_free(t);
+}
+
 /*
  * An end callback that charges memory like finding_emit()'s GeoIP record
  * (and gives it back, as the worker does when it frees the flow).  It
@@ -790,6 +888,7 @@ UNIT_MAIN("flow",
 	{ "VLAN in the key", test_vlan_key },
 	{ "IPv6 keys", test_ipv6_keys },
 	{ "symmetric pair hash", test_pair_hash },
+	{ "TCP port reuse", test_port_reuse },
 	{ "end callback charging memory", test_end_callback_charges },
 	{ "expiry and teardown batches", test_end_batch_safe },
 	{ "memcap accounting on allocation failure",
