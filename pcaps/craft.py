@@ -737,6 +737,9 @@ def build_correlate(out):
 # core-hardening branch (tests/golden/TESTLIST lines core_*,
 # tests/flood_geoip.sh).  Self-contained: only the helpers above are used.
 
+from scapy.all import SNMP, SNMPget, SNMPvarbind, ASN1_OID  # noqa: E402
+
+
 def core_flood(out):
     """
     A connection flood: first N FTP flows from one client, each a SYN, an
@@ -856,10 +859,122 @@ def core_half_close(out):
          "SYN retransmission: one flow", wrap_all(conv, w_eth))
 
 
+def core_pseudo_sum(p):
+    """The folded pseudo-header sum of an IPv4 TCP/UDP packet: what a
+    sending host with checksum offload leaves in the checksum field."""
+    ip = IP(bytes(p))
+    l4 = bytes(ip.payload)
+    ph = (struct.pack(">4s4sBBH", bytes(map(int, ip.src.split("."))),
+                      bytes(map(int, ip.dst.split("."))), 0, ip.proto,
+                      len(l4)))
+    s = sum(struct.unpack(">%dH" % (len(ph) // 2), ph))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def core_set_csum(p, value):
+    """A copy of an IPv4 TCP/UDP packet with its checksum field set."""
+    q = IP(bytes(p))
+    l4 = q[TCP] if TCP in q else q[UDP]
+    l4.chksum = value
+    return q
+
+
+def core_offloaded(conv):
+    """Every packet as a host with checksum offload captures it (the
+    pseudo-header sum in the field), like pcaps/recorded."""
+    return [(d, core_set_csum(p, core_pseudo_sum(p))) for d, p in conv]
+
+
+def core_forge_before_pass(conv, csum):
+    """
+    Insertion: a forged segment, as long as the PASS line and at its
+    sequence number, arrives just before it with checksum field csum.  Its
+    bytes are a harmless NOOP line, so a sensor that takes it (first copy
+    wins) never sees the password.
+    """
+    i = next(k for k, (d, p) in enumerate(conv)
+             if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "))
+    real = conv[i][1]
+    n = len(bytes(real[TCP].payload))
+    fake = IP(bytes(real))
+    fake[TCP].remove_payload()
+    fake = IP(bytes(fake / Raw(b"NOOP " + b"x" * (n - 7) + b"\r\n")))
+    fake = core_set_csum(fake, csum)
+    return conv[:i] + [(C2S, fake)] + conv[i:]
+
+
+def core_checksums(out):
+    """
+    Checksum validation (sensor/checksum.h).  Insertion: a bad-checksum
+    segment as long as the PASS line arrives before it (the receiver drops
+    it; first wins would keep it).  Negative: the same position holds a
+    good-checksum copy of the PASS line (a retransmission).  Offloaded: the
+    whole conversation as its sending host captured it (pseudo-header sums)
+    plus the forged segment.  Rewritten: every checksum wrong, as in an
+    anonymised trace, the handshake included (taken: the bad SYN was
+    answered).
+    """
+    conv = ftp_conversation(sport=40110)
+    emit(out, "core_insertion_badsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40110),
+         "ftp login alice success; a bad-checksum NOOP segment over the PASS "
+         "line must be dropped (tcp_checksum_bad 1)",
+         wrap_all(core_forge_before_pass(conv, 0xBAD1), w_eth))
+    conv = ftp_conversation(sport=40111)
+    i = next(k for k, (d, p) in enumerate(conv)
+             if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "))
+    conv = conv[:i + 1] + [conv[i]] + conv[i + 1:]
+    emit(out, "core_insertion_goodsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40111),
+         "ftp login alice success; the PASS segment retransmitted with a "
+         "good checksum: one login, no checksum drop", wrap_all(conv, w_eth))
+    conv = core_offloaded(ftp_conversation(sport=40112))
+    emit(out, "core_insertion_offload.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40112),
+         "ftp login alice success with checksum_validation auto (every "
+         "checksum offloaded, a bad-checksum NOOP over PASS dropped); none "
+         "with yes", wrap_all(core_forge_before_pass(conv, 0xBAD2), w_eth))
+    conv = [(d, core_set_csum(p, (core_pseudo_sum(p) + 0x1234) & 0xFFFF))
+            for d, p in ftp_conversation(sport=40113)]
+    emit(out, "core_ftp_rewritten.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40113),
+         "ftp login alice success: every checksum wrong (rewritten trace), "
+         "the bad SYN answered, so the flow is not verified",
+         wrap_all(conv, w_eth))
+
+
+def core_snmp_badsum(out):
+    """
+    UDP: an SNMP v2c get whose checksum is bad (community "forged-community",
+    dropped, udp_checksum_bad 1), then the same with a good checksum
+    (community "public", reported), then one as its offloading sender
+    captured it (community "offload", reported with auto).
+    """
+    mk = ip_pair(False, C4, S4)
+
+    def get(community, rid):
+        return mk(C2S) / UDP(sport=42100, dport=161) / SNMP(
+            version=1, community=community,
+            PDU=SNMPget(id=rid, varbindlist=[SNMPvarbind(
+                oid=ASN1_OID("1.3.6.1.2.1.1.1.0"))]))
+    conv = [(C2S, core_set_csum(get(b"forged-community", 1), 0xBAD3)),
+            (C2S, IP(bytes(get(b"public", 2))))]
+    off = get(b"offload", 3)
+    conv.append((C2S, core_set_csum(off, core_pseudo_sum(off))))
+    emit(out, "core_snmp_badsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", C4, 42100, S4, 161),
+         "snmp communities public and offload reported; forged-community "
+         "(bad UDP checksum) dropped", wrap_all(conv, w_eth))
+
+
 def build_core(out):
     core_flood(out)
     core_port_reuse(out)
     core_half_close(out)
+    core_checksums(out)
+    core_snmp_badsum(out)
 
 
 def main():

@@ -36,6 +36,7 @@ struct config {
 	unsigned	defrag_timeout;
 	uint64_t	stream_depth;		/* bytes per direction */
 	uint64_t	stream_ooo_max;		/* buffered out-of-order bytes */
+	unsigned	checksum_validation;	/* enum csum_mode (checksum.h) */
 	/* output */
 	char		output_file[CONFIG_STR];
 	unsigned	health_interval;	/* seconds, live mode */
@@ -70,7 +71,9 @@ enum config_type {
 	CT_UINT,
 	CT_SIZE,	/* bytes with optional k/m/g suffix */
 	CT_BOOL,
-	CT_STRLIST	/* repeatable */
+	CT_STRLIST,	/* repeatable */
+	CT_ENUM		/* one word of a list (config.c), stored as its
+			 * index in an unsigned */
 };
 
 struct config_key {

@@ -682,6 +682,36 @@ bound_datagram(struct dec *d, struct cursor *c, size_t total,
 	return -1;
 }
 
+/*
+ * Whether IPv4 options (at the cursor, n bytes) hold a loose or strict
+ * source route (RFC 791): the transport pseudo-header then uses the final
+ * destination, not the header's.  Reads a copy of the cursor.
+ */
+static int
+ipv4_source_routed(const struct cursor *c, size_t n)
+{
+	struct cursor o = *c;
+	uint8_t type, len;
+
+	if (!cur_has(&o, n))
+		return 0;
+	o.len = o.off + n;
+	while (cur_left(&o) > 0) {
+		type = cur_u8(&o);
+		if (type == 0)			/* end of options */
+			break;
+		if (type == 1)			/* no-operation */
+			continue;
+		if (type == 131 || type == 137)	/* LSRR, SSRR */
+			return 1;
+		len = cur_u8(&o);
+		if (!cur_ok(&o) || len < 2)
+			break;
+		cur_skip(&o, (size_t)len - 2);
+	}
+	return 0;
+}
+
 static int
 dec_ipv4(struct dec *d, struct cursor *c)
 {
@@ -719,6 +749,7 @@ dec_ipv4(struct dec *d, struct cursor *c)
 	memset(p->dst, 0, sizeof(p->dst));
 	cur_copy(c, p->src, 4);
 	cur_copy(c, p->dst, 4);
+	p->csum_unsure = ihl > 20 && ipv4_source_routed(c, (size_t)ihl - 20);
 	cur_skip(c, (size_t)ihl - 20);
 	p->l3_len = total;
 	p->sport = p->dport = 0;
@@ -762,6 +793,7 @@ dec_ipv6(struct dec *d, struct cursor *c)
 	p->sport = p->dport = 0;
 	p->pl_off = p->pl_len = 0;
 	p->l4_ok = 0;
+	p->csum_unsure = 0;
 	for (n = 0; ; n++) {
 		switch (nh) {
 		case 0:		/* hop-by-hop */
@@ -799,6 +831,9 @@ dec_ipv6(struct dec *d, struct cursor *c)
 		}
 		if (n >= IPV6_EXT_MAX)
 			return anomaly(d, DA_IPV6_EXTHDR_TOO_MANY);
+		/* Segments left: the final destination is elsewhere. */
+		if (nh == 43 && cur_peek(c, 3) != 0)
+			p->csum_unsure = 1;
 		nh_off = dec_off(d, c);
 		hlen = cur_peek(c, 1);
 		if (!cur_has(c, 2))
@@ -895,6 +930,7 @@ pkt_reset(struct pkt *p)
 	p->pl_off = p->pl_len = 0;
 	p->l4_ok = 0;
 	p->truncated = 0;
+	p->csum_unsure = 0;
 	p->is_fragment = 0;
 	p->nencap = 0;
 }

@@ -138,6 +138,9 @@ struct pkt {
 	uint32_t	 pl_off, pl_len;	/* transport payload (captured) */
 	uint8_t		 l4_ok;		/* transport header fully decoded */
 	uint8_t		 truncated;	/* datagram cut by the snap length */
+	uint8_t		 csum_unsure;	/* a source route (IPv4 option, IPv6
+					 * routing header) makes the transport
+					 * pseudo-header's destination unknown */
 
 	/* Set when the innermost IP datagram is a fragment. */
 	uint8_t		 is_fragment;

@@ -362,19 +362,31 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 {
 	struct flow_key k;
 	struct flow *f;
+	struct csum_flow cf = { 0, 0 };
+	enum csum_verdict v = CSUM_UNCHECKED;
 	uint32_t h;
 	size_t need;
-	int sender_a, client_is_a = -1;
+	int sender_a, client_is_a = -1, admitted = 0;
 
+	/* Checksums first: a packet the receiver drops must not create,
+	 * split or feed a flow (checksum.h). */
+	if (t->o.checksum != CSUM_MODE_NO)
+		v = csum_verdict(p);
 	sender_a = make_key(p, &k);
 	h = key_hash(t, &k);
 	for (f = t->buckets[h & t->mask]; f != NULL; f = f->hnext) {
 		if (f->hash == h && key_eq(&f->key, &k)) {
+			if (!csum_admit(t->o.checksum, &f->csum, p, v,
+			    &t->st.csum))
+				return NULL;
 			if (t->o.active_timeout_us != 0 &&
 			    p->ts_us > f->first_us + t->o.active_timeout_us) {
-				/* The continuation keeps its client: the next
-				 * packet may well come from the server. */
+				/* The continuation keeps its client (the next
+				 * packet may well come from the server) and
+				 * what its checksums showed. */
 				client_is_a = f->client_is_a;
+				cf = f->csum;
+				admitted = 1;
 				t->st.timed_out++;
 				flow_end(t, f);
 				break;
@@ -390,6 +402,8 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 			return f;
 		}
 	}
+	if (!admitted && !csum_admit(t->o.checksum, &cf, p, v, &t->st.csum))
+		return NULL;
 	/*
 	 * One charge for the flow and its encapsulation record, so at most
 	 * one round of eviction; what is not allocated is given back.
@@ -415,6 +429,7 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 	}
 	f->key = k;
 	f->hash = h;
+	f->csum = cf;
 	if (client_is_a >= 0)
 		f->client_is_a = (uint8_t)client_is_a;
 	else

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checksum.h"
 #include "decode.h"
 
 struct ndpi_flow_struct;
@@ -67,6 +68,7 @@ struct flow {
 	uint8_t		 dpi_state;	/* 0 running, 1 done */
 	uint32_t	 syn_seq;	/* first SYN's sequence number, once
 					 * FLOW_TCP_SYN is set */
+	struct csum_flow csum;		/* checksum policy state */
 	uint64_t	 first_us, last_us;
 	uint64_t	 first_seq;	/* reader's packet number: a stable id */
 	uint64_t	 pkts[2], bytes[2];	/* [0] to server, [1] to client */
@@ -109,6 +111,7 @@ struct flow_stats {
 					 * end ran (flow_mem_charge) */
 	uint64_t	tcp_reused;	/* flows ended by a new connection's
 					 * SYN on their 5-tuple */
+	struct csum_stats csum;		/* checksum policy (checksum.h) */
 };
 
 struct flow_table;
@@ -129,6 +132,7 @@ struct flow_table_opts {
 	uint64_t	active_timeout_us;
 	flow_end_fn	end;
 	void		*end_arg;
+	enum csum_mode	checksum;	/* checksum_validation (checksum.h) */
 };
 
 struct flow_table *flow_table_new(const struct flow_table_opts *o);
@@ -139,6 +143,10 @@ void		 flow_table_free(struct flow_table *t);
  * Finds or creates the flow of a decoded packet; *dir is set to
  * DIR_TO_SERVER or DIR_TO_CLIENT.  Returns NULL when memory could not be
  * found even after eviction (counted).  The flow is owned by the table.
+ *
+ * Checksums come first: a packet the checksum policy (checksum.h) drops
+ * gets NULL (counted in flow_stats.csum) and creates, splits or updates no
+ * flow, so neither nDPI, the stream nor a dissector ever sees it.
  *
  * TCP port reuse: a SYN without ACK on the 5-tuple of a flow that has seen
  * a FIN or a RST, or only a SYN and no payload yet, starts a new connection

@@ -30,6 +30,15 @@ add_weird(struct totals *t, const char *name, uint64_t n)
 	}
 }
 
+static void
+csum_add(struct csum_stats *t, const struct csum_stats *s)
+{
+	t->tcp_bad += LD(s->tcp_bad);
+	t->udp_bad += LD(s->udp_bad);
+	t->offload += LD(s->offload);
+	t->unreliable += LD(s->unreliable);
+}
+
 void
 totals_collect(struct totals *t, const struct capture *c, struct worker *w,
     unsigned nw, const struct publisher *p)
@@ -79,6 +88,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_end_charge_refused +=
 			    LD(fs->end_charge_refused);
 			t->flows_tcp_reused += LD(fs->tcp_reused);
+			csum_add(&t->csum, &fs->csum);
 			t->memory += LD(fs->memory);
 			t->peak_memory += LD(fs->peak_memory);
 			t->fixed_memory += LD(fs->fixed_memory);
@@ -90,6 +100,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_end_charge_refused +=
 			    w[i].final_flows.end_charge_refused;
 			t->flows_tcp_reused += w[i].final_flows.tcp_reused;
+			csum_add(&t->csum, &w[i].final_flows.csum);
 			t->peak_memory += w[i].final_flows.peak_memory;
 			t->fixed_memory += w[i].final_flows.fixed_memory;
 		}
@@ -126,6 +137,8 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 	add_weird(t, "defrag_timeout", t->defrag_timeouts);
 	add_weird(t, "defrag_dropped", t->defrag_drops);
 	add_weird(t, "flow_end_charge_refused", t->flows_end_charge_refused);
+	add_weird(t, "tcp_checksum_bad", t->csum.tcp_bad);
+	add_weird(t, "udp_checksum_bad", t->csum.udp_bad);
 }
 
 void
@@ -161,6 +174,10 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 		    (t->peak_memory - t->fixed_memory) / t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "defragmented datagrams",
 	    t->defrag_reassembled);
+	fprintf(fp, "  %-28s %" PRIu64 " dropped, %" PRIu64 " offloaded, %"
+	    PRIu64 " flows unverified\n", "bad TCP/UDP checksums",
+	    t->csum.tcp_bad + t->csum.udp_bad, t->csum.offload,
+	    t->csum.unreliable);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "findings", all);
 	for (k = 0; k < FK_MAX; k++)
 		if (t->findings[k] > 0)

@@ -615,6 +615,9 @@ worker_init(struct worker *w, const struct sensor *s, unsigned id,
 	fo.active_timeout_us = (uint64_t)c->active_timeout * 1000000;
 	fo.end = flow_ended;
 	fo.end_arg = w;
+	/* core-hardening: the flow table drops packets whose checksum fails
+	 * (checksum.h), before nDPI, the stream and dissectors see them. */
+	fo.checksum = (enum csum_mode)c->checksum_validation;
 	if ((w->flows = flow_table_new(&fo)) == NULL) {
 		snprintf(errbuf, errlen, "out of memory for the flow table "
 		    "(lower flow_hash_size)");
