@@ -17,20 +17,46 @@
 #define TH_RST		0x04
 #define TH_ACK		0x10
 
-uint16_t
-csum_fold(const uint8_t *data, size_t len, uint32_t start)
+/*
+ * The sum is order independent (RFC 1071 section 2(B)): words are added in
+ * the host's byte order, 32 bits at a time into 64, then folded and
+ * swapped back to network order once.
+ */
+static uint16_t
+to_net(uint16_t v)
 {
-	uint64_t sum = start;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return (uint16_t)(v << 8 | v >> 8);
+#else
+	return v;
+#endif
+}
+
+uint16_t
+csum_fold(const uint8_t *data, size_t len, uint16_t start)
+{
+	uint64_t sum = to_net(start);
+	uint32_t w;
+	uint16_t h = 0;
 	size_t i;
 
-	/* Big-endian 16-bit words (RFC 1071); an odd last byte is padded. */
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)data[i] << 8 | data[i + 1];
-	if (len & 1)
-		sum += (uint32_t)data[len - 1] << 8;
+	for (i = 0; i + 4 <= len; i += 4) {
+		memcpy(&w, data + i, 4);
+		sum += w;
+	}
+	if (len - i >= 2) {
+		memcpy(&h, data + i, 2);
+		sum += h;
+		i += 2;
+	}
+	if (i < len) {			/* an odd last byte, padded */
+		h = 0;
+		memcpy(&h, data + i, 1);
+		sum += h;
+	}
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
+	return to_net((uint16_t)sum);
 }
 
 /* The pseudo-header's sum (RFC 9293 3.1, RFC 768, RFC 8200 8.1). */

@@ -156,6 +156,19 @@ tcp_new_connection(const struct flow *f, const struct pkt *p)
 	return had_syn && !(f->tcp_flags & FLOW_TCP_DATA);
 }
 
+/*
+ * Whether nothing will read a packet of flow f beyond the flow's own
+ * counters: nDPI is done with the flow, its dissector too (or none took
+ * it), and the packet carries no SYN, FIN or RST that would change the
+ * flow's state.  Its checksum need not be verified (checksum.h).
+ */
+static int
+payload_unread(const struct flow *f, const struct pkt *p)
+{
+	return f->dpi_state && f->dis_done &&
+	    (f->key.proto != 6 || !(p->tcp_flags & 0x07));
+}
+
 static int
 icmp_is_reply(const struct pkt *p)
 {
@@ -368,14 +381,15 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 	size_t need;
 	int sender_a, client_is_a = -1, admitted = 0;
 
-	/* Checksums first: a packet the receiver drops must not create,
-	 * split or feed a flow (checksum.h). */
-	if (t->o.checksum != CSUM_MODE_NO)
-		v = csum_verdict(p);
 	sender_a = make_key(p, &k);
 	h = key_hash(t, &k);
 	for (f = t->buckets[h & t->mask]; f != NULL; f = f->hnext) {
 		if (f->hash == h && key_eq(&f->key, &k)) {
+			/* Checksums first: a packet the receiver drops must
+			 * not split or feed a flow (checksum.h). */
+			if (t->o.checksum != CSUM_MODE_NO &&
+			    !payload_unread(f, p))
+				v = csum_verdict(p);
 			if (!csum_admit(t->o.checksum, &f->csum, p, v,
 			    &t->st.csum))
 				return NULL;
@@ -402,6 +416,8 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 			return f;
 		}
 	}
+	if (!admitted && t->o.checksum != CSUM_MODE_NO)
+		v = csum_verdict(p);
 	if (!admitted && !csum_admit(t->o.checksum, &cf, p, v, &t->st.csum))
 		return NULL;
 	/*

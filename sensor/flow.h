@@ -146,7 +146,9 @@ void		 flow_table_free(struct flow_table *t);
  *
  * Checksums come first: a packet the checksum policy (checksum.h) drops
  * gets NULL (counted in flow_stats.csum) and creates, splits or updates no
- * flow, so neither nDPI, the stream nor a dissector ever sees it.
+ * flow, so neither nDPI, the stream nor a dissector ever sees it.  Once
+ * nDPI and the dissector are done with a flow (dpi_state, dis_done), only
+ * its SYN, FIN and RST segments are still verified.
  *
  * TCP port reuse: a SYN without ACK on the 5-tuple of a flow that has seen
  * a FIN or a RST, or only a SYN and no payload yet, starts a new connection
