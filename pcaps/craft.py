@@ -737,6 +737,8 @@ def build_correlate(out):
 # core-hardening branch (tests/golden/TESTLIST lines core_*,
 # tests/flood_geoip.sh).  Self-contained: only the helpers above are used.
 
+import zlib  # noqa: E402
+
 from scapy.all import SNMP, SNMPget, SNMPvarbind, ASN1_OID  # noqa: E402
 
 
@@ -969,12 +971,141 @@ def core_snmp_badsum(out):
          "(bad UDP checksum) dropped", wrap_all(conv, w_eth))
 
 
+# Link types nDPI's reader takes: PPP, Cisco HDLC, 802.11 bare, behind
+# radiotap and behind PPI.
+LINKTYPE_NAMES.update({9: "PPP", 104: "C_HDLC", 105: "IEEE802_11",
+                       127: "IEEE802_11_RADIO", 192: "PPI"})
+MAC_AP = "02:00:00:00:00:aa"
+
+
+def core_mac(m):
+    return bytes.fromhex(m.replace(":", ""))
+
+
+def w_ppp(d, p):
+    """DLT_PPP in HDLC-like framing: address 0xff, control 0x03, protocol."""
+    return b"\xff\x03" + struct.pack(">H", 0x57 if isinstance(p, IPv6)
+                                     else 0x21) + bytes(p)
+
+
+def w_ppp_bare(d, p):
+    """DLT_PPP without address and control: the protocol field first."""
+    return w_ppp(d, p)[2:]
+
+
+def w_chdlc(d, p):
+    """Cisco HDLC: unicast address 0x0f, control 0, ethertype."""
+    return struct.pack(">BBH", 0x0F, 0, l3_ethertype(p)) + bytes(p)
+
+
+def wlan_data(d, p, qos=True, seq=[0]):
+    """
+    An 802.11 data frame between a station (the client, to the DS) and the
+    access point (from the DS), LLC/SNAP before the packet.  QoS data
+    (subtype 8, TID 0) unless qos is False.
+    """
+    seq[0] += 1
+    fc0 = 0x88 if qos else 0x08
+    if d == C2S:    # ToDS: BSSID, SA, DA
+        fc1, a1, a2, a3 = 0x01, MAC_AP, MAC_C, MAC_S
+    else:           # FromDS: DA, BSSID, SA
+        fc1, a1, a2, a3 = 0x02, MAC_C, MAC_AP, MAC_S
+    hdr = (struct.pack("<BBH", fc0, fc1, 44) + core_mac(a1) + core_mac(a2) +
+           core_mac(a3) + struct.pack("<H", (seq[0] & 0xFFF) << 4))
+    if qos:
+        hdr += struct.pack("<H", 0)
+    snap = b"\xaa\xaa\x03\x00\x00\x00" + struct.pack(">H", l3_ethertype(p))
+    return hdr + snap + bytes(p)
+
+
+def wlan_fcs(frame):
+    return frame + struct.pack("<I", zlib.crc32(frame) & 0xFFFFFFFF)
+
+
+def radiotap(flags):
+    """TSFT, Flags, Rate, Channel (2437 MHz, 2 GHz OFDM), dBm signal."""
+    return (struct.pack("<BBHI", 0, 0, 23, 0x2F) +
+            struct.pack("<Q", 1700000000000000) +
+            struct.pack("<BBHHb", flags, 0x6C, 2437, 0x00C0, -42))
+
+
+def w_radiotap(d, p):
+    return radiotap(0x10) + wlan_fcs(wlan_data(d, p))
+
+
+def w_ppi(d, p):
+    """PPI v0, one 802.11-Common field (FCS present), DLT 105."""
+    common = struct.pack("<QHHHHBBbb", 1700000000000000, 0x0001, 108, 2437,
+                         0x00C0, 0, 0, -42, -95)
+    hdr = struct.pack("<BBHI", 0, 0, 8 + 4 + len(common), 105)
+    field = struct.pack("<HH", 2, len(common)) + common
+    return hdr + field + wlan_fcs(wlan_data(d, p))
+
+
+def core_links(out):
+    """
+    One FTP login in each link type nDPI's reader handles and edgeward
+    refused: PPP (HDLC-framed IPv4; bare IPv6), Cisco HDLC, 802.11 (plain
+    data frames), radiotap and PPI (QoS data with an FCS).  The radiotap
+    capture also holds a beacon (not IP) and, before the PASS line, a copy
+    of it with other bytes whose radiotap flags say it failed its FCS: the
+    station dropped it, so must the sensor (wlan_bad_fcs 1).  Then the
+    truncations: each record cut inside one of the new headers.
+    """
+    links = [
+        ("ppp_ftp.pcap", 9, w_ppp, "ppp(ff03,0x0021)>ipv4>tcp", False),
+        ("ppp_bare_ipv6_ftp.pcap", 9, w_ppp_bare, "ppp(0x0057)>ipv6>tcp",
+         True),
+        ("chdlc_ftp.pcap", 104, w_chdlc, "c_hdlc>ipv4>tcp", False),
+        ("wlan_ftp.pcap", 105, lambda d, p: wlan_data(d, p, qos=False),
+         "802.11 data>llc/snap>ipv4>tcp", False),
+        ("ppi_ftp.pcap", 192, w_ppi,
+         "ppi(802.11-common,fcs)>802.11 qos data>llc/snap>ipv4>tcp", False),
+    ]
+    for i, (name, lt, wrap, chain, v6) in enumerate(links):
+        sport = 40120 + i
+        emit(out, name, lt, chain, ftp_tuple(v6=v6, sport=sport),
+             EXPECT_FTP_OK, wrap_all(ftp_conversation(v6=v6, sport=sport),
+                                     wrap))
+    conv = ftp_conversation(sport=40130)
+    frames = [radiotap(0x10) + wlan_fcs(
+        struct.pack("<BBH", 0x80, 0, 0) + b"\xff" * 6 + core_mac(MAC_AP) +
+        core_mac(MAC_AP) + struct.pack("<H", 0) + b"\x00" * 12 +
+        b"\x00\x04test")]
+    for d, p in conv:
+        if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "):
+            n = len(bytes(p[TCP].payload))
+            fake = IP(bytes(p))
+            fake[TCP].remove_payload()
+            fake = IP(bytes(fake / Raw(b"NOOP " + b"x" * (n - 7) + b"\r\n")))
+            frames.append(radiotap(0x10 | 0x40) +
+                          wlan_fcs(wlan_data(d, fake))[:-4] + b"\0\0\0\0")
+        frames.append(w_radiotap(d, p))
+    emit(out, "radiotap_ftp.pcap", 127, "radiotap(fcs)>802.11 qos data>"
+         "llc/snap>ipv4>tcp", ftp_tuple(sport=40130),
+         EXPECT_FTP_OK + "; one beacon; one frame with a bad FCS dropped "
+         "(wlan_bad_fcs 1)", frames)
+    syn = ftp_conversation(sport=40131)[0][1]
+    cuts = [("ppp", "ppp", 9, w_ppp(C2S, syn), 3),
+            ("c_hdlc", "c_hdlc", 104, w_chdlc(C2S, syn), 3),
+            ("wlan_hdr", "802.11", 105, wlan_data(C2S, syn), 20),
+            ("wlan_snap", "llc/snap", 105, wlan_data(C2S, syn), 26 + 4),
+            ("radiotap", "radiotap", 127, w_radiotap(C2S, syn), 12),
+            ("ppi", "ppi", 192, w_ppi(C2S, syn), 20)]
+    for name, what, lt, fr, n in cuts:
+        emit(out, "hostile_truncated_%s.pcap" % name,
+             lt, "%s(cut)" % what, ("tcp", C4, 40131, S4, 21),
+             "no crash; one record cut inside the %s header: one decode "
+             "anomaly" % what, [(fr[:n], len(fr))])
+
+
 def build_core(out):
     core_flood(out)
     core_port_reuse(out)
     core_half_close(out)
     core_checksums(out)
     core_snmp_badsum(out)
+    core_links(out)
 
 
 def main():
