@@ -382,7 +382,8 @@ test_policy_rewritten(void)
 /*
  * The flow table applies the policy before anything else: a dropped
  * packet creates no flow, does not update one, and a bad-checksum SYN
- * does not end a closed flow (port reuse).
+ * does not end a closed flow (port reuse).  A flow nothing reads any more
+ * has only its SYN, FIN and RST segments verified.
  */
 static void
 test_flow_table(void)
@@ -419,6 +420,15 @@ test_flow_table(void)
 	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 0);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 1);
 	CU_ASSERT_EQUAL(f->pkts[0] + f->pkts[1], 2);
+	/* Once nDPI and the dissector are done, data is not verified (nothing
+	 * reads it), state changes still are. */
+	f->dpi_state = 1;
+	f->dis_done = 1;
+	decode_frame(&p, build(0, 6, 0, 5, TH_ACK, BAD));
+	CU_ASSERT_PTR_EQUAL(flow_lookup(t, &p, &dir), f);
+	decode_frame(&p, build(0, 6, 0, 0, TH_FIN | TH_ACK, BAD));
+	CU_ASSERT_PTR_NULL(flow_lookup(t, &p, &dir));
+	CU_ASSERT_EQUAL(flow_table_stats(t)->csum.tcp_bad, 3);
 	flow_table_free(t);
 }
 
