@@ -31,7 +31,9 @@
  * Policy (configuration key checksum_validation):
  *   no    nothing is verified; every packet is taken.
  *   yes   strict, for taps and SPAN ports (the packets were on the wire, so
- *         offload cannot show): only CSUM_OK and CSUM_UNCHECKED are taken.
+ *         offload cannot show, as long as GRO and LRO are off on the
+ *         capture interface: the segments they merge get the pseudo-header
+ *         sum too): only CSUM_OK and CSUM_UNCHECKED are taken.
  *   auto  (default) CSUM_OFFLOAD is taken as well; CSUM_BAD is dropped,
  *         except in a flow whose checksums the capture has evidently
  *         rewritten: the handshake's SYN had a bad checksum, the other side
