@@ -77,6 +77,12 @@ dctx_server_port(const struct dctx *ctx)
 	return flow_server_port(ctx->f);
 }
 
+uint8_t
+dctx_ip_proto(const struct dctx *ctx)
+{
+	return ctx->f->key.proto;
+}
+
 /* ---- attaching ----------------------------------------------------------- */
 
 static int
