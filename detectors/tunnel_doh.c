@@ -49,12 +49,17 @@ struct doh_tables {
 	struct addrset_builder	*ab;
 };
 
-struct doh_flow {
-	uint8_t		type;		/* enum doh_type, waiting for session */
+/* What a report needs; on the stack, or kept until the session. */
+struct doh_match {
+	uint8_t		type;		/* enum doh_type */
 	uint8_t		by;		/* enum doh_by */
-	uint8_t		done;
 	char		provider[DOH_NAME];
 	char		sni[DOH_SNI];
+};
+
+struct doh_flow {
+	uint8_t		 done;
+	struct doh_match *pending;	/* waiting for the session */
 };
 
 static const char *const by_names[] = { "port", "sni", "address", "ndpi" };
@@ -70,14 +75,13 @@ copy(char *dst, size_t cap, const char *src)
 }
 
 static void
-report(struct detctx *ctx, struct doh_flow *st)
+report(struct detctx *ctx, const struct doh_match *st)
 {
 	const struct flow *f = det_flow(ctx);
 	struct tunnel_once *o = det_worker_state(ctx);
 	struct tunnel_once_key k;
 	struct finding fd;
 
-	st->done = 1;
 	tunnel_once_key(&k, st->type, f->key.family, flow_client_addr(f),
 	    flow_server_addr(f), 0);
 	if (o != NULL && !tunnel_once(ctx, o, &k, "tunnel_doh_forgotten"))
@@ -103,12 +107,14 @@ doh_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 {
 	const struct doh_tables *t = det_tables(ctx);
 	const struct flow *f = det_flow(ctx);
-	struct doh_flow *st = fs;
+	struct doh_flow *fl = fs;
+	struct doh_match m, *st = &m;
 	uintptr_t v = 0;
 	int tls, tag = -1;
 
-	if (t == NULL || a->guessed || st->done)
+	if (t == NULL || a->guessed || fl->done)
 		return;
+	memset(&m, 0, sizeof(m));
 	tls = a->master_id == t->id_tls || a->app_id == t->id_tls ||
 	    a->master_id == t->id_quic || a->app_id == t->id_quic;
 	if (!tls && a->app_id != t->id_dohdot && a->master_id != t->id_dohdot)
@@ -135,17 +141,34 @@ doh_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	st->type = flow_server_port(f) == DOT_PORT ? DOH_DOT : DOH_DOH;
 	if (st->type == DOH_DOT && st->by == BY_NDPI)
 		st->by = BY_PORT;
-	if (f->session)
+	if (f->session) {
+		fl->done = 1;
 		report(ctx, st);
+		return;
+	}
+	if ((fl->pending = tunnel_flow_alloc(ctx, sizeof(m),
+	    "tunnel_doh_memcap")) != NULL)
+		*fl->pending = m;
 }
 
 static void
 doh_session(struct detctx *ctx, void *fs)
 {
-	struct doh_flow *st = fs;
+	struct doh_flow *fl = fs;
 
-	if (st->type != DOH_NONE && !st->done)
-		report(ctx, st);
+	if (fl->pending == NULL || fl->done)
+		return;
+	fl->done = 1;
+	report(ctx, fl->pending);
+	tunnel_flow_free(ctx, (void **)&fl->pending, sizeof(*fl->pending));
+}
+
+static void
+doh_flow_end(struct detctx *ctx, void *fs)
+{
+	struct doh_flow *fl = fs;
+
+	tunnel_flow_free(ctx, (void **)&fl->pending, sizeof(*fl->pending));
 }
 
 /* "PROVIDER NAME-OR-ADDRESS" */
@@ -249,7 +272,7 @@ const struct detector tunnel_doh_detector = {
 	.description = "DNS over HTTPS (known providers by SNI or address) "
 	    "and over TLS/QUIC (853) to resolvers not in tunnel_allowed: "
 	    "tunnel",
-	.events = DET_EV_APP | DET_EV_SESSION,
+	.events = DET_EV_APP | DET_EV_SESSION | DET_EV_FLOW_END,
 	.flow_state_size = sizeof(struct doh_flow),
 	.load = doh_load,
 	.unload = doh_unload,
@@ -257,4 +280,5 @@ const struct detector tunnel_doh_detector = {
 	.worker_free = tunnel_once_delete,
 	.app = doh_app,
 	.session = doh_session,
+	.flow_end = doh_flow_end,
 };

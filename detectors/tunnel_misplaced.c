@@ -28,7 +28,7 @@
 
 #define MP_PORTS	16
 #define MP_ENTRIES	64
-#define MP_NAME		32
+#define MP_NAME		14	/* nDPI names listed here are short */
 
 struct mp_entry {
 	uint16_t	 proto;		/* nDPI id */
@@ -44,8 +44,7 @@ struct mp_tables {
 };
 
 struct mp_flow {
-	const char	*owner;		/* string literal: whose port */
-	char		 name[MP_NAME];
+	char		 name[MP_NAME];	/* nDPI's: SSH, TLS, OpenVPN */
 	uint8_t		 pending, done;
 };
 
@@ -103,7 +102,7 @@ report(struct detctx *ctx, struct mp_flow *st)
 	finding_str(&fd, "type", "protocol_mismatch");
 	finding_str(&fd, "protocol", st->name);
 	finding_int(&fd, "port", port);
-	finding_str(&fd, "port_owner", st->owner);
+	finding_str(&fd, "port_owner", port_owner(port));
 	finding_str(&fd, "detected_by", "ndpi");
 	det_emit(ctx, &fd);
 }
@@ -125,7 +124,6 @@ mp_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	if (addrpairs_match(det_sets(ctx)->tunnel_allowed, f->key.family,
 	    flow_client_addr(f), flow_server_addr(f)))
 		return;
-	st->owner = port_owner(port);
 	snprintf(st->name, sizeof(st->name), "%s", e->name);
 	st->pending = 1;
 	if (f->session)

@@ -57,13 +57,18 @@ struct px_tables {
 	unsigned	 nsig;
 };
 
-struct px_flow {
-	uint8_t		 watching;
+/* A WebSocket being watched (allocated on its 101 only). */
+struct px_ws {
+	uint8_t		 watching;	/* 1: looking inside, 2: named too */
 	uint8_t		 pkts;
 	uint8_t		 seen[2];	/* first frame looked at, per dir */
 	char		 host[PX_TEXT];
 	char		 path[PX_TEXT];
 	char		 subprotocol[PX_TEXT];
+};
+
+struct px_flow {
+	struct px_ws	*ws;
 };
 
 static void
@@ -148,7 +153,7 @@ report_relay(struct detctx *ctx, const struct proxy_fact *p, int socks)
 /* ---- WebSocket ----------------------------------------------------------- */
 
 static const struct px_sig *
-ws_tool(const struct px_tables *t, const struct px_flow *st)
+ws_tool(const struct px_tables *t, const struct px_ws *st)
 {
 	const struct px_sig *s;
 	unsigned i;
@@ -174,13 +179,18 @@ ws_tool(const struct px_tables *t, const struct px_flow *st)
 }
 
 static void
-report_ws(struct detctx *ctx, struct px_flow *st, const char *tool,
+ws_done(struct detctx *ctx, struct px_flow *fs)
+{
+	det_watch_packets(ctx, 0);
+	tunnel_flow_free(ctx, (void **)&fs->ws, sizeof(*fs->ws));
+}
+
+static void
+report_ws(struct detctx *ctx, struct px_ws *st, const char *tool,
     const char *inner, const char *by)
 {
 	struct finding fd;
 
-	st->watching = 0;
-	det_watch_packets(ctx, 0);
 	if (allowed(ctx, det_flow(ctx)) || !once(ctx, PK_WEBSOCKET, tool))
 		return;
 	finding_init(&fd, FK_TUNNEL, SEV_HIGH, inner != NULL &&
@@ -202,26 +212,22 @@ report_ws(struct detctx *ctx, struct px_flow *st, const char *tool,
 }
 
 static void
-px_websocket(struct detctx *ctx, struct px_flow *st,
+px_websocket(struct detctx *ctx, struct px_flow *fs,
     const struct proxy_fact *p)
 {
-	const struct px_sig *s;
+	struct px_ws *st;
 
-	if (p->outcome != CRED_OUTCOME_SUCCESS)
+	if (p->outcome != CRED_OUTCOME_SUCCESS || fs->ws != NULL ||
+	    (st = tunnel_flow_alloc(ctx, sizeof(*st),
+	    "tunnel_proxy_memcap")) == NULL)
 		return;
+	fs->ws = st;
 	copy_lower(st->host, sizeof(st->host), p->host, p->host_len);
 	copy_lower(st->path, sizeof(st->path), p->path, p->path_len);
 	copy_lower(st->subprotocol, sizeof(st->subprotocol), p->subprotocol,
 	    p->subprotocol_len);
-	if ((s = ws_tool(det_tables(ctx), st)) != NULL) {
-		/* Still look inside: an SSH banner makes it certain. */
-		st->watching = 2;
-		st->pkts = 0;
-		det_watch_packets(ctx, 1);
-		return;
-	}
-	st->watching = 1;
-	st->pkts = 0;
+	/* Named or not, look inside: an SSH banner makes it certain. */
+	st->watching = ws_tool(det_tables(ctx), st) != NULL ? 2 : 1;
 	det_watch_packets(ctx, 1);
 }
 
@@ -261,14 +267,15 @@ ws_first_bytes(const uint8_t *data, size_t len, uint8_t out[8])
 }
 
 static void
-px_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
+px_packet(struct detctx *ctx, void *fsp, const struct pkt *p, int dir)
 {
-	struct px_flow *st = fs;
+	struct px_flow *fs = fsp;
+	struct px_ws *st = fs->ws;
 	const struct px_sig *s;
 	uint8_t head[8];
 	size_t n;
 
-	if (!st->watching) {
+	if (st == NULL) {
 		det_watch_packets(ctx, 0);
 		return;
 	}
@@ -279,6 +286,7 @@ px_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 			s = ws_tool(det_tables(ctx), st);
 			report_ws(ctx, st, s != NULL ? s->tool : "unknown",
 			    "ssh", s != NULL ? "signature" : "payload");
+			ws_done(ctx, fs);
 			return;
 		}
 	}
@@ -287,20 +295,20 @@ px_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 		if (st->watching == 2 && (s = ws_tool(det_tables(ctx), st)) !=
 		    NULL)
 			report_ws(ctx, st, s->tool, NULL, "signature");
-		st->watching = 0;
-		det_watch_packets(ctx, 0);
+		ws_done(ctx, fs);
 	}
 }
 
 static void
-px_flow_end(struct detctx *ctx, void *fs)
+px_flow_end(struct detctx *ctx, void *fsp)
 {
-	struct px_flow *st = fs;
+	struct px_flow *fs = fsp;
 	const struct px_sig *s;
 
-	if (st->watching == 2 && (s = ws_tool(det_tables(ctx), st)) != NULL)
-		report_ws(ctx, st, s->tool, NULL, "signature");
-	st->watching = 0;
+	if (fs->ws != NULL && fs->ws->watching == 2 &&
+	    (s = ws_tool(det_tables(ctx), fs->ws)) != NULL)
+		report_ws(ctx, fs->ws, s->tool, NULL, "signature");
+	ws_done(ctx, fs);
 }
 
 static void

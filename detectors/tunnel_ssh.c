@@ -53,6 +53,12 @@ struct ssh_burst {
 	uint8_t		 first_dir;	/* who spoke first in the burst */
 };
 
+/* The per-flow pointer; the state is allocated for SSH sessions only. */
+struct ssh_slot {
+	struct ssh_flow	*s;
+	uint8_t		 done;
+};
+
 struct ssh_flow {
 	uint8_t		 watching, done;
 	uint16_t	 seen;		/* payload packets while watching */
@@ -74,6 +80,14 @@ wire_payload(const struct pkt *p)
 }
 
 static void
+stop(struct detctx *ctx, struct ssh_slot *sl)
+{
+	det_watch_packets(ctx, 0);
+	sl->done = 1;
+	tunnel_flow_free(ctx, (void **)&sl->s, sizeof(*sl->s));
+}
+
+static void
 report(struct detctx *ctx, struct ssh_flow *st)
 {
 	const struct flow *f = det_flow(ctx);
@@ -82,9 +96,6 @@ report(struct detctx *ctx, struct ssh_flow *st)
 	struct finding fd;
 	unsigned conf;
 
-	st->done = 1;
-	st->watching = 0;
-	det_watch_packets(ctx, 0);
 	if (addrpairs_match(det_sets(ctx)->tunnel_allowed, f->key.family,
 	    flow_client_addr(f), flow_server_addr(f)))
 		return;
@@ -148,11 +159,16 @@ burst_end(struct ssh_flow *st)
 static void
 ssh_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 {
-	struct ssh_flow *st = fs;
+	struct ssh_slot *sl = fs;
+	struct ssh_flow *st = sl->s;
 	uint32_t n = wire_payload(p);
 	int d = dir & 1;
 
-	if (!st->watching || n == 0)
+	if (st == NULL) {
+		det_watch_packets(ctx, 0);
+		return;
+	}
+	if (n == 0)
 		return;
 	st->bytes[d] += n;
 	if (++st->seen <= SSH_SKIP) {
@@ -170,34 +186,40 @@ ssh_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 	st->b.bytes[d] += n;
 	if (n > st->b.max[d])
 		st->b.max[d] = (uint16_t)(n > 0xffff ? 0xffff : n);
-	if (st->keystrokes == 0 && forwarding(st, det_config(ctx)))
+	if (st->keystrokes == 0 && forwarding(st, det_config(ctx))) {
 		report(ctx, st);
+		stop(ctx, sl);
+	}
 }
 
 static void
 ssh_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 {
-	struct ssh_flow *st = fs;
+	struct ssh_slot *sl = fs;
 
-	if (a->guessed || st->done || det_flow(ctx)->key.proto != 6 ||
+	if (a->guessed || sl->done || sl->s != NULL ||
+	    det_flow(ctx)->key.proto != 6 ||
 	    ((a->app == NULL || strcmp(a->app, "SSH") != 0) &&
 	    (a->master == NULL || strcmp(a->master, "SSH") != 0)))
 		return;
-	st->watching = 1;
+	if ((sl->s = tunnel_flow_alloc(ctx, sizeof(*sl->s),
+	    "tunnel_ssh_memcap")) == NULL)
+		return;
+	sl->s->watching = 1;
 	det_watch_packets(ctx, 1);
 }
 
 static void
 ssh_flow_end(struct detctx *ctx, void *fs)
 {
-	struct ssh_flow *st = fs;
+	struct ssh_slot *sl = fs;
 
-	if (!st->watching || st->done)
+	if (sl->s == NULL)
 		return;
-	burst_end(st);
-	if (forwarding(st, det_config(ctx)))
-		report(ctx, st);
-	st->watching = 0;
+	burst_end(sl->s);
+	if (forwarding(sl->s, det_config(ctx)))
+		report(ctx, sl->s);
+	stop(ctx, sl);
 }
 
 static void *
@@ -212,7 +234,7 @@ const struct detector tunnel_ssh_detector = {
 	.description = "SSH sessions carrying port forwarding (-L, -D, -R) by "
 	    "their packet sizes and timing, not interactive shells: tunnel",
 	.events = DET_EV_APP | DET_EV_PACKET | DET_EV_FLOW_END,
-	.flow_state_size = sizeof(struct ssh_flow),
+	.flow_state_size = sizeof(struct ssh_slot),
 	.worker_new = ssh_worker_new,
 	.worker_free = tunnel_once_delete,
 	.app = ssh_app,

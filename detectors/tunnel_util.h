@@ -55,6 +55,37 @@ tunnel_lru_get(struct detctx *ctx, struct lru *t, const void *key,
 	return v;
 }
 
+/*
+ * Per-flow state a detector needs only for a few flows (an SSH session, a
+ * WebSocket, a pending DoH report): allocated on demand, zeroed, charged
+ * to its detector_memcap, so that every other flow carries a pointer and
+ * not the state.  NULL when refused (counted under `refused_counter`).
+ * Free it with tunnel_flow_free() at the latest in flow_end.
+ */
+static inline void *
+tunnel_flow_alloc(struct detctx *ctx, size_t n, const char *refused_counter)
+{
+	void *p;
+
+	if (det_mem_charge(ctx, n) < 0) {
+		det_count(ctx, refused_counter);
+		return NULL;
+	}
+	if ((p = calloc(1, n)) == NULL)
+		det_mem_release(ctx, n);
+	return p;
+}
+
+static inline void
+tunnel_flow_free(struct detctx *ctx, void **slot, size_t n)
+{
+	if (*slot == NULL)
+		return;
+	free(*slot);
+	*slot = NULL;
+	det_mem_release(ctx, n);
+}
+
 /* Shannon entropy of n bytes, in hundredths of a bit per byte. */
 static inline uint32_t
 tunnel_entropy_x100(const uint8_t *p, size_t n)

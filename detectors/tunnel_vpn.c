@@ -30,7 +30,7 @@
 #include "tunnel_util.h"
 
 #define VPN_MAX		64
-#define VPN_NAME	32
+#define VPN_NAME	13	/* the state stays 16 bytes: names up to 12 */
 
 struct vpn_proto {
 	uint16_t	 id;		/* nDPI's */
@@ -47,7 +47,7 @@ struct vpn_tables {
 struct vpn_flow {
 	uint8_t		 pending, done;
 	uint8_t		 by;		/* 0 ndpi, 1 ip protocol, 2 port */
-	char		 name[VPN_NAME];
+	char		 name[VPN_NAME];	/* nDPI's (the table's fit) */
 };
 
 static const uint8_t vpn_protos[] = { 50, 51, 0 };
@@ -159,7 +159,8 @@ vpn_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 		return -1;
 	}
 	if (t->n >= VPN_MAX || strlen(r->field[0]) >= VPN_NAME) {
-		snprintf(err, errlen, "more than %d protocols", VPN_MAX);
+		snprintf(err, errlen, "more than %d protocols or a name of "
+		    "%d bytes or more", VPN_MAX, VPN_NAME);
 		return -1;
 	}
 	if ((np = realloc(t->p, (t->n + 1) * sizeof(*np))) == NULL) {

@@ -146,13 +146,14 @@ wait_listen() {
 	return 1
 }
 
-# capture NAME / capture_stop: tcpdump on the server's veth, client traffic only.
+# capture NAME [SNAPLEN] / capture_stop: tcpdump on the server's veth,
+# client traffic only; whole packets unless SNAPLEN says otherwise.
 capture() {
 	cap_file=$state/cap/$1.pcap
 	mkdir -p "$state/cap"
 	rm -f "$cap_file" "$state/tcpdump.err"
-	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U -s 0 -w "$cap_file" \
-	    "host $CLI and host $SRV" 2>"$state/tcpdump.err" &
+	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U -s "${2:-0}" \
+	    -w "$cap_file" "host $CLI and host $SRV" 2>"$state/tcpdump.err" &
 	cap_pid=$!
 	echo "$cap_pid" >>"$state/pids"
 
@@ -730,24 +731,6 @@ rec_dns() {
 
 TUN_SNAP=200
 
-# tun_capture NAME [SNAPLEN]: as capture, with a snap length.
-tun_capture() {
-	cap_file=$state/cap/$1.pcap
-	mkdir -p "$state/cap"
-	rm -f "$cap_file" "$state/tcpdump.err"
-	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U \
-	    -s "${2:-0}" -w "$cap_file" "host $CLI and host $SRV" \
-	    2>"$state/tcpdump.err" &
-	cap_pid=$!
-	echo "$cap_pid" >>"$state/pids"
-	for _ in $(seq 50); do
-		grep -q "listening on" "$state/tcpdump.err" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	log "tcpdump did not start: $(cat "$state/tcpdump.err")"
-	return 1
-}
-
 # bg_cli NAME CMD...: like bg, in the client namespace.
 bg_cli() {
 	local name=$1
@@ -810,7 +793,7 @@ rec_ssh_tunnels() {
 	sshd_start
 	local pid
 	# ssh -L: a local forward to the web server, used eight times.
-	tun_capture ssh_forward_local "$TUN_SNAP"
+	capture ssh_forward_local "$TUN_SNAP"
 	bg_cli ssh_l ssh $SSH_OPTS -N -L 127.0.0.1:8080:$SRV:80 ewssh@$SRV
 	pid=$!
 	sleep 1.5
@@ -819,7 +802,7 @@ rec_ssh_tunnels() {
 	kill_pid "$pid"
 	capture_stop
 	# ssh -D: a SOCKS proxy in the client, pages and files through it.
-	tun_capture ssh_forward_dynamic "$TUN_SNAP"
+	capture ssh_forward_dynamic "$TUN_SNAP"
 	bg_cli ssh_d ssh $SSH_OPTS -N -D 127.0.0.1:1080 ewssh@$SRV
 	pid=$!
 	sleep 1.5
@@ -835,7 +818,7 @@ rec_ssh_tunnels() {
 	bg_cli cliweb python3 -m http.server 8000 --bind 127.0.0.1 \
 	    --directory "$state/cliweb"
 	sleep 1
-	tun_capture ssh_forward_remote "$TUN_SNAP"
+	capture ssh_forward_remote "$TUN_SNAP"
 	bg_cli ssh_r ssh $SSH_OPTS -N -R 127.0.0.1:9090:127.0.0.1:8000 ewssh@$SRV
 	pid=$!
 	sleep 1.5
@@ -847,7 +830,7 @@ rec_ssh_tunnels() {
 	kill_pid "$pid"
 	capture_stop
 	# An administrator typing: expect types with human timing.
-	tun_capture ssh_interactive "$TUN_SNAP"
+	capture ssh_interactive "$TUN_SNAP"
 	cat >"$state/ssh/type.exp" <<-EOF
 	set timeout 20
 	set send_human {.12 .25 .6 .05 1.2}
@@ -864,7 +847,7 @@ rec_ssh_tunnels() {
 	in_cli expect -f "$state/ssh/type.exp" >/dev/null
 	capture_stop
 	# scp: one bulk copy, a file transfer and not a tunnel.
-	tun_capture ssh_scp "$TUN_SNAP"
+	capture ssh_scp "$TUN_SNAP"
 	in_cli scp -q $SSH_OPTS "ewssh@$SRV:$state/nginx/www/big.bin" \
 	    "$state/ssh/copy.bin"
 	capture_stop
@@ -883,7 +866,7 @@ rec_iodine() {
 	bg iodined iodined -f -c -P tun-Secret-1 -l "$SRV" 10.53.0.1 \
 	    t.example.test
 	wait_listen udp 53
-	tun_capture iodine
+	capture iodine
 	bg_cli iodine iodine -f -r -P tun-Secret-1 "$SRV" t.example.test
 	for _ in $(seq 50); do
 		in_cli ip addr show 2>/dev/null | grep -q 10.53.0. && break
@@ -907,7 +890,7 @@ rec_dns2tcp() {
 	EOF
 	bg dns2tcpd dns2tcpd -F -f "$state/dns2tcpd.conf"
 	wait_listen udp 53
-	tun_capture dns2tcp
+	capture dns2tcp
 	bg_cli dns2tcpc dns2tcpc -z t.example.test -r web -l 8081 "$SRV"
 	sleep 1.5
 	in_cli curl -sS --max-time 20 -o /dev/null http://127.0.0.1:8081/index.html
@@ -921,7 +904,7 @@ rec_ptunnel() {
 	in_srv sysctl -qw net.ipv4.icmp_echo_ignore_all=1
 	bg ptunnel ptunnel-ng -r"$SRV" -R80
 	sleep 1
-	tun_capture ptunnel
+	capture ptunnel
 	bg_cli ptunnel_c ptunnel-ng -p"$SRV" -l8023 -r"$SRV" -R80
 	sleep 1
 	in_cli curl -sS --max-time 20 -o /dev/null http://127.0.0.1:8023/index.html
@@ -932,7 +915,7 @@ rec_ptunnel() {
 }
 
 rec_ping() {
-	tun_capture ping
+	capture ping
 	in_cli ping -c 5 -i 0.2 "$SRV" >/dev/null
 	in_cli ping -c 3 -i 0.2 -s 1200 "$SRV" >/dev/null
 	in_cli ping -c 3 -i 0.2 -p a5 "$SRV" >/dev/null
@@ -956,7 +939,7 @@ rec_connect() {
 	EOF
 	bg tinyproxy tinyproxy -d -c "$state/tinyproxy-c.conf"
 	wait_listen tcp 8888
-	tun_capture connect
+	capture connect
 	in_cli curl -sS --max-time 10 -o /dev/null -p -x "http://$SRV:8888" \
 	    "http://$SRV/index.html"
 	capture_stop
@@ -974,7 +957,7 @@ rec_vxlan() {
 		ip -n "$ns" link set vx42 up
 	done
 	nginx_start
-	tun_capture vxlan
+	capture vxlan
 	in_cli ping -c 3 -i 0.2 10.77.0.2 >/dev/null
 	capture_stop
 	[ "$(tcpdump -nn -r "$cap_file" udp port 4789 2>/dev/null | wc -l)" -ge 6 ]

@@ -106,7 +106,8 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	r->linktype = pcap_datalink(r->h);
 	if (!decode_link_supported(r->linktype)) {
 		snprintf(errbuf, errlen, "%s: link type %s (%d) is not supported "
-		    "(Ethernet, Linux cooked, raw IP and BSD loopback are)", f,
+		    "(Ethernet, Linux cooked, raw IP, BSD loopback, PPP, Cisco "
+		    "HDLC and 802.11, bare or with radiotap or PPI, are)", f,
 		    pcap_datalink_val_to_name(r->linktype) ?
 		    pcap_datalink_val_to_name(r->linktype) : "?", r->linktype);
 		return -1;

@@ -43,9 +43,12 @@ static const uint8_t r_www[] = {
 static void
 feed_udp(const void *m, size_t n, int dir)
 {
+	void *st = dr_state(&dns_dissector);
+
 	fake_dctx_reset(&ctx, 53);
 	ctx.ip_proto = 17;
-	fake_feed(&ctx, &dns_dissector, dr_state(&dns_dissector), dir, m, n);
+	fake_feed(&ctx, &dns_dissector, st, dir, m, n);
+	dr_end(&ctx, &dns_dissector, st);
 }
 
 static void
