@@ -104,8 +104,23 @@ struct dt_entry {
 	char		 example[DT_EXAMPLE_MAX];
 };
 
+/*
+ * The Public Suffix List look-up costs thousands of instructions; an
+ * answer repeats its query's name and browsing repeats names, so the
+ * last names' registered-domain offsets are kept (direct-mapped).
+ */
+#define DT_PSL_CACHE	512
+
+struct dt_psl_slot {
+	uint64_t	 h;		/* hash of the lower-cased name, 0: empty */
+	uint16_t	 len, off;	/* the name's length, offset of its
+					 * registered domain */
+};
+
 struct dt_worker {
-	struct lru	*t;
+	struct lru		*t;
+	struct dt_psl_slot	 psl[DT_PSL_CACHE];
+	uint64_t		 psl_lookups, psl_hits;
 };
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -354,6 +369,34 @@ tunnel_like(const struct dt_entry *e, const struct config *c)
 	    mean_len * 2 >= c->dns_tunnel_min_length;
 }
 
+/*
+ * The registered domain of name (a suffix of it, NUL-terminated), from the
+ * cache or libpsl; for an answer only from the cache (its query filled
+ * it): NULL when not there.
+ */
+static const char *
+registered(struct dt_worker *w, const struct dt_tables *t, const char *name,
+    size_t len, int answer)
+{
+	uint64_t h = tunnel_once_hash(name, len) | 1;
+	struct dt_psl_slot *sl = &w->psl[h % DT_PSL_CACHE];
+	const char *reg;
+
+	if (sl->h == h && sl->len == len) {
+		w->psl_hits++;
+		return name + sl->off;
+	}
+	if (answer)
+		return NULL;
+	w->psl_lookups++;
+	if ((reg = psl_registrable_domain(t->psl, name)) == NULL)
+		reg = name;
+	sl->h = h;
+	sl->len = (uint16_t)len;
+	sl->off = (uint16_t)(reg - name);
+	return reg;
+}
+
 /* ---- the fact hook ------------------------------------------------------- */
 
 static void
@@ -384,9 +427,8 @@ dt_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 	if (link_local_name(name, len) ||
 	    domainset_lookup(t->allow, name, len, NULL) != DOMAINSET_NONE)
 		return;
-	reg = psl_registrable_domain(t->psl, name);
-	if (reg == NULL)
-		reg = name;
+	if ((reg = registered(w, t, name, len, d->is_response)) == NULL)
+		return;
 	rlen = strlen(reg);
 	slen = rlen < len ? len - rlen - 1 : 0;
 
@@ -595,6 +637,8 @@ dt_counters(const void *p, counter_fn put, void *arg)
 	const struct dt_worker *w = p;
 
 	put(arg, "tunnel_dns.domains", lru_count(w->t));
+	put(arg, "tunnel_dns.psl_lookups", w->psl_lookups);
+	put(arg, "tunnel_dns.psl_cache_hits", w->psl_hits);
 }
 
 const struct detector tunnel_dns_detector = {
