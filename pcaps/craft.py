@@ -1828,9 +1828,11 @@ def tun_build_services(out):
     """
     tun_services: a DNS query for quiet-lake-1234.trycloudflare.com, a TLS
       session with SNI 1a2b-192-0-2-10.ngrok-free.app, and one to
-      controlplane.tailscale.com: three tunnel_service findings
-      (cloudflare-tunnel by dns, ngrok by sni, tailscale mesh by sni); the
-      same client's query for ngrok.example.com (a look-alike) is nothing.
+      controlplane.tailscale.com, and an HTTP request with Host
+      quiet-fox-12.loca.lt: four tunnel_service findings (cloudflare-tunnel
+      by dns, ngrok and tailscale (mesh) by sni, localtunnel by http_host);
+      the same client's query for ngrok.example.com (a look-alike) is
+      nothing.
     """
     mk = ip_pair(False, C4, S4)
     conv = tun_dns(mk, 46000, "quiet-lake-1234.trycloudflare.com",
@@ -1843,10 +1845,15 @@ def tun_build_services(out):
     conv += df_tcp(C4, "198.51.100.98", 46003, 443,
                    [(C2S, tls_client_hello("controlplane.tailscale.com")),
                     (S2C, tls_server_hello())])
+    conv += df_tcp(C4, "198.51.100.97", 46004, 80,
+                   [(C2S, b"GET / HTTP/1.1\r\nHost: quiet-fox-12.loca.lt\r\n"
+                     b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n"),
+                    (S2C, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")])
     emit(out, "tun_services.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp|tcp",
          ("udp", C4, 46000, S4, 53),
          "tunnel tunnel_service cloudflare-tunnel (dns), ngrok (sni), "
-         "tailscale (sni); not ngrok.example.com", wrap_all(conv, w_eth))
+         "tailscale (sni), localtunnel (http_host); not ngrok.example.com",
+         wrap_all(conv, w_eth))
 
 
 def tun_build_vpn(out):
