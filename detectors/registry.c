@@ -11,13 +11,13 @@
 
 extern const struct detector credential_detector;
 extern const struct detector ndpi_cleartext_detector;
-extern const struct detector remote_access_ndpi_detector;
+extern const struct detector rmm_detector;
 extern const struct detector nonstd_port_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
 	&ndpi_cleartext_detector,
-	&remote_access_ndpi_detector,
+	&rmm_detector,
 	&nonstd_port_detector,
 	NULL
 };
@@ -27,8 +27,10 @@ const struct detector *const detector_registry[] = {
  * flow through them from the first to the last, then to the sinks.
  */
 extern const struct correlator credential_correlator;
+extern const struct correlator rmm_correlator;
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
+	&rmm_correlator,
 	NULL
 };

@@ -19,6 +19,7 @@ capture names a real host.
 Usage: pcaps/craft.py [OUTDIR]     (default: pcaps/crafted next to this file)
 """
 
+import base64
 import hashlib
 import os
 import struct
@@ -1065,6 +1066,248 @@ def build_core(out):
          "middle of it)", wrap_all(conv, w_eth))
 
 
+# ===================================== remote access, beacons, hand-off (#10)
+# Prefixed ra_ (remote-access tools), bc_ (beacons), ho_ (hand-off); main()
+# makes one call, build_remote_access(out).  Internal hosts are 10.1.0.0/24
+# (the hand-off chain tracks private addresses), servers the documentation
+# ranges.  Timed captures (beacon timetables) are written by ra_write_timed
+# with each frame's own time; the rest through emit().
+
+RA_CLIENT, RA_CLIENT2, RA_CLIENT3 = "10.1.0.10", "10.1.0.11", "10.1.0.12"
+RA_RESOLVER, RA_UPSTREAM = "10.1.0.53", "192.0.2.53"
+
+# A TLS server certificate (DER): subject CN=mesh.example.test, issuer
+# CN=MeshCentralRoot-5e1f07, the shape of a MeshCentral server's default
+# self-signed chain.  Made once with openssl and kept here so the capture
+# is the same on every run.
+RA_MESH_CERT = base64.b64decode(
+    "MIIBJDCBzAICEJIwCgYIKoZIzj0EAwIwITEfMB0GA1UEAwwWTWVzaENlbnRyYWxSb290"
+    "LTVlMWYwNzAeFw0yNjEyMDMwOTQ4MDJaFw0zNjExMzAwOTQ4MDJaMBwxGjAYBgNVBAMM"
+    "EW1lc2guZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5zH7NNAz"
+    "Sat+k4iqjFTQp+xJMtH2llIygztDubkQ6kp02fukonBFUzVv1NNm5SAnMRLSfnyDFDW6"
+    "rCW+W3ugNTAKBggqhkjOPQQDAgNHADBEAiBKRof50sB4GVStr5ZYVDQluSKIWW+58Rnp"
+    "1/pokBc7MwIgHrqIQ2HVhbKkDZZAjse30si1pp/6WInoH8L+MtoJKxY=")
+
+
+def ra_write_timed(path, frames, budget=20 * 1024):
+    """frames: list of (ts_us, bytes); a pcap with each frame's own time."""
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535,
+                       LINKTYPE_EN10MB)]
+    for ts, data in sorted(frames, key=lambda f: f[0]):
+        out.append(struct.pack("<IIII", ts // 1000000, ts % 1000000,
+                               len(data), len(data)))
+        out.append(data)
+    blob = b"".join(out)
+    if len(blob) >= budget:
+        raise SystemExit("%s is %d bytes, over budget" % (path, len(blob)))
+    with open(path, "wb") as f:
+        f.write(blob)
+
+
+def ra_len3(b):
+    return struct.pack(">I", len(b))[1:] + b
+
+
+def ra_client_hello(sni=None, alpn=None, seed=1):
+    """RFC 8446 4.1.2 ClientHello in a TLS 1.0 record (as clients send)."""
+    exts = b""
+    if sni:
+        name = sni.encode()
+        lst = struct.pack(">BH", 0, len(name)) + name
+        exts += struct.pack(">HHH", 0, len(lst) + 2, len(lst)) + lst
+    if alpn:
+        p = alpn.encode()
+        lst = struct.pack(">B", len(p)) + p
+        exts += struct.pack(">HHH", 16, len(lst) + 2, len(lst)) + lst
+    exts += struct.pack(">HHH", 10, 4, 2) + b"\x00\x17"     # groups: P-256
+    exts += struct.pack(">HHH", 13, 4, 2) + b"\x04\x03"     # ecdsa_sha256
+    body = (b"\x03\x03" + pattern(32, seed) + b"\x00" +
+            struct.pack(">HHH", 4, 0xC02B, 0xC02F) + b"\x01\x00" +
+            struct.pack(">H", len(exts)) + exts)
+    hs = b"\x01" + ra_len3(body)
+    return b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs
+
+
+def ra_server_flight(cert=None, seed=2):
+    """ServerHello, Certificate (when given) and ServerHelloDone, TLS 1.2."""
+    sh = b"\x02" + ra_len3(b"\x03\x03" + pattern(32, seed) + b"\x00" +
+                           b"\xc0\x2b\x00" + struct.pack(">H", 0))
+    msgs = sh
+    if cert is not None:
+        msgs += b"\x0b" + ra_len3(ra_len3(ra_len3(cert)))
+    msgs += b"\x0e\x00\x00\x00"
+    return b"\x16\x03\x03" + struct.pack(">H", len(msgs)) + msgs
+
+
+def ra_app_data(n, seed):
+    return b"\x17\x03\x03" + struct.pack(">H", n) + pattern(n, seed)
+
+
+def ra_tls_session(sni=None, cert=None, alpn=None, seed=1):
+    return [(C2S, ra_client_hello(sni, alpn, seed)),
+            (S2C, ra_server_flight(cert, seed + 1)),
+            (C2S, ra_app_data(80, seed + 2)), (S2C, ra_app_data(120, seed + 3))]
+
+
+def ra_tcp(client, server, sport, dport, steps, isn=(1000, 5000)):
+    """A df_tcp() session as Ethernet frames."""
+    return wrap_all(df_tcp(client, server, sport, dport, steps, isn=isn),
+                    w_eth)
+
+
+def ra_dns(client, server, sport, qname, qid, answer="198.51.100.90"):
+    mk = ip_pair(False, client, server)
+    q = DNS(id=qid, rd=1, qd=DNSQR(qname=qname, qtype="A"))
+    a = DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=qname, qtype="A"),
+            an=DNSRR(rrname=qname, type="A", ttl=60, rdata=answer))
+    return [w_eth(C2S, mk(C2S) / UDP(sport=sport, dport=53) / q),
+            w_eth(S2C, mk(S2C) / UDP(sport=53, dport=sport) / a)]
+
+
+def ra_udp(client, server, sport, dport, steps):
+    mk = ip_pair(False, client, server)
+    return [w_eth(d, mk(d) / UDP(sport=sport if d == C2S else dport,
+                                 dport=dport if d == C2S else sport) / Raw(b))
+            for d, b in steps]
+
+
+RA_DNS_NAMES = [
+    ("relay-1a2b3c4d.net.anydesk.com", "anydesk"),
+    ("acme.screenconnect.com", "screenconnect, tenant acme.screenconnect.com"),
+    ("instance-7q2x-relay.screenconnect.com",
+     "screenconnect, tenant instance-7q2x-relay.screenconnect.com"),
+    ("st2-v3-dc.splashtop.com", "splashtop"),
+    ("router15.teamviewer.com", "teamviewer"),
+    ("agent-api.atera.com", "atera"),
+    ("control.logmein.com", "logmein"),
+    ("remoteassistance.support.services.microsoft.com", "quickassist"),
+    ("online.level.io", "level"),
+    ("contoso.kaseya.net", "kaseya, tenant contoso.kaseya.net"),
+]
+RA_DNS_NEGATIVE = ["anydesk.com.evil.example", "myanydesk.com",
+                   "support.services.microsoft.com", "www.example.com",
+                   "screenconnect.com.example"]
+
+
+def ra_dns_capture(out):
+    """
+    ra_dns.pcap: client 10.1.0.10 asks its resolver 10.1.0.53 for the
+    names of RMM_DNS_NAMES (nine tools, two ScreenConnect tenants) and for
+    look-alikes that must not match; the resolver forwards the AnyDesk
+    query upstream, which must not make the resolver a user of AnyDesk;
+    then the client asks for the AnyDesk name again (folded).
+    """
+    frames = []
+    port = 50000
+    for i, (name, _) in enumerate(RA_DNS_NAMES):
+        frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + i, name, 0x100 + i)
+        if i == 0:
+            frames += ra_dns(RA_RESOLVER, RA_UPSTREAM, 40000, name, 0x7000)
+    for i, name in enumerate(RA_DNS_NEGATIVE):
+        frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + 100 + i, name,
+                         0x200 + i)
+    frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + 200, RA_DNS_NAMES[0][0],
+                     0x300)
+    emit(out, "ra_dns.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", RA_CLIENT, port, RA_RESOLVER, 53),
+         "remote_access for %s (client 10.1.0.10; anydesk asked twice: one "
+         "finding, one follow-up); none for the resolver's forwarded query "
+         "or the look-alikes %s" % ("; ".join(t for _, t in RA_DNS_NAMES),
+                                     ", ".join(RA_DNS_NEGATIVE)), frames)
+
+
+def ra_tls_capture(out):
+    """
+    ra_tls.pcap: client 10.1.0.11 opens TLS sessions whose server name is
+    catalogued (RustDesk's public server, a Kaseya and a Syncro tenant,
+    a ScreenConnect instance), one to a server whose certificate was issued
+    by a MeshCentral root, one AnyDesk session on 7070 without a server
+    name (port structure), and an HTTP poll with NetSupport's user agent
+    on 443; negatives: TLS to an uncatalogued name, a non-TLS payload on
+    7070.
+    """
+    srv = "198.51.100.%d"
+    frames = []
+    sessions = [
+        ("rs-ny.rustdesk.com", None, 443, "rustdesk"),
+        ("contoso.kaseya.net", None, 443, "kaseya contoso.kaseya.net"),
+        ("msp1.syncromsp.com", None, 443, "syncro msp1.syncromsp.com"),
+        ("acme.screenconnect.com", None, 443, "screenconnect acme"),
+        ("mesh.example.test", RA_MESH_CERT, 443, "meshcentral (issuer)"),
+        (None, None, 7070, "anydesk (tcp/7070 tls)"),
+        ("www.example.com", None, 443, "none"),
+    ]
+    for i, (sni, cert, dport, _) in enumerate(sessions):
+        frames += ra_tcp(RA_CLIENT2, srv % (10 + i), 51000 + i, dport,
+                         ra_tls_session(sni, cert, seed=10 * i + 1))
+    poll = (b"POST http://198.51.100.30/fakeurl.htm HTTP/1.1\r\n"
+            b"User-Agent: NetSupport Manager/1.3\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 22\r\nHost: 198.51.100.30\r\n"
+            b"Connection: Keep-Alive\r\n\r\nCMD=POLL\nINFO=1\nACK=1\n")
+    reply = (b"HTTP/1.1 200 OK\r\nServer: NetSupport Gateway/1.92\r\n"
+             b"Content-Length: 0\r\n\r\n")
+    frames += ra_tcp(RA_CLIENT2, "198.51.100.30", 51100, 443,
+                     [(C2S, poll), (S2C, reply)])
+    frames += ra_tcp(RA_CLIENT2, "198.51.100.31", 51101, 7070,
+                     [(C2S, pattern(64, 9)), (S2C, pattern(48, 10))])
+    emit(out, "ra_tls.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", RA_CLIENT2, 51000, srv % 10, 443),
+         "remote_access: %s; netsupport (HTTP user agent); none for "
+         "www.example.com or random bytes on 7070" %
+         ", ".join(t for _, _, _, t in sessions[:-1]), frames)
+
+
+def ra_ports_capture(out):
+    """
+    ra_ports.pcap: client 10.1.0.12 reaches tools whose protocol structure
+    is catalogued: TeamViewer (5938, 0x17 0x24), RustDesk (hbbs 21116, a
+    BytesCodec frame over TCP and a bare protobuf datagram over UDP),
+    TightVNC (5900, RFB offering security type 16), another VNC server
+    (5901, RFB without it); negatives: HTTP on 5938 and random bytes on
+    TCP 21116.
+    """
+    s = "198.51.100.%d"
+    frames = []
+    tv_c = b"\x17\x24\x0a\x20" + bytes(12) + b"\x00\x48\x00\x80"
+    tv_s = b"\x17\x24\x0b\x30" + bytes(12) + b"\x01\x02\x03\x04"
+    frames += ra_tcp(RA_CLIENT3, s % 40, 52000, 5938,
+                     [(C2S, tv_c), (S2C, tv_s), (C2S, tv_c), (S2C, tv_s)])
+    reg = b"\x0a\x09123456789\x12\x05abcde"         # RegisterPeer id, uuid
+    msg = b"\x32" + bytes([len(reg)]) + reg          # RendezvousMessage
+    frame = bytes([(len(msg) << 2) & 0xFF]) + msg    # BytesCodec, 1-byte head
+    frames += ra_tcp(RA_CLIENT3, s % 41, 52001, 21116,
+                     [(C2S, frame), (S2C, b"\x18\x3a\x02\x08\x01\x10\x00")])
+    frames += ra_udp(RA_CLIENT3, s % 41, 52002, 21116,
+                     [(C2S, msg), (S2C, b"\x3a\x02\x08\x01")])
+    rfb = b"RFB 003.008\n"
+    frames += ra_tcp(RA_CLIENT3, s % 42, 52003, 5900,
+                     [(S2C, rfb), (C2S, rfb), (S2C, b"\x02\x02\x10"),
+                      (C2S, b"\x10"), (S2C, bytes(4)), (C2S, b"\x01")])
+    frames += ra_tcp(RA_CLIENT3, s % 43, 52004, 5901,
+                     [(S2C, rfb), (C2S, rfb), (S2C, b"\x01\x02"),
+                      (C2S, b"\x02"), (S2C, pattern(16, 3)),
+                      (C2S, pattern(16, 4))])
+    frames += ra_tcp(RA_CLIENT3, s % 44, 52005, 5938,
+                     [(C2S, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+                      (S2C, b"HTTP/1.1 404 Not Found\r\n"
+                            b"Content-Length: 0\r\n\r\n")])
+    frames += ra_tcp(RA_CLIENT3, s % 45, 52006, 21116,
+                     [(C2S, pattern(40, 5)), (S2C, pattern(40, 6))])
+    emit(out, "ra_ports.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp|udp",
+         ("tcp", RA_CLIENT3, 52000, s % 40, 5938),
+         "remote_access: teamviewer (tcp/5938), rustdesk (tcp and udp "
+         "21116), tightvnc (tcp/5900 rfb-tight), vnc (tcp/5901 rfb); none "
+         "for HTTP on 5938 or random bytes on 21116", frames)
+
+
+def build_remote_access(out):
+    ra_dns_capture(out)
+    ra_tls_capture(out)
+    ra_ports_capture(out)
+# ============================================ end of issue 10 section
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -1075,6 +1318,7 @@ def main():
     build_correlate(out)
     build_core(out)
     build_dissector_fixes(out)
+    build_remote_access(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

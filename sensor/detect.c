@@ -212,9 +212,22 @@ void
 detect_packet(struct worker *w, struct flow *f, const struct pkt *p, int dir)
 {
 	struct det_event e = { .ev = DET_EV_PACKET, .pkt = p, .dir = dir };
+	struct detctx ctx = { w, f, 0, 0 };
+	const struct detector *d;
+	unsigned subs = f->det_pkt_subs, i;
 
 	if (w->det->want_proto[f->key.proto])
 		dispatch(w, f, &e);
+	/* Flows a detector chose (det_flow_packets), once per detector. */
+	for (i = 0; subs != 0; i++, subs >>= 1) {
+		if (!(subs & 1))
+			continue;
+		d = detector_registry[i];
+		if (d->packet == NULL || wants_proto(d, f->key.proto))
+			continue;
+		ctx.i = i;
+		d->packet(&ctx, flow_state(w->det, f, i), p, dir);
+	}
 }
 
 void
@@ -317,6 +330,28 @@ det_emit_endpoints(struct detctx *ctx, const struct finding *f,
 {
 	finding_emit(ctx->w, NULL, ep, ctx->f != NULL ? ctx->f->first_seq :
 	    order, f);
+}
+
+void
+det_observe(struct detctx *ctx, uint16_t type, const void *data, size_t len,
+    uint64_t order)
+{
+	observe_emit(ctx->w, ctx->f, order, type, data, len);
+}
+
+void
+det_flow_packets(struct detctx *ctx, int on)
+{
+	if (ctx->f == NULL)
+		return;
+	if (ctx->i >= 16) {
+		det_count(ctx, "det_flow_packets_refused");
+		return;
+	}
+	if (on)
+		ctx->f->det_pkt_subs |= (uint16_t)(1u << ctx->i);
+	else
+		ctx->f->det_pkt_subs &= (uint16_t)~(1u << ctx->i);
 }
 
 void

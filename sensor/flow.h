@@ -65,6 +65,9 @@ struct flow {
 	uint8_t		 dpi_done;	/* nDPI's classification is final */
 	uint8_t		 pl_dirs;	/* bit per direction: payload seen */
 	uint8_t		 session;	/* DET_EV_SESSION delivered */
+	uint16_t	 det_pkt_subs;	/* detectors (registry index bits)
+					   that asked for this flow's
+					   packets: det_flow_packets() */
 	uint64_t	 first_us, last_us;
 	uint64_t	 first_seq;	/* reader's packet number: a stable id */
 	uint64_t	 pkts[2], bytes[2];	/* [0] to server, [1] to client */

@@ -130,7 +130,7 @@ process_ip(struct worker *w, struct pkt *p)
 	dpi_packet(w, f, p);
 	if (p->l4_ok && (f->key.proto == 6 || f->key.proto == 17))
 		dissect_packet(w, f, p, dir);
-	if (w->det->want_proto[f->key.proto])
+	if (w->det->want_proto[f->key.proto] || f->det_pkt_subs != 0)
 		detect_packet(w, f, p, dir);
 	if (became_session(f)) {
 		f->session = 1;
