@@ -539,7 +539,9 @@ fill_tenant(struct rmm_pend *p, const struct rmm_tables *tb,
 {
 	char addr[48];
 
-	if (p->tenant_set || !tb->tools[p->tool].tenant_server)
+	/* A [domain] entry names its own tenant, or none. */
+	if (p->tenant_set || p->m.decided_by <= RMM_SRC_SERVER_NAME ||
+	    !tb->tools[p->tool].tenant_server)
 		return;
 	if (p->server_name[0] != '\0') {
 		copyz(p->m.tenant, sizeof(p->m.tenant), p->server_name);
