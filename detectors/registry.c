@@ -12,12 +12,14 @@
 extern const struct detector credential_detector;
 extern const struct detector ndpi_cleartext_detector;
 extern const struct detector rmm_detector;
+extern const struct detector beacon_detector;
 extern const struct detector nonstd_port_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
 	&ndpi_cleartext_detector,
 	&rmm_detector,
+	&beacon_detector,
 	&nonstd_port_detector,
 	NULL
 };
@@ -28,9 +30,11 @@ const struct detector *const detector_registry[] = {
  */
 extern const struct correlator credential_correlator;
 extern const struct correlator rmm_correlator;
+extern const struct correlator beacon_correlator;
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
 	&rmm_correlator,
+	&beacon_correlator,
 	NULL
 };

@@ -920,8 +920,8 @@ parse_port(struct rmm_tables *tb, unsigned t, char *v, char *err,
     size_t errlen)
 {
 	char *proto = strtok(v, " \t"), *range = strtok(NULL, " \t");
-	char *check = strtok(NULL, " \t"), *end;
-	unsigned long lo, hi, p;
+	char *check = strtok(NULL, " \t");
+	unsigned lo, hi, p;
 	struct rmm_port *r;
 	size_t i;
 	uint8_t c = 0;
@@ -932,15 +932,8 @@ parse_port(struct rmm_tables *tb, unsigned t, char *v, char *err,
 		snprintf(err, errlen, "expected 'port tcp|udp PORT[-PORT] CHECK'");
 		return -1;
 	}
-	lo = strtoul(range, &end, 10);
-	hi = lo;
-	if (*end == '-')
-		hi = strtoul(end + 1, &end, 10);
-	if (*end != '\0' || !isdigit((unsigned char)range[0]) || lo == 0 ||
-	    hi > 65535 || lo > hi) {
-		snprintf(err, errlen, "'%s' is not a port or a range", range);
+	if (sigfile_port_range(range, &lo, &hi, err, errlen) < 0)
 		return -1;
-	}
 	for (i = 0; i < sizeof(check_names) / sizeof(check_names[0]); i++)
 		if (strcmp(check, check_names[i].name) == 0)
 			c = check_names[i].check;

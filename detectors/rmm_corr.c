@@ -48,7 +48,6 @@
 #define US_PER_S	1000000ULL
 #define RMM_EVIDENCE	8	/* distinct evidence items a finding lists */
 #define RMM_SERVERS	4	/* servers a finding lists */
-#define RESOLVERS	64	/* DNS servers remembered */
 
 struct rmm_entry {
 	struct lru_node		 n;
@@ -87,9 +86,7 @@ struct rmm_corr {
 	uint64_t		 window_us;
 	struct rmm_entry	*fifo_head, *fifo_tail;
 	uint64_t		 now_us;
-	/* DNS servers seen answering for clients: ring of (family, addr) */
-	uint8_t			 resolvers[RESOLVERS][17];
-	unsigned		 nresolvers, next_resolver;
+	struct addr_ring	 resolvers;	/* DNS servers seen answering */
 	struct rmm_stats	 st;
 };
 
@@ -370,35 +367,6 @@ fold(struct rmm_entry *e, const struct out_rec *r, const struct rmm_match *m)
 	}
 }
 
-/* ---- resolvers ---------------------------------------------------------- */
-
-static int
-is_resolver(const struct rmm_corr *c, uint8_t family, const uint8_t *a)
-{
-	unsigned i;
-
-	for (i = 0; i < c->nresolvers; i++)
-		if (c->resolvers[i][0] == family &&
-		    memcmp(c->resolvers[i] + 1, a, alen(family)) == 0)
-			return 1;
-	return 0;
-}
-
-static void
-note_resolver(struct rmm_corr *c, uint8_t family, const uint8_t *a)
-{
-	uint8_t *slot;
-
-	if (is_resolver(c, family, a))
-		return;
-	slot = c->resolvers[c->next_resolver];
-	c->next_resolver = (c->next_resolver + 1) % RESOLVERS;
-	if (c->nresolvers < RESOLVERS)
-		c->nresolvers++;
-	slot[0] = family;
-	memcpy(slot + 1, a, 16);
-}
-
 /* ---- records -------------------------------------------------------------- */
 
 static void
@@ -419,11 +387,11 @@ on_match(struct rmm_corr *c, const struct out_rec *r)
 	m.mitre[RMM_MITRE_LEN - 1] = m.app_proto[RMM_APP_LEN - 1] = '\0';
 	c->st.matches++;
 	if (m.is_dns) {
-		if (is_resolver(c, r->ep.family, r->ep.client)) {
+		if (addr_ring_has(&c->resolvers, r->ep.family, r->ep.client)) {
 			c->st.dns_forwarded++;
 			return;
 		}
-		note_resolver(c, r->ep.family, r->ep.server);
+		addr_ring_add(&c->resolvers, r->ep.family, r->ep.server);
 	}
 	key = entry_key(r->ep.family, r->ep.client, m.tool_id, m.tenant);
 	e = entry_find(c, key, r->ep.family, r->ep.client, m.tool_id,

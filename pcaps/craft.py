@@ -1301,10 +1301,173 @@ def ra_ports_capture(out):
          "for HTTP on 5938 or random bytes on 21116", frames)
 
 
+# ---- beacons: timetables (seeded, so every run writes the same bytes)
+
+BC_T0 = T0 * 1000000
+
+
+def bc_http(client, server, sport, host, path=b"/poll", seed=0, tls=False):
+    """One short polling connection: a GET (or TLS with SNI) and answer."""
+    if tls:
+        steps = ra_tls_session(host, seed=seed)[:2]
+    else:
+        req = b"GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Mozilla/5.0\r\n\r\n" % (
+            path, host.encode())
+        steps = [(C2S, req),
+                 (S2C, b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnone")]
+    dport = 443 if tls else 80
+    return wrap_all(df_tcp(client, server, sport, dport, steps,
+                           isn=(1000 + seed, 9000 + seed)), w_eth)
+
+
+def bc_timed(times, make):
+    """frames of make(i) (a list of frames) at times[i], 1 ms apart."""
+    out = []
+    for i, t in enumerate(times):
+        for k, fr in enumerate(make(i)):
+            out.append((int(t * 1000000) + BC_T0 + k * 1000, fr))
+    return out
+
+
+def bc_emit(out, name, frames, l4, client, sport, server, dport, expect):
+    ra_write_timed(os.path.join(out, name), frames, budget=32 * 1024)
+    rows.append((name, "EN10MB(1)", "eth>ipv4>" + l4, l4, client, str(sport),
+                 server, str(dport), expect))
+
+
+def bc_jitter(rng, n, period, jitter, start=5.0):
+    """n times period apart, each moved by up to +-jitter of the period."""
+    return [start + i * period + rng.uniform(-jitter, jitter) * period
+            for i in range(n)]
+
+
+def build_beacons(out):
+    """
+    Beacon shapes and their negatives, each in its own capture:
+      bc_http_poll    HTTP GET every 60 s +-30 %, 20 times (server series)
+      bc_sni_rotate   TLS to one name served by 3 addresses, every 45 s,
+                      Cobalt-Strike-like jitter (0.7-1.0 of the period), 16
+                      times: one name series, no server series
+      bc_dns          queries for random labels of one registered domain
+                      every 30 s +-30 %, 20 times, through the resolver,
+                      which forwards each upstream (not a beacon of its own)
+      bc_heartbeat    one TCP connection, 60 bytes every 20 s +-30 %, 15
+                      times; bc_udp_heartbeat: one UDP flow, every 15 s
+                      +-20 %, 15 times
+      bc_aperiodic    HTTP at exponential intervals (mean 60 s), 25 times
+      bc_bursty       6 bursts of 5 connections 0.5 s apart, bursts minutes
+                      apart at random
+      bc_infra        NTP every 64 s and OCSP every 60 s, exactly (the
+                      allow-list), 15 times each
+    """
+    import random
+    rng = random.Random(10)
+    cl = "10.1.0.%d"
+    times = bc_jitter(rng, 20, 60, 0.3)
+    bc_emit(out, "bc_http_poll.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 20, "198.51.100.60",
+                                              41000 + i, "poll.c2.example",
+                                              seed=i)),
+            "tcp", cl % 20, 41000, "198.51.100.60", 80,
+            "beacon: connection series (server and name) of 20 GETs every "
+            "60 s +-30 %; reported once (the name series; the one-name "
+            "server series is covered)")
+    times, t = [], 5.0
+    for i in range(16):
+        times.append(t)
+        t += 45 * rng.uniform(0.7, 1.0)
+    bc_emit(out, "bc_sni_rotate.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 21, "198.51.100.%d" % (61 + i % 3),
+                                              42000 + i, "cdn.c2-rotate.example",
+                                              seed=i, tls=True)),
+            "tcp", cl % 21, 42000, "198.51.100.61", 443,
+            "beacon: one name series across 3 addresses (16 TLS sessions, "
+            "45 s with 0.7-1.0 jitter); no server series reaches 10 events")
+    times = bc_jitter(rng, 20, 30, 0.3)
+
+    def dns_at(i):
+        label = "%08x" % rng.getrandbits(32)
+        q = label + ".t.dnsc2.example.co.uk"
+        return (ra_dns(cl % 22, RA_RESOLVER, 43000 + i, q, 0x400 + i) +
+                ra_dns(RA_RESOLVER, RA_UPSTREAM, 33000 + i, q, 0x500 + i))
+    bc_emit(out, "bc_dns.pcap", bc_timed(times, dns_at), "udp", cl % 22,
+            43000, RA_RESOLVER, 53,
+            "beacon: DNS series of 10.1.0.22 for example.co.uk (20 "
+            "queries, random labels, 30 s +-30 %); the resolver's forwarded "
+            "queries make none")
+    # one TCP connection with a heartbeat
+    times = bc_jitter(rng, 15, 20, 0.3)
+    mk = ip_pair(False, cl % 23, "198.51.100.62")
+    seq = {C2S: 1000, S2C: 9000}
+
+    def seg(d, flags, payload=b""):
+        p = mk(d) / TCP(sport=44000 if d == C2S else 8443,
+                        dport=8443 if d == C2S else 44000, flags=flags,
+                        seq=seq[d], ack=seq[1 - d] if "A" in flags else 0,
+                        window=64240)
+        if payload:
+            p = p / Raw(payload)
+        seq[d] += len(payload) + (1 if ("S" in flags or "F" in flags) else 0)
+        return w_eth(d, p)
+    frames = [(BC_T0 + 4000000, seg(C2S, "S")),
+              (BC_T0 + 4001000, seg(S2C, "SA")),
+              (BC_T0 + 4002000, seg(C2S, "A"))]
+    for i, t in enumerate(times):
+        us = BC_T0 + int(t * 1000000)
+        frames.append((us, seg(C2S, "PA", pattern(60, i))))
+        frames.append((us + 20000, seg(S2C, "PA", pattern(24, i + 1))))
+    bc_emit(out, "bc_heartbeat.pcap", frames, "tcp", cl % 23, 44000,
+            "198.51.100.62", 8443,
+            "beacon: heartbeat (flow series) of 15 60-byte bursts every "
+            "20 s +-30 % in one TCP connection")
+    times = bc_jitter(rng, 15, 15, 0.2)
+    frames = bc_timed(times, lambda i: ra_udp(
+        cl % 24, "198.51.100.63", 45000, 443,
+        [(C2S, b"\x40" + pattern(40, i)), (S2C, b"\x40" + pattern(30, i))]))
+    bc_emit(out, "bc_udp_heartbeat.pcap", frames, "udp", cl % 24, 45000,
+            "198.51.100.63", 443,
+            "beacon: heartbeat of 15 datagrams every 15 s +-20 % on one UDP "
+            "flow (QUIC-like short headers)")
+    # negatives
+    times, t = [], 5.0
+    for i in range(25):
+        times.append(t)
+        t += rng.expovariate(1 / 60.0) + 1.5
+    bc_emit(out, "bc_aperiodic.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 25, "198.51.100.64",
+                                              46000 + i, "news.example",
+                                              seed=i)),
+            "tcp", cl % 25, 46000, "198.51.100.64", 80,
+            "no beacon: 25 GETs at exponential intervals (mean 60 s)")
+    times, t = [], 5.0
+    for b in range(6):
+        for k in range(5):
+            times.append(t + 0.5 * k)
+        t += rng.uniform(60, 400)
+    bc_emit(out, "bc_bursty.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 26, "198.51.100.65",
+                                              47000 + i, "shop.example",
+                                              seed=i)),
+            "tcp", cl % 26, 47000, "198.51.100.65", 80,
+            "no beacon: 6 bursts of 5 connections 0.5 s apart, bursts "
+            "60-400 s apart")
+    ntp = bytes([0x23]) + bytes(47)
+    f1 = bc_timed([5.0 + 64 * i for i in range(15)], lambda i: ra_udp(
+        cl % 27, "192.0.2.123", 123, 123, [(C2S, ntp), (S2C, ntp)]))
+    f2 = bc_timed([7.0 + 60 * i for i in range(15)], lambda i: bc_http(
+        cl % 27, "198.51.100.66", 48000 + i, "ocsp.example-ca.net",
+        path=b"/MFEwTzBNMEswSTAJBgUrDgMCGgUABBQ", seed=i))
+    bc_emit(out, "bc_infra.pcap", f1 + f2, "udp|tcp", cl % 27, 123,
+            "192.0.2.123", 123,
+            "no beacon: NTP every 64 s and OCSP every 60 s (allow-listed "
+            "by protocol, port and the ocsp label)")
+
+
 def build_remote_access(out):
     ra_dns_capture(out)
     ra_tls_capture(out)
     ra_ports_capture(out)
+    build_beacons(out)
 # ============================================ end of issue 10 section
 
 

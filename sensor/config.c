@@ -128,7 +128,7 @@ const struct config_key config_keys[] = {
 	K("rmm_max_entries", CT_UINT, rmm_max_entries, 16, 1u << 24, "16384",
 	    "open remote_access windows; the least recently used is closed "
 	    "early (counted)"),
-	K("beacon_min_events", CT_UINT, beacon_min_events, 4, 64, "10",
+	K("beacon_min_events", CT_UINT, beacon_min_events, 4, 32, "10",
 	    "connections, queries or heartbeats a series needs before it is "
 	    "scored"),
 	K("beacon_threshold", CT_UINT, beacon_threshold, 1, 100, "70",

@@ -2,6 +2,7 @@
  * lrutab.c - the correlators' bounded table; see lrutab.h.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "lrutab.h"
 
@@ -92,4 +93,31 @@ lrutab_touch(struct lrutab *t, struct lru_node *e)
 		return;
 	unlink_use(t, e);
 	link_newest(t, e);
+}
+
+int
+addr_ring_has(const struct addr_ring *r, uint8_t family, const uint8_t *addr)
+{
+	size_t len = family == 6 ? 16 : 4;
+	unsigned i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->a[i][0] == family && memcmp(r->a[i] + 1, addr, len) == 0)
+			return 1;
+	return 0;
+}
+
+void
+addr_ring_add(struct addr_ring *r, uint8_t family, const uint8_t *addr)
+{
+	uint8_t *slot;
+
+	if (addr_ring_has(r, family, addr))
+		return;
+	slot = r->a[r->next];
+	r->next = (r->next + 1) % ADDR_RING_SIZE;
+	if (r->n < ADDR_RING_SIZE)
+		r->n++;
+	slot[0] = family;
+	memcpy(slot + 1, addr, 16);
 }

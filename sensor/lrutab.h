@@ -1,5 +1,7 @@
 /*
- * lrutab.h - a bounded table for the publisher's correlators: entries
+ * lrutab.h - bounded tables for the publisher's correlators.
+ *
+ * struct lrutab: entries
  * found by a 64-bit key in a chained hash and kept on one list from the
  * most to the least recently used, so the caller can close idle entries
  * from the tail and evict the least recently used one when the table is
@@ -41,5 +43,22 @@ void	lrutab_insert(struct lrutab *t, struct lru_node *e);
 void	lrutab_remove(struct lrutab *t, struct lru_node *e);
 /* Makes e the most recently used. */
 void	lrutab_touch(struct lrutab *t, struct lru_node *e);
+
+/*
+ * A small set of recently seen addresses (family, 16 bytes), the oldest
+ * replaced when full: the DNS servers a correlator has seen answer, so
+ * that their own (forwarded) queries are not taken for a user's.
+ */
+#define ADDR_RING_SIZE	64
+
+struct addr_ring {
+	uint8_t		a[ADDR_RING_SIZE][17];
+	unsigned	n, next;
+};
+
+int	addr_ring_has(const struct addr_ring *r, uint8_t family,
+	    const uint8_t *addr);
+void	addr_ring_add(struct addr_ring *r, uint8_t family,
+	    const uint8_t *addr);
 
 #endif

@@ -56,6 +56,11 @@ broken rmm_catalogue.txt "vnc domain *.anydesk.com" "listed twice"
 broken rmm_catalogue.txt "vnc domain bad..name" "empty label"
 broken rmm_catalogue.txt "anydesk tool AnyDesk again" "declared twice"
 broken rmm_catalogue.txt "vnc frobnicate x" "the field is"
+broken beacon_allowlist.txt "proto NoSuchProto" "not a protocol nDPI knows"
+broken beacon_allowlist.txt "port udp 0" "not a port or a range"
+broken beacon_allowlist.txt "frob x.example" "expected 'domain PATTERN'"
+broken beacon_allowlist.txt "domain bad..name" "empty label"
+broken beacon_allowlist.txt "label a.b" "a label is one word"
 
 # rmm_allowed names catalogue tools (a typo would allow nothing)
 if ! "$bin" --check-config --set "signatures_dir=$top/signatures" \

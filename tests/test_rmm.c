@@ -35,40 +35,9 @@ extern const struct correlator rmm_correlator;
 const struct detector *const detector_registry[] = { &rmm_detector, NULL };
 const struct correlator *const correlator_registry[] = { NULL };
 
-/* ---- a stand-in DNS dissector: "Q name" / "R name" datagrams ------------ */
-
-static size_t
-fake_dns_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
-    size_t len)
-{
-	struct dns_fact d;
-	struct fact f;
-
-	(void)state;
-	(void)dir;
-	if (len < 3)
-		return len;
-	memset(&d, 0, sizeof(d));
-	d.is_response = data[0] == 'R';
-	d.qname = data + 2;
-	d.qname_len = len - 2;
-	d.msg_len = len;
-	f.type = FACT_DNS;
-	f.source = "dns";
-	f.u.dns = &d;
-	dctx_fact(ctx, &f);
-	return len;
-}
-
-static const uint16_t dns_ports[] = { 53, 0 };
-static const struct dissector fake_dns = {
-	.name = "dns",
-	.description = "test stand-in",
-	.transport = DISSECTOR_UDP,
-	.ports = dns_ports,
-	.parse = fake_dns_parse,
+static const struct dissector *const test_dissectors[] = {
+	&harness_dns_dissector, NULL
 };
-static const struct dissector *const test_dissectors[] = { &fake_dns, NULL };
 
 /* ---- the worker -------------------------------------------------------- */
 

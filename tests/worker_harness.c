@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "dissector.h"
 #include "ring.h"
 #include "worker_harness.h"
 
@@ -128,3 +129,35 @@ harness_run(struct harness *h)
 	worker_join(&h->w);
 	return 0;
 }
+
+static size_t
+dns_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
+    size_t len)
+{
+	struct dns_fact d;
+	struct fact f;
+
+	(void)state;
+	(void)dir;
+	if (len < 3)
+		return len;
+	memset(&d, 0, sizeof(d));
+	d.is_response = data[0] == 'R';
+	d.qname = data + 2;
+	d.qname_len = len - 2;
+	d.msg_len = len;
+	f.type = FACT_DNS;
+	f.source = "dns";
+	f.u.dns = &d;
+	dctx_fact(ctx, &f);
+	return len;
+}
+
+static const uint16_t dns_ports[] = { 53, 0 };
+const struct dissector harness_dns_dissector = {
+	.name = "dns",
+	.description = "test stand-in: \"Q name\" / \"R name\" datagrams",
+	.transport = DISSECTOR_UDP,
+	.ports = dns_ports,
+	.parse = dns_parse,
+};

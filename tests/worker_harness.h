@@ -40,6 +40,13 @@ int	harness_init(struct harness *h, const struct sensor *s, uint64_t t0_us);
  */
 void	harness_push(struct harness *h, uint32_t type, const uint8_t *frame,
 	    size_t len, uint64_t step_us);
+/*
+ * A stand-in DNS dissector (UDP 53) for detectors that take FACT_DNS: a
+ * datagram "Q name" is a query for name, "R name" an answer.  (The DNS
+ * dissector proper is another issue's.)
+ */
+struct dissector;
+extern const struct dissector harness_dns_dissector;
 /* Runs the worker thread until it has taken the IN_END. */
 int	harness_run(struct harness *h);
 
