@@ -13,7 +13,7 @@
 #
 # Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
 #   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
-#          socks5 tinyproxy dns rmm vnc rdp
+#          socks5 tinyproxy dns rmm vnc rdp beacon
 # Re-runnable: leftovers of an earlier run (namespaces, our processes in
 # them) are removed first, packages are installed only when missing, and a
 # run for some protocols keeps the CREDENTIALS.tsv lines of the others.
@@ -27,7 +27,7 @@ umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/recorded
-ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns rmm vnc rdp"
+ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns rmm vnc rdp beacon"
 NS_C=ew-cli NS_S=ew-srv
 IF_C=ewc0 IF_S=ews0
 CLI=10.99.0.1 SRV=10.99.0.2
@@ -894,6 +894,82 @@ rec_rdp() {
 	capture_stop
 	expect_in_pcap "$cap_file" "mstshash=ewrdp"
 	cred rdp.pcap rdp - - "negative control (credentials): X.224 Connection Request and Confirm, TLS"
+}
+
+# ------------------------------------------------------ beacons (issue 10)
+# rec_beacon: real clients on seeded timetables (every run sleeps the same
+# sequence; packet times differ by scheduling only), one capture each:
+#   beacon_http       curl polls http://poll.c2.test/ every 2 s +-30 %, 14x
+#   beacon_dns        dig asks <random>.b.dnsbeacon.test every 1.5 s +-30 %
+#   beacon_heartbeat  one TCP connection (socat echo server), a line every
+#                     2 s +-30 %, 14 times
+#   beacon_controls   curl at exponential intervals (mean 2 s) to news.test,
+#                     then 4 bursts of 5 back-to-back requests to shop.test
+
+# sleeps SEED N MEAN JITTER|exp: N sleep lengths, one a line.
+sleeps() {
+	python3 - "$@" <<-'EOF'
+	import random, sys
+	r = random.Random(int(sys.argv[1]))
+	n, mean = int(sys.argv[2]), float(sys.argv[3])
+	for _ in range(n):
+	    if sys.argv[4] == "exp":
+	        print("%.3f" % (1.2 + r.expovariate(1 / mean)))
+	    else:
+	        j = float(sys.argv[4])
+	        print("%.3f" % (mean * r.uniform(1 - j, 1 + j)))
+	EOF
+}
+
+rec_beacon() {
+	local t i
+	RMM_NAMES="poll.c2.test news.test shop.test" rmm_dns
+	rmm_web
+	capture beacon_http
+	for t in $(sleeps 11 14 2 0.3); do
+		in_cli curl -s --max-time 3 -o /dev/null --resolve "poll.c2.test:80:$SRV" \
+		    http://poll.c2.test/
+		sleep "$t"
+	done
+	capture_stop
+	capture beacon_dns
+	i=0
+	for t in $(sleeps 12 14 1.5 0.3); do
+		i=$((i + 1))
+		in_cli dig +short +time=1 +tries=1 @"$SRV" \
+		    "$(printf '%08x' $((i * 2654435761 % 4294967296))).b.dnsbeacon.test" A >/dev/null || true
+		sleep "$t"
+	done
+	capture_stop
+	bg socat socat TCP-LISTEN:9443,bind="$SRV",reuseaddr,fork EXEC:cat
+	wait_listen tcp 9443
+	capture beacon_heartbeat
+	sleeps 13 14 2 0.3 | in_cli python3 -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 9443), timeout=5)
+for line in sys.stdin:
+    s.sendall(b"beat " + b"x" * 40 + b"\n")
+    s.recv(64)
+    time.sleep(float(line))
+s.close()' "$SRV"
+	capture_stop
+	capture beacon_controls
+	for t in $(sleeps 14 10 2 exp); do
+		in_cli curl -s --max-time 3 -o /dev/null --resolve "news.test:80:$SRV" \
+		    http://news.test/
+		sleep "$t"
+	done
+	for t in 3 5 2 4; do
+		for i in 1 2 3 4 5; do
+			in_cli curl -s --max-time 3 -o /dev/null \
+			    --resolve "shop.test:80:$SRV" http://shop.test/
+		done
+		sleep "$t"
+	done
+	capture_stop
+	for f in beacon_http beacon_dns beacon_heartbeat beacon_controls; do
+		cred "$f.pcap" beacon - - "negative control (credentials): beacon timetables"
+	done
 }
 
 # ------------------------------------------------------------------ main
