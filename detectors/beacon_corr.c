@@ -321,7 +321,7 @@ report(struct beacon_corr *c, struct bseries *s, const struct bscore *sc,
 	s->reported_count = s->count;
 	s->reported_us = c->now_us;
 	return corr_publish(&c->env, &f, &ep, s->app[0] != '\0' ? s->app :
-	    NULL, s->last_us, 0);
+	    NULL, s->last_us, followup ? OUT_F_FOLLOWUP : 0);
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -763,15 +763,10 @@ static void
 bc_stop(void *arg)
 {
 	struct beacon_corr *c = arg;
-	struct lru_node *n, *next;
-
 	if (c == NULL)
 		return;
-	for (n = c->t.oldest; n != NULL; n = next) {
-		next = n->newer;
-		free(n);
-	}
-	lrutab_fini(&c->t);
+	/* Quietly: finish() is the one that publishes. */
+	lrutab_free_all(&c->t);
 	free(c);
 }
 

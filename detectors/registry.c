@@ -31,10 +31,12 @@ const struct detector *const detector_registry[] = {
 extern const struct correlator credential_correlator;
 extern const struct correlator rmm_correlator;
 extern const struct correlator beacon_correlator;
+extern const struct correlator handoff_correlator;
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
 	&rmm_correlator,
 	&beacon_correlator,
+	&handoff_correlator,
 	NULL
 };

@@ -253,7 +253,8 @@ report(struct rmm_corr *c, struct rmm_entry *e, int followup, uint64_t ts)
 	f.extra_arg = &a;
 	e->seen_matches = e->flows + e->dns_queries;
 	return corr_publish(&c->env, &f, &e->ep, e->app_proto[0] != '\0' ?
-	    e->app_proto : NULL, ts, e->allowed);
+	    e->app_proto : NULL, ts, (e->allowed ? OUT_F_ALLOWED : 0) |
+	    (followup ? OUT_F_FOLLOWUP : 0));
 }
 
 /* ---- the table ------------------------------------------------------------ */

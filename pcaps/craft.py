@@ -1463,11 +1463,70 @@ def build_beacons(out):
             "by protocol, port and the ocsp label)")
 
 
+# ---- the hand-off chain
+
+HO_ATTACKER = "203.0.113.66"
+
+
+def ho_ssh(client, server, sport, dport):
+    """An SSH session's banners and a KEXINIT-sized exchange."""
+    steps = [(S2C, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, pattern(400, 1)), (S2C, pattern(600, 2))]
+    return wrap_all(df_tcp(client, server, sport, dport, steps), w_eth)
+
+
+def ho_ftp(client, server, sport, user, password, t):
+    return bc_timed([t], lambda i: wrap_all(
+        ftp_conversation(client=client, server=server, sport=sport,
+                         logins=[(user, password, "230 Login successful.")]),
+        w_eth))
+
+
+def build_handoff(out):
+    """
+    ho_chain.pcap, three internal hosts:
+      10.1.0.50  an FTP login from outside (a cleartext credential it
+                 received) at 5 s, then its AnyDesk (a DNS lookup and a
+                 session on 7070) at 25 s, then SSH from it to 8443 (a
+                 tunnel) at 47 s: one handoff at the second step (2 steps),
+                 a follow-up with all 3 at the end
+      10.1.0.51  a login at 5 s, AnyDesk 400 s later: past handoff_window
+      10.1.0.52  two logins (one kind) 10 s apart: no chain
+    """
+    frames = []
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.50", 40100, "alice", "ftp-Secret-1", 5)
+    frames += bc_timed([25], lambda i: ra_dns("10.1.0.50", RA_RESOLVER, 40200,
+                                              "relay-5e7a91c0.net.anydesk.com",
+                                              0x900))
+    frames += bc_timed([25.5], lambda i: ra_tcp(
+        "10.1.0.50", "198.51.100.90", 40201, 7070, ra_tls_session(seed=3)))
+    frames += bc_timed([47], lambda i: ho_ssh("10.1.0.50", "198.51.100.91",
+                                              40202, 8443))
+    # Time goes on (NTP, allow-listed): flows end, the SSH one's tunnel
+    # finding comes when nDPI gives up on it, ten seconds after its FIN.
+    ntp = bytes([0x23]) + bytes(47)
+    frames += bc_timed([48 + 2 * i for i in range(12)], lambda i: ra_udp(
+        "10.1.0.60", "192.0.2.123", 123, 123, [(C2S, ntp), (S2C, ntp)]))
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.51", 40300, "bob", "ftp-Secret-2", 5)
+    frames += bc_timed([405], lambda i: ra_dns("10.1.0.51", RA_RESOLVER, 40301,
+                                               "relay-5e7a91c0.net.anydesk.com",
+                                               0x901))
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.52", 40400, "carol", "ftp-Secret-3", 5)
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.52", 40401, "carol", "ftp-Secret-3", 15)
+    bc_emit(out, "ho_chain.pcap", frames, "tcp|udp", HO_ATTACKER, 40100,
+            "10.1.0.50", 21,
+            "handoff on 10.1.0.50: cleartext_credential (received), "
+            "remote_access (anydesk), tunnel (SSH on 8443) within 300 s; "
+            "none for 10.1.0.51 (400 s apart) or 10.1.0.52 (one kind)")
+
+
 def build_remote_access(out):
     ra_dns_capture(out)
     ra_tls_capture(out)
     ra_ports_capture(out)
     build_beacons(out)
+    build_handoff(out)
 # ============================================ end of issue 10 section
 
 

@@ -27,6 +27,20 @@ lrutab_fini(struct lrutab *t)
 	t->buckets = NULL;
 }
 
+void
+lrutab_free_all(struct lrutab *t)
+{
+	struct lru_node *n, *next;
+
+	for (n = t->oldest; n != NULL; n = next) {
+		next = n->newer;
+		free(n);
+	}
+	t->oldest = t->newest = NULL;
+	t->n = 0;
+	lrutab_fini(t);
+}
+
 struct lru_node *
 lrutab_chain(const struct lrutab *t, uint64_t key)
 {

@@ -36,6 +36,8 @@ struct lrutab {
 int	lrutab_init(struct lrutab *t, size_t expect);
 /* Frees the buckets (not the entries: walk from oldest first). */
 void	lrutab_fini(struct lrutab *t);
+/* Frees every entry (each one malloc'ed block) and the buckets. */
+void	lrutab_free_all(struct lrutab *t);
 /* The first entry of key's chain; follow hnext for the others. */
 struct lru_node *lrutab_chain(const struct lrutab *t, uint64_t key);
 /* Adds e (key set) as the most recently used. */

@@ -189,7 +189,7 @@ publish_line(struct publisher *p, const struct out_rec *r)
 uint64_t
 corr_publish(const struct corr_env *env, const struct finding *f,
     const struct finding_endpoints *ep, const char *app_proto, uint64_t ts_us,
-    int allowed)
+    unsigned flags)
 {
 	uint64_t buf[(sizeof(struct out_rec) + FINDING_JSON_MAX) /
 	    sizeof(uint64_t) + 1];
@@ -211,7 +211,7 @@ corr_publish(const struct corr_env *env, const struct finding *f,
 	r->severity = (uint8_t)f->severity;
 	r->len = (uint16_t)n;
 	r->ts_us = ts_us;
-	r->allowed = allowed != 0;
+	r->flags = (uint8_t)flags;
 	if (ep != NULL) {
 		r->ep = *ep;
 		r->has_ep = 1;

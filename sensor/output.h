@@ -89,10 +89,15 @@ void	out_cred_keys(struct out_cred *oc, uint8_t kind, const uint8_t *user,
  * Every finding a worker emits also carries its endpoints (ep, has_ep),
  * so correlators (the hand-off chain) know the hosts of every kind
  * without parsing JSON; a correlator's own finding fills them with
- * corr_publish().  `allowed` says the finding is about something policy
- * allows (a sanctioned remote-access tenant reported with
- * rmm_report_allowed): reported for the record, not an attack step.
+ * corr_publish().  flags (OUT_F_*) say what a correlator stage after the
+ * maker should know without parsing: the finding is about something
+ * policy allows (a sanctioned remote-access tenant reported with
+ * rmm_report_allowed: for the record, not an attack step), or it is a
+ * follow-up of an earlier finding (a window's totals, not a new event).
  */
+#define OUT_F_ALLOWED	0x01
+#define OUT_F_FOLLOWUP	0x02
+
 struct out_rec {
 	uint64_t	key;		/* 2*packet or 2*tick+1 */
 	uint64_t	flow_seq;	/* first packet of the flow (0: none) */
@@ -103,7 +108,7 @@ struct out_rec {
 	uint64_t	ts_us;
 	uint16_t	obs;		/* observation type, 0: a finding */
 	uint8_t		has_ep;		/* ep below is filled */
-	uint8_t		allowed;
+	uint8_t		flags;		/* OUT_F_* */
 	uint8_t		has_cred;	/* cred below is filled */
 	struct finding_endpoints ep;
 	struct out_cred	cred;
