@@ -13,7 +13,7 @@
 #
 # Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
 #   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
-#          socks5 tinyproxy dns rmm vnc rdp beacon
+#          socks5 tinyproxy dns rmm vnc rdp beacon handoff
 # Re-runnable: leftovers of an earlier run (namespaces, our processes in
 # them) are removed first, packages are installed only when missing, and a
 # run for some protocols keeps the CREDENTIALS.tsv lines of the others.
@@ -27,7 +27,7 @@ umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/recorded
-ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns rmm vnc rdp beacon"
+ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns rmm vnc rdp beacon handoff"
 NS_C=ew-cli NS_S=ew-srv
 IF_C=ewc0 IF_S=ews0
 CLI=10.99.0.1 SRV=10.99.0.2
@@ -44,7 +44,7 @@ PKGS="tcpdump iproute2 curl lftp vsftpd nginx-light apache2-utils
 inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
 postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
 postgresql-client mariadb-server mariadb-client dante-server tinyproxy
-dnsmasq-base bind9-dnsutils python3 openssl iputils-ping tightvncserver xfonts-base xrdp"
+dnsmasq-base bind9-dnsutils python3 openssl iputils-ping tightvncserver xfonts-base xrdp openssh-server openssh-client"
 
 install_missing() {
 	local p missing=()
@@ -765,7 +765,7 @@ rmm_web() {
 	    uwsgi_temp_path $d/tmp/uwsgi;
 	    scgi_temp_path $d/tmp/scgi;
 	    server {
-	        listen $SRV:80 default_server;
+	        ${SRV_HTTP_SKIP:+#}listen $SRV:80 default_server;
 	        listen $SRV:443 ssl default_server;
 	        ssl_certificate $d/plain.pem;
 	        ssl_certificate_key $d/plain.key;
@@ -971,6 +971,41 @@ s.close()' "$SRV"
 		cred "$f.pcap" beacon - - "negative control (credentials): beacon timetables"
 	done
 }
+
+# ---------------------------------------------------- hand-off (issue 10)
+# rec_handoff: one scripted hand-off, seconds apart, on the client host:
+# a cleartext HTTP Basic login (nginx), then AnyDesk's relay looked up and
+# contacted (dnsmasq, nginx TLS), then an SSH session to port 2222 (a tunnel
+# off its port; sshd with a throw-away host key, no login needed).
+rec_handoff() {
+	local d=$state/handoff
+	mkdir -p "$d"
+	nginx_start
+	RMM_NAMES="relay-5e7a91c0.net.anydesk.com" rmm_dns
+	SRV_HTTP_SKIP=1 rmm_web		# nginx_start has port 80
+	ssh-keygen -q -t ed25519 -N '' -f "$d/hostkey"
+	mkdir -p /run/sshd
+	bg sshd /usr/sbin/sshd -D -e -p 2222 -o ListenAddress="$SRV" \
+	    -h "$d/hostkey" -o PidFile="$d/sshd.pid" -o UsePAM=no
+	wait_listen tcp 2222
+	capture handoff
+	in_cli curl -sS --max-time 10 -o /dev/null -u ewhttp:http-Secret-1 "http://$SRV/basic/"
+	sleep 4
+	in_cli dig +short +time=2 +tries=1 @"$SRV" relay-5e7a91c0.net.anydesk.com A >/dev/null
+	in_cli curl -sk --max-time 5 -o /dev/null \
+	    --resolve "relay-5e7a91c0.net.anydesk.com:443:$SRV" \
+	    https://relay-5e7a91c0.net.anydesk.com/
+	sleep 6
+	in_cli ssh -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no \
+	    -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 \
+	    nobody@"$SRV" true >/dev/null 2>&1 || true
+	sleep 12		# the SSH flow ends (tcp_closed_timeout)
+	in_cli dig +short +time=1 +tries=1 @"$SRV" relay-5e7a91c0.net.anydesk.com A >/dev/null
+	capture_stop
+	expect_in_pcap "$cap_file" "Authorization: Basic" "SSH-2.0"
+	cred handoff.pcap http-basic ewhttp http-Secret-1 "HTTP 200, then AnyDesk's relay and SSH on 2222 (a hand-off)"
+}
+
 
 # ------------------------------------------------------------------ main
 
