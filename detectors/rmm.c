@@ -152,10 +152,14 @@ struct rmm_tables {
 
 /* ---- per flow ------------------------------------------------------------ */
 
-/* Evidence gathered on a flow, the match being built. */
+/*
+ * Evidence gathered on a flow, the match being built.  Values only: the
+ * catalogue may be another by the next event (SIGHUP), so the chosen tool
+ * is its id (m.tool_id, "" none yet) and what report() needs of it.
+ */
 struct rmm_pend {
 	struct rmm_match m;
-	int		 tool;		/* catalogue index, -1 none yet */
+	uint8_t		 tenant_server;	/* the chosen tool's [tenant server] */
 	uint8_t		 rank;		/* of the evidence that chose it */
 	uint8_t		 tenant_set;	/* a [domain host] entry gave it */
 	char		 server_name[RMM_TENANT_LEN];
@@ -381,7 +385,6 @@ pend_get(struct detctx *ctx, struct rmm_flow *st)
 		det_mem_release(ctx, sizeof(*p));
 		return NULL;
 	}
-	p->tool = -1;
 	st->p = p;
 	return p;
 }
@@ -429,9 +432,9 @@ evidence(struct rmm_pend *p, const struct rmm_tables *tb, unsigned t,
 	const struct rmm_tool *tool = &tb->tools[t];
 	uint8_t rank = src_rank[source];
 
-	if (p->tool < 0 || rank < p->rank) {
-		p->tool = (int)t;
+	if (p->m.tool_id[0] == '\0' || rank < p->rank) {
 		p->rank = rank;
+		p->tenant_server = tool->tenant_server;
 		p->tenant_set = 0;
 		p->m.tenant[0] = '\0';
 		p->m.confidence = 0;
@@ -442,7 +445,7 @@ evidence(struct rmm_pend *p, const struct rmm_tables *tb, unsigned t,
 		p->m.commercial = tool->commercial;
 		p->m.decided_by = source;
 	}
-	if (p->tool == (int)t) {
+	if (strcmp(p->m.tool_id, tool->id) == 0) {
 		if (src_confidence[source] > p->m.confidence)
 			p->m.confidence = src_confidence[source];
 		if (tenant != NULL && !p->tenant_set) {
@@ -534,14 +537,13 @@ name_hash(const char *s, size_t n)
 /* ---- reporting -------------------------------------------------------------- */
 
 static void
-fill_tenant(struct rmm_pend *p, const struct rmm_tables *tb,
-    const struct flow *f)
+fill_tenant(struct rmm_pend *p, const struct flow *f)
 {
 	char addr[48];
 
 	/* A [domain] entry names its own tenant, or none. */
 	if (p->tenant_set || p->m.decided_by <= RMM_SRC_SERVER_NAME ||
-	    !tb->tools[p->tool].tenant_server)
+	    !p->tenant_server)
 		return;
 	if (p->server_name[0] != '\0') {
 		copyz(p->m.tenant, sizeof(p->m.tenant), p->server_name);
@@ -557,7 +559,7 @@ report(struct detctx *ctx, struct rmm_flow *st)
 	const struct flow *f = det_flow(ctx);
 	struct rmm_pend *p = st->p;
 
-	fill_tenant(p, det_tables(ctx), f);
+	fill_tenant(p, f);
 	p->m.flow = f->first_seq;
 	p->m.start_us = f->first_us;
 	p->m.bytes = f->bytes[0] + f->bytes[1];
@@ -571,7 +573,8 @@ maybe_report(struct detctx *ctx, struct rmm_flow *st)
 {
 	const struct flow *f = det_flow(ctx);
 
-	if (st->p == NULL || st->p->tool < 0 || (st->flags & RF_REPORTED) ||
+	if (st->p == NULL || st->p->m.tool_id[0] == '\0' ||
+	    (st->flags & RF_REPORTED) ||
 	    !f->session || !f->dpi_done || !(st->flags & RF_PORT_DONE))
 		return;
 	report(ctx, st);
@@ -594,7 +597,6 @@ dns_query(struct detctx *ctx, struct rmm_flow *st, const char *name,
 		return;
 	st->dns_hash = h;
 	memset(&p, 0, sizeof(p));
-	p.tool = -1;
 	if (!match_name(&p, tb, RMM_SRC_DNS, name, len))
 		return;
 	p.m.is_dns = 1;
@@ -748,7 +750,6 @@ rmm_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	/* Most flows match nothing: build on the stack, keep only a match. */
 	if ((p = st->p) == NULL) {
 		memset(&local, 0, sizeof(local));
-		local.tool = -1;
 		p = &local;
 	}
 	if (a->server_name != NULL) {
@@ -776,7 +777,7 @@ rmm_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 			evidence(p, tb, (unsigned)tb->risk_tool,
 			    RMM_SRC_NDPI_RISK, name, strlen(name), NULL, 0);
 	}
-	if (p->tool < 0)
+	if (p->m.tool_id[0] == '\0')
 		return;
 	if (p == &local) {
 		if ((p = pend_get(ctx, st)) == NULL)
@@ -810,7 +811,8 @@ rmm_flow_end(struct detctx *ctx, void *fs)
 	struct rmm_flow *st = fs;
 	struct rmm_end e;
 
-	if (st->p != NULL && st->p->tool >= 0 && !(st->flags & RF_REPORTED) &&
+	if (st->p != NULL && st->p->m.tool_id[0] != '\0' &&
+	    !(st->flags & RF_REPORTED) &&
 	    f->session) {
 		st->flags |= RF_PORT_DONE;
 		report(ctx, st);
