@@ -499,6 +499,9 @@ flow_update(struct flow_table *t, struct flow *f, const struct pkt *p, int dir)
 		if ((p->tcp_flags & 0x12) == 0x02 &&
 		    !(f->tcp_flags & FLOW_TCP_SYN))
 			f->syn_seq = p->tcp_seq;
+		if ((p->tcp_flags & 0x12) == 0x12 &&
+		    !(f->tcp_flags & FLOW_TCP_SYNACK))
+			f->synack_seq = p->tcp_seq;
 		if (p->tcp_flags & 0x02)
 			f->tcp_flags |= (p->tcp_flags & 0x10) ? FLOW_TCP_SYNACK :
 			    FLOW_TCP_SYN;

@@ -67,6 +67,7 @@ struct flow {
 	uint8_t		 dpi_done;	/* nDPI's classification is final */
 	uint8_t		 pl_dirs;	/* bit per direction: payload seen */
 	uint8_t		 session;	/* DET_EV_SESSION delivered */
+	uint32_t	 synack_seq;	/* first SYN-ACK's, once FLOW_TCP_SYNACK */
 	uint32_t	 syn_seq;	/* first SYN's sequence number, once
 					 * FLOW_TCP_SYN is set */
 	struct csum_flow csum;		/* checksum policy state */
@@ -88,6 +89,7 @@ struct flow {
 	struct stream	*stream;
 	struct pending	*pend;		/* unconsumed stream bytes */
 	uint8_t		 dis_done;
+	uint8_t		 dis_live;	/* dissector state allocated */
 	uint8_t		 probed[2];
 	uint8_t		 ports_checked;	/* dissector port match done */
 
