@@ -22,7 +22,7 @@
  * name (OCSP and CRL hosts, update and telemetry services); a flow any of
  * these match gives nothing, its lookups neither.
  *
- * Per flow: 24 bytes.  Per packet, only on the flows followed for
+ * Per flow: 16 bytes.  Per packet, only on the flows followed for
  * heartbeats: a few compares.  Time is packet time only.
  */
 #include <ctype.h>
@@ -66,14 +66,14 @@ struct beacon_tables {
 #define BF_CONN_SENT	0x04
 #define BF_DNS_FLOW	0x08
 
+/* 16 bytes: every flow carries one.  Times in ms after the flow's start. */
 struct beacon_flow {
-	uint64_t	last_up_us;	/* last client payload packet */
-	uint64_t	burst_us;	/* start of the current burst */
-	uint32_t	up_pkts;	/* client payload packets */
-	uint16_t	bursts;
-	uint8_t		flags;
-	uint8_t		pad;
+	uint32_t	last_up_ms;	/* last client payload packet */
+	uint32_t	burst_ms;	/* start of the current burst */
 	uint32_t	dns_hash;	/* last query name reported */
+	uint16_t	up_pkts;	/* client payload packets (saturating) */
+	uint8_t		bursts;		/* (saturating) */
+	uint8_t		flags;
 };
 
 /* ---- names -------------------------------------------------------------- */
@@ -222,6 +222,15 @@ dns_query(struct detctx *ctx, struct beacon_flow *st, const char *name,
 
 /* ---- events ------------------------------------------------------------------ */
 
+/* Packet time as ms after the flow's first packet (flows end within days). */
+static uint32_t
+flow_ms(const struct flow *f, uint64_t ts_us)
+{
+	uint64_t ms = ts_us > f->first_us ? (ts_us - f->first_us) / 1000 : 0;
+
+	return ms < UINT32_MAX ? (uint32_t)ms : UINT32_MAX;
+}
+
 static void
 stop_following(struct detctx *ctx, struct beacon_flow *st)
 {
@@ -314,7 +323,7 @@ beacon_session(struct detctx *ctx, void *fs)
 		return;
 	st->flags |= BF_FOLLOWED;
 	/* The first burst is the exchange that made the session. */
-	st->burst_us = st->last_up_us = det_now_us(ctx);
+	st->burst_ms = st->last_up_ms = flow_ms(f, det_now_us(ctx));
 	det_flow_packets(ctx, 1);
 }
 
@@ -322,28 +331,30 @@ static void
 beacon_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 {
 	struct beacon_flow *st = fs;
-	const struct flow *f;
+	const struct flow *f = det_flow(ctx);
 	struct beacon_obs o;
-	uint64_t gap = (uint64_t)det_config(ctx)->beacon_min_interval *
-	    1000000;
+	uint32_t gap = det_config(ctx)->beacon_min_interval * 1000u;
+	uint32_t now = flow_ms(f, p->ts_us);
 
 	if (dir != DIR_TO_SERVER || p->pl_len == 0 ||
 	    !(st->flags & BF_FOLLOWED))
 		return;
-	st->up_pkts++;
-	if (p->ts_us >= st->last_up_us + gap) {
+	if (st->up_pkts < UINT16_MAX)
+		st->up_pkts++;
+	if (now >= st->last_up_ms + gap) {
 		/* A new burst after a silence: a heartbeat candidate. */
-		f = det_flow(ctx);
 		memset(&o, 0, sizeof(o));
 		o.flow = f->first_seq;
 		o.ts_us = p->ts_us;
 		o.bytes_up = p->pl_len;
-		o.prev_us = st->bursts == 0 ? st->burst_us : 0;
+		o.prev_us = st->bursts == 0 ? f->first_us +
+		    (uint64_t)st->burst_ms * 1000 : 0;
 		observe(ctx, BEACON_OBS_BEAT, &o, NULL, 0);
-		st->bursts++;
-		st->burst_us = p->ts_us;
+		if (st->bursts < UINT8_MAX)
+			st->bursts++;
+		st->burst_ms = now;
 	}
-	st->last_up_us = p->ts_us;
+	st->last_up_ms = now;
 	if (st->up_pkts > (uint32_t)BULK_PER_BURST * (st->bursts + 1u))
 		stop_following(ctx, st);
 }

@@ -169,9 +169,10 @@ struct rmm_pend {
 #define RF_REPORTED	0x02	/* RMM_OBS_MATCH sent */
 #define RF_PORT_DONE	0x04	/* checks decided (or never started) */
 
+/* 16 bytes: every flow carries one. */
 struct rmm_flow {
 	struct rmm_pend	*p;
-	uint32_t	 dns_hash;	/* last query name reported */
+	uint16_t	 dns_hash;	/* last query name reported */
 	uint8_t		 flags;
 	uint8_t		 payloads[2];	/* per direction, while checking */
 	uint8_t		 failed;	/* candidate port rules: bit each */
@@ -588,11 +589,11 @@ dns_query(struct detctx *ctx, struct rmm_flow *st, const char *name,
 	const struct rmm_tables *tb = det_tables(ctx);
 	const struct flow *f = det_flow(ctx);
 	struct rmm_pend p;
-	uint32_t h;
+	uint16_t h;
 
 	if (tb == NULL || len == 0)
 		return;
-	h = name_hash(name, len);
+	h = (uint16_t)(name_hash(name, len) | 1);
 	if (h == st->dns_hash)
 		return;
 	st->dns_hash = h;

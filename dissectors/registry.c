@@ -29,6 +29,8 @@ extern const struct dissector radius_dissector;
 extern const struct dissector tacacs_dissector;
 extern const struct dissector sip_dissector;
 extern const struct dissector mongodb_dissector;
+/* tunnels (issue 9) */
+extern const struct dissector dns_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -53,5 +55,6 @@ const struct dissector *const dissector_registry[] = {
 	&tacacs_dissector,
 	&sip_dissector,
 	&mongodb_dissector,
+	&dns_dissector,
 	NULL
 };

@@ -1038,7 +1038,7 @@ def pg_msg(kind, body):
     return kind + struct.pack(">I", len(body) + 4) + body
 
 
-def build_core(out):
+def build_layer(out):
     """
     pending_overflow_pgsql.pcap: a PostgreSQL PasswordMessage one byte too
     large for the dissector's 8 KiB pending buffer, sent in three segments;
@@ -1530,6 +1530,382 @@ def build_remote_access(out):
 # ============================================ end of issue 10 section
 
 
+# ------------------------------------------------------------ core hardening
+# Captures for the flow-table, stream and link-layer fixes of the
+# core-hardening branch (tests/golden/TESTLIST lines core_*,
+# tests/flood_geoip.sh).  Self-contained: only the helpers above are used.
+
+import zlib  # noqa: E402
+
+from scapy.all import SNMP, SNMPget, SNMPvarbind, ASN1_OID  # noqa: E402
+
+
+def core_flood(out):
+    """
+    A connection flood: first N FTP flows from one client, each a SYN, an
+    unterminated server banner, a client segment "USER/PASS" plus an
+    unterminated "NOOP", and an ACK; then M bare SYNs to a port nothing
+    dissects.  The unterminated lines make the FTP dissector keep a pending
+    tail in both directions (its largest memory); with ndpi_max_packets=4
+    nDPI is done with an FTP flow (and its memory given back) by the 4th
+    packet.  With flow_memcap=1m the FTP flows fill the table, and then
+    each bare SYN's small charges (flow, nDPI state) evict an FTP flow whose
+    credential finding (outcome unknown) is emitted from the flow end
+    callback, where with GeoIP it charges memory for the lookup.  Before the
+    fix that charge evicted the ending flow again, and again, until the
+    stack overflowed.  tests/flood_geoip.sh readdresses the capture into the
+    test GeoIP networks and runs it at a few memcaps around 1m.
+    """
+    nftp, nsyn = 48, 64
+    mk = ip_pair(False, C4, S4)
+    frames = []
+    login = b"USER alice\r\nPASS flood-pw\r\nNOOP"
+    for i in range(nftp):
+        sport = 20000 + i
+        cs, ss = 100000 + 1000 * i, 900000 + 1000 * i
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="S",
+                                             seq=cs, window=64240)))
+        frames.append(eth(S2C, mk(S2C) / TCP(sport=21, dport=sport, flags="PA",
+                                             seq=ss, ack=cs + 1) / Raw(b"220 x")))
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="PA",
+                                             seq=cs + 1, ack=ss + 5) /
+                          Raw(login)))
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="A",
+                                             seq=cs + 1 + len(login),
+                                             ack=ss + 5)))
+    for i in range(nsyn):
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=30000 + i, dport=40404,
+                                             flags="S", seq=7000 * i)))
+    emit(out, "core_flood_ftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 20000, S4, 21),
+         "%d FTP flows with USER/PASS and no reply to it, then %d bare SYNs; "
+         "with flow_memcap=1m, ndpi_max_packets=4 and GeoIP: no crash, "
+         "credential findings of evicted flows" % (nftp, nsyn), frames)
+
+
+def core_shift(conv, dc, ds):
+    """Moves a conversation's TCP sequence spaces: client ISN by dc, server
+    ISN by ds (acknowledgements follow); checksums are recomputed."""
+    res = []
+    for d, p in conv:
+        p = p.copy()
+        t = p[TCP]
+        mine, theirs = (dc, ds) if d == C2S else (ds, dc)
+        t.seq = (t.seq + mine) & 0xFFFFFFFF
+        if "A" in t.flags:
+            t.ack = (t.ack + theirs) & 0xFFFFFFFF
+        del t.chksum
+        res.append((d, p))
+    return res
+
+
+def core_rst_close(conv):
+    """Ends a conversation with the client's RST instead of the FIN
+    exchange (ftp_conversation's last three packets)."""
+    d, last = conv[-3]
+    t = last[TCP]
+    rst = last.copy()
+    rst[TCP].flags = "R"
+    rst[TCP].ack = 0
+    del rst[TCP].chksum
+    return conv[:-3] + [(d, rst)]
+
+
+def core_port_reuse(out):
+    """
+    TCP port reuse: two FTP sessions on one 5-tuple, alice then bob with new
+    initial sequence numbers; the first ends with FIN/FIN/ACK, the second
+    with a RST, then a third (carol) reuses the port after that RST.  Each
+    login must be reported.  Before the fix everything after the first FIN
+    belonged to the first flow, whose stream kept the first ISN: the later
+    logins were gaps.
+    """
+    ok = "230 Login successful."
+    s1 = ftp_conversation(sport=40100, logins=[("alice", "pw-one", ok)])
+    s2 = core_rst_close(core_shift(ftp_conversation(
+        sport=40100, logins=[("bob", "pw-two", ok)]), 77777, 88888))
+    s3 = core_shift(ftp_conversation(sport=40100,
+                                     logins=[("carol", "pw-three", ok)]),
+                    0x7FFF0000, 0x10000000)
+    emit(out, "core_ftp_port_reuse.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40100),
+         "three ftp logins alice, bob, carol success on one 5-tuple "
+         "(FIN, then RST between them)", wrap_all(s1 + s2 + s3, w_eth))
+
+
+def core_half_close(out):
+    """
+    Negative case for port reuse: the client half-closes (FIN with its PASS
+    line) and the server still answers 230 after that FIN; then the client's
+    first SYN shows up once more (a late retransmission, same ISN), which is
+    no new connection.  One flow, one login, outcome success.
+    """
+    conv = ftp_conversation(sport=40101)
+    syn = conv[0]
+    # conversation: ... PASS (c), 230 (s), QUIT (c), 221 (s), FA c, FA s, A c
+    login, rest = conv[:7], conv[7:]
+    pass_pkt, reply = login[-1], rest[0]
+    assert b"PASS" in bytes(pass_pkt[1][TCP].payload)
+    p = pass_pkt[1].copy()
+    p[TCP].flags = "FPA"
+    del p[TCP].chksum
+    r = reply[1].copy()
+    r[TCP].ack = (r[TCP].ack + 1) & 0xFFFFFFFF
+    del r[TCP].chksum
+    conv = login[:-1] + [(C2S, p), (S2C, r), syn]
+    emit(out, "core_ftp_half_close.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40101),
+         "ftp login alice success after the client's FIN (half close), late "
+         "SYN retransmission: one flow", wrap_all(conv, w_eth))
+
+
+def core_pseudo_sum(p):
+    """The folded pseudo-header sum of an IPv4 TCP/UDP packet: what a
+    sending host with checksum offload leaves in the checksum field."""
+    ip = IP(bytes(p))
+    l4 = bytes(ip.payload)
+    ph = (struct.pack(">4s4sBBH", bytes(map(int, ip.src.split("."))),
+                      bytes(map(int, ip.dst.split("."))), 0, ip.proto,
+                      len(l4)))
+    s = sum(struct.unpack(">%dH" % (len(ph) // 2), ph))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def core_set_csum(p, value):
+    """A copy of an IPv4 TCP/UDP packet with its checksum field set."""
+    q = IP(bytes(p))
+    l4 = q[TCP] if TCP in q else q[UDP]
+    l4.chksum = value
+    return q
+
+
+def core_offloaded(conv):
+    """Every packet as a host with checksum offload captures it (the
+    pseudo-header sum in the field), like pcaps/recorded."""
+    return [(d, core_set_csum(p, core_pseudo_sum(p))) for d, p in conv]
+
+
+def core_forge_before_pass(conv, csum):
+    """
+    Insertion: a forged segment, as long as the PASS line and at its
+    sequence number, arrives just before it with checksum field csum.  Its
+    bytes are a harmless NOOP line, so a sensor that takes it (first copy
+    wins) never sees the password.
+    """
+    i = next(k for k, (d, p) in enumerate(conv)
+             if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "))
+    real = conv[i][1]
+    n = len(bytes(real[TCP].payload))
+    fake = IP(bytes(real))
+    fake[TCP].remove_payload()
+    fake = IP(bytes(fake / Raw(b"NOOP " + b"x" * (n - 7) + b"\r\n")))
+    fake = core_set_csum(fake, csum)
+    return conv[:i] + [(C2S, fake)] + conv[i:]
+
+
+def core_checksums(out):
+    """
+    Checksum validation (sensor/checksum.h).  Insertion: a bad-checksum
+    segment as long as the PASS line arrives before it (the receiver drops
+    it; first wins would keep it).  Negative: the same position holds a
+    good-checksum copy of the PASS line (a retransmission).  Offloaded: the
+    whole conversation as its sending host captured it (pseudo-header sums)
+    plus the forged segment.  Rewritten: every checksum wrong, as in an
+    anonymised trace, the handshake included (taken: the bad SYN was
+    answered).
+    """
+    conv = ftp_conversation(sport=40110)
+    emit(out, "core_insertion_badsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40110),
+         "ftp login alice success; a bad-checksum NOOP segment over the PASS "
+         "line must be dropped (tcp_checksum_bad 1)",
+         wrap_all(core_forge_before_pass(conv, 0xBAD1), w_eth))
+    conv = ftp_conversation(sport=40111)
+    i = next(k for k, (d, p) in enumerate(conv)
+             if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "))
+    conv = conv[:i + 1] + [conv[i]] + conv[i + 1:]
+    emit(out, "core_insertion_goodsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40111),
+         "ftp login alice success; the PASS segment retransmitted with a "
+         "good checksum: one login, no checksum drop", wrap_all(conv, w_eth))
+    conv = core_offloaded(ftp_conversation(sport=40112))
+    emit(out, "core_insertion_offload.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40112),
+         "ftp login alice success with checksum_validation auto (every "
+         "checksum offloaded, a bad-checksum NOOP over PASS dropped); none "
+         "with yes", wrap_all(core_forge_before_pass(conv, 0xBAD2), w_eth))
+    conv = [(d, core_set_csum(p, (core_pseudo_sum(p) + 0x1234) & 0xFFFF))
+            for d, p in ftp_conversation(sport=40113)]
+    emit(out, "core_ftp_rewritten.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40113),
+         "ftp login alice success: every checksum wrong (rewritten trace), "
+         "the bad SYN answered, so the flow is not verified",
+         wrap_all(conv, w_eth))
+
+
+def core_snmp_badsum(out):
+    """
+    UDP: an SNMP v2c get whose checksum is bad (community "forged-community",
+    dropped, udp_checksum_bad 1), then the same with a good checksum
+    (community "public", reported), then one as its offloading sender
+    captured it (community "offload", reported with auto).
+    """
+    mk = ip_pair(False, C4, S4)
+
+    def get(community, rid):
+        return mk(C2S) / UDP(sport=42100, dport=161) / SNMP(
+            version=1, community=community,
+            PDU=SNMPget(id=rid, varbindlist=[SNMPvarbind(
+                oid=ASN1_OID("1.3.6.1.2.1.1.1.0"))]))
+    conv = [(C2S, core_set_csum(get(b"forged-community", 1), 0xBAD3)),
+            (C2S, IP(bytes(get(b"public", 2))))]
+    off = get(b"offload", 3)
+    conv.append((C2S, core_set_csum(off, core_pseudo_sum(off))))
+    emit(out, "core_snmp_badsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", C4, 42100, S4, 161),
+         "snmp communities public and offload reported; forged-community "
+         "(bad UDP checksum) dropped", wrap_all(conv, w_eth))
+
+
+# Link types nDPI's reader takes: PPP, Cisco HDLC, 802.11 bare, behind
+# radiotap and behind PPI.
+LINKTYPE_NAMES.update({9: "PPP", 104: "C_HDLC", 105: "IEEE802_11",
+                       127: "IEEE802_11_RADIO", 192: "PPI"})
+MAC_AP = "02:00:00:00:00:aa"
+
+
+def core_mac(m):
+    return bytes.fromhex(m.replace(":", ""))
+
+
+def w_ppp(d, p):
+    """DLT_PPP in HDLC-like framing: address 0xff, control 0x03, protocol."""
+    return b"\xff\x03" + struct.pack(">H", 0x57 if isinstance(p, IPv6)
+                                     else 0x21) + bytes(p)
+
+
+def w_ppp_bare(d, p):
+    """DLT_PPP without address and control: the protocol field first."""
+    return w_ppp(d, p)[2:]
+
+
+def w_chdlc(d, p):
+    """Cisco HDLC: unicast address 0x0f, control 0, ethertype."""
+    return struct.pack(">BBH", 0x0F, 0, l3_ethertype(p)) + bytes(p)
+
+
+def wlan_data(d, p, qos=True, seq=[0]):
+    """
+    An 802.11 data frame between a station (the client, to the DS) and the
+    access point (from the DS), LLC/SNAP before the packet.  QoS data
+    (subtype 8, TID 0) unless qos is False.
+    """
+    seq[0] += 1
+    fc0 = 0x88 if qos else 0x08
+    if d == C2S:    # ToDS: BSSID, SA, DA
+        fc1, a1, a2, a3 = 0x01, MAC_AP, MAC_C, MAC_S
+    else:           # FromDS: DA, BSSID, SA
+        fc1, a1, a2, a3 = 0x02, MAC_C, MAC_AP, MAC_S
+    hdr = (struct.pack("<BBH", fc0, fc1, 44) + core_mac(a1) + core_mac(a2) +
+           core_mac(a3) + struct.pack("<H", (seq[0] & 0xFFF) << 4))
+    if qos:
+        hdr += struct.pack("<H", 0)
+    snap = b"\xaa\xaa\x03\x00\x00\x00" + struct.pack(">H", l3_ethertype(p))
+    return hdr + snap + bytes(p)
+
+
+def wlan_fcs(frame):
+    return frame + struct.pack("<I", zlib.crc32(frame) & 0xFFFFFFFF)
+
+
+def radiotap(flags):
+    """TSFT, Flags, Rate, Channel (2437 MHz, 2 GHz OFDM), dBm signal."""
+    return (struct.pack("<BBHI", 0, 0, 23, 0x2F) +
+            struct.pack("<Q", 1700000000000000) +
+            struct.pack("<BBHHb", flags, 0x6C, 2437, 0x00C0, -42))
+
+
+def w_radiotap(d, p):
+    return radiotap(0x10) + wlan_fcs(wlan_data(d, p))
+
+
+def w_ppi(d, p):
+    """PPI v0, one 802.11-Common field (FCS present), DLT 105."""
+    common = struct.pack("<QHHHHBBbb", 1700000000000000, 0x0001, 108, 2437,
+                         0x00C0, 0, 0, -42, -95)
+    hdr = struct.pack("<BBHI", 0, 0, 8 + 4 + len(common), 105)
+    field = struct.pack("<HH", 2, len(common)) + common
+    return hdr + field + wlan_fcs(wlan_data(d, p))
+
+
+def core_links(out):
+    """
+    One FTP login in each link type nDPI's reader handles and edgeward
+    refused: PPP (HDLC-framed IPv4; bare IPv6), Cisco HDLC, 802.11 (plain
+    data frames), radiotap and PPI (QoS data with an FCS).  The radiotap
+    capture also holds a beacon (not IP) and, before the PASS line, a copy
+    of it with other bytes whose radiotap flags say it failed its FCS: the
+    station dropped it, so must the sensor (wlan_bad_fcs 1).  Then the
+    truncations: each record cut inside one of the new headers.
+    """
+    links = [
+        ("ppp_ftp.pcap", 9, w_ppp, "ppp(ff03,0x0021)>ipv4>tcp", False),
+        ("ppp_bare_ipv6_ftp.pcap", 9, w_ppp_bare, "ppp(0x0057)>ipv6>tcp",
+         True),
+        ("chdlc_ftp.pcap", 104, w_chdlc, "c_hdlc>ipv4>tcp", False),
+        ("wlan_ftp.pcap", 105, lambda d, p: wlan_data(d, p, qos=False),
+         "802.11 data>llc/snap>ipv4>tcp", False),
+        ("ppi_ftp.pcap", 192, w_ppi,
+         "ppi(802.11-common,fcs)>802.11 qos data>llc/snap>ipv4>tcp", False),
+    ]
+    for i, (name, lt, wrap, chain, v6) in enumerate(links):
+        sport = 40120 + i
+        emit(out, name, lt, chain, ftp_tuple(v6=v6, sport=sport),
+             EXPECT_FTP_OK, wrap_all(ftp_conversation(v6=v6, sport=sport),
+                                     wrap))
+    conv = ftp_conversation(sport=40130)
+    frames = [radiotap(0x10) + wlan_fcs(
+        struct.pack("<BBH", 0x80, 0, 0) + b"\xff" * 6 + core_mac(MAC_AP) +
+        core_mac(MAC_AP) + struct.pack("<H", 0) + b"\x00" * 12 +
+        b"\x00\x04test")]
+    for d, p in conv:
+        if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "):
+            n = len(bytes(p[TCP].payload))
+            fake = IP(bytes(p))
+            fake[TCP].remove_payload()
+            fake = IP(bytes(fake / Raw(b"NOOP " + b"x" * (n - 7) + b"\r\n")))
+            frames.append(radiotap(0x10 | 0x40) +
+                          wlan_fcs(wlan_data(d, fake))[:-4] + b"\0\0\0\0")
+        frames.append(w_radiotap(d, p))
+    emit(out, "radiotap_ftp.pcap", 127, "radiotap(fcs)>802.11 qos data>"
+         "llc/snap>ipv4>tcp", ftp_tuple(sport=40130),
+         EXPECT_FTP_OK + "; one beacon; one frame with a bad FCS dropped "
+         "(wlan_bad_fcs 1)", frames)
+    syn = ftp_conversation(sport=40131)[0][1]
+    cuts = [("ppp", "ppp", 9, w_ppp(C2S, syn), 3),
+            ("c_hdlc", "c_hdlc", 104, w_chdlc(C2S, syn), 3),
+            ("wlan_hdr", "802.11", 105, wlan_data(C2S, syn), 20),
+            ("wlan_snap", "llc/snap", 105, wlan_data(C2S, syn), 26 + 4),
+            ("radiotap", "radiotap", 127, w_radiotap(C2S, syn), 12),
+            ("ppi", "ppi", 192, w_ppi(C2S, syn), 20)]
+    for name, what, lt, fr, n in cuts:
+        emit(out, "hostile_truncated_%s.pcap" % name,
+             lt, "%s(cut)" % what, ("tcp", C4, 40131, S4, 21),
+             "no crash; one record cut inside the %s header: one decode "
+             "anomaly" % what, [(fr[:n], len(fr))])
+
+
+def build_core(out):
+    core_flood(out)
+    core_port_reuse(out)
+    core_half_close(out)
+    core_checksums(out)
+    core_snmp_badsum(out)
+    core_links(out)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -1539,6 +1915,7 @@ def main():
     build_hostile(out, port)
     build_correlate(out)
     build_core(out)
+    build_layer(out)
     build_dissector_fixes(out)
     build_remote_access(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",

@@ -62,6 +62,8 @@ const struct config_key config_keys[] = {
 	    "TCP bytes per direction reassembled for dissectors"),
 	K("stream_ooo_max", CT_SIZE, stream_ooo_max, 1024, 64 * MB, "256k",
 	    "out-of-order TCP bytes buffered per direction"),
+	K("checksum_validation", CT_ENUM, checksum_validation, 0, 2, "auto",
+	    "TCP/UDP checksums: auto (offloaded ones taken), yes (strict), no"),
 	K("output_file", CT_STR, output_file, 0, 0, "-",
 	    "JSON lines file for findings ('-' for stdout, '' for none)"),
 	K("health_interval", CT_UINT, health_interval, 1, 86400, "60",
@@ -163,6 +165,45 @@ const struct config_key config_keys[] = {
 	    "capture filter (tcpdump syntax)"),
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
+
+/*
+ * The words of CT_ENUM keys; a value is stored as its index, which the
+ * key's enum follows (checksum.h: enum csum_mode).
+ */
+static const struct {
+	const char	*key;
+	const char	*words[4];
+} enum_words[] = {
+	{ "checksum_validation", { "no", "auto", "yes", NULL } },
+};
+
+/*
+ * Parses a CT_ENUM value into its index.  On failure returns -1 with the
+ * key's words listed in words ("no, auto, yes").
+ */
+static int
+parse_enum(const char *key, const char *v, unsigned *out, char *words,
+    size_t wlen)
+{
+	size_t i, n = 0;
+	unsigned w;
+
+	words[0] = '\0';
+	for (i = 0; i < sizeof(enum_words) / sizeof(enum_words[0]); i++) {
+		if (strcmp(enum_words[i].key, key) != 0)
+			continue;
+		for (w = 0; w < 4 && enum_words[i].words[w] != NULL; w++) {
+			if (strcmp(enum_words[i].words[w], v) == 0) {
+				*out = w;
+				return 0;
+			}
+			if (n < wlen)
+				n += (size_t)snprintf(words + n, wlen - n, "%s%s",
+				    w ? ", " : "", enum_words[i].words[w]);
+		}
+	}
+	return -1;
+}
 
 /* Keys whose change a running sensor applies on SIGHUP (config.h). */
 static const char *const runtime_keys[] = {
@@ -418,6 +459,17 @@ config_set(struct config *c, const char *key, const char *value,
 		}
 		memcpy(list[*count], value, strlen(value) + 1);
 		(*count)++;
+		return 0;
+	}
+	case CT_ENUM: {
+		char words[64];
+
+		if (parse_enum(key, value, (unsigned *)(base + k->offset), words,
+		    sizeof(words)) < 0) {
+			snprintf(errbuf, errlen, "%s: '%s' is not one of %s", key,
+			    value, words);
+			return -1;
+		}
 		return 0;
 	}
 	case CT_BOOL:

@@ -41,6 +41,7 @@ struct config {
 	unsigned	defrag_timeout;
 	uint64_t	stream_depth;		/* bytes per direction */
 	uint64_t	stream_ooo_max;		/* buffered out-of-order bytes */
+	unsigned	checksum_validation;	/* enum csum_mode (checksum.h) */
 	/* output */
 	char		output_file[CONFIG_STR];
 	unsigned	health_interval;	/* seconds, live mode */
@@ -118,7 +119,9 @@ enum config_type {
 	CT_ROLESET,
 	CT_PAIRSET,
 	CT_DOMAINSET,
-	CT_WORDLIST
+	CT_WORDLIST,
+	CT_ENUM		/* one word of a list (config.c), stored as its
+			 * index in an unsigned */
 };
 
 /* Edge-device roles, the tags of edge_devices (CT_ROLESET). */

@@ -79,6 +79,15 @@ totals_corr(const struct totals *t, const char *name)
 	return 0;
 }
 
+static void
+csum_add(struct csum_stats *t, const struct csum_stats *s)
+{
+	t->tcp_bad += LD(s->tcp_bad);
+	t->udp_bad += LD(s->udp_bad);
+	t->offload += LD(s->offload);
+	t->unreliable += LD(s->unreliable);
+}
+
 void
 totals_collect(struct totals *t, const struct capture *c, struct worker *w,
     unsigned nw, const struct publisher *p)
@@ -125,6 +134,10 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_peak += LD(fs->peak_active);
 			t->flows_evicted += LD(fs->evicted);
 			t->flows_timed_out += LD(fs->timed_out);
+			t->flows_end_charge_refused +=
+			    LD(fs->end_charge_refused);
+			t->flows_tcp_reused += LD(fs->tcp_reused);
+			csum_add(&t->csum, &fs->csum);
 			t->memory += LD(fs->memory);
 			t->peak_memory += LD(fs->peak_memory);
 			t->fixed_memory += LD(fs->fixed_memory);
@@ -133,8 +146,13 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_peak += w[i].final_flows.peak_active;
 			t->flows_evicted += w[i].final_flows.evicted;
 			t->flows_timed_out += w[i].final_flows.timed_out;
+			t->flows_end_charge_refused +=
+			    w[i].final_flows.end_charge_refused;
+			t->flows_tcp_reused += w[i].final_flows.tcp_reused;
+			csum_add(&t->csum, &w[i].final_flows.csum);
 			t->peak_memory += w[i].final_flows.peak_memory;
 			t->fixed_memory += w[i].final_flows.fixed_memory;
+			t->flow_unreleased += w[i].final_flows.unreleased;
 		}
 		if (w[i].defrag != NULL) {
 			ds = defrag_stats(w[i].defrag);
@@ -172,6 +190,9 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 	add_weird(t, "defrag_overlap", t->defrag_overlaps);
 	add_weird(t, "defrag_timeout", t->defrag_timeouts);
 	add_weird(t, "defrag_dropped", t->defrag_drops);
+	add_weird(t, "flow_end_charge_refused", t->flows_end_charge_refused);
+	add_weird(t, "tcp_checksum_bad", t->csum.tcp_bad);
+	add_weird(t, "udp_checksum_bad", t->csum.udp_bad);
 }
 
 void
@@ -198,13 +219,22 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	    "flows", t->flows_created, t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows evicted (memcap)",
 	    t->flows_evicted);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows ended by port reuse",
+	    t->flows_tcp_reused);
 	fprintf(fp, "  %-28s %" PRIu64 " KiB\n", "flow memory peak",
 	    t->peak_memory / 1024);
+	if (t->flow_unreleased > 0)
+		fprintf(fp, "  %-28s %" PRIu64 " bytes (an accounting bug)\n",
+		    "flow memory unreleased", t->flow_unreleased);
 	if (t->flows_peak > 0 && t->peak_memory > t->fixed_memory)
 		fprintf(fp, "  %-28s %" PRIu64 "\n", "bytes per active flow",
 		    (t->peak_memory - t->fixed_memory) / t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "defragmented datagrams",
 	    t->defrag_reassembled);
+	fprintf(fp, "  %-28s %" PRIu64 " dropped, %" PRIu64 " offloaded, %"
+	    PRIu64 " flows unverified\n", "bad TCP/UDP checksums",
+	    t->csum.tcp_bad + t->csum.udp_bad, t->csum.offload,
+	    t->csum.unreliable);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "findings", all);
 	for (k = 0; k < FK_MAX; k++)
 		if (t->findings[k] > 0)

@@ -69,10 +69,20 @@ dctx_credential(struct dctx *ctx, const struct cred_fact *f)
 void
 dctx_fact(struct dctx *ctx, const struct fact *f)
 {
-	if (f->type == FACT_CREDENTIAL)
+	struct fake_dns *d;
+
+	if (f->type == FACT_CREDENTIAL) {
 		dctx_credential(ctx, f->u.cred);
-	else
-		ctx->nother++;
+		return;
+	}
+	ctx->nother++;
+	if (f->type == FACT_DNS && ctx->ndns < FAKE_MAX_FACTS) {
+		d = &ctx->dns[ctx->ndns++];
+		d->f = *f->u.dns;
+		copy_str(d->qname, sizeof(d->qname), f->u.dns->qname,
+		    f->u.dns->qname_len);
+		d->f.qname = (const uint8_t *)d->qname;
+	}
 }
 
 const void *
@@ -104,6 +114,20 @@ uint16_t
 dctx_server_port(const struct dctx *ctx)
 {
 	return ctx->server_port;
+}
+
+static uint8_t
+fake_proto(const struct dctx *ctx, const struct dissector *d)
+{
+	if (ctx->ip_proto != 0)
+		return ctx->ip_proto;
+	return d != NULL && (d->transport & DISSECTOR_TCP) ? 6 : 17;
+}
+
+uint8_t
+dctx_ip_proto(const struct dctx *ctx)
+{
+	return fake_proto(ctx, ctx->dis);
 }
 
 static size_t
@@ -165,7 +189,8 @@ fake_feed(struct dctx *ctx, const struct dissector *d, void *state, int dir,
 		return 0;
 	if (ctx->tables == NULL)
 		ctx->tables = fake_tables(d);
-	if (!(d->transport & DISSECTOR_TCP)) {
+	if (fake_proto(ctx, d) == 17) {
+		ctx->dis = d;
 		d->parse(ctx, state, dir, data, len);
 		return 0;
 	}

@@ -50,7 +50,7 @@ setup(void)
 	snprintf(s.cfg.signatures_dir, sizeof(s.cfg.signatures_dir), "%s",
 	    SRCSIGDIR);
 	s.cfg.beacon_max_series = 16;
-	s.sigs = sigdb_load(&s.cfg, err, sizeof(err));
+	s.sigs = sigdb_load(&s.cfg, NULL, err, sizeof(err));
 	if (s.sigs == NULL)
 		fprintf(stderr, "sigdb_load: %s\n", err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s.sigs);

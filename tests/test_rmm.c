@@ -78,7 +78,7 @@ setup(const char *allowed)
 	    SRCSIGDIR);
 	snprintf(s.cfg.rmm_allowed, sizeof(s.cfg.rmm_allowed), "%s", allowed);
 	s.cfg.rmm_max_entries = 16;
-	s.sigs = sigdb_load(&s.cfg, err, sizeof(err));
+	s.sigs = sigdb_load(&s.cfg, NULL, err, sizeof(err));
 	if (s.sigs == NULL)
 		fprintf(stderr, "sigdb_load: %s\n", err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s.sigs);
