@@ -44,6 +44,11 @@
  *
  * Memory: at most beacon_max_series series (sizeof(struct bseries) plus
  * the name); when full the least recently active is closed, counted.
+ * Most pairs talk once: a series is made only at its second event.  The
+ * first waits as a 64-byte first-stage entry (struct bfirst: the event's
+ * time, size, server and name hash), at most beacon_max_series of them,
+ * the least recently seen dropped when full (counted) and any older than
+ * a day dropped as time goes by.
  */
 #include <math.h>
 #include <stdio.h>
@@ -108,6 +113,15 @@ struct bseries {
 	char		 name[];		/* name_len bytes and a NUL */
 };
 
+/* A series' first event, before the second makes it a series. */
+struct bfirst {
+	struct lru_node	 n;		/* key: the series' key */
+	uint64_t	 ts_us;
+	uint32_t	 bytes;
+	uint32_t	 name_hash;	/* server series: its name's hash */
+	uint8_t		 server[16];
+};
+
 struct bscore {
 	unsigned	n;
 	double		interval, jitter, skew;	/* seconds; Bowley */
@@ -118,11 +132,13 @@ struct bscore {
 struct bstats {
 	uint64_t	events, series, peak_series, evicted, reported;
 	uint64_t	followups, covered, resolver_queries, alloc_failed;
+	uint64_t	first, first_evicted;	/* first-stage entries */
 };
 
 struct beacon_corr {
 	struct corr_env		 env;
 	struct lrutab		 t;
+	struct lrutab		 first;		/* struct bfirst */
 	unsigned		 max_series;
 	uint64_t		 now_us, obs_start_us;
 	uint64_t		 seed;		/* series_key() */
@@ -425,13 +441,62 @@ quiet_us(const struct bseries *s)
 }
 
 static void
+first_drop(struct beacon_corr *c, struct bfirst *b)
+{
+	lrutab_remove(&c->first, &b->n);
+	free(b);
+	c->st.first--;
+}
+
+static void
 expire(struct beacon_corr *c)
 {
 	struct bseries *s;
+	struct bfirst *b;
 
 	while ((s = (struct bseries *)c->t.oldest) != NULL &&
 	    c->now_us > s->last_us + quiet_us(s))
 		series_close(c, s);
+	while ((b = (struct bfirst *)c->first.oldest) != NULL &&
+	    c->now_us > b->ts_us + DAY_US)
+		first_drop(c, b);
+}
+
+/*
+ * A new series' first event is only noted (returns 1); its second finds
+ * the note and takes it (returns 0 with *b the note, to be freed).
+ */
+static int
+first_stage(struct beacon_corr *c, uint64_t key, const struct out_rec *r,
+    uint64_t ts_us, uint64_t bytes, uint32_t name_hash, struct bfirst **b)
+{
+	struct lru_node *n;
+	struct bfirst *f;
+
+	for (n = lrutab_chain(&c->first, key); n != NULL; n = n->hnext)
+		if (n->key == key) {
+			*b = (struct bfirst *)n;
+			lrutab_remove(&c->first, n);
+			c->st.first--;
+			return 0;
+		}
+	*b = NULL;
+	if (c->st.first >= c->max_series && c->first.oldest != NULL) {
+		c->st.first_evicted++;
+		first_drop(c, (struct bfirst *)c->first.oldest);
+	}
+	if ((f = calloc(1, sizeof(*f))) == NULL) {
+		c->st.alloc_failed++;
+		return 1;
+	}
+	f->n.key = key;
+	f->ts_us = ts_us;
+	f->bytes = bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes;
+	f->name_hash = name_hash;
+	memcpy(f->server, r->ep.server, sizeof(f->server));
+	lrutab_insert(&c->first, &f->n);
+	c->st.first++;
+	return 1;
 }
 
 static struct bseries *
@@ -614,17 +679,34 @@ note_server(struct bseries *s, const uint8_t *server)
 static struct bseries *
 feed(struct beacon_corr *c, uint8_t type, const struct out_rec *r,
     const void *k, size_t klen, const char *name, size_t name_len,
-    size_t regdom_off, const struct beacon_obs *o, uint64_t ts_us)
+    size_t regdom_off, const struct beacon_obs *o, uint64_t ts_us,
+    uint32_t name_hash)
 {
 	uint64_t key = series_key(c->seed, type, r->ep.family, r->ep.client, k,
 	    klen);
 	struct bseries *s;
+	struct bfirst *b = NULL;
 
 	if ((s = series_find(c, key, type, r->ep.family, r->ep.client, k,
-	    klen)) == NULL &&
-	    (s = series_new(c, key, type, r, name, name_len, regdom_off)) ==
-	    NULL)
-		return NULL;
+	    klen)) == NULL) {
+		/* Heartbeat series come from followed flows: no first stage. */
+		if (type != BS_FLOW && first_stage(c, key, r, ts_us,
+		    o->bytes_up, name_hash, &b) == 1) {
+			c->st.events++;
+			return NULL;
+		}
+		if ((s = series_new(c, key, type, r, name, name_len,
+		    regdom_off)) == NULL) {
+			free(b);
+			return NULL;
+		}
+		if (b != NULL) {
+			note_server(s, b->server);
+			s->name_hash = b->name_hash;
+			add_event(c, s, b->ts_us, b->bytes);
+			free(b);
+		}
+	}
 	lrutab_touch(&c->t, &s->n);
 	note_server(s, r->ep.server);
 	s->sport = r->ep.sport;
@@ -654,11 +736,11 @@ on_obs(struct beacon_corr *c, const struct out_rec *r)
 		return;
 	switch (r->obs) {
 	case BEACON_OBS_CONN:
+		h = o.name_len > 0 ? 1 | (uint32_t)fnv(c->seed, name,
+		    o.name_len) : 0;
 		srv = feed(c, BS_SERVER, r, r->ep.server, alen(r->ep.family),
-		    NULL, 0, 0, &o, o.ts_us);
+		    NULL, 0, 0, &o, o.ts_us, h);
 		if (srv != NULL) {
-			h = o.name_len > 0 ? 1 | (uint32_t)fnv(c->seed, name,
-			    o.name_len) : 0;
 			if (srv->count <= 1 && srv->name_hash == 0)
 				srv->name_hash = h;
 			else if (h != srv->name_hash)
@@ -667,7 +749,7 @@ on_obs(struct beacon_corr *c, const struct out_rec *r)
 		}
 		if (o.name_len > 0 && (s = feed(c, BS_NAME, r, name,
 		    o.name_len, name, o.name_len, o.regdom_off, &o,
-		    o.ts_us)) != NULL)
+		    o.ts_us, 0)) != NULL)
 			maybe_report(c, s);
 		break;
 	case BEACON_OBS_DNS:
@@ -678,7 +760,7 @@ on_obs(struct beacon_corr *c, const struct out_rec *r)
 		addr_ring_add(&c->resolvers, r->ep.family, r->ep.server);
 		if ((s = feed(c, BS_DOMAIN, r, name + o.regdom_off,
 		    o.name_len - o.regdom_off, name, o.name_len, o.regdom_off,
-		    &o, o.ts_us)) != NULL) {
+		    &o, o.ts_us, 0)) != NULL) {
 			/* Show the latest query name. */
 			if (s->name_len == o.name_len)
 				memcpy(s->name, name, o.name_len);
@@ -687,7 +769,7 @@ on_obs(struct beacon_corr *c, const struct out_rec *r)
 		break;
 	case BEACON_OBS_BEAT:
 		if ((s = feed(c, BS_FLOW, r, &o.flow, sizeof(o.flow), NULL, 0,
-		    0, &o, o.ts_us)) != NULL) {
+		    0, &o, o.ts_us, 0)) != NULL) {
 			s->flow = o.flow;
 			maybe_report(c, s);
 		}
@@ -721,7 +803,10 @@ bc_start(const struct corr_env *env, char *errbuf, size_t errlen)
 	struct beacon_corr *c;
 
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
-	    lrutab_init(&c->t, env->s->cfg.beacon_max_series) < 0) {
+	    lrutab_init(&c->t, env->s->cfg.beacon_max_series) < 0 ||
+	    lrutab_init(&c->first, env->s->cfg.beacon_max_series) < 0) {
+		if (c != NULL)
+			lrutab_fini(&c->t);
 		free(c);
 		snprintf(errbuf, errlen, "out of memory for the beacon table "
 		    "(lower beacon_max_series)");
@@ -757,6 +842,8 @@ bc_counters(const void *arg, counter_fn put, void *parg)
 	put(parg, "beacon_covered", c->st.covered);
 	put(parg, "beacon_resolver_queries", c->st.resolver_queries);
 	put(parg, "beacon_alloc_failed", c->st.alloc_failed);
+	put(parg, "beacon_first_stage", c->st.first);
+	put(parg, "beacon_first_stage_evicted", c->st.first_evicted);
 }
 
 static void
@@ -767,6 +854,7 @@ bc_stop(void *arg)
 		return;
 	/* Quietly: finish() is the one that publishes. */
 	lrutab_free_all(&c->t);
+	lrutab_free_all(&c->first);
 	free(c);
 }
 

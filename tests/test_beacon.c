@@ -291,8 +291,19 @@ test_full_table(void)
 
 	setup();
 	c = start();
+	/* one event a pair: first-stage notes only, the oldest dropped */
 	for (i = 0; i < 40; i++)
 		obs(c, BEACON_OBS_CONN, (uint8_t)(100 + i), 1, i, NULL, 0, 1);
+	CU_ASSERT_EQUAL(c->st.series, 0);
+	CU_ASSERT_EQUAL(c->st.first, 16);
+	CU_ASSERT_EQUAL(c->st.first_evicted, 24);
+	/* a second event makes a series: 16 kept, 24 dropped */
+	for (i = 0; i < 40; i++) {
+		obs(c, BEACON_OBS_CONN, (uint8_t)(150 + i), 1, 100 + i, NULL,
+		    0, 1);
+		obs(c, BEACON_OBS_CONN, (uint8_t)(150 + i), 1, 200 + i, NULL,
+		    0, 1);
+	}
 	CU_ASSERT_EQUAL(c->st.series, 16);
 	CU_ASSERT_EQUAL(c->st.evicted, 24);
 	bc_finish(c);
