@@ -11,7 +11,8 @@
 
 extern const struct detector credential_detector;
 extern const struct detector ndpi_cleartext_detector;
-extern const struct detector remote_access_ndpi_detector;
+extern const struct detector rmm_detector;
+extern const struct detector beacon_detector;
 extern const struct detector nonstd_port_detector;
 /* tunnels (issue 9) */
 extern const struct detector tunnel_dns_detector;
@@ -27,7 +28,8 @@ extern const struct detector tunnel_vpn_detector;
 const struct detector *const detector_registry[] = {
 	&credential_detector,
 	&ndpi_cleartext_detector,
-	&remote_access_ndpi_detector,
+	&rmm_detector,
+	&beacon_detector,
 	&nonstd_port_detector,
 	&tunnel_dns_detector,
 	&tunnel_doh_detector,
@@ -46,10 +48,16 @@ const struct detector *const detector_registry[] = {
  * flow through them from the first to the last, then to the sinks.
  */
 extern const struct correlator credential_correlator;
+extern const struct correlator rmm_correlator;
+extern const struct correlator beacon_correlator;
+extern const struct correlator handoff_correlator;
 extern const struct correlator tunnel_dedup_correlator;
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
+	&rmm_correlator,
+	&beacon_correlator,
+	&handoff_correlator,
 	&tunnel_dedup_correlator,
 	NULL
 };

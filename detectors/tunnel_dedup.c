@@ -13,6 +13,7 @@
  * finding_format() writes in one fixed way.  At most TD_MAX keys; past it
  * the least recently seen is forgotten (a repeat may then pass again).
  */
+#define _GNU_SOURCE	/* memmem */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "sensor.h"
 
 #define TD_MAX		65536
+#define TD_TYPE		"\"type\":\"encapsulation\""
 #define TD_FIELD	64
 
 struct td_key {
@@ -90,10 +92,12 @@ td_record(void *c, const struct out_rec *r)
 	uint64_t *last, iv;
 	int grew, evicted;
 
-	if (r->kind != FK_TUNNEL || strstr(body,
-	    "\"type\":\"encapsulation\"") == NULL)
+	if (r->obs != 0 || r->kind != FK_TUNNEL || memmem(body, r->len,
+	    TD_TYPE, sizeof(TD_TYPE) - 1) == NULL)
 		return d->env->out(d->env->out_arg, r);
 	memset(&k, 0, sizeof(k));
+	memset(x, 0, sizeof(x));	/* the key holds the whole buffers */
+	memset(y, 0, sizeof(y));
 	if (json_str(body, r->len, "src_ip", x, sizeof(x)) < 0 ||
 	    json_str(body, r->len, "dest_ip", y, sizeof(y)) < 0 ||
 	    json_str(body, r->len, "encap", k.encap, sizeof(k.encap)) < 0)

@@ -17,7 +17,7 @@
  * websocket_tunnel: an upgrade whose subprotocol, path or host names a
  * tunnelling tool (signatures/websocket_tunnels.txt: chisel's chisel-v3,
  * wstunnel), or whose first frames carry an SSH banner: after the 101
- * the detector watches the flow's next packets (det_watch_packets) and
+ * the detector watches the flow's next packets (det_flow_packets) and
  * unmasks the first bytes of the first frame each way.  An ordinary
  * WebSocket (chat, dashboards) is not reported.
  *
@@ -181,7 +181,7 @@ ws_tool(const struct px_tables *t, const struct px_ws *st)
 static void
 ws_done(struct detctx *ctx, struct px_flow *fs)
 {
-	det_watch_packets(ctx, 0);
+	det_flow_packets(ctx, 0);
 	tunnel_flow_free(ctx, (void **)&fs->ws, sizeof(*fs->ws));
 }
 
@@ -228,7 +228,7 @@ px_websocket(struct detctx *ctx, struct px_flow *fs,
 	    p->subprotocol_len);
 	/* Named or not, look inside: an SSH banner makes it certain. */
 	st->watching = ws_tool(det_tables(ctx), st) != NULL ? 2 : 1;
-	det_watch_packets(ctx, 1);
+	det_flow_packets(ctx, 1);
 }
 
 /*
@@ -276,7 +276,7 @@ px_packet(struct detctx *ctx, void *fsp, const struct pkt *p, int dir)
 	size_t n;
 
 	if (st == NULL) {
-		det_watch_packets(ctx, 0);
+		det_flow_packets(ctx, 0);
 		return;
 	}
 	if (p->pl_len > 0 && !st->seen[dir & 1]) {

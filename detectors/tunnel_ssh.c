@@ -5,7 +5,7 @@
  *
  * The session is encrypted; its shape is not.  When nDPI has recognised
  * SSH from payload the detector watches the flow's packets
- * (det_watch_packets) and, after the first SSH_SKIP payload packets (key
+ * (det_flow_packets) and, after the first SSH_SKIP payload packets (key
  * exchange, authentication, channel set-up), cuts them into bursts: a
  * burst ends at a pause of more than SSH_BURST_GAP_MS.  Sizes are the IP
  * header's, so captures cut by a snap length still count in full.
@@ -82,7 +82,7 @@ wire_payload(const struct pkt *p)
 static void
 stop(struct detctx *ctx, struct ssh_slot *sl)
 {
-	det_watch_packets(ctx, 0);
+	det_flow_packets(ctx, 0);
 	sl->done = 1;
 	tunnel_flow_free(ctx, (void **)&sl->s, sizeof(*sl->s));
 }
@@ -165,7 +165,7 @@ ssh_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 	int d = dir & 1;
 
 	if (st == NULL) {
-		det_watch_packets(ctx, 0);
+		det_flow_packets(ctx, 0);
 		return;
 	}
 	if (n == 0)
@@ -206,7 +206,7 @@ ssh_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	    "tunnel_ssh_memcap")) == NULL)
 		return;
 	sl->s->watching = 1;
-	det_watch_packets(ctx, 1);
+	det_flow_packets(ctx, 1);
 }
 
 static void

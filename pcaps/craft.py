@@ -19,6 +19,7 @@ capture names a real host.
 Usage: pcaps/craft.py [OUTDIR]     (default: pcaps/crafted next to this file)
 """
 
+import base64
 import hashlib
 import os
 import struct
@@ -1066,6 +1067,470 @@ def build_layer(out):
          "middle of it)", wrap_all(conv, w_eth))
 
 
+# ===================================== remote access, beacons, hand-off (#10)
+# Prefixed ra_ (remote-access tools), bc_ (beacons), ho_ (hand-off); main()
+# makes one call, build_remote_access(out).  Internal hosts are 10.1.0.0/24
+# (the hand-off chain tracks private addresses), servers the documentation
+# ranges.  Timed captures (beacon timetables) are written by ra_write_timed
+# with each frame's own time; the rest through emit().
+
+RA_CLIENT, RA_CLIENT2, RA_CLIENT3 = "10.1.0.10", "10.1.0.11", "10.1.0.12"
+RA_RESOLVER, RA_UPSTREAM = "10.1.0.53", "192.0.2.53"
+
+# A TLS server certificate (DER): subject CN=mesh.example.test, issuer
+# CN=MeshCentralRoot-5e1f07, the shape of a MeshCentral server's default
+# self-signed chain.  Made once with openssl and kept here so the capture
+# is the same on every run.
+RA_MESH_CERT = base64.b64decode(
+    "MIIBJDCBzAICEJIwCgYIKoZIzj0EAwIwITEfMB0GA1UEAwwWTWVzaENlbnRyYWxSb290"
+    "LTVlMWYwNzAeFw0yNjEyMDMwOTQ4MDJaFw0zNjExMzAwOTQ4MDJaMBwxGjAYBgNVBAMM"
+    "EW1lc2guZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5zH7NNAz"
+    "Sat+k4iqjFTQp+xJMtH2llIygztDubkQ6kp02fukonBFUzVv1NNm5SAnMRLSfnyDFDW6"
+    "rCW+W3ugNTAKBggqhkjOPQQDAgNHADBEAiBKRof50sB4GVStr5ZYVDQluSKIWW+58Rnp"
+    "1/pokBc7MwIgHrqIQ2HVhbKkDZZAjse30si1pp/6WInoH8L+MtoJKxY=")
+
+
+def ra_write_timed(path, frames, budget=20 * 1024):
+    """frames: list of (ts_us, bytes); a pcap with each frame's own time."""
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535,
+                       LINKTYPE_EN10MB)]
+    for ts, data in sorted(frames, key=lambda f: f[0]):
+        out.append(struct.pack("<IIII", ts // 1000000, ts % 1000000,
+                               len(data), len(data)))
+        out.append(data)
+    blob = b"".join(out)
+    if len(blob) >= budget:
+        raise SystemExit("%s is %d bytes, over budget" % (path, len(blob)))
+    with open(path, "wb") as f:
+        f.write(blob)
+
+
+def ra_len3(b):
+    return struct.pack(">I", len(b))[1:] + b
+
+
+def ra_client_hello(sni=None, alpn=None, seed=1):
+    """RFC 8446 4.1.2 ClientHello in a TLS 1.0 record (as clients send)."""
+    exts = b""
+    if sni:
+        name = sni.encode()
+        lst = struct.pack(">BH", 0, len(name)) + name
+        exts += struct.pack(">HHH", 0, len(lst) + 2, len(lst)) + lst
+    if alpn:
+        p = alpn.encode()
+        lst = struct.pack(">B", len(p)) + p
+        exts += struct.pack(">HHH", 16, len(lst) + 2, len(lst)) + lst
+    exts += struct.pack(">HHH", 10, 4, 2) + b"\x00\x17"     # groups: P-256
+    exts += struct.pack(">HHH", 13, 4, 2) + b"\x04\x03"     # ecdsa_sha256
+    body = (b"\x03\x03" + pattern(32, seed) + b"\x00" +
+            struct.pack(">HHH", 4, 0xC02B, 0xC02F) + b"\x01\x00" +
+            struct.pack(">H", len(exts)) + exts)
+    hs = b"\x01" + ra_len3(body)
+    return b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs
+
+
+def ra_server_flight(cert=None, seed=2):
+    """ServerHello, Certificate (when given) and ServerHelloDone, TLS 1.2."""
+    sh = b"\x02" + ra_len3(b"\x03\x03" + pattern(32, seed) + b"\x00" +
+                           b"\xc0\x2b\x00" + struct.pack(">H", 0))
+    msgs = sh
+    if cert is not None:
+        msgs += b"\x0b" + ra_len3(ra_len3(ra_len3(cert)))
+    msgs += b"\x0e\x00\x00\x00"
+    return b"\x16\x03\x03" + struct.pack(">H", len(msgs)) + msgs
+
+
+def ra_app_data(n, seed):
+    return b"\x17\x03\x03" + struct.pack(">H", n) + pattern(n, seed)
+
+
+def ra_tls_session(sni=None, cert=None, alpn=None, seed=1):
+    return [(C2S, ra_client_hello(sni, alpn, seed)),
+            (S2C, ra_server_flight(cert, seed + 1)),
+            (C2S, ra_app_data(80, seed + 2)), (S2C, ra_app_data(120, seed + 3))]
+
+
+def ra_tcp(client, server, sport, dport, steps, isn=(1000, 5000)):
+    """A df_tcp() session as Ethernet frames."""
+    return wrap_all(df_tcp(client, server, sport, dport, steps, isn=isn),
+                    w_eth)
+
+
+def ra_dns(client, server, sport, qname, qid, answer="198.51.100.90"):
+    mk = ip_pair(False, client, server)
+    q = DNS(id=qid, rd=1, qd=DNSQR(qname=qname, qtype="A"))
+    a = DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=qname, qtype="A"),
+            an=DNSRR(rrname=qname, type="A", ttl=60, rdata=answer))
+    return [w_eth(C2S, mk(C2S) / UDP(sport=sport, dport=53) / q),
+            w_eth(S2C, mk(S2C) / UDP(sport=53, dport=sport) / a)]
+
+
+def ra_udp(client, server, sport, dport, steps):
+    mk = ip_pair(False, client, server)
+    return [w_eth(d, mk(d) / UDP(sport=sport if d == C2S else dport,
+                                 dport=dport if d == C2S else sport) / Raw(b))
+            for d, b in steps]
+
+
+RA_DNS_NAMES = [
+    ("relay-1a2b3c4d.net.anydesk.com", "anydesk"),
+    ("acme.screenconnect.com", "screenconnect, tenant acme.screenconnect.com"),
+    ("instance-7q2x-relay.screenconnect.com",
+     "screenconnect, tenant instance-7q2x-relay.screenconnect.com"),
+    ("st2-v3-dc.splashtop.com", "splashtop"),
+    ("router15.teamviewer.com", "teamviewer"),
+    ("agent-api.atera.com", "atera"),
+    ("control.logmein.com", "logmein"),
+    ("remoteassistance.support.services.microsoft.com", "quickassist"),
+    ("online.level.io", "level"),
+    ("contoso.kaseya.net", "kaseya, tenant contoso.kaseya.net"),
+]
+RA_DNS_NEGATIVE = ["anydesk.com.evil.example", "myanydesk.com",
+                   "support.services.microsoft.com", "www.example.com",
+                   "screenconnect.com.example"]
+
+
+def ra_dns_capture(out):
+    """
+    ra_dns.pcap: client 10.1.0.10 asks its resolver 10.1.0.53 for the
+    names of RMM_DNS_NAMES (nine tools, two ScreenConnect tenants) and for
+    look-alikes that must not match; the resolver forwards the AnyDesk
+    query upstream, which must not make the resolver a user of AnyDesk;
+    then the client asks for the AnyDesk name again (folded).
+    """
+    frames = []
+    port = 50000
+    for i, (name, _) in enumerate(RA_DNS_NAMES):
+        frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + i, name, 0x100 + i)
+        if i == 0:
+            frames += ra_dns(RA_RESOLVER, RA_UPSTREAM, 40000, name, 0x7000)
+    for i, name in enumerate(RA_DNS_NEGATIVE):
+        frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + 100 + i, name,
+                         0x200 + i)
+    frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + 200, RA_DNS_NAMES[0][0],
+                     0x300)
+    emit(out, "ra_dns.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", RA_CLIENT, port, RA_RESOLVER, 53),
+         "remote_access for %s (client 10.1.0.10; anydesk asked twice: one "
+         "finding, one follow-up); none for the resolver's forwarded query "
+         "or the look-alikes %s" % ("; ".join(t for _, t in RA_DNS_NAMES),
+                                     ", ".join(RA_DNS_NEGATIVE)), frames)
+
+
+def ra_tls_capture(out):
+    """
+    ra_tls.pcap: client 10.1.0.11 opens TLS sessions whose server name is
+    catalogued (RustDesk's public server, a Kaseya and a Syncro tenant,
+    a ScreenConnect instance), one to a server whose certificate was issued
+    by a MeshCentral root, one AnyDesk session on 7070 without a server
+    name (port structure), and an HTTP poll with NetSupport's user agent
+    on 443; negatives: TLS to an uncatalogued name, a non-TLS payload on
+    7070.
+    """
+    srv = "198.51.100.%d"
+    frames = []
+    sessions = [
+        ("rs-ny.rustdesk.com", None, 443, "rustdesk"),
+        ("contoso.kaseya.net", None, 443, "kaseya contoso.kaseya.net"),
+        ("msp1.syncromsp.com", None, 443, "syncro msp1.syncromsp.com"),
+        ("acme.screenconnect.com", None, 443, "screenconnect acme"),
+        ("mesh.example.test", RA_MESH_CERT, 443, "meshcentral (issuer)"),
+        (None, None, 7070, "anydesk (tcp/7070 tls)"),
+        ("www.example.com", None, 443, "none"),
+    ]
+    for i, (sni, cert, dport, _) in enumerate(sessions):
+        frames += ra_tcp(RA_CLIENT2, srv % (10 + i), 51000 + i, dport,
+                         ra_tls_session(sni, cert, seed=10 * i + 1))
+    poll = (b"POST http://198.51.100.30/fakeurl.htm HTTP/1.1\r\n"
+            b"User-Agent: NetSupport Manager/1.3\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 22\r\nHost: 198.51.100.30\r\n"
+            b"Connection: Keep-Alive\r\n\r\nCMD=POLL\nINFO=1\nACK=1\n")
+    reply = (b"HTTP/1.1 200 OK\r\nServer: NetSupport Gateway/1.92\r\n"
+             b"Content-Length: 0\r\n\r\n")
+    frames += ra_tcp(RA_CLIENT2, "198.51.100.30", 51100, 443,
+                     [(C2S, poll), (S2C, reply)])
+    frames += ra_tcp(RA_CLIENT2, "198.51.100.31", 51101, 7070,
+                     [(C2S, pattern(64, 9)), (S2C, pattern(48, 10))])
+    emit(out, "ra_tls.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", RA_CLIENT2, 51000, srv % 10, 443),
+         "remote_access: %s; netsupport (HTTP user agent); none for "
+         "www.example.com or random bytes on 7070" %
+         ", ".join(t for _, _, _, t in sessions[:-1]), frames)
+
+
+def ra_ports_capture(out):
+    """
+    ra_ports.pcap: client 10.1.0.12 reaches tools whose protocol structure
+    is catalogued: TeamViewer (5938, 0x17 0x24), RustDesk (hbbs 21116, a
+    BytesCodec frame over TCP and a bare protobuf datagram over UDP),
+    TightVNC (5900, RFB offering security type 16), another VNC server
+    (5901, RFB without it); negatives: HTTP on 5938 and random bytes on
+    TCP 21116.
+    """
+    s = "198.51.100.%d"
+    frames = []
+    tv_c = b"\x17\x24\x0a\x20" + bytes(12) + b"\x00\x48\x00\x80"
+    tv_s = b"\x17\x24\x0b\x30" + bytes(12) + b"\x01\x02\x03\x04"
+    frames += ra_tcp(RA_CLIENT3, s % 40, 52000, 5938,
+                     [(C2S, tv_c), (S2C, tv_s), (C2S, tv_c), (S2C, tv_s)])
+    reg = b"\x0a\x09123456789\x12\x05abcde"         # RegisterPeer id, uuid
+    msg = b"\x32" + bytes([len(reg)]) + reg          # RendezvousMessage
+    frame = bytes([(len(msg) << 2) & 0xFF]) + msg    # BytesCodec, 1-byte head
+    frames += ra_tcp(RA_CLIENT3, s % 41, 52001, 21116,
+                     [(C2S, frame), (S2C, b"\x18\x3a\x02\x08\x01\x10\x00")])
+    frames += ra_udp(RA_CLIENT3, s % 41, 52002, 21116,
+                     [(C2S, msg), (S2C, b"\x3a\x02\x08\x01")])
+    rfb = b"RFB 003.008\n"
+    frames += ra_tcp(RA_CLIENT3, s % 42, 52003, 5900,
+                     [(S2C, rfb), (C2S, rfb), (S2C, b"\x02\x02\x10"),
+                      (C2S, b"\x10"), (S2C, bytes(4)), (C2S, b"\x01")])
+    frames += ra_tcp(RA_CLIENT3, s % 43, 52004, 5901,
+                     [(S2C, rfb), (C2S, rfb), (S2C, b"\x01\x02"),
+                      (C2S, b"\x02"), (S2C, pattern(16, 3)),
+                      (C2S, pattern(16, 4))])
+    frames += ra_tcp(RA_CLIENT3, s % 44, 52005, 5938,
+                     [(C2S, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+                      (S2C, b"HTTP/1.1 404 Not Found\r\n"
+                            b"Content-Length: 0\r\n\r\n")])
+    frames += ra_tcp(RA_CLIENT3, s % 45, 52006, 21116,
+                     [(C2S, pattern(40, 5)), (S2C, pattern(40, 6))])
+    emit(out, "ra_ports.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp|udp",
+         ("tcp", RA_CLIENT3, 52000, s % 40, 5938),
+         "remote_access: teamviewer (tcp/5938), rustdesk (tcp and udp "
+         "21116), tightvnc (tcp/5900 rfb-tight), vnc (tcp/5901 rfb); none "
+         "for HTTP on 5938 or random bytes on 21116", frames)
+
+
+# ---- beacons: timetables (seeded, so every run writes the same bytes)
+
+BC_T0 = T0 * 1000000
+
+
+def bc_http(client, server, sport, host, path=b"/poll", seed=0, tls=False):
+    """One short polling connection: a GET (or TLS with SNI) and answer."""
+    if tls:
+        steps = ra_tls_session(host, seed=seed)[:2]
+    else:
+        req = b"GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Mozilla/5.0\r\n\r\n" % (
+            path, host.encode())
+        steps = [(C2S, req),
+                 (S2C, b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnone")]
+    dport = 443 if tls else 80
+    return wrap_all(df_tcp(client, server, sport, dport, steps,
+                           isn=(1000 + seed, 9000 + seed)), w_eth)
+
+
+def bc_timed(times, make):
+    """frames of make(i) (a list of frames) at times[i], 1 ms apart."""
+    out = []
+    for i, t in enumerate(times):
+        for k, fr in enumerate(make(i)):
+            out.append((int(t * 1000000) + BC_T0 + k * 1000, fr))
+    return out
+
+
+def bc_emit(out, name, frames, l4, client, sport, server, dport, expect):
+    ra_write_timed(os.path.join(out, name), frames, budget=32 * 1024)
+    rows.append((name, "EN10MB(1)", "eth>ipv4>" + l4, l4, client, str(sport),
+                 server, str(dport), expect))
+
+
+def bc_jitter(rng, n, period, jitter, start=5.0):
+    """n times period apart, each moved by up to +-jitter of the period."""
+    return [start + i * period + rng.uniform(-jitter, jitter) * period
+            for i in range(n)]
+
+
+def build_beacons(out):
+    """
+    Beacon shapes and their negatives, each in its own capture:
+      bc_http_poll    HTTP GET every 60 s +-30 %, 20 times (server series)
+      bc_sni_rotate   TLS to one name served by 3 addresses, every 45 s,
+                      Cobalt-Strike-like jitter (0.7-1.0 of the period), 16
+                      times: one name series, no server series
+      bc_dns          queries for random labels of one registered domain
+                      every 30 s +-30 %, 20 times, through the resolver,
+                      which forwards each upstream (not a beacon of its own)
+      bc_heartbeat    one TCP connection, 60 bytes every 20 s +-30 %, 15
+                      times; bc_udp_heartbeat: one UDP flow, every 15 s
+                      +-20 %, 15 times
+      bc_aperiodic    HTTP at exponential intervals (mean 60 s), 25 times
+      bc_bursty       6 bursts of 5 connections 0.5 s apart, bursts minutes
+                      apart at random
+      bc_infra        NTP every 64 s and OCSP every 60 s, exactly (the
+                      allow-list), 15 times each
+    """
+    import random
+    rng = random.Random(10)
+    cl = "10.1.0.%d"
+    times = bc_jitter(rng, 20, 60, 0.3)
+    bc_emit(out, "bc_http_poll.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 20, "198.51.100.60",
+                                              41000 + i, "poll.c2.example",
+                                              seed=i)),
+            "tcp", cl % 20, 41000, "198.51.100.60", 80,
+            "beacon: connection series (server and name) of 20 GETs every "
+            "60 s +-30 %; reported once (the name series; the one-name "
+            "server series is covered)")
+    times, t = [], 5.0
+    for i in range(16):
+        times.append(t)
+        t += 45 * rng.uniform(0.7, 1.0)
+    bc_emit(out, "bc_sni_rotate.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 21, "198.51.100.%d" % (61 + i % 3),
+                                              42000 + i, "cdn.c2-rotate.example",
+                                              seed=i, tls=True)),
+            "tcp", cl % 21, 42000, "198.51.100.61", 443,
+            "beacon: one name series across 3 addresses (16 TLS sessions, "
+            "45 s with 0.7-1.0 jitter); no server series reaches 10 events")
+    times = bc_jitter(rng, 20, 30, 0.3)
+
+    def dns_at(i):
+        label = "%08x" % rng.getrandbits(32)
+        q = label + ".t.dnsc2.example.co.uk"
+        return (ra_dns(cl % 22, RA_RESOLVER, 43000 + i, q, 0x400 + i) +
+                ra_dns(RA_RESOLVER, RA_UPSTREAM, 33000 + i, q, 0x500 + i))
+    bc_emit(out, "bc_dns.pcap", bc_timed(times, dns_at), "udp", cl % 22,
+            43000, RA_RESOLVER, 53,
+            "beacon: DNS series of 10.1.0.22 for example.co.uk (20 "
+            "queries, random labels, 30 s +-30 %); the resolver's forwarded "
+            "queries make none")
+    # one TCP connection with a heartbeat
+    times = bc_jitter(rng, 15, 20, 0.3)
+    mk = ip_pair(False, cl % 23, "198.51.100.62")
+    seq = {C2S: 1000, S2C: 9000}
+
+    def seg(d, flags, payload=b""):
+        p = mk(d) / TCP(sport=44000 if d == C2S else 8443,
+                        dport=8443 if d == C2S else 44000, flags=flags,
+                        seq=seq[d], ack=seq[1 - d] if "A" in flags else 0,
+                        window=64240)
+        if payload:
+            p = p / Raw(payload)
+        seq[d] += len(payload) + (1 if ("S" in flags or "F" in flags) else 0)
+        return w_eth(d, p)
+    frames = [(BC_T0 + 4000000, seg(C2S, "S")),
+              (BC_T0 + 4001000, seg(S2C, "SA")),
+              (BC_T0 + 4002000, seg(C2S, "A"))]
+    for i, t in enumerate(times):
+        us = BC_T0 + int(t * 1000000)
+        frames.append((us, seg(C2S, "PA", pattern(60, i))))
+        frames.append((us + 20000, seg(S2C, "PA", pattern(24, i + 1))))
+    bc_emit(out, "bc_heartbeat.pcap", frames, "tcp", cl % 23, 44000,
+            "198.51.100.62", 8443,
+            "beacon: heartbeat (flow series) of 15 60-byte bursts every "
+            "20 s +-30 % in one TCP connection")
+    times = bc_jitter(rng, 15, 15, 0.2)
+    frames = bc_timed(times, lambda i: ra_udp(
+        cl % 24, "198.51.100.63", 45000, 443,
+        [(C2S, b"\x40" + pattern(40, i)), (S2C, b"\x40" + pattern(30, i))]))
+    bc_emit(out, "bc_udp_heartbeat.pcap", frames, "udp", cl % 24, 45000,
+            "198.51.100.63", 443,
+            "beacon: heartbeat of 15 datagrams every 15 s +-20 % on one UDP "
+            "flow (QUIC-like short headers)")
+    # negatives
+    times, t = [], 5.0
+    for i in range(25):
+        times.append(t)
+        t += rng.expovariate(1 / 60.0) + 1.5
+    bc_emit(out, "bc_aperiodic.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 25, "198.51.100.64",
+                                              46000 + i, "news.example",
+                                              seed=i)),
+            "tcp", cl % 25, 46000, "198.51.100.64", 80,
+            "no beacon: 25 GETs at exponential intervals (mean 60 s)")
+    times, t = [], 5.0
+    for b in range(6):
+        for k in range(5):
+            times.append(t + 0.5 * k)
+        t += rng.uniform(60, 400)
+    bc_emit(out, "bc_bursty.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 26, "198.51.100.65",
+                                              47000 + i, "shop.example",
+                                              seed=i)),
+            "tcp", cl % 26, 47000, "198.51.100.65", 80,
+            "no beacon: 6 bursts of 5 connections 0.5 s apart, bursts "
+            "60-400 s apart")
+    ntp = bytes([0x23]) + bytes(47)
+    f1 = bc_timed([5.0 + 64 * i for i in range(15)], lambda i: ra_udp(
+        cl % 27, "192.0.2.123", 123, 123, [(C2S, ntp), (S2C, ntp)]))
+    f2 = bc_timed([7.0 + 60 * i for i in range(15)], lambda i: bc_http(
+        cl % 27, "198.51.100.66", 48000 + i, "ocsp.example-ca.net",
+        path=b"/MFEwTzBNMEswSTAJBgUrDgMCGgUABBQ", seed=i))
+    bc_emit(out, "bc_infra.pcap", f1 + f2, "udp|tcp", cl % 27, 123,
+            "192.0.2.123", 123,
+            "no beacon: NTP every 64 s and OCSP every 60 s (allow-listed "
+            "by protocol, port and the ocsp label)")
+
+
+# ---- the hand-off chain
+
+HO_ATTACKER = "203.0.113.66"
+
+
+def ho_ssh(client, server, sport, dport):
+    """An SSH session's banners and a KEXINIT-sized exchange."""
+    steps = [(S2C, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, pattern(400, 1)), (S2C, pattern(600, 2))]
+    return wrap_all(df_tcp(client, server, sport, dport, steps), w_eth)
+
+
+def ho_ftp(client, server, sport, user, password, t):
+    return bc_timed([t], lambda i: wrap_all(
+        ftp_conversation(client=client, server=server, sport=sport,
+                         logins=[(user, password, "230 Login successful.")]),
+        w_eth))
+
+
+def build_handoff(out):
+    """
+    ho_chain.pcap, three internal hosts:
+      10.1.0.50  an FTP login from outside (a cleartext credential it
+                 received) at 5 s, then its AnyDesk (a DNS lookup and a
+                 session on 7070) at 25 s, then SSH from it to 8443 (a
+                 tunnel) at 47 s: one handoff at the second step (2 steps),
+                 a follow-up with all 3 at the end
+      10.1.0.51  a login at 5 s, AnyDesk 400 s later: past handoff_window
+      10.1.0.52  two logins (one kind) 10 s apart: no chain
+    """
+    frames = []
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.50", 40100, "alice", "ftp-Secret-1", 5)
+    frames += bc_timed([25], lambda i: ra_dns("10.1.0.50", RA_RESOLVER, 40200,
+                                              "relay-5e7a91c0.net.anydesk.com",
+                                              0x900))
+    frames += bc_timed([25.5], lambda i: ra_tcp(
+        "10.1.0.50", "198.51.100.90", 40201, 7070, ra_tls_session(seed=3)))
+    frames += bc_timed([47], lambda i: ho_ssh("10.1.0.50", "198.51.100.91",
+                                              40202, 8443))
+    # Time goes on (NTP, allow-listed): flows end, the SSH one's tunnel
+    # finding comes when nDPI gives up on it, ten seconds after its FIN.
+    ntp = bytes([0x23]) + bytes(47)
+    frames += bc_timed([48 + 2 * i for i in range(12)], lambda i: ra_udp(
+        "10.1.0.60", "192.0.2.123", 123, 123, [(C2S, ntp), (S2C, ntp)]))
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.51", 40300, "bob", "ftp-Secret-2", 5)
+    frames += bc_timed([405], lambda i: ra_dns("10.1.0.51", RA_RESOLVER, 40301,
+                                               "relay-5e7a91c0.net.anydesk.com",
+                                               0x901))
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.52", 40400, "carol", "ftp-Secret-3", 5)
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.52", 40401, "carol", "ftp-Secret-3", 15)
+    bc_emit(out, "ho_chain.pcap", frames, "tcp|udp", HO_ATTACKER, 40100,
+            "10.1.0.50", 21,
+            "handoff on 10.1.0.50: cleartext_credential (received), "
+            "remote_access (anydesk), tunnel (SSH on 8443) within 300 s; "
+            "none for 10.1.0.51 (400 s apart) or 10.1.0.52 (one kind)")
+
+
+def build_remote_access(out):
+    ra_dns_capture(out)
+    ra_tls_capture(out)
+    ra_ports_capture(out)
+    build_beacons(out)
+    build_handoff(out)
+# ============================================ end of issue 10 section
+
+
 # ------------------------------------------------------------ core hardening
 # Captures for the flow-table, stream and link-layer fixes of the
 # core-hardening branch (tests/golden/TESTLIST lines core_*,
@@ -1919,6 +2384,7 @@ def main():
     build_core(out)
     build_layer(out)
     build_dissector_fixes(out)
+    build_remote_access(out)
     build_tunnels(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")

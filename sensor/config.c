@@ -153,6 +153,42 @@ const struct config_key config_keys[] = {
 	K("rmm_allowed", CT_WORDLIST, rmm_allowed, 0, 0, "",
 	    "sanctioned remote-access tools: tool[:tenant] (repeatable, "
 	    "@FILE)"),
+	/* remote access, beacons and the hand-off chain */
+	K("rmm_window", CT_UINT, rmm_window, 60, 7 * 86400, "3600",
+	    "seconds one remote_access finding covers per client, tool and "
+	    "tenant: repeats are folded, a follow-up closes the window"),
+	K("rmm_report_allowed", CT_BOOL, rmm_report_allowed, 0, 1, "no",
+	    "report sanctioned tools and tenants (rmm_allowed) too, with "
+	    "allowed: true and severity info"),
+	K("rmm_max_entries", CT_UINT, rmm_max_entries, 16, 1u << 24, "16384",
+	    "open remote_access windows; the least recently used is closed "
+	    "early (counted)"),
+	K("beacon_min_events", CT_UINT, beacon_min_events, 4, 32, "10",
+	    "connections, queries or heartbeats a series needs before it is "
+	    "scored"),
+	K("beacon_threshold", CT_UINT, beacon_threshold, 1, 100, "70",
+	    "beacon score (percent) a series must reach to be reported"),
+	K("beacon_min_interval", CT_UINT, beacon_min_interval, 1, 3600, "1",
+	    "seconds: events closer than this are one burst, not two beacons"),
+	K("beacon_window", CT_UINT, beacon_window, 60, 7 * 86400, "3600",
+	    "seconds between follow-ups of a beacon that goes on"),
+	K("beacon_max_series", CT_UINT, beacon_max_series, 16, 1u << 24,
+	    "65536", "beacon series tracked; the least recently active is "
+	    "dropped (counted)"),
+	K("public_suffix_list", CT_STR, public_suffix_list, 0, 0,
+	    "/usr/share/publicsuffix/public_suffix_list.dat",
+	    "Public Suffix List file for DNS beacons' registered domains "
+	    "(missing or '': the last two labels)"),
+	K("handoff_window", CT_UINT, handoff_window, 1, 86400, "300",
+	    "seconds within which a second-stage event on a host completes a "
+	    "hand-off chain"),
+	K("handoff_max_hosts", CT_UINT, handoff_max_hosts, 16, 1u << 24,
+	    "65536", "hosts the hand-off chain tracks; the least recently "
+	    "active is dropped (counted)"),
+	K("internal_networks", CT_ADDRSET, internal_networks, 0, 0, "",
+	    "the hosts hand-off chains are tracked for (ADDR[/LEN], "
+	    "repeatable, @FILE; empty: the private ranges of RFC 1918, "
+	    "RFC 6598 and RFC 4193)"),
 	K("user", CT_STR, user, 0, 0, "",
 	    "drop privileges to this user after opening captures"),
 	K("signatures_dir", CT_STR, signatures_dir, 0, 0, "",
@@ -206,7 +242,7 @@ parse_enum(const char *key, const char *v, unsigned *out, char *words,
 static const char *const runtime_keys[] = {
 	"sensor_name", "ndpi_max_packets", "output_file", "health_interval",
 	"reveal_secrets", "dedup_window", "edge_devices", "admin_hosts",
-	"collectors", "tunnel_allowed", "rmm_allowed",
+	"collectors", "tunnel_allowed", "rmm_allowed", "rmm_report_allowed",
 	/* tunnels */
 	"tunnel_report_interval", "dns_tunnel_window", "dns_tunnel_min_unique",
 	"dns_tunnel_min_length", "dns_tunnel_min_entropy", "icmp_tunnel_window",

@@ -176,6 +176,7 @@ struct pkt {
 	uint32_t	 frag_nh_off;	/* IPv6: offset of the next-header byte that
 					 * names the fragment header */
 
+	/* Keep these last: the reader copies only nencap of the slots. */
 	uint8_t		 nencap;
 	struct encap_layer encap[ENCAP_MAX];
 };

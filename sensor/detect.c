@@ -14,8 +14,6 @@
 #include "worker.h"
 
 #define STATE_ALIGN	16
-/* The watch mask heads the per-flow area (detect_watched()). */
-#define WATCH_BYTES	STATE_ALIGN
 
 struct detctx {
 	struct worker	*w;
@@ -34,7 +32,7 @@ size_t
 detect_flow_bytes(void)
 {
 	const struct detector *const *d;
-	size_t n = WATCH_BYTES;
+	size_t n = 0;
 
 	for (d = detector_registry; *d != NULL; d++)
 		n += align_up((*d)->flow_state_size);
@@ -47,7 +45,7 @@ detect_init(struct worker *w, char *errbuf, size_t errlen)
 	struct detect *de;
 	const struct detector *d;
 	const uint8_t *p;
-	size_t off = WATCH_BYTES;
+	size_t off = 0;
 	unsigned i, n = 0;
 
 	while (detector_registry[n] != NULL)
@@ -110,18 +108,6 @@ flow_state(struct detect *de, struct flow *f, unsigned i)
 	    (uint8_t *)flow_extra(f) + de->off[i] : NULL;
 }
 
-static uint32_t *
-watch_mask_of(struct flow *f)
-{
-	return (uint32_t *)flow_extra(f);
-}
-
-static uint32_t
-watch_mask(struct flow *f)
-{
-	return *watch_mask_of(f);
-}
-
 /* What an event carries besides the flow. */
 struct det_event {
 	unsigned		 ev;		/* DET_EV_* */
@@ -179,8 +165,7 @@ dispatch(struct worker *w, struct flow *f, const struct det_event *e)
 				d->session(&ctx, fs);
 			break;
 		case DET_EV_PACKET:
-			if (d->packet != NULL && (wants_proto(d, f->key.proto) ||
-			    (i < DET_WATCH_MAX && (watch_mask(f) & (1u << i)))))
+			if (d->packet != NULL && wants_proto(d, f->key.proto))
 				d->packet(&ctx, fs, e->pkt, e->dir);
 			break;
 		case DET_EV_FLOW_END:
@@ -227,9 +212,22 @@ void
 detect_packet(struct worker *w, struct flow *f, const struct pkt *p, int dir)
 {
 	struct det_event e = { .ev = DET_EV_PACKET, .pkt = p, .dir = dir };
+	struct detctx ctx = { w, f, 0, 0 };
+	const struct detector *d;
+	unsigned subs = f->det_pkt_subs, i;
 
-	if (w->det->want_proto[f->key.proto] || detect_watched(f))
+	if (w->det->want_proto[f->key.proto])
 		dispatch(w, f, &e);
+	/* Flows a detector chose (det_flow_packets), once per detector. */
+	for (i = 0; subs != 0; i++, subs >>= 1) {
+		if (!(subs & 1))
+			continue;
+		d = detector_registry[i];
+		if (d->packet == NULL || wants_proto(d, f->key.proto))
+			continue;
+		ctx.i = i;
+		d->packet(&ctx, flow_state(w->det, f, i), p, dir);
+	}
 }
 
 void
@@ -335,17 +333,25 @@ det_emit_endpoints(struct detctx *ctx, const struct finding *f,
 }
 
 void
-det_watch_packets(struct detctx *ctx, int on)
+det_observe(struct detctx *ctx, uint16_t type, const void *data, size_t len,
+    uint64_t order)
 {
-	const struct detector *d = detector_registry[ctx->i];
+	observe_emit(ctx->w, ctx->f, order, type, data, len);
+}
 
-	if (ctx->f == NULL || ctx->i >= DET_WATCH_MAX || d->packet == NULL ||
-	    !(d->events & DET_EV_PACKET))
+void
+det_flow_packets(struct detctx *ctx, int on)
+{
+	if (ctx->f == NULL)
 		return;
+	if (ctx->i >= 16) {
+		det_count(ctx, "det_flow_packets_refused");
+		return;
+	}
 	if (on)
-		*watch_mask_of(ctx->f) |= 1u << ctx->i;
+		ctx->f->det_pkt_subs |= (uint16_t)(1u << ctx->i);
 	else
-		*watch_mask_of(ctx->f) &= ~(1u << ctx->i);
+		ctx->f->det_pkt_subs &= (uint16_t)~(1u << ctx->i);
 }
 
 void

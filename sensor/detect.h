@@ -11,7 +11,6 @@
 #include <stdint.h>
 
 #include "detector.h"
-#include "flow.h"
 #include "sensor.h"
 
 struct worker;
@@ -38,16 +37,9 @@ struct detect {
 
 /*
  * Bytes of per-flow detector state every flow carries after struct flow
- * (flow_table_opts.extra); the same for every worker.  It starts with the
- * flow's watch mask (det_watch_packets(): bit i for registry index i).
+ * (flow_table_opts.extra); the same for every worker.
  */
 size_t	detect_flow_bytes(void);
-/* Whether any detector watches this flow's packets (hot path: inline). */
-static inline int
-detect_watched(struct flow *f)
-{
-	return *(const uint32_t *)flow_extra(f) != 0;
-}
 int	detect_init(struct worker *w, char *errbuf, size_t errlen);
 void	detect_fini(struct worker *w);
 

@@ -274,6 +274,12 @@ flow_alloc_size(const struct flow_table *t)
 	return ((sizeof(struct flow) + 15) & ~(size_t)15) + t->o.extra;
 }
 
+void *
+flow_extra(struct flow *f)
+{
+	return (uint8_t *)f + ((sizeof(struct flow) + 15) & ~(size_t)15);
+}
+
 /* Ends one flow: the worker's callback, then the struct itself. */
 /*
  * Takes a flow out of its bucket and its LRU list, so that nothing can find
@@ -493,6 +499,9 @@ flow_update(struct flow_table *t, struct flow *f, const struct pkt *p, int dir)
 		if ((p->tcp_flags & 0x12) == 0x02 &&
 		    !(f->tcp_flags & FLOW_TCP_SYN))
 			f->syn_seq = p->tcp_seq;
+		if ((p->tcp_flags & 0x12) == 0x12 &&
+		    !(f->tcp_flags & FLOW_TCP_SYNACK))
+			f->synack_seq = p->tcp_seq;
 		if (p->tcp_flags & 0x02)
 			f->tcp_flags |= (p->tcp_flags & 0x10) ? FLOW_TCP_SYNACK :
 			    FLOW_TCP_SYN;

@@ -67,6 +67,10 @@ struct flow {
 	uint8_t		 dpi_done;	/* nDPI's classification is final */
 	uint8_t		 pl_dirs;	/* bit per direction: payload seen */
 	uint8_t		 session;	/* DET_EV_SESSION delivered */
+	uint16_t	 det_pkt_subs;	/* detectors (registry index bits)
+					   that asked for this flow's
+					   packets: det_flow_packets() */
+	uint32_t	 synack_seq;	/* first SYN-ACK's, once FLOW_TCP_SYNACK */
 	uint32_t	 syn_seq;	/* first SYN's sequence number, once
 					 * FLOW_TCP_SYN is set */
 	struct csum_flow csum;		/* checksum policy state */
@@ -88,6 +92,7 @@ struct flow {
 	struct stream	*stream;
 	struct pending	*pend;		/* unconsumed stream bytes */
 	uint8_t		 dis_done;
+	uint8_t		 dis_live;	/* dissector state allocated */
 	uint8_t		 probed[2];
 	uint8_t		 ports_checked;	/* dissector port match done */
 
@@ -190,12 +195,8 @@ void		 flow_set_busy(struct flow_table *t, struct flow *f);
 int		 flow_mem_charge(struct flow_table *t, size_t n);
 void		 flow_mem_force(struct flow_table *t, size_t n);
 void		 flow_mem_release(struct flow_table *t, size_t n);
-/* The flow_table_opts.extra bytes that follow a flow (16-aligned). */
-static inline void *
-flow_extra(struct flow *f)
-{
-	return (uint8_t *)f + ((sizeof(struct flow) + 15) & ~(size_t)15);
-}
+/* The flow_table_opts.extra bytes that follow a flow. */
+void		*flow_extra(struct flow *f);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);
 
 /* Client/server view of a flow's addresses. */

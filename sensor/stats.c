@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "defrag.h"
+#include "detect.h"
 #include "output.h"
 #include "sensor.h"
 #include "sink.h"
@@ -44,6 +45,26 @@ add_weird(struct totals *t, const char *name, uint64_t n)
 	if (t->nweirds < 256) {
 		t->weird_names[t->nweirds] = name;
 		t->weird_counts[t->nweirds++] = n;
+	}
+}
+
+/* counter_fn for detect_counters() and the correlators' counters. */
+static void
+add_det(void *arg, const char *name, uint64_t n)
+{
+	struct totals *t = arg;
+	unsigned i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < t->ndet; i++)
+		if (strcmp(t->det_names[i], name) == 0) {
+			t->det_counts[i] += n;
+			return;
+		}
+	if (t->ndet < 128) {
+		t->det_names[t->ndet] = name;
+		t->det_counts[t->ndet++] = n;
 	}
 }
 
@@ -159,6 +180,10 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 		for (k = 0; k < w[i].nweirds && k < WEIRD_MAX; k++)
 			add_weird(t, w[i].weirds[k].name,
 			    LD(w[i].weirds[k].count));
+	for (i = 0; i < nw; i++)
+		detect_counters(&w[i], add_det, t);
+	for (k = 0; k < t->ncorr; k++)
+		add_det(t, t->corr[k].name, t->corr[k].count);
 	add_weird(t, "tcp_overlap_mismatch", t->stream.overlap_mismatch);
 	add_weird(t, "tcp_gap", t->stream.gaps);
 	add_weird(t, "tcp_ooo_limit", t->stream.ooo_limit);
@@ -235,6 +260,11 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	for (k = t->ndecode; k < t->nweirds; k++)
 		fprintf(fp, "    %-26s %" PRIu64 "\n", t->weird_names[k],
 		    t->weird_counts[k]);
+	if (t->ndet > 0)
+		fprintf(fp, "  %-28s %u\n", "detector counters", t->ndet);
+	for (k = 0; k < t->ndet; k++)
+		fprintf(fp, "    %-26s %" PRIu64 "\n", t->det_names[k],
+		    t->det_counts[k]);
 }
 
 void

@@ -50,6 +50,13 @@ struct totals {
 	uint64_t		weird_counts[256];
 	unsigned		nweirds;
 	unsigned		ndecode;
+	/*
+	 * Detectors' counters (det_count(), their counters() hook) and the
+	 * correlators', merged by name; nonzero ones only.
+	 */
+	const char		*det_names[128];
+	uint64_t		det_counts[128];
+	unsigned		ndet;
 };
 
 /* A correlator counter by name (0 when none reported it). */

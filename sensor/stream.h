@@ -75,6 +75,11 @@ void		 stream_free(struct stream *s, const struct stream_opts *o,
 void		 stream_segment(struct stream *s, const struct stream_opts *o,
 		    void *arg, struct stream_stats *st, int dir, uint32_t seq,
 		    uint8_t flags, const uint8_t *data, size_t len);
+/*
+ * Starts direction dir at sequence number next_seq (the byte after its
+ * SYN), for a stream created after the handshake went by.
+ */
+void		 stream_start(struct stream *s, int dir, uint32_t next_seq);
 /* Flow end: whatever is still buffered behind a hole is a gap. */
 void		 stream_finish(struct stream *s, struct stream_stats *st);
 /* Whether direction dir still delivers. */

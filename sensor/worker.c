@@ -6,9 +6,8 @@
  * Per packet: the flow is found or created (a new one is announced to the
  * detectors), nDPI looks at it until its classification is final
  * (dpi.c), a dissector gets TCP/UDP data (dissect.c), and detectors that
- * asked for this IP protocol, or watch this flow, see the packet
- * (detect.c).  When payload has gone both ways after a handshake the flow
- * becomes a session, once.
+ * asked for this IP protocol see the packet (detect.c).  When payload has
+ * gone both ways after a handshake the flow becomes a session, once.
  * When a flow ends: nDPI's last word, then the dissector's pending facts,
  * then the detectors' flow_end, then the flow table frees it.
  */
@@ -131,7 +130,7 @@ process_ip(struct worker *w, struct pkt *p)
 	dpi_packet(w, f, p);
 	if (p->l4_ok && (f->key.proto == 6 || f->key.proto == 17))
 		dissect_packet(w, f, p, dir);
-	if (w->det->want_proto[f->key.proto] || detect_watched(f))
+	if (w->det->want_proto[f->key.proto] || f->det_pkt_subs != 0)
 		detect_packet(w, f, p, dir);
 	if (became_session(f)) {
 		f->session = 1;

@@ -26,10 +26,12 @@ update=0
 pass=0
 fail=0
 
-# finding_id and a de-duplication follow-up's reference to the first
-# ("of") carry the random run id; the number after it is deterministic.
+# finding_id and a follow-up's reference to the first ("of"), and the
+# finding ids a hand-off lists, carry the random run id; the number after
+# it is deterministic.
 norm() {
 	sed -e 's/"finding_id":"[0-9a-f]*-[0-9]*"/"finding_id":"X"/' \
+	    -e 's/"finding_id":"[0-9a-f]\{16\}-\([0-9]*\)"/"finding_id":"X-\1"/g' \
 	    -e 's/"of":"[0-9a-f]*-\([0-9]*\)"/"of":"X-\1"/g'
 }
 
