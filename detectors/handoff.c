@@ -27,8 +27,10 @@
  * step and "followup":{"of":<the first>}.
  *
  * What deliberately does not: repeats of a kind already in the chain
- * (they are the same step), follow-ups of other findings (their events are
- * already in), findings without endpoints, external hosts.
+ * (they are the same step), two findings about one connection (a SOCKS
+ * login and the proxying it allows are one step, not a hand-off: the
+ * second is folded into the first), follow-ups of other findings (their
+ * events are already in), findings without endpoints, external hosts.
  *
  * Memory: one entry per host with an open chain, at most
  * handoff_max_hosts (400 bytes each), the least recently active
@@ -69,6 +71,7 @@ struct ho_step {
 	uint8_t		client;		/* the host was the client */
 	uint8_t		proto;		/* IP protocol */
 	uint16_t	port;		/* the server port */
+	uint16_t	sport;		/* the client port */
 	uint8_t		peer[16];
 };
 
@@ -84,6 +87,7 @@ struct ho_host {
 
 struct ho_stats {
 	uint64_t	steps, chains, followups, hosts, peak_hosts, evicted;
+	uint64_t	same_connection;	/* folded into a step */
 	uint64_t	alloc_failed;
 };
 
@@ -283,9 +287,19 @@ step(struct handoff *c, const struct out_rec *r, uint64_t id, int client)
 		h->nsteps = h->reported_steps = 0;
 		h->first_id = 0;
 	}
-	for (i = 0; i < h->nsteps; i++)
+	for (i = 0; i < h->nsteps; i++) {
 		if (h->steps[i].kind == r->kind)
 			return;		/* the same step again */
+		/* Another finding about a step's own connection. */
+		if (h->steps[i].proto == r->ep.proto &&
+		    h->steps[i].port == r->ep.dport &&
+		    h->steps[i].sport == r->ep.sport &&
+		    h->steps[i].client == (uint8_t)client &&
+		    memcmp(h->steps[i].peer, peer, alen(r->ep.family)) == 0) {
+			c->st.same_connection++;
+			return;
+		}
+	}
 	if (h->nsteps == HANDOFF_STEPS)
 		return;
 	s = &h->steps[h->nsteps++];
@@ -295,6 +309,7 @@ step(struct handoff *c, const struct out_rec *r, uint64_t id, int client)
 	s->client = (uint8_t)client;
 	s->proto = r->ep.proto;
 	s->port = r->ep.dport;
+	s->sport = r->ep.sport;
 	memcpy(s->peer, peer, alen(r->ep.family));
 	h->last_step_us = c->now_us;
 	c->st.steps++;
@@ -383,6 +398,7 @@ ho_counters(const void *arg, counter_fn put, void *parg)
 	put(parg, "handoff_peak_hosts", c->st.peak_hosts);
 	put(parg, "handoff_evicted", c->st.evicted);
 	put(parg, "handoff_alloc_failed", c->st.alloc_failed);
+	put(parg, "handoff_same_connection", c->st.same_connection);
 }
 
 static void

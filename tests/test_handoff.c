@@ -60,8 +60,8 @@ start(const char *internal, unsigned max_hosts)
 
 /* A finding of kind k from client to server (last octets) at t seconds. */
 static void
-rec(struct handoff *c, uint8_t kind, const uint8_t *client,
-    const uint8_t *server, double t, unsigned flags)
+rec_port(struct handoff *c, uint8_t kind, const uint8_t *client,
+    const uint8_t *server, double t, unsigned flags, uint16_t sport)
 {
 	struct out_rec r;
 
@@ -73,7 +73,7 @@ rec(struct handoff *c, uint8_t kind, const uint8_t *client,
 	r.has_ep = client != NULL;
 	r.ep.family = 4;
 	r.ep.proto = 6;
-	r.ep.sport = 40000;
+	r.ep.sport = sport;
 	r.ep.dport = 443;
 	if (client != NULL) {
 		memcpy(r.ep.client, client, 4);
@@ -81,6 +81,16 @@ rec(struct handoff *c, uint8_t kind, const uint8_t *client,
 	}
 	r.len = 0;
 	ho_record(c, &r);
+}
+
+/* Each finding on a connection of its own (another client port). */
+static void
+rec(struct handoff *c, uint8_t kind, const uint8_t *client,
+    const uint8_t *server, double t, unsigned flags)
+{
+	static uint16_t port = 40000;
+
+	rec_port(c, kind, client, server, t, flags, port++);
 }
 
 static const uint8_t H[] = { 10, 1, 0, 50 }, H2[] = { 10, 1, 0, 51 },
@@ -176,7 +186,25 @@ test_bounds(void)
 	ho_stop(c);
 }
 
+/* A login and the tunnel it opens on one connection: one step. */
+static void
+test_same_connection(void)
+{
+	struct handoff *c = start("", 64);
+
+	rec_port(c, FK_CLEARTEXT_CREDENTIAL, H, H2, 0, 0, 41000);
+	rec_port(c, FK_TUNNEL, H, H2, 0.01, 0, 41000);
+	CU_ASSERT_EQUAL(handoffs(NULL), 0);
+	CU_ASSERT_EQUAL(c->st.same_connection, 2);	/* both ends */
+	/* the same kinds on another connection make the chain */
+	rec_port(c, FK_TUNNEL, H, H2, 5, 0, 41001);
+	CU_ASSERT_EQUAL(handoffs(NULL), 2);		/* H and H2 */
+	ho_finish(c);
+	ho_stop(c);
+}
+
 UNIT_MAIN("handoff",
     { "a chain of three kinds: one finding, one follow-up", test_chain },
     { "windows, external hosts, flags, roles", test_not_steps },
-    { "internal_networks, a full table", test_bounds })
+    { "internal_networks, a full table", test_bounds },
+    { "two findings of one connection are one step", test_same_connection })
