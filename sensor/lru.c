@@ -10,9 +10,9 @@
 
 #include "lru.h"
 
-struct lru_node {
-	struct lru_node	*hnext;
-	struct lru_node	*prev, *next;	/* LRU: prev is more recent */
+struct lru_entry {
+	struct lru_entry	*hnext;
+	struct lru_entry	*prev, *next;	/* LRU: prev is more recent */
 	uint32_t	 hash;
 	/* key, then value */
 };
@@ -20,8 +20,8 @@ struct lru_node {
 struct lru {
 	size_t		 ksize, vsize, koff, voff, nsize;
 	unsigned	 cap, n, mask;
-	struct lru_node	**buckets;
-	struct lru_node	*head, *tail;
+	struct lru_entry	**buckets;
+	struct lru_entry	*head, *tail;
 };
 
 static size_t
@@ -48,7 +48,7 @@ lru_new(size_t key_size, size_t val_size, unsigned cap)
 	}
 	t->ksize = key_size;
 	t->vsize = val_size;
-	t->koff = round8(sizeof(struct lru_node));
+	t->koff = round8(sizeof(struct lru_entry));
 	t->voff = t->koff + round8(key_size);
 	t->nsize = t->voff + round8(val_size);
 	t->cap = cap;
@@ -59,7 +59,7 @@ lru_new(size_t key_size, size_t val_size, unsigned cap)
 void
 lru_free(struct lru *t)
 {
-	struct lru_node *n, *next;
+	struct lru_entry *n, *next;
 
 	if (t == NULL)
 		return;
@@ -110,19 +110,19 @@ hash_key(const void *key, size_t n)
 }
 
 static void *
-key_of(const struct lru *t, struct lru_node *n)
+key_of(const struct lru *t, struct lru_entry *n)
 {
 	return (uint8_t *)n + t->koff;
 }
 
 static void *
-val_of(const struct lru *t, struct lru_node *n)
+val_of(const struct lru *t, struct lru_entry *n)
 {
 	return (uint8_t *)n + t->voff;
 }
 
 static void
-list_unlink(struct lru *t, struct lru_node *n)
+list_unlink(struct lru *t, struct lru_entry *n)
 {
 	if (n->prev != NULL)
 		n->prev->next = n->next;
@@ -136,7 +136,7 @@ list_unlink(struct lru *t, struct lru_node *n)
 }
 
 static void
-list_push(struct lru *t, struct lru_node *n)
+list_push(struct lru *t, struct lru_entry *n)
 {
 	n->prev = NULL;
 	n->next = t->head;
@@ -148,9 +148,9 @@ list_push(struct lru *t, struct lru_node *n)
 }
 
 static void
-bucket_unlink(struct lru *t, struct lru_node *n)
+bucket_unlink(struct lru *t, struct lru_entry *n)
 {
-	struct lru_node **pp = &t->buckets[n->hash & t->mask];
+	struct lru_entry **pp = &t->buckets[n->hash & t->mask];
 
 	while (*pp != NULL && *pp != n)
 		pp = &(*pp)->hnext;
@@ -163,7 +163,7 @@ void *
 lru_find(struct lru *t, const void *key)
 {
 	uint32_t h = hash_key(key, t->ksize);
-	struct lru_node *n;
+	struct lru_entry *n;
 
 	for (n = t->buckets[h & t->mask]; n != NULL; n = n->hnext)
 		if (n->hash == h && memcmp(key_of(t, n), key, t->ksize) == 0)
@@ -181,7 +181,7 @@ void *
 lru_insert(struct lru *t, const void *key, int may_grow, int *grew,
     int *evicted)
 {
-	struct lru_node *n = NULL;
+	struct lru_entry *n = NULL;
 
 	*grew = 0;
 	*evicted = 0;
@@ -209,7 +209,7 @@ void
 lru_walk(struct lru *t, int (*fn)(void *key, void *val, void *arg),
     void *arg, size_t *freed)
 {
-	struct lru_node *n, *next;
+	struct lru_entry *n, *next;
 
 	if (freed != NULL)
 		*freed = 0;

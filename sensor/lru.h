@@ -12,6 +12,10 @@
  *
  * Ownership: values live in the table; a pointer returned by lru_find()
  * or lru_insert() is valid until the next insert or lru_free().
+ *
+ * (The publisher's correlators use lrutab.h instead: intrusive entries of
+ * any size whose eviction the caller handles, since closing one may
+ * publish a finding.)
  */
 #ifndef EDGEWARD_LRU_H
 #define EDGEWARD_LRU_H

@@ -11,7 +11,8 @@
  * never allocates or frees entries, the caller does (and decides what an
  * eviction publishes first).  Keys are hashes the caller makes: several
  * entries may share one, so a lookup walks the chain and compares the
- * caller's own fields.  Single-threaded (the publisher's).
+ * caller's own fields.  Single-threaded (the publisher's).  (Detectors'
+ * per-worker tables of fixed-size values use lru.h.)
  */
 #ifndef EDGEWARD_LRUTAB_H
 #define EDGEWARD_LRUTAB_H
