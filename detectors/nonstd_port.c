@@ -10,7 +10,10 @@
  * the check: the protocol must be listed in signatures/standard_ports.txt,
  * the server port must be outside the ports listed for it, and nDPI must
  * have recognised it from payload, not guessed it.  Unlisted protocols
- * (HTTP on 8080, TLS on 8443) are never reported.
+ * (HTTP on 8080, TLS on 8443) are never reported.  A protocol on a port
+ * signatures/misplaced_ports.txt lists for it (SSH on 80, TLS on 123) is
+ * left to tunnel_misplaced's protocol_mismatch, which says more: one
+ * finding, not two.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -34,18 +37,26 @@ struct nsp_entry {
 struct nsp_tables {
 	struct nsp_entry	*e;
 	unsigned		 n;
+	struct nsp_entry	*mis;		/* misplaced_ports.txt */
+	unsigned		 nmis;
 	const struct det_load_args *la;	/* during load only */
 };
 
 static const struct nsp_entry *
-find(const struct nsp_tables *t, uint16_t id)
+find_in(const struct nsp_entry *e, unsigned n, uint16_t id)
 {
 	unsigned i;
 
-	for (i = 0; t != NULL && id != 0 && i < t->n; i++)
-		if (t->e[i].proto == id)
-			return &t->e[i];
+	for (i = 0; id != 0 && i < n; i++)
+		if (e[i].proto == id)
+			return &e[i];
 	return NULL;
+}
+
+static const struct nsp_entry *
+find(const struct nsp_tables *t, uint16_t id)
+{
+	return t != NULL ? find_in(t->e, t->n, id) : NULL;
 }
 
 static int
@@ -76,6 +87,10 @@ nsp_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 		return;
 	if (standard_port(e, port))
 		return;
+	if (((e = find_in(t->mis, t->nmis, a->app_id)) != NULL ||
+	    (e = find_in(t->mis, t->nmis, a->master_id)) != NULL) &&
+	    standard_port(e, port))
+		return;		/* protocol_mismatch's (tunnel_misplaced) */
 	finding_init(&fd, FK_TUNNEL, SEV_LOW, 60);
 	finding_mitre(&fd, "T1571");
 	finding_str(&fd, "type", "non_standard_port");
@@ -105,10 +120,18 @@ parse_range(const char *s, uint16_t *lo, uint16_t *hi)
 	return 0;
 }
 
+/* Where a file's lines go: the standard or the misplaced ports. */
+struct nsp_list {
+	struct nsp_tables	 *t;
+	struct nsp_entry	**e;
+	unsigned		 *n;
+};
+
 static int
 nsp_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 {
-	struct nsp_tables *t = arg;
+	struct nsp_list *l = arg;
+	struct nsp_tables *t = l->t;
 	struct nsp_entry *e, *ne;
 	char ports[256], *tok, *save = NULL;
 	int id;
@@ -118,18 +141,23 @@ nsp_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 		    r->field[0]);
 		return -1;
 	}
-	if (find(t, (uint16_t)id) != NULL) {
+	if ((e = (struct nsp_entry *)find_in(*l->e, *l->n, (uint16_t)id)) !=
+	    NULL && l->e == &t->e) {
 		snprintf(err, errlen, "'%s' is listed twice", r->field[0]);
 		return -1;
 	}
-	if ((ne = realloc(t->e, (t->n + 1) * sizeof(*ne))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
+	/* misplaced_ports.txt may give a protocol several lines. */
+	if (e == NULL) {
+		if ((ne = realloc(*l->e, (*l->n + 1) * sizeof(*ne))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		*l->e = ne;
+		e = &ne[*l->n];
+		memset(e, 0, sizeof(*e));
+		e->proto = (uint16_t)id;
+		(*l->n)++;
 	}
-	t->e = ne;
-	e = &t->e[t->n];
-	memset(e, 0, sizeof(*e));
-	e->proto = (uint16_t)id;
 	snprintf(ports, sizeof(ports), "%s", r->field[1]);
 	for (tok = strtok_r(ports, ",", &save); tok != NULL;
 	    tok = strtok_r(NULL, ",", &save)) {
@@ -146,7 +174,6 @@ nsp_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 		}
 		e->nranges++;
 	}
-	t->n++;
 	return 0;
 }
 
@@ -155,8 +182,10 @@ nsp_unload(void *p)
 {
 	struct nsp_tables *t = p;
 
-	if (t != NULL)
+	if (t != NULL) {
 		free(t->e);
+		free(t->mis);
+	}
 	free(t);
 }
 
@@ -165,14 +194,22 @@ nsp_load(const struct det_load_args *la, char *err, size_t errlen)
 {
 	static const struct sigfile_spec spec = { 2, 2, 0 };
 	struct nsp_tables *t;
+	struct nsp_list std, mis;
 
 	if ((t = calloc(1, sizeof(*t))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	std.t = mis.t = t;
+	std.e = &t->e;
+	std.n = &t->n;
+	mis.e = &t->mis;
+	mis.n = &t->nmis;
 	t->la = la;
 	if (sigfile_read_in(la->sigdir, "standard_ports.txt", &spec, nsp_line,
-	    t, err, errlen) < 0) {
+	    &std, err, errlen) < 0 ||
+	    sigfile_read_in(la->sigdir, "misplaced_ports.txt", &spec, nsp_line,
+	    &mis, err, errlen) < 0) {
 		nsp_unload(t);
 		return NULL;
 	}
