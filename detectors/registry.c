@@ -13,12 +13,16 @@ extern const struct detector credential_detector;
 extern const struct detector ndpi_cleartext_detector;
 extern const struct detector remote_access_ndpi_detector;
 extern const struct detector nonstd_port_detector;
+/* edge devices (issue 8) */
+extern const struct detector edge_device_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
 	&ndpi_cleartext_detector,
 	&remote_access_ndpi_detector,
 	&nonstd_port_detector,
+	/* edge devices (issue 8) */
+	&edge_device_detector,
 	NULL
 };
 
@@ -27,8 +31,10 @@ const struct detector *const detector_registry[] = {
  * flow through them from the first to the last, then to the sinks.
  */
 extern const struct correlator credential_correlator;
+extern const struct correlator edge_correlator;	/* issue 8 */
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
+	&edge_correlator,	/* issue 8 */
 	NULL
 };

@@ -29,6 +29,10 @@ extern const struct dissector radius_dissector;
 extern const struct dissector tacacs_dissector;
 extern const struct dissector sip_dissector;
 extern const struct dissector mongodb_dissector;
+/* edge devices (issue 8) */
+extern const struct dissector ssh_banner_dissector;
+extern const struct dissector lldp_dissector;
+extern const struct dissector cdp_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -53,5 +57,9 @@ const struct dissector *const dissector_registry[] = {
 	&tacacs_dissector,
 	&sip_dissector,
 	&mongodb_dissector,
+	/* edge devices (issue 8) */
+	&ssh_banner_dissector,
+	&lldp_dissector,
+	&cdp_dissector,
 	NULL
 };

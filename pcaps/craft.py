@@ -1065,6 +1065,202 @@ def build_core(out):
          "middle of it)", wrap_all(conv, w_eth))
 
 
+# ------------------------------------------------- edge devices (issue 8)
+# Prefixed edge_, main() makes one call, build_edge(out).  Devices sit in
+# 198.51.100.0/24, workstations in 192.0.2.0/24, the admin host is
+# 192.0.2.5; tests/golden/TESTLIST sets admin_hosts and edge_devices per
+# test.
+
+EDGE_ADMIN, EDGE_WS, EDGE_WS2 = "192.0.2.5", "192.0.2.60", "192.0.2.61"
+EDGE_CISCO, EDGE_SWITCH, EDGE_MIKROTIK = ("198.51.100.1", "198.51.100.2",
+                                          "198.51.100.3")
+EDGE_MAC_SW = "00:1b:54:aa:00:02"
+EDGE_MAC_HOST = "02:00:00:00:00:77"
+
+
+def edge_session(client, server, sport, dport, steps, isn=(1000, 5000)):
+    return wrap_all(df_tcp(client, server, sport, dport, steps, isn=isn),
+                    w_eth)
+
+
+def edge_kex(n, seed):
+    """An SSH binary packet of n bytes (RFC 4253 6): opaque to us."""
+    return struct.pack(">I", n - 4) + pattern(n - 4, seed)
+
+
+def edge_ssh(client, server, sport, server_banner):
+    steps = [(S2C, server_banner + b"\r\n"),
+             (C2S, b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n"),
+             (C2S, edge_kex(1024, 1)), (S2C, edge_kex(512, 2)),
+             (C2S, edge_kex(48, 3)), (S2C, edge_kex(600, 4))]
+    return edge_session(client, server, sport, 22, steps)
+
+
+def edge_snmp(client, server, sport, descr, objid, community=b"public"):
+    """GetRequest sysDescr.0, sysObjectID.0 and the agent's Response."""
+    from scapy.layers.snmp import (SNMP, SNMPget, SNMPresponse, SNMPvarbind)
+    from scapy.asn1.asn1 import ASN1_OID, ASN1_STRING, ASN1_NULL
+    req = SNMP(version=1, community=community, PDU=SNMPget(
+        id=4242, varbindlist=[
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.1.0"), value=ASN1_NULL(0)),
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.2.0"),
+                        value=ASN1_NULL(0))]))
+    rsp = SNMP(version=1, community=community, PDU=SNMPresponse(
+        id=4242, varbindlist=[
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.1.0"),
+                        value=ASN1_STRING(descr)),
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.2.0"),
+                        value=ASN1_OID(objid))]))
+    return [w_eth(C2S, IP(src=client, dst=server, ttl=64, id=0x4100) /
+                  UDP(sport=sport, dport=161) / req),
+            w_eth(S2C, IP(src=server, dst=client, ttl=64, id=0x4200) /
+                  UDP(sport=161, dport=sport) / rsp)]
+
+
+def edge_lldp_frame(mac, chassis, sysname, sysdescr, caps, mgmt4=None):
+    """IEEE 802.1AB LLDPDU to the nearest-bridge group."""
+    def tlv(t, v):
+        return struct.pack(">H", t << 9 | len(v)) + v
+    macb = bytes(int(x, 16) for x in mac.split(":"))
+    pdu = (tlv(1, b"\x04" + macb) + tlv(2, b"\x05" + b"ge-0/0/1") +
+           tlv(3, struct.pack(">H", 120)) + tlv(4, b"uplink") +
+           tlv(5, sysname) + tlv(6, sysdescr) +
+           tlv(7, struct.pack(">HH", caps, caps)))
+    if mgmt4 is not None:
+        a = bytes(int(x) for x in mgmt4.split("."))
+        pdu += tlv(8, struct.pack(">BB", 5, 1) + a +
+                   struct.pack(">BIB", 2, 1, 0))
+    pdu += tlv(0, b"")
+    return (bytes.fromhex("0180c200000e") + macb + struct.pack(">H", 0x88CC)
+            + pdu)
+
+
+def edge_cdp_frame(mac, device_id, software, platform, caps, addr4):
+    """CDP v2 over 802.3 + LLC/SNAP to 01:00:0c:cc:cc:cc."""
+    def tlv(t, v):
+        return struct.pack(">HH", t, len(v) + 4) + v
+    a = bytes(int(x) for x in addr4.split("."))
+    body = (tlv(1, device_id) +
+            tlv(2, struct.pack(">IBBBH", 1, 1, 1, 0xCC, 4) + a) +
+            tlv(3, b"GigabitEthernet0/1") + tlv(4, struct.pack(">I", caps)) +
+            tlv(5, software) + tlv(6, platform))
+    cdp = struct.pack(">BBH", 2, 180, 0) + body
+    llc = b"\xaa\xaa\x03\x00\x00\x0c" + struct.pack(">H", 0x2000) + cdp
+    macb = bytes(int(x, 16) for x in mac.split(":"))
+    return (bytes.fromhex("01000ccccccc") + macb + struct.pack(">H", len(llc))
+            + llc)
+
+
+def build_edge(out):
+    """Discovery, management sessions and their negatives."""
+    cisco_banner = b"SSH-2.0-Cisco-1.25"
+    emit(out, "edge_ssh_cisco.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50022, EDGE_CISCO, 22),
+         "edge_device Cisco IOS 1.25 router (ssh_banner); edge_mgmt_session "
+         "ssh to_device from a workstation (learned device); nothing but "
+         "edge_device when the workstation is an admin host",
+         edge_ssh(EDGE_WS, EDGE_CISCO, 50022, cisco_banner))
+    emit(out, "edge_ssh_debian.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50023, EDGE_WS2, 22),
+         "no finding: OpenSSH between two workstations",
+         edge_ssh(EDGE_WS, EDGE_WS2, 50023,
+                  b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2"))
+    # The admin host and then a workstation log in twice each, then the
+    # workstation's third session: one finding per client with a count.
+    conv = []
+    for i, c in enumerate((EDGE_ADMIN, EDGE_WS, EDGE_WS, EDGE_WS)):
+        conv += edge_ssh(c, EDGE_CISCO, 50100 + i, cisco_banner)
+    emit(out, "edge_ssh_repeat.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_ADMIN, 50100, EDGE_CISCO, 22),
+         "edge_device once; with admin_hosts=%s one edge_mgmt_session for "
+         "the workstation and its dedup count 3 at the end" % EDGE_ADMIN,
+         conv)
+    # A SYN scan of an inventoried device: SYNs unanswered or refused.
+    frames = []
+    for i, port in enumerate((22, 23, 80, 443, 830, 8291, 8728, 4786, 902)):
+        syn = IP(src=EDGE_WS, dst=EDGE_CISCO, ttl=64, id=0x4300 + i) / TCP(
+            sport=51000 + i, dport=port, flags="S", seq=9000 + i,
+            window=1024, options=[("MSS", 1460)])
+        frames.append(w_eth(C2S, syn))
+        if i % 2:
+            rst = IP(src=EDGE_CISCO, dst=EDGE_WS, ttl=64, id=0x4400 + i) / TCP(
+                sport=port, dport=51000 + i, flags="RA", seq=0,
+                ack=9001 + i, window=0)
+            frames.append(w_eth(S2C, rst))
+    frames += edge_snmp(EDGE_WS, EDGE_CISCO, 51161, b"", "0.0")[:1]
+    emit(out, "edge_syn_scan.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp|udp",
+         ("tcp", EDGE_WS, 51000, EDGE_CISCO, 22),
+         "no finding, even with the device inventoried: a SYN scan (SYNs "
+         "unanswered or refused) and an unanswered SNMP get are not "
+         "sessions", frames)
+    emit(out, "edge_snmp_cisco.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", EDGE_WS, 51162, EDGE_SWITCH, 161),
+         "edge_device Cisco IOS 15.0(2)SE11 (snmp_sysdescr); cleartext "
+         "community public; edge_mgmt_session snmp to_device (learned)",
+         edge_snmp(EDGE_WS, EDGE_SWITCH, 51162,
+                   b"Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), "
+                   b"Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)",
+                   "1.3.6.1.4.1.9.1.1208"))
+    emit(out, "edge_snmp_linux.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", EDGE_ADMIN, 51163, EDGE_WS2, 161),
+         "cleartext community only: a Linux agent (net-snmp sysObjectID) "
+         "is not an edge device",
+         edge_snmp(EDGE_ADMIN, EDGE_WS2, 51163,
+                   b"Linux ws2 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian "
+                   b"6.1.76-1 x86_64", "1.3.6.1.4.1.8072.3.2.10"))
+    lldp_sw = edge_lldp_frame(
+        EDGE_MAC_SW, b"", b"access-sw1",
+        b"Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS "
+        b"21.4R3-S5.4, Build date: 2023-08-10", 0x0004 | 0x0010, EDGE_SWITCH)
+    lldp_host = edge_lldp_frame(EDGE_MAC_HOST, b"", b"ws2",
+                                b"Debian GNU/Linux 12 (bookworm)", 0x0080)
+    emit(out, "edge_lldp.pcap", LINKTYPE_EN10MB, "eth>lldp",
+         ("lldp", EDGE_MAC_SW, 0, "01:80:c2:00:00:0e", 0),
+         "one edge_device Juniper Junos 21.4R3-S5.4 (lldp_sysdescr, address "
+         "%s) for two frames of the switch; nothing for a Linux host's "
+         "station-only LLDP" % EDGE_SWITCH,
+         [lldp_sw, lldp_host, lldp_sw])
+    emit(out, "edge_cdp.pcap", LINKTYPE_EN10MB, "eth>802.3>snap>cdp",
+         ("cdp", EDGE_MAC_SW, 0, "01:00:0c:cc:cc:cc", 0),
+         "one edge_device Cisco IOS 15.2(7)E8 switch (cdp_software)",
+         [edge_cdp_frame(
+             "00:1b:54:aa:00:09", b"core-sw2.example",
+             b"Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), "
+             b"Version 15.2(7)E8, RELEASE SOFTWARE (fc1)",
+             b"cisco WS-C2960X-48FPD-L", 0x28, "198.51.100.9")])
+    # Winbox: MikroTik's own management protocol on 8291 (opaque here).
+    steps = [(C2S, pattern(40, 7)), (S2C, pattern(80, 8)),
+             (C2S, pattern(120, 9)), (S2C, pattern(60, 10))]
+    emit(out, "edge_winbox.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50291, EDGE_MIKROTIK, 8291),
+         "edge_device MikroTik RouterOS (session tcp/8291); "
+         "edge_mgmt_session winbox to_device",
+         edge_session(EDGE_WS, EDGE_MIKROTIK, 50291, 8291, steps))
+    # The inventoried device starts sessions: SSH to a workstation (a
+    # pivot: reported), DNS and NTP (allowed: not reported).
+    conv = edge_ssh(EDGE_CISCO, EDGE_WS2, 40022,
+                    b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2")
+    q = DNS(id=77, rd=1, qd=DNSQR(qname="ntp.example.net", qtype="A"))
+    a = DNS(id=77, qr=1, rd=1, ra=1, qd=q.qd,
+            an=DNSRR(rrname="ntp.example.net", type="A", ttl=60,
+                     rdata="192.0.2.123"))
+    conv += [w_eth(C2S, IP(src=EDGE_CISCO, dst="192.0.2.53", ttl=64, id=1) /
+                   UDP(sport=40053, dport=53) / q),
+             w_eth(S2C, IP(src="192.0.2.53", dst=EDGE_CISCO, ttl=64, id=2) /
+                   UDP(sport=53, dport=40053) / a)]
+    ntp = b"\x23" + b"\x00" * 47
+    conv += [w_eth(C2S, IP(src=EDGE_CISCO, dst="192.0.2.123", ttl=64, id=3) /
+                   UDP(sport=123, dport=123) / Raw(ntp)),
+             w_eth(S2C, IP(src="192.0.2.123", dst=EDGE_CISCO, ttl=64, id=4) /
+                   UDP(sport=123, dport=123) / Raw(b"\x24" + b"\x01" * 47))]
+    emit(out, "edge_egress.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp|udp",
+         ("tcp", EDGE_CISCO, 40022, EDGE_WS2, 22),
+         "with the device inventoried: edge_mgmt_session ssh from_device "
+         "(high); its DNS and NTP are allowed; with edge_egress_allowed "
+         "%s<>%s nothing" % (EDGE_CISCO, EDGE_WS2), conv)
+# ============================================ end of edge-devices section
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -1075,6 +1271,7 @@ def main():
     build_correlate(out)
     build_core(out)
     build_dissector_fixes(out)
+    build_edge(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

@@ -118,6 +118,20 @@ const struct config_key config_keys[] = {
 	K("rmm_allowed", CT_WORDLIST, rmm_allowed, 0, 0, "",
 	    "sanctioned remote-access tools: tool[:tenant] (repeatable, "
 	    "@FILE)"),
+	/* edge devices (detectors/edge_device.c) */
+	K("edge_learn", CT_BOOL, edge_learn, 0, 1, "yes",
+	    "edge devices discovered from their own traffic count as "
+	    "inventoried (edge_mgmt_session)"),
+	K("edge_max_devices", CT_UINT, edge_max_devices, 16, 1u << 20, "4096",
+	    "discovered edge devices remembered per worker; the least "
+	    "recently seen is forgotten, counted"),
+	K("edge_mgmt_window", CT_UINT, edge_mgmt_window, 0, 86400, "3600",
+	    "seconds in which management sessions of one client to one "
+	    "device and service are one finding with a count (0: off)"),
+	K("edge_egress_allowed", CT_PAIRSET, edge_egress_allowed, 0, 0, "",
+	    "sessions edge devices may start besides the signatures' "
+	    "allow-list: DEVICE<>DEST pairs, or DEST for any device "
+	    "(repeatable, @FILE)"),
 	K("user", CT_STR, user, 0, 0, "",
 	    "drop privileges to this user after opening captures"),
 	K("signatures_dir", CT_STR, signatures_dir, 0, 0, "",
@@ -132,7 +146,8 @@ const struct config_key config_keys[] = {
 static const char *const runtime_keys[] = {
 	"sensor_name", "ndpi_max_packets", "output_file", "health_interval",
 	"reveal_secrets", "dedup_window", "edge_devices", "admin_hosts",
-	"collectors", "tunnel_allowed", "rmm_allowed", NULL
+	"collectors", "tunnel_allowed", "rmm_allowed", "edge_learn",
+	"edge_mgmt_window", "edge_egress_allowed", NULL
 };
 
 const char *const config_role_names[] = {

@@ -129,6 +129,18 @@ decode_link_supported(int linktype)
 	return 0;
 }
 
+int
+decode_link_control(int linktype, const uint8_t *data, uint32_t caplen)
+{
+	static const uint8_t ieee[5] = { 0x01, 0x80, 0xc2, 0x00, 0x00 };
+	static const uint8_t cisco[6] = { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc };
+
+	if (linktype != LINK_EN10MB || caplen < 14)
+		return 0;
+	return (memcmp(data, ieee, 5) == 0 && data[5] <= 0x0f) ||
+	    memcmp(data, cisco, 6) == 0;
+}
+
 static int
 anomaly(struct dec *d, enum decode_anomaly a)
 {

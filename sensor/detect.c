@@ -104,7 +104,7 @@ detect_fini(struct worker *w)
 static void *
 flow_state(struct detect *de, struct flow *f, unsigned i)
 {
-	return detector_registry[i]->flow_state_size ?
+	return f != NULL && detector_registry[i]->flow_state_size ?
 	    (uint8_t *)flow_extra(f) + de->off[i] : NULL;
 }
 

@@ -194,6 +194,7 @@ finding_emit(struct worker *w, const struct flow *fl,
 	hdr.severity = (uint8_t)f->severity;
 	hdr.len = (uint16_t)n;
 	hdr.ts_us = w->now_us;
+	hdr.fold_key = f->fold_key;
 	if (fl != NULL && f->cred.set) {
 		fill_cred(w, fl, f, &hdr.cred);
 		hdr.has_cred = 1;

@@ -92,6 +92,12 @@ struct finding {
 	 */
 	const uint8_t		*secret_hmac;	/* SHA256_LEN bytes */
 	struct finding_cred	 cred;
+	/*
+	 * Optional, 0: none.  Findings a publisher correlator folds across
+	 * workers (one edge_device per address whichever worker saw it)
+	 * carry the key they fold by; finding_emit copies it to the record.
+	 */
+	uint64_t		 fold_key;
 	/* Optional: writes nested fields at the end of the kind's object. */
 	void			(*extra)(struct jbuf *j, const void *arg);
 	const void		*extra_arg;

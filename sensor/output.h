@@ -82,6 +82,7 @@ struct out_rec {
 	uint16_t	len;		/* body length, without NUL */
 	uint64_t	ts_us;
 	uint8_t		has_cred;	/* cred below is filled */
+	uint64_t	fold_key;	/* struct finding's, 0: none */
 	struct out_cred	cred;
 	char		body[];		/* finding_format() output */
 };

@@ -69,10 +69,54 @@ dctx_credential(struct dctx *ctx, const struct cred_fact *f)
 void
 dctx_fact(struct dctx *ctx, const struct fact *f)
 {
-	if (f->type == FACT_CREDENTIAL)
+	const struct device_fact *d;
+	struct fake_device *r;
+	struct fake_command *c;
+	unsigned i;
+
+	if (f->type == FACT_CREDENTIAL) {
 		dctx_credential(ctx, f->u.cred);
-	else
-		ctx->nother++;
+		return;
+	}
+	ctx->nother++;
+	if (f->type == FACT_COMMAND && ctx->ncommands < FAKE_MAX_COMMANDS) {
+		c = &ctx->commands[ctx->ncommands++];
+		copy_str(c->proto, sizeof(c->proto),
+		    (const uint8_t *)f->u.cmd->proto, strlen(f->u.cmd->proto));
+		copy_str(c->line, sizeof(c->line), f->u.cmd->line,
+		    f->u.cmd->line_len);
+		c->len = f->u.cmd->line_len;
+	}
+	if (f->type != FACT_DEVICE || ctx->ndevices >= FAKE_MAX_DEVICES)
+		return;
+	d = f->u.device;
+	r = &ctx->devices[ctx->ndevices++];
+	memset(r, 0, sizeof(*r));
+	copy_str(r->proto, sizeof(r->proto), (const uint8_t *)d->proto,
+	    strlen(d->proto));
+	r->from_server = d->from_server;
+	r->has_mac = d->has_mac;
+	memcpy(r->mac, d->mac, 6);
+	r->family = d->family;
+	memcpy(r->addr, d->addr, 16);
+	r->nattrs = d->nattrs;
+	for (i = 0; i < d->nattrs && i < DEVICE_MAX_ATTRS; i++) {
+		copy_str(r->name[i], sizeof(r->name[i]),
+		    (const uint8_t *)d->attrs[i].name, strlen(d->attrs[i].name));
+		copy_str(r->value[i], sizeof(r->value[i]), d->attrs[i].value,
+		    d->attrs[i].len);
+	}
+}
+
+const char *
+fake_device_attr(const struct fake_device *d, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nattrs && i < DEVICE_MAX_ATTRS; i++)
+		if (strcmp(d->name[i], name) == 0)
+			return d->value[i];
+	return NULL;
 }
 
 const void *
