@@ -13,7 +13,8 @@
  * bounded table (edge_max_devices, least recently seen evicted, counted),
  * and across workers by the edge_correlate correlator (fold key: the
  * address).  With edge_learn on (the default) the table also makes the
- * device count as inventoried below.  Informational (severity info).
+ * device count as inventoried below for the host it showed itself to
+ * (learned pairs: see device_role()).  Informational (severity info).
  *
  * Management sessions.  A session (DET_EV_SESSION: a completed handshake,
  * a UDP request answered; never a scan) whose server is an inventoried or
@@ -185,7 +186,8 @@ static const char *const evidence_names[] = {
 	"ssh_banner", "snmp_sysdescr", "snmp_sysobjectid", "snmp_sysname",
 	"lldp_sysname", "lldp_sysdescr", "lldp_portdescr", "lldp_caps",
 	"cdp_device_id", "cdp_platform", "cdp_software", "cdp_caps",
-	"cdp_port", "tls_subject", "tls_issuer", "session", NULL
+	"cdp_port", "tls_subject", "tls_issuer", "http_server", "http_realm",
+	"http_path", "session", NULL
 };
 
 struct fingerprint {
@@ -331,6 +333,12 @@ fp_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 	    r->field[2] : "");
 	copy(f->product, sizeof(f->product), strcmp(r->field[3], "-") ?
 	    r->field[3] : "");
+	for (i = 0; f->vendor[i] != '\0'; i++)
+		if (f->vendor[i] == '_')
+			f->vendor[i] = ' ';
+	for (i = 0; f->product[i] != '\0'; i++)
+		if (f->product[i] == '_')
+			f->product[i] = ' ';
 	t->nfp++;
 	return 0;
 }
@@ -495,10 +503,15 @@ edge_load(const struct det_load_args *la, char *err, size_t errlen)
 
 /* ---- per-worker state: devices seen, sessions reported -------------------- */
 
-/* A device: by address, or (a frame without one) by MAC in addr[0..5]. */
+/*
+ * A device: by address, or (a frame without one) by MAC in addr[0..5];
+ * peer zero.  A learned pair: the device and the host it showed itself
+ * to (peer), so that learning never depends on which worker saw what.
+ */
 struct dev_key {
 	uint8_t		family;		/* 4, 6, or 0: MAC */
 	uint8_t		addr[16];
+	uint8_t		peer[16];
 };
 
 struct device {
@@ -719,9 +732,28 @@ inventoried(struct detctx *ctx, int family, const uint8_t *a)
 	return addrset_lookup(det_sets(ctx)->edge_devices, family, a);
 }
 
-/* Role of a device for the session rules: inventoried, learned, or -1. */
+static void
+pair_key(struct dev_key *k, int family, const uint8_t *dev,
+    const uint8_t *peer)
+{
+	size_t alen = family == 6 ? 16 : 4;
+
+	memset(k, 0, sizeof(*k));
+	k->family = (uint8_t)family;
+	memcpy(k->addr, dev, alen);
+	memcpy(k->peer, peer, alen);
+}
+
+/*
+ * Role of a device for the session rules with peer: inventoried, or
+ * learned from what it showed that same peer (edge_learn), or -1.  A
+ * client and a server always meet on one worker (flows are spread by
+ * address pair), so a pair's evidence and its sessions are seen by the
+ * same worker whatever the number of workers: findings stay identical.
+ */
 static int
-device_role(struct detctx *ctx, int family, const uint8_t *a)
+device_role(struct detctx *ctx, int family, const uint8_t *a,
+    const uint8_t *peer)
 {
 	struct edge_worker *w = det_worker_state(ctx);
 	struct dev_key k;
@@ -732,9 +764,7 @@ device_role(struct detctx *ctx, int family, const uint8_t *a)
 		return r;
 	if (!det_config(ctx)->edge_learn || w == NULL)
 		return -1;
-	memset(&k, 0, sizeof(k));
-	k.family = (uint8_t)family;
-	memcpy(k.addr, a, family == 6 ? 16 : 4);
+	pair_key(&k, family, a, peer);
 	if ((d = dev_find(w, &k)) == NULL || !d->reported)
 		return -1;
 	return d->role;
@@ -767,8 +797,8 @@ write_observed(struct jbuf *j, const void *arg)
  */
 static void
 discover(struct detctx *ctx, const char *proto, int family,
-    const uint8_t *addr, const uint8_t *mac, const struct device_attr *attrs,
-    unsigned nattrs)
+    const uint8_t *addr, const uint8_t *peer, const uint8_t *mac,
+    const struct device_attr *attrs, unsigned nattrs)
 {
 	const struct edge_tables *t = det_tables(ctx);
 	struct edge_worker *w = det_worker_state(ctx);
@@ -799,6 +829,14 @@ discover(struct detctx *ctx, const char *proto, int family,
 		return;
 	if (family != 0 && inventoried(ctx, family, addr) >= 0)
 		return;
+	/* Learned for sessions between the device and this peer. */
+	if (peer != NULL && det_config(ctx)->edge_learn) {
+		pair_key(&k, family, addr, peer);
+		if ((d = dev_get(ctx, w, &k)) != NULL) {
+			d->reported = 1;
+			d->role = fp->role;
+		}
+	}
 	memset(&k, 0, sizeof(k));
 	k.family = (uint8_t)family;
 	memcpy(k.addr, family != 0 ? addr : mac, family == 6 ? 16 :
@@ -1114,14 +1152,15 @@ pending_free(struct detctx *ctx, struct edge_flow *st)
 /* A cleartext session: keep what the finding needs until the flow ends. */
 static void
 pending_open(struct detctx *ctx, struct edge_flow *st,
-    const struct service *svc, int role, int from, int admin)
+    const struct service *svc, int role, int from, int admin, int early)
 {
 	struct mgmt_pending *p;
 
 	if (det_mem_charge(ctx, sizeof(*p)) < 0 ||
 	    (p = calloc(1, sizeof(*p))) == NULL) {
 		det_count(ctx, "edge_mgmt_memcap");
-		mgmt_report(ctx, svc, role, from, admin, NULL, NULL);
+		if (!early)
+			mgmt_report(ctx, svc, role, from, admin, NULL, NULL);
 		return;
 	}
 	p->svc = *svc;
@@ -1161,22 +1200,24 @@ edge_session(struct detctx *ctx, void *fs)
 	a.name = "session";
 	a.value = (const uint8_t *)name;
 	a.len = strlen(name);
-	discover(ctx, "session", f->key.family, srv, NULL, &a, 1);
+	discover(ctx, "session", f->key.family, srv, cli, NULL, &a, 1);
 
 	admin = addrset_lookup(det_sets(ctx)->admin_hosts, f->key.family,
 	    cli) >= 0;
 	/* Into a device. */
-	if ((role = device_role(ctx, f->key.family, srv)) >= 0 && !admin &&
+	if ((role = device_role(ctx, f->key.family, srv, cli)) >= 0 &&
+	    !admin &&
 	    (svc = service_find(t->svc, t->nsvc, f->key.proto,
 	    flow_server_port(f))) != NULL) {
-		if (svc->cleartext)
-			pending_open(ctx, st, svc, role, 0, admin);
-		else
+		if (svc->cleartext) {
+			if (st->p == NULL)	/* (a command may have opened it) */
+				pending_open(ctx, st, svc, role, 0, admin, 0);
+		} else
 			mgmt_report(ctx, svc, role, 0, admin, NULL, NULL);
 		return;
 	}
 	/* Out of a device: anything but its allow-list. */
-	if ((role = device_role(ctx, f->key.family, cli)) < 0 ||
+	if ((role = device_role(ctx, f->key.family, cli, srv)) < 0 ||
 	    egress_allowed(ctx, t, f))
 		return;
 	svc = service_find(t->egress, t->negress, f->key.proto,
@@ -1230,8 +1271,8 @@ edge_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 		at[n++].len = strlen(a->tls_issuer);
 	}
 	if (n > 0)
-		discover(ctx, "tls", f->key.family, flow_server_addr(f), NULL,
-		    at, n);
+		discover(ctx, "tls", f->key.family, flow_server_addr(f),
+		    flow_client_addr(f), NULL, at, n);
 	for (i = 0; sn != NULL && sn[0] != '\0' && i < t->nupdate; i++)
 		if (pattern_match(&t->update[i], (const uint8_t *)sn,
 		    strlen(sn), NULL, 0)) {
@@ -1254,6 +1295,23 @@ edge_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	mgmt_report(ctx, svc, st->role, 1, 0, NULL, NULL);
 }
 
+/* A command before the session: open the pending record if it would. */
+static void
+command_early(struct detctx *ctx, struct edge_flow *st, const struct flow *f)
+{
+	const struct edge_tables *t = det_tables(ctx);
+	const struct service *svc;
+	int role;
+
+	if (t == NULL || (role = device_role(ctx, f->key.family,
+	    flow_server_addr(f), flow_client_addr(f))) < 0 || addrset_lookup(det_sets(ctx)->
+	    admin_hosts, f->key.family, flow_client_addr(f)) >= 0 ||
+	    (svc = service_find(t->svc, t->nsvc, f->key.proto,
+	    flow_server_port(f))) == NULL || !svc->cleartext)
+		return;
+	pending_open(ctx, st, svc, role, 0, 0, 1);
+}
+
 static void
 edge_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 {
@@ -1270,11 +1328,11 @@ edge_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 	case FACT_DEVICE:
 		d = fa->u.device;
 		if (f == NULL)
-			discover(ctx, d->proto, d->family, d->addr,
+			discover(ctx, d->proto, d->family, d->addr, NULL,
 			    d->has_mac ? d->mac : NULL, d->attrs, d->nattrs);
 		else if (d->from_server)
 			discover(ctx, d->proto, f->key.family,
-			    flow_server_addr(f), NULL, d->attrs, d->nattrs);
+			    flow_server_addr(f), flow_client_addr(f), NULL, d->attrs, d->nattrs);
 		break;
 	case FACT_CREDENTIAL:
 		c = fa->u.cred;
@@ -1298,13 +1356,22 @@ edge_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 		copy(set.name, sizeof(set.name), "snmp_set");
 		copy(set.mitre, sizeof(set.mitre), "T1565.002");
 		set.severity = SEV_HIGH;
-		role = device_role(ctx, f->key.family, flow_server_addr(f));
+		role = device_role(ctx, f->key.family, flow_server_addr(f),
+		    flow_client_addr(f));
 		mgmt_report(ctx, &set, role, 0, addrset_lookup(det_sets(ctx)->
 		    admin_hosts, f->key.family, flow_client_addr(f)) >= 0, NULL,
 		    outcome_names[c->outcome <= 2 ? c->outcome : 0]);
 		break;
 	case FACT_COMMAND:
-		if (st == NULL || (p = st->p) == NULL)
+		if (st == NULL || f == NULL)
+			break;
+		/*
+		 * rsh and rexec send their command before the server answers:
+		 * keep it for the session that may follow (flow end checks).
+		 */
+		if (st->p == NULL && !st->decided)
+			command_early(ctx, st, f);
+		if ((p = st->p) == NULL)
 			break;
 		p->ncommands++;
 		if (p->ncmd < CMD_MAX) {
@@ -1325,7 +1392,9 @@ edge_flow_end(struct detctx *ctx, void *fs)
 	struct edge_flow *st = fs;
 	struct mgmt_pending *p = st->p;
 
-	if (p != NULL)
+	/* Only a session: a command sent to a server that never answered
+	 * opened a record too. */
+	if (p != NULL && det_flow(ctx)->session)
 		mgmt_report(ctx, &p->svc, p->role, p->from_device,
 		    p->client_is_admin, p, NULL);
 	pending_free(ctx, st);

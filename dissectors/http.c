@@ -26,6 +26,9 @@
  *    unknown (a login page answers 200 either way).  The field names come
  *    from signatures/http_form_fields.txt (loaded at start and on SIGHUP);
  *    without that table there are no form facts.
+ * Device facts (edge-device discovery): a final response's Server header,
+ * Basic realm and, for a page that exists, the path asked for (first four
+ * responses of a flow; see http_device()).
  * Not facts: the words "Authorization" or "password" anywhere but in a
  * header name / form field name; response bodies; multipart file parts;
  * Negotiate tokens without NTLMSSP (Kerberos).  A request or status line
@@ -52,6 +55,7 @@
 #define HTTP_HOST_MAX		128
 #define HTTP_PATH_MAX		256
 #define HTTP_BOUNDARY_MAX	70	/* RFC 2046 5.1.1 */
+#define HTTP_DEVICE_FACTS	4	/* device facts a flow (responses) */
 
 enum http_body {
 	HB_HEAD = 0,	/* reading a start line and headers */
@@ -98,6 +102,7 @@ struct http_state {
 	struct ntlmssp_state	ntlm;
 	struct ntlmssp_pending	ntlm_pend;	/* AUTHENTICATE awaiting status */
 	uint8_t			stopped;
+	uint8_t			device_facts;	/* reported (http_device) */
 	/* The request whose body is being read. */
 	uint8_t			form;		/* enum http_form */
 	uint8_t			boundary_len;
@@ -771,15 +776,37 @@ http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 
 /* ---- responses -------------------------------------------------------------- */
 
+/* What a response says about the server, for a device fact. */
+struct http_server_info {
+	const uint8_t	*server;
+	size_t		 server_len;
+	const uint8_t	*realm;
+	size_t		 realm_len;
+};
+
 static void
 http_response_header(struct dctx *ctx, struct http_state *st,
     struct http_head *h, const uint8_t *name, size_t nlen, const uint8_t *v,
     size_t vlen, void *arg)
 {
+	struct http_server_info *si = arg;
 	const uint8_t *scheme, *tok;
 	size_t off = 0, slen, tlen;
+	long r;
 
 	http_framing_header(ctx, h, name, nlen, v, vlen);
+	if (tp_ieq(name, nlen, "Server")) {
+		si->server = v;
+		si->server_len = vlen;
+	}
+	/* Basic realm="...": appliances name themselves there. */
+	if (tp_ieq(name, nlen, "WWW-Authenticate") && vlen > 6 &&
+	    (r = tp_find(v, vlen, '"')) >= 0 && tp_find(v + r + 1,
+	    vlen - (size_t)r - 1, '"') > 0) {
+		si->realm = v + r + 1;
+		si->realm_len = (size_t)tp_find(si->realm,
+		    vlen - (size_t)r - 1, '"');
+	}
 	if (!tp_ieq(name, nlen, "WWW-Authenticate") &&
 	    !tp_ieq(name, nlen, "Proxy-Authenticate"))
 		return;
@@ -800,10 +827,44 @@ http_outcome(int status, int form)
 	return CRED_OUTCOME_UNKNOWN;
 }
 
+/*
+ * A device fact from a response: the Server header, a Basic realm and, for
+ * a page that exists (2xx, 3xx, 401), the path asked for when exactly one
+ * request was waiting (so it is this response's).  Appliances' admin pages
+ * and VPN portals are told by these (signatures/edge_fingerprints.txt).
+ * At most HTTP_DEVICE_FACTS a flow.
+ */
+static void
+http_device(struct dctx *ctx, struct http_state *st,
+    const struct http_server_info *si, int status)
+{
+	struct device_fact d;
+	struct fact f;
+
+	if (st->device_facts >= HTTP_DEVICE_FACTS)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.proto = "http";
+	d.from_server = 1;
+	device_fact_attr(&d, "http_server", si->server, si->server_len);
+	device_fact_attr(&d, "http_realm", si->realm, si->realm_len);
+	if (st->rlen == 1 && (status < 400 || status == 401))
+		device_fact_attr(&d, "http_path", st->path, st->path_len);
+	if (d.nattrs == 0)
+		return;
+	st->device_facts++;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_DEVICE;
+	f.source = "http";
+	f.u.device = &d;
+	dctx_fact(ctx, &f);
+}
+
 static size_t
 http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
     size_t len)
 {
+	struct http_server_info si;
 	struct http_head h = { -1, 0, 0 };
 	struct http_req req = { 0, 0, -1, 0 };
 	size_t head = http_head_len(data, len), used, n;
@@ -822,11 +883,14 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		http_stop(ctx, st, "http_bad_status_line");
 		return len;
 	}
+	memset(&si, 0, sizeof(si));
 	if (http_headers(ctx, st, &h, data + used, head - used,
-	    http_response_header, NULL) < 0 || h.bad) {
+	    http_response_header, &si) < 0 || h.bad) {
 		http_stop(ctx, st, "http_bad_header");
 		return len;
 	}
+	if (status >= 200)
+		http_device(ctx, st, &si, (int)status);
 	if (status < 200) {
 		if (status == 101)
 			http_stop(ctx, st, NULL);	/* protocol switch */

@@ -581,3 +581,23 @@ tp_login_verdict(const struct tp_tail *t, enum cred_outcome *outcome)
 	}
 	return 0;
 }
+
+void
+tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
+    size_t len)
+{
+	struct command_fact c;
+	struct fact f;
+
+	if (len == 0)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.proto = proto;
+	c.line = line;
+	c.line_len = len;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_COMMAND;
+	f.source = proto;
+	f.u.cmd = &c;
+	dctx_fact(ctx, &f);
+}

@@ -198,6 +198,12 @@ void	tp_cred_extra(struct tp_cred *c, const char *key, const uint8_t *s,
  */
 void	tp_cred_report(struct dctx *ctx, const char *proto, struct tp_cred *c,
 	    enum cred_outcome outcome);
+/*
+ * Reports a command typed in a cleartext session (FACT_COMMAND): Telnet
+ * after a login, rsh/rexec's command.  proto is a string literal.
+ */
+void	tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
+	    size_t len);
 
 /* ---- interactive logins (telnet, rlogin) ------------------------------------ */
 

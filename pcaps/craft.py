@@ -1258,6 +1258,26 @@ def build_edge(out):
          "with the device inventoried: edge_mgmt_session ssh from_device "
          "(high); its DNS and NTP are allowed; with edge_egress_allowed "
          "%s<>%s nothing" % (EDGE_CISCO, EDGE_WS2), conv)
+    # An SSL VPN portal's login page, then an ordinary web server's page.
+    def http_rsp(server, body):
+        return (b"HTTP/1.1 200 OK\r\nServer: " + server +
+                b"\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
+                % len(body) + body)
+    get = (b"GET /remote/login?lang=en HTTP/1.1\r\nHost: vpn.example.com\r\n"
+           b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+    conv = edge_session(EDGE_WS, "198.51.100.4", 50080, 80,
+                        [(C2S, get), (S2C, http_rsp(b"xxxxxxxx-xxxxx",
+                                                    b"<html>login</html>"))])
+    get2 = (b"GET /index.html HTTP/1.1\r\nHost: www.example.com\r\n"
+            b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+    conv += edge_session(EDGE_WS, EDGE_WS2, 50081, 80,
+                         [(C2S, get2), (S2C, http_rsp(b"nginx/1.22.1",
+                                                      b"<html>hi</html>"))])
+    emit(out, "edge_http_portal.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50080, "198.51.100.4", 80),
+         "edge_device Fortinet FortiGate SSL VPN (http_path /remote/login, "
+         "Server xxxxxxxx-xxxxx); edge_mgmt_session http to_device; "
+         "nothing for nginx between workstations", conv)
 # ============================================ end of edge-devices section
 
 

@@ -13,7 +13,9 @@
 #
 # Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
 #   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
-#          socks5 tinyproxy dns
+#          socks5 tinyproxy dns edge
+#   edge (rec_edge, issue 8): ew-srv is an edge device, ew-cli a workstation
+#   (10.99.0.1) and, with a second address, the admin host (10.99.0.3).
 # Re-runnable: leftovers of an earlier run (namespaces, our processes in
 # them) are removed first, packages are installed only when missing, and a
 # run for some protocols keeps the CREDENTIALS.tsv lines of the others.
@@ -27,7 +29,7 @@ umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/recorded
-ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns"
+ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns edge"
 NS_C=ew-cli NS_S=ew-srv
 IF_C=ewc0 IF_S=ews0
 CLI=10.99.0.1 SRV=10.99.0.2
@@ -44,7 +46,8 @@ PKGS="tcpdump iproute2 curl lftp vsftpd nginx-light apache2-utils
 inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
 postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
 postgresql-client mariadb-server mariadb-client dante-server tinyproxy
-dnsmasq-base bind9-dnsutils python3 openssl iputils-ping"
+dnsmasq-base bind9-dnsutils python3 openssl iputils-ping
+openssh-server openssh-client sshpass netcat-openbsd"
 
 install_missing() {
 	local p missing=()
@@ -141,13 +144,15 @@ wait_listen() {
 	return 1
 }
 
-# capture NAME / capture_stop: tcpdump on the server's veth, client traffic only.
+# capture NAME [FILTER] / capture_stop: tcpdump on the server's veth, client
+# traffic only (FILTER: another tcpdump filter).
 capture() {
+	local filter=${2:-host $CLI and host $SRV}
 	cap_file=$state/cap/$1.pcap
 	mkdir -p "$state/cap"
 	rm -f "$cap_file" "$state/tcpdump.err"
 	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U -s 0 -w "$cap_file" \
-	    "host $CLI and host $SRV" 2>"$state/tcpdump.err" &
+	    "$filter" 2>"$state/tcpdump.err" &
 	cap_pid=$!
 	echo "$cap_pid" >>"$state/pids"
 
@@ -500,6 +505,128 @@ rec_snmp() {
 	cred snmp.pcap snmp - private "v2c set sysContact.0, answered (write community)"
 	cred snmp.pcap snmp - ew-Community-7 "v1 get sysContact.0, answered"
 	cred snmp.pcap snmp - wrong-Community-9 "v2c get, no answer (unknown community)"
+}
+
+# ------------------------------------------------ edge devices (issue 8)
+# ew-srv (10.99.0.2) plays an edge device; ew-cli is a workstation
+# (10.99.0.1) and, with a second address, the admin host (ADM, 10.99.0.3).
+# Captures: edge_ssh, edge_telnet, edge_snmp, edge_http, edge_egress
+# (tests/golden/TESTLIST says which are inventoried and who is admin).
+ADM=10.99.0.3
+EDGE_NET="net 10.99.0.0/24 and not arp"
+
+edge_admin_up() {
+	ip -n "$NS_C" addr add "$ADM/24" dev "$IF_C" 2>/dev/null || true
+}
+
+# edge_sshd NS ADDR: an OpenSSH server of our own (password logins).
+edge_sshd() {
+	local ns=$1 addr=$2 d=$state/sshd-$1
+	mkdir -p "$d" /run/sshd
+	[ -f "$d/key" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/key"
+	cat >"$d/sshd_config" <<-EOF
+	ListenAddress $addr:22
+	HostKey $d/key
+	PidFile $d/pid
+	PasswordAuthentication yes
+	KbdInteractiveAuthentication no
+	UsePAM yes
+	AllowUsers ewedge
+	EOF
+	ip netns exec "$ns" /usr/sbin/sshd -D -f "$d/sshd_config" -E "$d/log" &
+	echo $! >>"$state/pids"
+	for _ in $(seq 50); do
+		[ -n "$(ip netns exec "$ns" ss -Hltn "sport = :22")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+edge_ssh_to() {	# NS SRC DEST COMMAND
+	ip netns exec "$1" sshpass -p edge-Secret-1 ssh -q -b "$2" \
+	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+	    -o PubkeyAuthentication=no -o ConnectTimeout=5 "ewedge@$3" "$4"
+}
+
+rec_edge() {
+	ensure_user ewedge edge-Secret-1
+	ensure_user ewtelnet telnet-Secret-1
+	edge_admin_up
+
+	# SSH into the device from the workstation and from the admin host.
+	edge_sshd "$NS_S" "$SRV"
+	capture edge_ssh "$EDGE_NET"
+	edge_ssh_to "$NS_C" "$CLI" "$SRV" "uname -a" >/dev/null
+	edge_ssh_to "$NS_C" "$ADM" "$SRV" "uname -a" >/dev/null
+	capture_stop
+
+	# Telnet: the workstation logs in and types device-like commands,
+	# one with a secret and one capture; the admin host logs in too.
+	echo "telnet stream tcp nowait root /usr/sbin/telnetd telnetd" >"$state/inetd.conf"
+	bg inetd /usr/sbin/inetutils-inetd -d -p "$state/inetd.pid" "$state/inetd.conf"
+	wait_listen tcp 23
+	cat >"$state/edge_telnet.py" <<-'EOF'
+	import socket, sys, warnings
+	warnings.simplefilter("ignore")
+	import telnetlib
+	src, host = sys.argv[1], sys.argv[2]
+	t = telnetlib.Telnet()
+	t.sock = socket.create_connection((host, 23), 15, source_address=(src, 0))
+	t.host, t.port = host, 23
+	t.read_until(b"login: ", 15)
+	t.write(b"ewtelnet\r\n")
+	t.read_until(b"assword:", 15)
+	t.write(b"telnet-Secret-1\r\n")
+	t.read_until(b"$ ", 15)
+	for cmd in sys.argv[3:]:
+	    t.write(cmd.encode() + b"\r\n")
+	    t.read_until(b"$ ", 15)
+	t.write(b"exit\r\n")
+	t.read_all()
+	EOF
+	capture edge_telnet "$EDGE_NET"
+	in_cli /usr/bin/python3 "$state/edge_telnet.py" "$CLI" "$SRV" \
+	    "show running-config" "snmp-server community s3cret-Comm RO" \
+	    "tcpdump -i any -w /tmp/edge.pcap" "id"
+	in_cli /usr/bin/python3 "$state/edge_telnet.py" "$ADM" "$SRV" "id"
+	capture_stop
+	expect_in_pcap "$cap_file" "uid=" "s3cret-Comm"
+
+	# SNMP: reads from the workstation and the admin host, a SET from
+	# the admin host (always reported).
+	cat >"$state/snmpd-edge.conf" <<-EOF
+	agentAddress udp:$SRV:161
+	rocommunity public 10.99.0.0/24
+	rwcommunity private 10.99.0.0/24
+	sysDescr Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)
+	EOF
+	bg snmpd-edge snmpd -f -Lo -C -c "$state/snmpd-edge.conf" -p "$state/snmpd-edge.pid"
+	wait_listen udp 161
+	capture edge_snmp "$EDGE_NET"
+	in_cli snmpget -v2c -c public -t 2 -r 0 "$SRV" 1.3.6.1.2.1.1.1.0 >/dev/null
+	in_cli snmpget --clientaddr="$ADM" -v2c -c public -t 2 -r 0 "$SRV" 1.3.6.1.2.1.1.5.0 >/dev/null
+	in_cli snmpset --clientaddr="$ADM" -v2c -c private -t 2 -r 0 "$SRV" \
+	    1.3.6.1.2.1.1.4.0 s "noc@example.test" >/dev/null
+	capture_stop
+	expect_in_pcap "$cap_file" "C2960" "noc@example.test"
+
+	# HTTP: the device serves an SSL VPN portal's login path (found and
+	# learned from it), fetched by the workstation and the admin host.
+	nginx_start
+	mkdir -p "$state/nginx/www/remote"
+	echo "<html><title>login</title></html>" >"$state/nginx/www/remote/login"
+	chmod -R a+rX "$state/nginx/www"
+	capture edge_http "$EDGE_NET"
+	in_cli curl -sS --max-time 10 -o /dev/null "http://$SRV/remote/login?lang=en"
+	in_cli curl -sS --max-time 10 --interface "$ADM" -o /dev/null "http://$SRV/remote/login"
+	capture_stop
+	expect_in_pcap "$cap_file" "GET /remote/login" "HTTP/1.1 200"
+
+	# Out of the device: it opens SSH to the workstation.
+	edge_sshd "$NS_C" "$CLI"
+	capture edge_egress "$EDGE_NET"
+	edge_ssh_to "$NS_S" "$SRV" "$CLI" "uname -a" >/dev/null
+	capture_stop
 }
 
 rec_ldap() {
