@@ -33,7 +33,6 @@
  * window closes: a client and a device always meet on the same worker, so
  * the per-worker table sees them all.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +43,7 @@
 #include "crypto.h"
 #include "detector.h"
 #include "flow.h"
+#include "glob.h"
 #include "json.h"
 #include "sigdb.h"
 #include "sigfile.h"
@@ -52,132 +52,9 @@
 
 static const char *const outcome_names[] = { "unknown", "success", "failure" };
 
-/* ---- glob patterns with a version capture -------------------------------- */
-
-#define PAT_MAX		160	/* bytes of a pattern */
-#define VAL_MAX		256	/* bytes of a value that are matched */
 #define TEXT_MAX	128	/* vendor, product, values kept */
 #define SVC_NAME	24
 #define VERSION_MAX	48
-
-enum ptok { PT_LIT = 1, PT_ANY, PT_STAR, PT_VERSION };
-
-struct pattern {
-	uint8_t		n;
-	uint8_t		tok[PAT_MAX];	/* enum ptok */
-	uint8_t		ch[PAT_MAX];	/* PT_LIT: lower-case byte */
-};
-
-static int
-version_char(uint8_t c)
-{
-	return isalnum(c) || c == '.' || c == '_' || c == '(' || c == ')' ||
-	    c == '-' || c == '+';
-}
-
-/* "*", "?", "{version}" (once), anything else literal, ignoring case. */
-static int
-pattern_compile(const char *s, struct pattern *p, char *err, size_t errlen)
-{
-	int versions = 0;
-
-	memset(p, 0, sizeof(*p));
-	while (*s != '\0') {
-		if (p->n >= PAT_MAX) {
-			snprintf(err, errlen, "pattern longer than %d", PAT_MAX);
-			return -1;
-		}
-		if (strncmp(s, "{version}", 9) == 0) {
-			if (versions++) {
-				snprintf(err, errlen, "{version} twice");
-				return -1;
-			}
-			p->tok[p->n++] = PT_VERSION;
-			s += 9;
-			continue;
-		}
-		p->tok[p->n] = *s == '*' ? PT_STAR : *s == '?' ? PT_ANY : PT_LIT;
-		p->ch[p->n++] = (uint8_t)tolower((unsigned char)*s);
-		s++;
-	}
-	return 0;
-}
-
-/*
- * Whole-value match by dynamic programming over (token, position), so a
- * pattern with several stars costs O(tokens x bytes), never backtracking.
- * On a match the {version} capture, if any, is copied into ver.
- */
-static int
-pattern_match(const struct pattern *p, const uint8_t *v, size_t n,
-    char *ver, size_t vercap)
-{
-	static const size_t W = VAL_MAX + 1;
-	uint8_t can[(PAT_MAX + 1) * (VAL_MAX + 1)];
-	uint8_t vr[VAL_MAX + 1];
-	size_t i, j, k;
-	int r;
-
-	if (n > VAL_MAX)
-		n = VAL_MAX;
-	if (ver != NULL)
-		ver[0] = '\0';
-	for (j = 0; j <= n; j++)
-		can[(size_t)p->n * W + j] = j == n;
-	for (i = p->n; i-- > 0;) {
-		vr[n] = 0;
-		for (j = n + 1; j-- > 0;) {
-			switch (p->tok[i]) {
-			case PT_LIT:
-				r = j < n && tolower(v[j]) == p->ch[i] &&
-				    can[(i + 1) * W + j + 1];
-				break;
-			case PT_ANY:
-				r = j < n && can[(i + 1) * W + j + 1];
-				break;
-			case PT_STAR:
-				r = can[(i + 1) * W + j] ||
-				    (j < n && can[i * W + j + 1]);
-				break;
-			default:	/* one or more version characters */
-				if (j < n)
-					vr[j] = version_char(v[j]) &&
-					    (can[(i + 1) * W + j + 1] || vr[j + 1]);
-				r = j < n && vr[j];
-				break;
-			}
-			can[i * W + j] = (uint8_t)r;
-		}
-	}
-	if (!can[0])
-		return 0;
-	/* Walk the match again to find the capture: longest version run. */
-	for (i = 0, j = 0; i < p->n && ver != NULL;) {
-		switch (p->tok[i]) {
-		case PT_STAR:
-			if (can[(i + 1) * W + j])
-				i++;
-			else
-				j++;
-			break;
-		case PT_VERSION:
-			for (k = 1; j + k < n && version_char(v[j + k]); k++)
-				;
-			while (k > 1 && !can[(i + 1) * W + j + k])
-				k--;
-			if (k >= vercap)
-				k = vercap - 1;
-			memcpy(ver, v + j, k);
-			ver[k] = '\0';
-			return 1;
-		default:
-			i++;
-			j++;
-			break;
-		}
-	}
-	return 1;
-}
 
 /* ---- signature tables ---------------------------------------------------- */
 
@@ -195,7 +72,7 @@ struct fingerprint {
 	uint8_t		 role;		/* enum config_role */
 	uint8_t		 confidence;
 	char		 vendor[32], product[48];
-	struct pattern	 pat;
+	struct glob	 pat;
 };
 
 /* A management service (edge_mgmt_services.txt) or egress rule. */
@@ -210,7 +87,7 @@ struct service {
 };
 
 struct redact {
-	struct pattern	 pat;		/* the start of a command line */
+	struct glob	 pat;		/* the start of a command line */
 };
 
 struct edge_tables {
@@ -220,7 +97,7 @@ struct edge_tables {
 	unsigned		 nsvc;
 	struct service		*egress;	/* egress allow/deny */
 	unsigned		 negress;
-	struct pattern		*update;	/* vendor update server names */
+	struct glob		*update;	/* vendor update server names */
 	unsigned		 nupdate;
 	struct redact		*redact;
 	unsigned		 nredact;
@@ -324,7 +201,7 @@ fp_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 	t->fp = nf;
 	f = &t->fp[t->nfp];
 	memset(f, 0, sizeof(*f));
-	if (pattern_compile(r->field[5], &f->pat, err, errlen) < 0)
+	if (glob_compile(r->field[5], &f->pat, err, errlen) < 0)
 		return -1;
 	f->evidence = evidence_names[i];
 	f->role = (uint8_t)role;
@@ -407,7 +284,7 @@ static int
 egress_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 {
 	struct edge_tables *t = arg;
-	struct pattern *np;
+	struct glob *np;
 	int allow = strcmp(r->field[0], "allow") == 0;
 
 	if (strcmp(r->field[0], "update") == 0) {
@@ -421,7 +298,7 @@ egress_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 			return -1;
 		}
 		t->update = np;
-		return pattern_compile(r->field[1], &t->update[t->nupdate++],
+		return glob_compile(r->field[1], &t->update[t->nupdate++],
 		    err, errlen);
 	}
 	if ((!allow && strcmp(r->field[0], "deny") != 0) || r->nfields != 3) {
@@ -448,7 +325,7 @@ redact_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 		return -1;
 	}
 	t->redact = nr;
-	return pattern_compile(r->field[0], &t->redact[t->nredact++].pat, err,
+	return glob_compile(r->field[0], &t->redact[t->nredact++].pat, err,
 	    errlen);
 }
 
@@ -819,7 +696,7 @@ discover(struct detctx *ctx, const char *proto, int family,
 	for (fi = 0; fi < t->nfp && fp == NULL; fi++)
 		for (i = 0; i < nattrs; i++)
 			if (strcmp(t->fp[fi].evidence, attrs[i].name) == 0 &&
-			    pattern_match(&t->fp[fi].pat, attrs[i].value,
+			    glob_match(&t->fp[fi].pat, attrs[i].value,
 			    attrs[i].len, ver, sizeof(ver))) {
 				fp = &t->fp[fi];
 				hit = &attrs[i];
@@ -1070,7 +947,7 @@ redacted(const struct edge_tables *t, const uint8_t *line, size_t n,
 		    '?';
 	out[m] = '\0';
 	for (i = 0; t != NULL && i < t->nredact; i++)
-		if (pattern_match(&t->redact[i].pat, line, n, NULL, 0)) {
+		if (glob_match(&t->redact[i].pat, line, n, NULL, 0)) {
 			/* Keep the first two words: the command, not its
 			 * secret. */
 			for (k = 0; k < m && out[k] == ' '; k++)
@@ -1274,7 +1151,7 @@ edge_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 		discover(ctx, "tls", f->key.family, flow_server_addr(f),
 		    flow_client_addr(f), NULL, at, n);
 	for (i = 0; sn != NULL && sn[0] != '\0' && i < t->nupdate; i++)
-		if (pattern_match(&t->update[i], (const uint8_t *)sn,
+		if (glob_match(&t->update[i], (const uint8_t *)sn,
 		    strlen(sn), NULL, 0)) {
 			st->update_host = 1;
 			break;

@@ -15,6 +15,7 @@ extern const struct detector remote_access_ndpi_detector;
 extern const struct detector nonstd_port_detector;
 /* edge devices (issue 8) */
 extern const struct detector edge_device_detector;
+extern const struct detector packet_capture_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -23,6 +24,7 @@ const struct detector *const detector_registry[] = {
 	&nonstd_port_detector,
 	/* edge devices (issue 8) */
 	&edge_device_detector,
+	&packet_capture_detector,
 	NULL
 };
 

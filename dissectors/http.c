@@ -26,6 +26,10 @@
  *    unknown (a login page answers 200 either way).  The field names come
  *    from signatures/http_form_fields.txt (loaded at start and on SIGHUP);
  *    without that table there are no form facts.
+ * File facts (capture files on the wire): the first bytes of every body
+ * with Content-Length or delimited by the close, with the path and
+ * Content-Length, and of every multipart file part with its filename
+ * (chunked bodies are not looked at).
  * Device facts (edge-device discovery): a final response's Server header,
  * Basic realm and, for a page that exists, the path asked for (first four
  * responses of a flow; see http_device()).
@@ -82,6 +86,8 @@ struct http_dir {
 	uint8_t		body;		/* enum http_body */
 	uint8_t		chunk;		/* enum http_chunk */
 	uint8_t		skipping;	/* rest of an over-long chunk line */
+	uint8_t		fresh;		/* no body byte seen yet (file fact) */
+	int64_t		size;		/* Content-Length, -1 unknown */
 };
 
 /* A request sent and not answered yet. */
@@ -103,6 +109,7 @@ struct http_state {
 	struct ntlmssp_pending	ntlm_pend;	/* AUTHENTICATE awaiting status */
 	uint8_t			stopped;
 	uint8_t			device_facts;	/* reported (http_device) */
+	uint8_t			resp_path;	/* path names the response */
 	/* The request whose body is being read. */
 	uint8_t			form;		/* enum http_form */
 	uint8_t			boundary_len;
@@ -419,6 +426,49 @@ http_memfind(const uint8_t *s, size_t n, const uint8_t *pat, size_t m)
 	return -1;
 }
 
+#define HTTP_FILE_HEAD	64	/* body bytes a file fact carries */
+
+/*
+ * A body (or multipart file part) starts: its first bytes as a file fact,
+ * for capture files moved over HTTP (detectors/packet_capture.c).
+ */
+static void
+http_file(struct dctx *ctx, int upload, const uint8_t *name, size_t nlen,
+    const uint8_t *head, size_t hlen, int64_t size)
+{
+	struct file_fact ff;
+	struct fact f;
+
+	memset(&ff, 0, sizeof(ff));
+	ff.proto = "http";
+	ff.upload = upload;
+	ff.name = nlen > 0 ? name : NULL;
+	ff.name_len = nlen;
+	ff.head = head;
+	ff.head_len = hlen < HTTP_FILE_HEAD ? hlen : HTTP_FILE_HEAD;
+	ff.size = size;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_FILE;
+	f.source = "http";
+	f.u.file = &ff;
+	dctx_fact(ctx, &f);
+}
+
+/* filename="..." of a Content-Disposition value; 0 if none. */
+static size_t
+http_disposition_filename(const uint8_t *v, size_t n, const uint8_t **name)
+{
+	long at = tp_ifind(v, n, "filename=\""), end;
+
+	if (at < 0)
+		return 0;
+	at += 10;
+	if ((end = tp_find(v + at, n - (size_t)at, '"')) <= 0)
+		return 0;
+	*name = v + at;
+	return (size_t)end;
+}
+
 /* name="..." from a Content-Disposition value; 0 if none. */
 static size_t
 http_disposition_name(const uint8_t *v, size_t n, const uint8_t **name,
@@ -455,8 +505,8 @@ http_multipart(struct dctx *ctx, struct http_state *st,
 {
 	uint8_t delim[HTTP_BOUNDARY_MAX + 4];
 	size_t dlen = st->boundary_len + 4, off, used, cl, hoff, vlen;
-	const uint8_t *name = NULL, *val;
-	size_t nlen = 0;
+	const uint8_t *name = NULL, *val, *fname = NULL;
+	size_t nlen = 0, fnlen = 0;
 	long at, next;
 	int is_file = 0;
 
@@ -487,11 +537,16 @@ http_multipart(struct dctx *ctx, struct http_state *st,
 				vlen = tp_trim(&val, cl - 20);
 				nlen = http_disposition_name(val, vlen, &name,
 				    &is_file);
+				fnlen = http_disposition_filename(val, vlen,
+				    &fname);
 			}
 		}
 		if (used == 0)
 			return;
 		off = hoff + used;
+		/* A file part's content starts here (even past the cap). */
+		if (is_file && off < n)
+			http_file(ctx, 1, fname, fnlen, s + off, n - off, -1);
 		next = http_memfind(s + off, n - off, delim, dlen);
 		if (next < 0)
 			return;		/* part cut short by the cap */
@@ -586,6 +641,8 @@ http_body_start(struct dctx *ctx, struct http_dir *d, struct http_head *h)
 		d->left = (uint64_t)h->clen;
 	} else
 		d->body = HB_HEAD;
+	d->fresh = d->body == HB_LENGTH;
+	d->size = h->clen;
 }
 
 /*
@@ -891,6 +948,8 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 	}
 	if (status >= 200)
 		http_device(ctx, st, &si, (int)status);
+	/* The path is this response's when one request was waiting. */
+	st->resp_path = st->rlen == 1;
 	if (status < 200) {
 		if (status == 101)
 			http_stop(ctx, st, NULL);	/* protocol switch */
@@ -915,8 +974,11 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		st->d[DIR_TO_CLIENT].body = HB_HEAD;
 	else if (h.chunked || h.clen >= 0)
 		http_body_start(ctx, &st->d[DIR_TO_CLIENT], &h);
-	else
+	else {
 		st->d[DIR_TO_CLIENT].body = HB_CLOSE;
+		st->d[DIR_TO_CLIENT].fresh = 1;
+		st->d[DIR_TO_CLIENT].size = -1;
+	}
 	return head;
 }
 
@@ -1029,6 +1091,15 @@ http_body(struct dctx *ctx, struct http_state *st, int dir,
 	struct http_dir *d = &st->d[dir];
 	size_t take, need;
 
+	/* A body's first bytes (a multipart form reports its parts). */
+	if (d->fresh && len > 0) {
+		d->fresh = 0;
+		if (!(dir == DIR_TO_SERVER && st->form == HF_MULTIPART))
+			http_file(ctx, dir == DIR_TO_SERVER, st->path,
+			    dir == DIR_TO_SERVER || st->resp_path ?
+			    st->path_len : 0, data, d->body == HB_LENGTH &&
+			    len > d->left ? (size_t)d->left : len, d->size);
+	}
 	switch (d->body) {
 	case HB_LENGTH:
 		if (dir == DIR_TO_SERVER && st->form != HF_NONE) {

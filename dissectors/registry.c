@@ -33,6 +33,8 @@ extern const struct dissector mongodb_dissector;
 extern const struct dissector ssh_banner_dissector;
 extern const struct dissector lldp_dissector;
 extern const struct dissector cdp_dissector;
+extern const struct dissector tftp_dissector;
+extern const struct dissector rpcap_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -61,5 +63,7 @@ const struct dissector *const dissector_registry[] = {
 	&ssh_banner_dissector,
 	&lldp_dissector,
 	&cdp_dissector,
+	&tftp_dissector,
+	&rpcap_dissector,
 	NULL
 };

@@ -601,3 +601,25 @@ tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
 	f.u.cmd = &c;
 	dctx_fact(ctx, &f);
 }
+
+void
+tp_file(struct dctx *ctx, const char *proto, int upload, const uint8_t *name,
+    size_t len)
+{
+	struct file_fact ff;
+	struct fact f;
+
+	if (len == 0)
+		return;
+	memset(&ff, 0, sizeof(ff));
+	ff.proto = proto;
+	ff.upload = upload;
+	ff.name = name;
+	ff.name_len = len;
+	ff.size = -1;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_FILE;
+	f.source = proto;
+	f.u.file = &ff;
+	dctx_fact(ctx, &f);
+}

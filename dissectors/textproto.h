@@ -204,6 +204,12 @@ void	tp_cred_report(struct dctx *ctx, const char *proto, struct tp_cred *c,
  */
 void	tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
 	    size_t len);
+/*
+ * Reports a file transfer starting (FACT_FILE) without its content: FTP
+ * STOR/RETR, TFTP RRQ/WRQ.  upload: towards the server.
+ */
+void	tp_file(struct dctx *ctx, const char *proto, int upload,
+	    const uint8_t *name, size_t len);
 
 /* ---- interactive logins (telnet, rlogin) ------------------------------------ */
 

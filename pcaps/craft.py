@@ -1278,6 +1278,154 @@ def build_edge(out):
          "edge_device Fortinet FortiGate SSL VPN (http_path /remote/login, "
          "Server xxxxxxxx-xxxxx); edge_mgmt_session http to_device; "
          "nothing for nginx between workstations", conv)
+
+
+def capture_pcap_bytes(n_records=3):
+    """A small little-endian microsecond pcap file: header and records."""
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    for i in range(n_records):
+        frame = bytes(Ether(src=MAC_C, dst=MAC_S) / IP(src="10.1.1.1",
+                      dst="10.1.1.2", id=i) / UDP(sport=1000, dport=2000) /
+                      Raw(b"x" * 20))
+        out += struct.pack("<IIII", T0, i, len(frame), len(frame)) + frame
+    return out
+
+
+def capture_pcapng_bytes():
+    """A pcapng Section Header Block, an Interface Description Block."""
+    shb = _pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0,
+                                                 -1))
+    idb = _pcapng_block(1, struct.pack("<HHI", 1, 0, 65535))
+    return shb + idb + pattern(300, 11)
+
+
+def build_capture(out):
+    """Capture files on the wire, mirror streams, rpcap; with negatives."""
+    dev, ws, ws2, srv = EDGE_CISCO, EDGE_WS, EDGE_WS2, "192.0.2.70"
+    pc = capture_pcap_bytes()
+    # tcpdump -w - | nc: the device streams a capture to a host, in two
+    # segments; an ordinary file with a pcap magic inside it; and a
+    # stream picked up mid-way (no SYN: its start is unknown).
+    conv = edge_session(dev, srv, 41000, 9999,
+                        [(C2S, pc[:60]), (C2S, pc[60:])])
+    doc = b"%PDF-1.7\n" + pattern(200, 12) + pc[:24] + pattern(100, 13)
+    conv += edge_session(ws, ws2, 41001, 9998, [(C2S, doc),
+                                                (S2C, b"ok\n")])
+    mid = df_tcp(ws, ws2, 41002, 9997, [(C2S, pattern(100, 14)),
+                                        (C2S, pc)])
+    conv += wrap_all(mid[3:], w_eth)          # no handshake seen
+    emit(out, "capture_tcp_stream.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", dev, 41000, srv, 9999),
+         "packet_capture file pcap over tcp, upload from %s (high when it "
+         "is inventoried); nothing for a PDF with a pcap header inside it, "
+         "nor for a stream whose start was not seen" % dev, conv)
+
+    # FTP: STOR of a pcapng (passive data connection), RETR of a PDF.
+    ctl = [(S2C, b"220 ftp\r\n"), (C2S, b"USER ewftp\r\n"),
+           (S2C, b"331 Password required.\r\n"), (C2S, b"PASS pw\r\n"),
+           (S2C, b"230 Logged in.\r\n"), (C2S, b"TYPE I\r\n"),
+           (S2C, b"200 Binary.\r\n"), (C2S, b"PASV\r\n"),
+           (S2C, b"227 Entering Passive Mode (192,0,2,70,195,80).\r\n"),
+           (C2S, b"STOR capture.pcapng\r\n"),
+           (S2C, b"150 Ok to send data.\r\n"), (S2C, b"226 Done.\r\n"),
+           (C2S, b"PASV\r\n"),
+           (S2C, b"227 Entering Passive Mode (192,0,2,70,195,81).\r\n"),
+           (C2S, b"RETR report.pdf\r\n"), (S2C, b"150 Opening.\r\n"),
+           (S2C, b"226 Done.\r\n")]
+    pkts = df_tcp(ws, srv, 41021, 21, ctl, close=False)
+    stor = df_tcp(ws, srv, 41022, 50000, [(C2S, capture_pcapng_bytes())],
+                  isn=(3000, 4000))
+    retr = df_tcp(ws, srv, 41023, 50001, [(S2C, doc)], isn=(5000, 6000))
+    conv = wrap_all(pkts[:13] + stor + pkts[13:] + retr, w_eth)
+    emit(out, "capture_ftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41022, srv, 50000),
+         "packet_capture file pcapng over ftp-data named capture.pcapng, "
+         "upload; the ftp login (cleartext_credential); nothing for the "
+         "RETR of report.pdf", conv)
+
+    # TFTP: the device writes running.pcap (WRQ), reads startup-config.
+    def tftp(op, name):
+        return struct.pack(">H", op) + name + b"\0octet\0"
+    frames = [w_eth(C2S, IP(src=dev, dst=srv, id=1) /
+                    UDP(sport=41069, dport=69) / tftp(2, b"running.pcap")),
+              w_eth(S2C, IP(src=srv, dst=dev, id=2) /
+                    UDP(sport=50069, dport=41069) / b"\0\x04\0\0"),
+              w_eth(C2S, IP(src=dev, dst=srv, id=3) /
+                    UDP(sport=41069, dport=50069) /
+                    (b"\0\x03\0\x01" + pc[:512])),
+              w_eth(S2C, IP(src=srv, dst=dev, id=4) /
+                    UDP(sport=50069, dport=41069) / b"\0\x04\0\x01"),
+              w_eth(C2S, IP(src=dev, dst=srv, id=5) /
+                    UDP(sport=41070, dport=69) / tftp(1, b"startup-config")),
+              w_eth(S2C, IP(src=srv, dst=dev, id=6) /
+                    UDP(sport=50070, dport=41070) /
+                    (b"\0\x03\0\x01" + b"hostname r1\r\n!\r\nend\r\n")),
+              w_eth(C2S, IP(src=dev, dst=srv, id=7) /
+                    UDP(sport=41070, dport=50070) / b"\0\x04\0\x01")]
+    emit(out, "capture_tftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", dev, 41069, srv, 69),
+         "packet_capture file pcap over tftp named running.pcap, upload "
+         "from %s; nothing for the startup-config read" % dev, frames)
+
+    # HTTP: a multipart upload of dump.pcap, a download of a pcapng, and
+    # an ordinary page.
+    body = (b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+            b"filename=\"dump.pcap\"\r\nContent-Type: application/"
+            b"octet-stream\r\n\r\n" + pc + b"\r\n--XyZ--\r\n")
+    post = (b"POST /upload HTTP/1.1\r\nHost: files.example.com\r\n"
+            b"Content-Type: multipart/form-data; boundary=XyZ\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    ng = capture_pcapng_bytes()
+    get = b"GET /captures/site.pcapng HTTP/1.1\r\nHost: files.example.com\r\n\r\n"
+    got = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+           b"Content-Length: %d\r\n\r\n" % len(ng)) + ng
+    page = b"GET /index.html HTTP/1.1\r\nHost: files.example.com\r\n\r\n"
+    html = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+            b"Content-Length: 20\r\n\r\n<html>pcap</html>\r\n")
+    conv = edge_session(ws, srv, 41080, 80, [(C2S, post), (S2C, ok)])
+    conv += edge_session(ws, srv, 41081, 80, [(C2S, get), (S2C, got),
+                                               (C2S, page), (S2C, html)])
+    emit(out, "capture_http.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41080, srv, 80),
+         "packet_capture file pcap over http named dump.pcap (multipart "
+         "upload); packet_capture file pcapng over http named "
+         "/captures/site.pcapng (download); nothing for /index.html", conv)
+
+    # GRE: a mirror (both directions of a flow arrive in one direction of
+    # the tunnel) next to a routed tunnel (gre_ftp.pcap's, no finding).
+    inner = ftp_conversation(False, ws, ws2, sport=41090)
+    frames = [bytes(Ether(src=MAC_OA, dst=MAC_OB) /
+                    IP(src="203.0.113.5", dst="203.0.113.6", ttl=62,
+                       id=0x2100, proto=47) / GRE(proto=0x0800) / p)
+              for _, p in inner]
+    emit(out, "capture_gre_mirror.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4>gre>ipv4>tcp", ("tcp", ws, 41090, ws2, 21),
+         "packet_capture mirror gre-mirror 203.0.113.5 -> 203.0.113.6 (both "
+         "directions of the inner flow in one tunnel direction), with totals; "
+         "the inner ftp login", frames)
+
+    # rpcap: password authentication, open, start capture, packets.
+    def rp(t, payload=b"", value=0):
+        return struct.pack(">BBHI", 0, t, value, len(payload)) + payload
+    auth = rp(8, struct.pack(">HHHH", 1, 0, 6, 11) + b"ewcapt" +
+              b"rpcap-Pass1")
+    steps = [(C2S, auth), (S2C, rp(0x88)),
+             (C2S, rp(3, b"eth0")), (S2C, rp(0x83, struct.pack(">II", 1, 0))),
+             (C2S, rp(4, struct.pack(">IHHHH", 65535, 0, 0, 1, 0) +
+                      struct.pack(">HHI", 0, 0, 0))),
+             (S2C, rp(0x84, struct.pack(">IHH", 65535, 2003, 0))),
+             (S2C, rp(7, struct.pack(">IIIII", T0, 0, 60, 60, 1) +
+                      pattern(60, 15)))]
+    conv = edge_session(ws, dev, 41200, 2002, steps)
+    bad = [(C2S, rp(8, struct.pack(">HHHH", 1, 0, 6, 5) + b"ewcapt" +
+                    b"wrong")), (S2C, rp(1, b"auth failed"))]
+    conv += edge_session(ws2, dev, 41201, 2002, bad)
+    emit(out, "capture_rpcap.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41200, dev, 2002),
+         "rpcap password login ewcapt success and wrong failure "
+         "(cleartext_credential); packet_capture mirror rpcap exporter %s "
+         "receiver %s" % (dev, ws), conv)
 # ============================================ end of edge-devices section
 
 
@@ -1292,6 +1440,7 @@ def main():
     build_core(out)
     build_dissector_fixes(out)
     build_edge(out)
+    build_capture(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

@@ -366,7 +366,7 @@ dec_gre(struct dec *d, struct cursor *c)
 {
 	uint16_t flags, proto;
 	uint32_t key = 0;
-	unsigned ver;
+	unsigned ver, n;
 
 	flags = cur_be16(c);
 	proto = cur_be16(c);
@@ -412,10 +412,15 @@ dec_gre(struct dec *d, struct cursor *c)
 	default:
 		return anomaly(d, DA_GRE_UNKNOWN_PROTO);
 	}
+	n = d->p->nencap;
 	if (push_encap(d, ENCAP_GRE, key, 1) < 0)
 		return -1;
-	if (proto == ETH_TEB)
+	if (proto == ETH_TEB) {
+		/* Bridged frames, not routed packets: a remote mirror. */
+		if (d->p->nencap > n)
+			d->p->encap[n].frames = 1;
 		return dec_eth(d, c);
+	}
 	if (proto == ETH_MPLS)
 		return dec_mpls(d, c);
 	return dec_ip(d, c);

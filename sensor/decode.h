@@ -61,6 +61,8 @@ struct encap_layer {
 	uint8_t		type;		/* enum encap_type */
 	uint8_t		family;		/* outer IP family (0: L2 layer) */
 	uint16_t	sport, dport;	/* outer UDP ports for UDP tunnels */
+	uint8_t		frames;		/* carries Ethernet frames: GRE
+					 * transparent Ethernet bridging */
 	uint32_t	id;		/* VLAN id, MPLS label, VNI, GRE key,
 					 * ERSPAN session, PPPoE session */
 	uint8_t		src[16];	/* outer IP endpoints (tunnels only) */

@@ -195,6 +195,8 @@ finding_emit(struct worker *w, const struct flow *fl,
 	hdr.len = (uint16_t)n;
 	hdr.ts_us = w->now_us;
 	hdr.fold_key = f->fold_key;
+	hdr.fold_tally = f->fold_tally;
+	memcpy(hdr.fold_sum, f->fold_sum, sizeof(hdr.fold_sum));
 	if (fl != NULL && f->cred.set) {
 		fill_cred(w, fl, f, &hdr.cred);
 		hdr.has_cred = 1;

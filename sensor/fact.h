@@ -134,7 +134,7 @@ struct dns_fact {
 /* A file transfer starts (FTP RETR/STOR, TFTP RRQ/WRQ, HTTP body ...). */
 struct file_fact {
 	const char	*proto;
-	int		 upload;	/* towards the server */
+	int		 upload;	/* towards the server; -1 unknown */
 	const uint8_t	*name;
 	size_t		 name_len;
 	const uint8_t	*head;		/* the first bytes of the content */
@@ -158,6 +158,11 @@ struct mirror_fact {
 	uint8_t		 family;
 	uint8_t		 src[16], dst[16];
 	uint32_t	 session;	/* ERSPAN session id, TZSP ... */
+	/*
+	 * family 0: the stream is the flow itself (rpcap); its exporter is
+	 * the flow's client when this is set, else its server.
+	 */
+	uint8_t		 exporter_is_client;
 };
 
 /* ---- device (edge-device discovery) -------------------------------------- */

@@ -98,6 +98,13 @@ struct finding {
 	 * carry the key they fold by; finding_emit copies it to the record.
 	 */
 	uint64_t		 fold_key;
+	/*
+	 * With fold_key: a tally (fold_sum, e.g. packets, bytes, flows) that
+	 * the correlator adds up over the workers and reports once, at the
+	 * end, with the key's first finding; a tally is never published.
+	 */
+	uint8_t			 fold_tally;
+	uint64_t		 fold_sum[3];
 	/* Optional: writes nested fields at the end of the kind's object. */
 	void			(*extra)(struct jbuf *j, const void *arg);
 	const void		*extra_arg;

@@ -83,6 +83,8 @@ struct out_rec {
 	uint64_t	ts_us;
 	uint8_t		has_cred;	/* cred below is filled */
 	uint64_t	fold_key;	/* struct finding's, 0: none */
+	uint8_t		fold_tally;	/* struct finding's */
+	uint64_t	fold_sum[3];
 	struct out_cred	cred;
 	char		body[];		/* finding_format() output */
 };
