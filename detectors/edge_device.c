@@ -1101,6 +1101,15 @@ edge_session(struct detctx *ctx, void *fs)
 	    flow_server_port(f));
 	if (svc != NULL && svc->allow)
 		return;
+	/*
+	 * Data channels a device's own servers open look like sessions it
+	 * starts: FTP active data (from port 20), TFTP and other UDP
+	 * transfers between ephemeral ports.  UDP counts only on a service
+	 * edge_egress.txt names.
+	 */
+	if (svc == NULL && ((f->key.proto == 6 && flow_client_port(f) == 20) ||
+	    f->key.proto != 6))
+		return;
 	if (svc == NULL) {
 		memset(&any, 0, sizeof(any));
 		any.proto = f->key.proto;

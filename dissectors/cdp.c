@@ -114,8 +114,12 @@ cdp_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 	(void)dir;
 	memset(&d, 0, sizeof(d));
 	d.proto = "cdp";
+	if (!cur_ok(&c) || len < 12) {	/* parse() may come without probe() */
+		dctx_weird(ctx, "cdp_malformed");
+		return len;
+	}
 	d.has_mac = 1;
-	memcpy(d.mac, data + 6, 6);	/* cdp_pdu read past it */
+	memcpy(d.mac, data + 6, 6);
 	cur_skip(&c, 4);		/* version, ttl, checksum */
 	while (cur_ok(&c) && cur_has(&c, 4)) {
 		type = cur_be16(&c);

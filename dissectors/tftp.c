@@ -7,7 +7,8 @@
  * NUL [option NUL value NUL]...) to UDP 69, answered from a new server
  * port, so the data (DATA 3: block number, up to blksize bytes) and ACKs
  * (4) run on a flow of their own, which this dissector finds with its
- * probe: a DATA packet of block 1.
+ * probe: a DATA packet of block 1, or what comes before it (the server's
+ * OACK when options were asked for, ACK of block 0 for a write).
  *
  * Facts (FACT_FILE): the request, with the file name and whether it is an
  * upload (WRQ); the first DATA block of a transfer, with its first bytes
@@ -70,11 +71,38 @@ tftp_first_data(const uint8_t *data, size_t len)
 	    data[1] == TFTP_DATA && data[2] == 0 && data[3] == 1;
 }
 
+/*
+ * An OACK (RFC 2347: opcode 6, then NUL-terminated printable option and
+ * value strings), with which a server answers a request that asked for
+ * options before the first block (curl asks for blksize).
+ */
+static int
+tftp_oack(const uint8_t *data, size_t len)
+{
+	size_t i, strings = 0;
+
+	if (len < 4 || len > 512 || data[0] != 0 || data[1] != 6 ||
+	    data[len - 1] != 0)
+		return 0;
+	for (i = 2; i < len; i++) {
+		if (data[i] == 0) {
+			if (data[i - 1] == 0)
+				return 0;	/* an empty string */
+			strings++;
+		} else if (data[i] < 0x20 || data[i] > 0x7e)
+			return 0;
+	}
+	return strings >= 2 && strings % 2 == 0;
+}
+
+/* A data flow starts: its first block, the server's OACK, or ACK 0. */
 static int
 tftp_probe(const uint8_t *data, size_t len, int dir)
 {
 	(void)dir;
-	return tftp_first_data(data, len);
+	return tftp_first_data(data, len) || tftp_oack(data, len) ||
+	    (len == 4 && data[0] == 0 && data[1] == 4 && data[2] == 0 &&
+	    data[3] == 0);
 }
 
 static size_t

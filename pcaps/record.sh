@@ -13,9 +13,11 @@
 #
 # Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
 #   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
-#          socks5 tinyproxy dns edge
+#          socks5 tinyproxy dns edge capture
 #   edge (rec_edge, issue 8): ew-srv is an edge device, ew-cli a workstation
 #   (10.99.0.1) and, with a second address, the admin host (10.99.0.3).
+#   capture (rec_capture, issue 8): captures leaving ew-srv (tcpdump | nc,
+#   FTP, TFTP, HTTP upload) and an ordinary file with a pcap header inside.
 # Re-runnable: leftovers of an earlier run (namespaces, our processes in
 # them) are removed first, packages are installed only when missing, and a
 # run for some protocols keeps the CREDENTIALS.tsv lines of the others.
@@ -29,7 +31,7 @@ umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/recorded
-ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns edge"
+ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns edge capture"
 NS_C=ew-cli NS_S=ew-srv
 IF_C=ewc0 IF_S=ews0
 CLI=10.99.0.1 SRV=10.99.0.2
@@ -47,7 +49,7 @@ inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
 postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
 postgresql-client mariadb-server mariadb-client dante-server tinyproxy
 dnsmasq-base bind9-dnsutils python3 openssl iputils-ping
-openssh-server openssh-client sshpass netcat-openbsd"
+openssh-server openssh-client sshpass netcat-openbsd tftpd-hpa"
 
 install_missing() {
 	local p missing=()
@@ -195,10 +197,9 @@ ensure_user() {
 # Each rec_<proto> runs in a subshell with set -e; it returns non-zero (or
 # exits) when something did not work, and the summary says so.
 
-rec_ftp() {
-	ensure_user ewftp ftp-Secret-1
+# vsftpd_start YES|NO: vsftpd on the server for ewftp, writes allowed or not.
+vsftpd_start() {
 	mkdir -p "$state/ftp/empty"
-	echo "edgeward test file" >/home/ewftp/readme.txt
 	cat >"$state/ftp/vsftpd.conf" <<-EOF
 	listen=YES
 	listen_ipv6=NO
@@ -206,7 +207,7 @@ rec_ftp() {
 	background=NO
 	anonymous_enable=NO
 	local_enable=YES
-	write_enable=NO
+	write_enable=$1
 	pam_service_name=vsftpd
 	secure_chroot_dir=$state/ftp/empty
 	seccomp_sandbox=NO
@@ -217,6 +218,12 @@ rec_ftp() {
 	EOF
 	bg vsftpd vsftpd "$state/ftp/vsftpd.conf"
 	wait_listen tcp 21
+}
+
+rec_ftp() {
+	ensure_user ewftp ftp-Secret-1
+	echo "edgeward test file" >/home/ewftp/readme.txt
+	vsftpd_start NO
 	capture ftp
 	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 "ftp://$SRV/readme.txt" >/dev/null
 	in_cli curl -sS --max-time 10 -u ewftp:wrong-Secret-9 "ftp://$SRV/" >/dev/null 2>&1 || true
@@ -627,6 +634,63 @@ rec_edge() {
 	capture edge_egress "$EDGE_NET"
 	edge_ssh_to "$NS_S" "$SRV" "$CLI" "uname -a" >/dev/null
 	capture_stop
+}
+
+# capture: captures leaving the device (ew-srv): tcpdump piped to nc, a
+# pcapng fetched over FTP and TFTP, one uploaded over HTTP; and a pcap
+# header inside an ordinary file sent the same ways (no finding).
+rec_capture() {
+	local d=$state/capture
+	ensure_user ewftp ftp-Secret-1
+	mkdir -p "$d/tftp"
+	chmod 777 "$d/tftp"
+	# A real capture, written by tcpdump on the device's loopback.
+	in_srv ip link set lo up
+	in_srv tcpdump -i lo -U -c 6 -w "$d/lo.pcapng" --time-stamp-precision=micro \
+	    2>/dev/null &
+	local tp=$!
+	sleep 0.5
+	in_srv ping -c 3 -i 0.2 127.0.0.1 >/dev/null
+	wait "$tp"
+	in_srv tcpdump -r "$d/lo.pcapng" -w "$d/lo.pcap" 2>/dev/null
+	# An ordinary file with a pcap header 200 bytes in.
+	{ head -c 200 /usr/share/common-licenses/GPL-3; head -c 24 "$d/lo.pcap";
+	  head -c 400 /usr/share/common-licenses/GPL-3; } >"$d/notes.txt"
+	cp "$d/lo.pcapng" /home/ewftp/site.pcapng
+	cp "$d/notes.txt" /home/ewftp/notes.txt
+	cp "$d/lo.pcap" "$d/tftp/running.pcap"
+	cp "$d/notes.txt" "$d/tftp/notes.txt"
+	chmod 644 /home/ewftp/*.pcapng /home/ewftp/notes.txt "$d/tftp/"*
+
+	# tcpdump -w - | nc: the device streams a live capture out.
+	ip netns exec "$NS_C" nc -l -p 9999 >"$d/received.pcap" &
+	echo $! >>"$state/pids"
+	sleep 0.3
+	capture edge_capture_nc "$EDGE_NET"
+	in_srv sh -c "tcpdump -i lo -U -c 4 -w - 2>/dev/null | nc -q 1 $CLI 9999" &
+	sleep 0.5
+	in_srv ping -c 3 -i 0.2 127.0.0.1 >/dev/null
+	sleep 1
+	in_srv sh -c "nc -q 1 $CLI 9999 <$d/notes.txt" 2>/dev/null || true
+	capture_stop
+
+	# FTP: the workstation fetches the capture and the notes from the
+	# device.
+	vsftpd_start YES
+	# TFTP: the same two files from the device's tftpd.
+	bg tftpd in.tftpd -L -a "$SRV:69" -s "$d/tftp"
+	wait_listen udp 69
+	# HTTP: the workstation uploads the capture to the device's nginx.
+	nginx_start
+	capture edge_capture_files "$EDGE_NET"
+	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 -o /dev/null "ftp://$SRV/site.pcapng"
+	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 -o /dev/null "ftp://$SRV/notes.txt"
+	in_cli curl -sS --max-time 10 -o /dev/null "tftp://$SRV/running.pcap"
+	in_cli curl -sS --max-time 10 -o /dev/null "tftp://$SRV/notes.txt"
+	in_cli curl -sS --max-time 10 -o /dev/null -F "file=@$d/lo.pcap" "http://$SRV/login"
+	in_cli curl -sS --max-time 10 -o /dev/null -F "file=@$d/notes.txt" "http://$SRV/login"
+	capture_stop
+	expect_in_pcap "$cap_file" "RETR site.pcapng" "running.pcap" 'filename="lo.pcap"'
 }
 
 rec_ldap() {

@@ -87,6 +87,26 @@ dctx_fact(struct dctx *ctx, const struct fact *f)
 		    f->u.cmd->line_len);
 		c->len = f->u.cmd->line_len;
 	}
+	if (f->type == FACT_FILE && ctx->nfiles < FAKE_MAX_FILES) {
+		struct fake_file *ff = &ctx->files[ctx->nfiles++];
+
+		memset(ff, 0, sizeof(*ff));
+		copy_str(ff->proto, sizeof(ff->proto),
+		    (const uint8_t *)f->u.file->proto, strlen(f->u.file->proto));
+		ff->upload = f->u.file->upload;
+		copy_str(ff->name, sizeof(ff->name), f->u.file->name,
+		    f->u.file->name_len);
+		ff->head_len = f->u.file->head_len < sizeof(ff->head) ?
+		    f->u.file->head_len : sizeof(ff->head);
+		if (f->u.file->head != NULL)
+			memcpy(ff->head, f->u.file->head, ff->head_len);
+		ff->size = f->u.file->size;
+	}
+	if (f->type == FACT_MIRROR) {
+		ctx->nmirrors++;
+		ctx->mirror_exporter_is_client =
+		    f->u.mirror->exporter_is_client;
+	}
 	if (f->type != FACT_DEVICE || ctx->ndevices >= FAKE_MAX_DEVICES)
 		return;
 	d = f->u.device;

@@ -58,6 +58,17 @@ struct fake_command {
 	size_t		len;
 };
 
+/* A file fact (FACT_FILE), deep-copied; a mirror fact's side. */
+#define FAKE_MAX_FILES	4
+struct fake_file {
+	char		proto[16];
+	int		upload;
+	char		name[FAKE_STR];
+	uint8_t		head[64];
+	size_t		head_len;
+	int64_t		size;
+};
+
 struct dctx {
 	struct fake_fact facts[FAKE_MAX_FACTS];
 	unsigned	nfacts;
@@ -78,6 +89,10 @@ struct dctx {
 	unsigned	ndevices;
 	struct fake_command commands[FAKE_MAX_COMMANDS];
 	unsigned	ncommands;
+	struct fake_file files[FAKE_MAX_FILES];
+	unsigned	nfiles;
+	unsigned	nmirrors;
+	int		mirror_exporter_is_client;
 };
 
 /* Resets ctx (freeing its pending buffers) for a new flow. */

@@ -1,8 +1,9 @@
 /*
- * test_edge_dissectors.c - the device facts of the edge-device dissectors:
- * SSH identification strings (ssh_banner), LLDP and CDP frames, with their
- * negatives (pre-banner lines, overlong lines, frames cut short, other
- * EtherTypes and SNAP protocols).
+ * test_edge_dissectors.c - the dissectors of edge devices and packet
+ * capture: device facts from SSH identification strings (ssh_banner), LLDP
+ * and CDP frames; file facts from TFTP; rpcap logins and capture starts;
+ * with their negatives (pre-banner lines, overlong lines, frames cut
+ * short, other EtherTypes and SNAP protocols, malformed requests).
  */
 #include <string.h>
 
@@ -12,14 +13,19 @@
 extern const struct dissector ssh_banner_dissector;
 extern const struct dissector lldp_dissector;
 extern const struct dissector cdp_dissector;
+extern const struct dissector tftp_dissector;
+extern const struct dissector rpcap_dissector;
 
 static struct dctx ctx;
-static uint8_t state[256];
+static uint8_t state[4096];
 
 static void
 setup(uint16_t port)
 {
 	fake_dctx_reset(&ctx, port);
+	CU_ASSERT_FATAL(rpcap_dissector.state_size <= sizeof(state));
+	CU_ASSERT_FATAL(tftp_dissector.state_size <= sizeof(state));
+	CU_ASSERT_FATAL(ssh_banner_dissector.state_size <= sizeof(state));
 	memset(state, 0, sizeof(state));
 }
 
@@ -216,6 +222,11 @@ test_cdp_negatives(void)
 			fake_feed(&ctx, &cdp_dissector, state, 0, cdp_frame, n);
 		CU_ASSERT(ctx.ndevices == 0 || n >= 26);
 	}
+	/* parse() without probe() (the fuzzer's way): a short frame. */
+	setup(0);
+	fake_feed(&ctx, &cdp_dissector, state, 0, cdp_frame, 3);
+	CU_ASSERT_EQUAL(ctx.ndevices, 0);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "cdp_malformed"), 1);
 	/* VTP (SNAP protocol 0x2003) is not CDP. */
 	memcpy(f, cdp_frame, sizeof(f));
 	f[21] = 0x03;
@@ -229,7 +240,108 @@ test_cdp_negatives(void)
 	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "cdp_malformed"), 1);
 }
 
+/* ---- TFTP ---------------------------------------------------------------- */
+
+static void
+test_tftp(void)
+{
+	static const uint8_t wrq[] = "\0\002running.pcap\0octet";
+	static const uint8_t bad[] = "\0\001name-without-mode";
+	static const uint8_t data1[] = { 0, 3, 0, 1, 0xd4, 0xc3, 0xb2, 0xa1,
+	    2, 0 };
+	static const uint8_t data2[] = { 0, 3, 0, 2, 0xd4, 0xc3, 0xb2, 0xa1 };
+
+	setup(69);
+	CU_ASSERT(!tftp_dissector.probe(wrq, sizeof(wrq), 0));
+	fake_feed(&ctx, &tftp_dissector, state, DIR_TO_SERVER, wrq,
+	    sizeof(wrq));
+	CU_ASSERT_EQUAL_FATAL(ctx.nfiles, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.files[0].proto, "tftp");
+	CU_ASSERT_STRING_EQUAL(ctx.files[0].name, "running.pcap");
+	CU_ASSERT_EQUAL(ctx.files[0].upload, 1);
+	CU_ASSERT_EQUAL(ctx.files[0].head_len, 0);
+	fake_feed(&ctx, &tftp_dissector, state, DIR_TO_SERVER, bad,
+	    sizeof(bad) - 1);
+	CU_ASSERT_EQUAL(ctx.nfiles, 1);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "tftp_malformed"), 1);
+
+	/* The data flow: block 1 once (not its retransmission, not block 2). */
+	setup(0);
+	CU_ASSERT(tftp_dissector.probe(data1, sizeof(data1), 1));
+	CU_ASSERT(!tftp_dissector.probe(data2, sizeof(data2), 1));
+	fake_feed(&ctx, &tftp_dissector, state, DIR_TO_CLIENT, data1,
+	    sizeof(data1));
+	fake_feed(&ctx, &tftp_dissector, state, DIR_TO_CLIENT, data1,
+	    sizeof(data1));
+	fake_feed(&ctx, &tftp_dissector, state, DIR_TO_CLIENT, data2,
+	    sizeof(data2));
+	CU_ASSERT_EQUAL_FATAL(ctx.nfiles, 1);
+	CU_ASSERT_EQUAL(ctx.files[0].upload, 0);
+	CU_ASSERT_EQUAL(ctx.files[0].head_len, 6);
+	CU_ASSERT_EQUAL(ctx.files[0].head[0], 0xd4);
+}
+
+/* ---- rpcap --------------------------------------------------------------- */
+
+static void
+test_rpcap(void)
+{
+	/* AUTH_REQ password "ew" / "pw1", then AUTH_REPLY. */
+	static const uint8_t auth[] = { 0, 8, 0, 0, 0, 0, 0, 13,
+	    0, 1, 0, 0, 0, 2, 0, 3, 'e', 'w', 'p', 'w', '1' };
+	static const uint8_t auth_ok[] = { 0, 0x88, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t err[] = { 0, 1, 0, 0, 0, 0, 0, 2, 'n', 'o' };
+	static const uint8_t start[] = { 0, 4, 0, 0, 0, 0, 0, 0 };
+	static const uint8_t start_ok[] = { 0, 0x84, 0, 0, 0, 0, 0, 0 };
+	/* A PACKET message whose payload looks like an AUTH_REQ header. */
+	static const uint8_t pkt[] = { 0, 7, 0, 0, 0, 0, 0, 8,
+	    0, 8, 0, 0, 0, 0, 0, 0 };
+
+	setup(2002);
+	CU_ASSERT(rpcap_dissector.probe(auth, sizeof(auth), 0));
+	CU_ASSERT(!rpcap_dissector.probe(auth, sizeof(auth) - 1, 0));
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_SERVER, auth, 10);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);		/* split request */
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_SERVER, auth + 10,
+	    sizeof(auth) - 10);
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_CLIENT, auth_ok,
+	    sizeof(auth_ok));
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].proto, "rpcap");
+	CU_ASSERT_STRING_EQUAL(ctx.facts[0].user, "ew");
+	CU_ASSERT_EQUAL(ctx.facts[0].secret_len, 3);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_SUCCESS);
+	/* The capture starts when rpcapd answers STARTCAP; a packet's bytes
+	 * are skipped, never read as a message. */
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_SERVER, start,
+	    sizeof(start));
+	CU_ASSERT_EQUAL(ctx.nmirrors, 0);
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_CLIENT, start_ok,
+	    sizeof(start_ok));
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_CLIENT, pkt,
+	    sizeof(pkt));
+	CU_ASSERT_EQUAL(ctx.nmirrors, 1);
+	CU_ASSERT_EQUAL(ctx.mirror_exporter_is_client, 0);
+	CU_ASSERT_EQUAL(ctx.nfacts, 1);
+
+	/* A refused login. */
+	setup(2002);
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_SERVER, auth,
+	    sizeof(auth));
+	fake_feed(&ctx, &rpcap_dissector, state, DIR_TO_CLIENT, err,
+	    sizeof(err));
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_FAILURE);
+	/* Garbage after it stops the flow. */
+	fake_feeds(&ctx, &rpcap_dissector, state, DIR_TO_SERVER,
+	    "GET / HTTP/1.1\r\n\r\n");
+	CU_ASSERT(ctx.done);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "rpcap_malformed"), 1);
+}
+
 UNIT_MAIN("edge_dissectors",
+    { "tftp: request and first block", test_tftp },
+    { "rpcap: logins, capture start", test_rpcap },
     { "ssh: both banners, split", test_ssh_both_banners },
     { "ssh: lines before the server's banner", test_ssh_pre_banner_lines },
     { "ssh: client text, overlong line, probe", test_ssh_negatives },
