@@ -67,10 +67,15 @@ static const char *const evidence_names[] = {
 	"http_path", "session", NULL
 };
 
+#define EVIDENCE_MAX	24	/* entries of evidence_names */
+
 struct fingerprint {
 	const char	*evidence;	/* from evidence_names */
+	uint8_t		 ev;		/* its index there */
 	uint8_t		 role;		/* enum config_role */
 	uint8_t		 confidence;
+	uint8_t		 proto;		/* session: 6 or 17 */
+	uint16_t	 port;		/* session: the port */
 	char		 vendor[32], product[48];
 	struct glob	 pat;
 };
@@ -93,6 +98,9 @@ struct redact {
 struct edge_tables {
 	struct fingerprint	*fp;
 	unsigned		 nfp;
+	/* Fingerprint indices by evidence, in file order (built at load). */
+	uint16_t		*by_ev[EVIDENCE_MAX];
+	unsigned		 nby_ev[EVIDENCE_MAX];
 	struct service		*svc;		/* management services */
 	unsigned		 nsvc;
 	struct service		*egress;	/* egress allow/deny */
@@ -204,6 +212,14 @@ fp_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 	if (glob_compile(r->field[5], &f->pat, err, errlen) < 0)
 		return -1;
 	f->evidence = evidence_names[i];
+	f->ev = (uint8_t)i;
+	/* A session line names one port: compared as numbers, not text. */
+	if (strcmp(f->evidence, "session") == 0 &&
+	    parse_port(r->field[5], &f->proto, &f->port) < 0) {
+		snprintf(err, errlen, "'%s': a session pattern is tcp/PORT or "
+		    "udp/PORT", r->field[5]);
+		return -1;
+	}
 	f->role = (uint8_t)role;
 	f->confidence = (uint8_t)conf;
 	copy(f->vendor, sizeof(f->vendor), strcmp(r->field[2], "-") ?
@@ -333,9 +349,12 @@ static void
 edge_unload(void *p)
 {
 	struct edge_tables *t = p;
+	unsigned i;
 
 	if (t == NULL)
 		return;
+	for (i = 0; i < EVIDENCE_MAX; i++)
+		free(t->by_ev[i]);
 	free(t->fp);
 	free(t->svc);
 	free(t->egress);
@@ -343,6 +362,35 @@ edge_unload(void *p)
 	free(t->redact);
 	addrpairs_free(t->egress_allowed);
 	free(t);
+}
+
+/* by_ev[]: each evidence's fingerprints, in file order. */
+static int
+index_fingerprints(struct edge_tables *t, char *err, size_t errlen)
+{
+	unsigned i, e;
+
+	for (i = 0; i < t->nfp; i++) {
+		e = t->fp[i].ev;
+		if (t->by_ev[e] == NULL && (t->by_ev[e] = calloc(t->nfp,
+		    sizeof(*t->by_ev[e]))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		t->by_ev[e][t->nby_ev[e]++] = (uint16_t)i;
+	}
+	return 0;
+}
+
+static int
+evidence_index(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; evidence_names[i] != NULL; i++)
+		if (strcmp(evidence_names[i], name) == 0)
+			return (int)i;
+	return -1;
 }
 
 static void *
@@ -366,6 +414,10 @@ edge_load(const struct det_load_args *la, char *err, size_t errlen)
 	    egress_line, t, err, errlen) < 0 ||
 	    sigfile_read_in(la->sigdir, "edge_redact.txt", &redact_spec,
 	    redact_line, t, err, errlen) < 0) {
+		edge_unload(t);
+		return NULL;
+	}
+	if (index_fingerprints(t, err, errlen) < 0) {
 		edge_unload(t);
 		return NULL;
 	}
@@ -687,21 +739,34 @@ discover(struct detctx *ctx, const char *proto, int family,
 	struct device *d;
 	struct sha256_ctx sc;
 	uint8_t digest[SHA256_LEN];
-	char ver[VERSION_MAX], text[48], mtext[18];
-	unsigned i, fi;
+	char ver[VERSION_MAX], v[VERSION_MAX], text[48], mtext[18];
+	unsigned i, j, fi, best;
+	int e;
 
 	if (t == NULL || w == NULL)
 		return;
-	/* File order decides: the most specific lines come first. */
-	for (fi = 0; fi < t->nfp && fp == NULL; fi++)
-		for (i = 0; i < nattrs; i++)
-			if (strcmp(t->fp[fi].evidence, attrs[i].name) == 0 &&
-			    glob_match(&t->fp[fi].pat, attrs[i].value,
-			    attrs[i].len, ver, sizeof(ver))) {
-				fp = &t->fp[fi];
+	/*
+	 * File order decides (the most specific lines come first): the
+	 * lowest-numbered fingerprint that matches any attribute, looking
+	 * only at each attribute's own evidence list.
+	 */
+	best = t->nfp;
+	for (i = 0; i < nattrs; i++) {
+		if ((e = evidence_index(attrs[i].name)) < 0)
+			continue;
+		for (j = 0; j < t->nby_ev[e] && t->by_ev[e][j] < best; j++) {
+			fi = t->by_ev[e][j];
+			if (glob_match(&t->fp[fi].pat, attrs[i].value,
+			    attrs[i].len, v, sizeof(v))) {
+				best = fi;
 				hit = &attrs[i];
+				memcpy(ver, v, sizeof(ver));
 				break;
 			}
+		}
+	}
+	if (best < t->nfp)
+		fp = &t->fp[best];
 	if (fp == NULL)
 		return;
 	if (family != 0 && inventoried(ctx, family, addr) >= 0)
@@ -1055,6 +1120,20 @@ egress_allowed(struct detctx *ctx, const struct edge_tables *t,
 	    flow_client_addr(f), flow_server_addr(f));
 }
 
+static int
+session_port_listed(const struct edge_tables *t, uint8_t proto, uint16_t port)
+{
+	static const char sname[] = "session";
+	int e = evidence_index(sname);
+	unsigned j;
+
+	for (j = 0; e >= 0 && j < t->nby_ev[e]; j++)
+		if (t->fp[t->by_ev[e][j]].proto == proto &&
+		    t->fp[t->by_ev[e][j]].port == port)
+			return 1;
+	return 0;
+}
+
 static void
 edge_session(struct detctx *ctx, void *fs)
 {
@@ -1072,12 +1151,14 @@ edge_session(struct detctx *ctx, void *fs)
 		return;
 	st->decided = 1;
 	/* An answer on a port only appliances listen on names the server. */
-	snprintf(name, sizeof(name), "%s/%u", f->key.proto == 6 ? "tcp" :
-	    "udp", flow_server_port(f));
-	a.name = "session";
-	a.value = (const uint8_t *)name;
-	a.len = strlen(name);
-	discover(ctx, "session", f->key.family, srv, cli, NULL, &a, 1);
+	if (session_port_listed(t, f->key.proto, flow_server_port(f))) {
+		snprintf(name, sizeof(name), "%s/%u", f->key.proto == 6 ?
+		    "tcp" : "udp", flow_server_port(f));
+		a.name = "session";
+		a.value = (const uint8_t *)name;
+		a.len = strlen(name);
+		discover(ctx, "session", f->key.family, srv, cli, NULL, &a, 1);
+	}
 
 	admin = addrset_lookup(det_sets(ctx)->admin_hosts, f->key.family,
 	    cli) >= 0;
@@ -1159,7 +1240,10 @@ edge_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	if (n > 0)
 		discover(ctx, "tls", f->key.family, flow_server_addr(f),
 		    flow_client_addr(f), NULL, at, n);
-	for (i = 0; sn != NULL && sn[0] != '\0' && i < t->nupdate; i++)
+	/* A vendor update host, only asked of a device's own sessions. */
+	for (i = 0; sn != NULL && sn[0] != '\0' && i < t->nupdate &&
+	    (st->egress_wait || device_role(ctx, f->key.family,
+	    flow_client_addr(f), flow_server_addr(f)) >= 0); i++)
 		if (glob_match(&t->update[i], (const uint8_t *)sn,
 		    strlen(sn), NULL, 0)) {
 			st->update_host = 1;

@@ -30,6 +30,13 @@ struct magic {
 struct filemagic {
 	struct magic	*m;
 	unsigned	 n;
+	/*
+	 * The first content bytes a line can start with (its first token at
+	 * offset 0), so most content is refused with one lookup; lines whose
+	 * first token is further in are always tried (any_offset).
+	 */
+	uint8_t		 first[256];
+	unsigned	 any_offset;
 };
 
 static int
@@ -110,6 +117,10 @@ magic_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 		snprintf(err, errlen, "the first token is the content's bytes");
 		return -1;
 	}
+	if (m->tok[0].off == 0)
+		t->first[m->tok[0].bytes[0]] = 1;
+	else
+		t->any_offset++;
 	t->n++;
 	return 0;
 }
@@ -171,7 +182,9 @@ filemagic_match(const struct filemagic *t, const uint8_t *h, size_t n,
 	size_t gzlen;
 	unsigned i, j;
 
-	for (i = 0; t != NULL && i < t->n; i++) {
+	if (t == NULL || n == 0 || (!t->first[h[0]] && t->any_offset == 0))
+		return NULL;
+	for (i = 0; i < t->n; i++) {
 		for (j = 0; j < t->m[i].ntok; j++) {
 			k = &t->m[i].tok[j];
 			if (k->kind == MT_BYTES && ((size_t)k->off + k->len > n ||

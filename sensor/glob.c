@@ -16,6 +16,41 @@ version_char(uint8_t c)
 	    c == '-' || c == '+';
 }
 
+/* The longest run of literal tokens. */
+static void
+glob_must(struct glob *g)
+{
+	unsigned i, run = 0;
+
+	for (i = 0; i < g->n; i++) {
+		run = g->tok[i] == GT_LIT ? run + 1 : 0;
+		if (run > g->must_len && run <= 255) {
+			g->must_len = (uint8_t)run;
+			g->must_at = (uint8_t)(i + 1 - run);
+		}
+	}
+}
+
+/* Whether v holds the literal run (ignoring case). */
+static int
+glob_has_must(const struct glob *g, const uint8_t *v, size_t n)
+{
+	const uint8_t *m = g->ch + g->must_at;
+	size_t i, j, ml = g->must_len;
+
+	if (ml == 0)
+		return 1;
+	for (i = 0; i + ml <= n; i++) {
+		if (tolower(v[i]) != m[0])
+			continue;
+		for (j = 1; j < ml && tolower(v[i + j]) == m[j]; j++)
+			;
+		if (j == ml)
+			return 1;
+	}
+	return 0;
+}
+
 int
 glob_compile(const char *s, struct glob *g, char *err, size_t errlen)
 {
@@ -40,6 +75,7 @@ glob_compile(const char *s, struct glob *g, char *err, size_t errlen)
 		g->ch[g->n++] = (uint8_t)tolower((unsigned char)*s);
 		s++;
 	}
+	glob_must(g);
 	return 0;
 }
 
@@ -58,6 +94,8 @@ glob_match(const struct glob *g, const uint8_t *v, size_t n, char *ver,
 		n = GLOB_VALUE_MAX;
 	if (ver != NULL && vercap > 0)
 		ver[0] = '\0';
+	if (!glob_has_must(g, v, n))
+		return 0;
 	for (j = 0; j <= n; j++)
 		can[(size_t)g->n * W + j] = j == n;
 	for (i = g->n; i-- > 0;) {

@@ -6,7 +6,10 @@
  *
  * A match is dynamic programming over (pattern token, value byte), so a
  * pattern with many stars costs O(tokens x bytes) and never backtracks:
- * patterns come from files an operator edits, values from the wire.
+ * patterns come from files an operator edits, values from the wire.  Most
+ * values do not match: the pattern's longest literal run is looked for
+ * first (a plain search), and only a value that holds it pays for the
+ * dynamic programming.
  * Values longer than GLOB_VALUE_MAX are matched on their first
  * GLOB_VALUE_MAX bytes.  A compiled glob is a plain value (no pointers):
  * tables hold them in arrays; matching only reads it (any thread).
@@ -24,6 +27,9 @@ struct glob {
 	uint8_t		n;
 	uint8_t		tok[GLOB_MAX];	/* internal */
 	uint8_t		ch[GLOB_MAX];	/* lower-case literal bytes */
+	/* The longest literal run, which a match must contain: a value
+	 * without it is refused before any dynamic programming. */
+	uint8_t		must_at, must_len;
 };
 
 /* 0, or -1 with err ("pattern longer than 160", "{version} twice"). */
