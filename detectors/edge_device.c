@@ -637,6 +637,7 @@ struct edge_flow {
 	uint8_t		 decided;	/* the session was looked at */
 	uint8_t		 egress_wait;	/* from a device: wait for the name */
 	uint8_t		 update_host;	/* server name: a vendor update host */
+	uint8_t		 into;		/* into_device() took the session */
 	uint8_t		 role, client_is_admin;
 };
 
@@ -1134,6 +1135,33 @@ session_port_listed(const struct edge_tables *t, uint8_t proto, uint16_t port)
 	return 0;
 }
 
+/*
+ * A session into a device from a host that is not an admin host, on a
+ * management service: reported (or, cleartext, kept for the flow's end).
+ * Returns 1 when the server is a device the client may not manage.
+ */
+static int
+into_device(struct detctx *ctx, struct edge_flow *st,
+    const struct edge_tables *t, const struct flow *f)
+{
+	const uint8_t *cli = flow_client_addr(f), *srv = flow_server_addr(f);
+	const struct service *svc;
+	int role;
+
+	if (st->into || (role = device_role(ctx, f->key.family, srv,
+	    cli)) < 0 || addrset_lookup(det_sets(ctx)->admin_hosts,
+	    f->key.family, cli) >= 0 || (svc = service_find(t->svc, t->nsvc,
+	    f->key.proto, flow_server_port(f))) == NULL)
+		return 0;
+	st->into = 1;
+	if (svc->cleartext) {
+		if (st->p == NULL)	/* (a command may have opened it) */
+			pending_open(ctx, st, svc, role, 0, 0, 0);
+	} else
+		mgmt_report(ctx, svc, role, 0, 0, NULL, NULL);
+	return 1;
+}
+
 static void
 edge_session(struct detctx *ctx, void *fs)
 {
@@ -1142,7 +1170,7 @@ edge_session(struct detctx *ctx, void *fs)
 	struct edge_flow *st = fs;
 	const struct service *svc;
 	struct service any;
-	int role, admin;
+	int role;
 	const uint8_t *cli = flow_client_addr(f), *srv = flow_server_addr(f);
 	char name[SVC_NAME];
 	struct device_attr a;
@@ -1160,20 +1188,8 @@ edge_session(struct detctx *ctx, void *fs)
 		discover(ctx, "session", f->key.family, srv, cli, NULL, &a, 1);
 	}
 
-	admin = addrset_lookup(det_sets(ctx)->admin_hosts, f->key.family,
-	    cli) >= 0;
-	/* Into a device. */
-	if ((role = device_role(ctx, f->key.family, srv, cli)) >= 0 &&
-	    !admin &&
-	    (svc = service_find(t->svc, t->nsvc, f->key.proto,
-	    flow_server_port(f))) != NULL) {
-		if (svc->cleartext) {
-			if (st->p == NULL)	/* (a command may have opened it) */
-				pending_open(ctx, st, svc, role, 0, admin, 0);
-		} else
-			mgmt_report(ctx, svc, role, 0, admin, NULL, NULL);
+	if (into_device(ctx, st, t, f))
 		return;
-	}
 	/* Out of a device: anything but its allow-list. */
 	if ((role = device_role(ctx, f->key.family, cli, srv)) < 0 ||
 	    egress_allowed(ctx, t, f))
@@ -1237,9 +1253,13 @@ edge_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 		at[n].value = (const uint8_t *)a->tls_issuer;
 		at[n++].len = strlen(a->tls_issuer);
 	}
-	if (n > 0)
+	if (n > 0) {
 		discover(ctx, "tls", f->key.family, flow_server_addr(f),
 		    flow_client_addr(f), NULL, at, n);
+		/* The certificate came after the session began: look again. */
+		if (st->decided)
+			(void)into_device(ctx, st, t, f);
+	}
 	/* A vendor update host, only asked of a device's own sessions. */
 	for (i = 0; sn != NULL && sn[0] != '\0' && i < t->nupdate &&
 	    (st->egress_wait || device_role(ctx, f->key.family,
@@ -1300,9 +1320,14 @@ edge_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 		if (f == NULL)
 			discover(ctx, d->proto, d->family, d->addr, NULL,
 			    d->has_mac ? d->mac : NULL, d->attrs, d->nattrs);
-		else if (d->from_server)
+		else if (d->from_server) {
 			discover(ctx, d->proto, f->key.family,
-			    flow_server_addr(f), flow_client_addr(f), NULL, d->attrs, d->nattrs);
+			    flow_server_addr(f), flow_client_addr(f), NULL,
+			    d->attrs, d->nattrs);
+			/* Evidence after the session began: look again. */
+			if (st->decided && det_tables(ctx) != NULL)
+				(void)into_device(ctx, st, det_tables(ctx), f);
+		}
 		break;
 	case FACT_CREDENTIAL:
 		c = fa->u.cred;

@@ -1258,6 +1258,21 @@ def build_edge(out):
          "with the device inventoried: edge_mgmt_session ssh from_device "
          "(high); its DNS and NTP are allowed; with edge_egress_allowed "
          "%s<>%s nothing" % (EDGE_CISCO, EDGE_WS2), conv)
+    # IPMI/RMCP on UDP 623 (DMTF ASF 2.0 3.2.4): a presence ping answered
+    # by a pong from a server's BMC.
+    bmc = "198.51.100.5"
+    ping = struct.pack(">BBBBIBBBB", 6, 0, 0xFF, 6, 4542, 0x80, 0x11, 0, 0)
+    pong = struct.pack(">BBBBIBBBB", 6, 0, 0xFF, 6, 4542, 0x40, 0x11, 0,
+                       16) + struct.pack(">IIBB6s", 4542, 0, 0x81, 0,
+                                         b"\0" * 6)
+    emit(out, "edge_ipmi.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", EDGE_WS, 50623, bmc, 623),
+         "edge_device bmc IPMI (session udp/623 answered); "
+         "edge_mgmt_session ipmi to_device",
+         [w_eth(C2S, IP(src=EDGE_WS, dst=bmc, id=0x4500) /
+                UDP(sport=50623, dport=623) / Raw(ping)),
+          w_eth(S2C, IP(src=bmc, dst=EDGE_WS, id=0x4501) /
+                UDP(sport=623, dport=50623) / Raw(pong))])
     # An SSL VPN portal's login page, then an ordinary web server's page.
     def http_rsp(server, body):
         return (b"HTTP/1.1 200 OK\r\nServer: " + server +

@@ -629,6 +629,21 @@ rec_edge() {
 	capture_stop
 	expect_in_pcap "$cap_file" "GET /remote/login" "HTTP/1.1 200"
 
+	# HTTPS: the device's admin UI with a FortiGate-like certificate
+	# (TLS 1.2, so the certificate is in clear), fetched by the
+	# workstation: found from the certificate subject and learned.
+	openssl req -x509 -newkey rsa:2048 -nodes -days 30 -keyout "$state/ui.key" \
+	    -out "$state/ui.crt" -subj "/C=US/O=Fortinet/CN=FGT60FTK2209XXXX" \
+	    2>/dev/null
+	ip netns exec "$NS_S" openssl s_server -quiet -accept "$SRV:443" \
+	    -cert "$state/ui.crt" -key "$state/ui.key" -www \
+	    >>"$state/s_server.log" 2>&1 &
+	echo $! >>"$state/pids"
+	wait_listen tcp 443
+	capture edge_https "$EDGE_NET"
+	in_cli curl -sSk --tls-max 1.2 --max-time 10 -o /dev/null "https://$SRV/"
+	capture_stop
+
 	# Out of the device: it opens SSH to the workstation.
 	edge_sshd "$NS_C" "$CLI"
 	capture edge_egress "$EDGE_NET"
