@@ -109,6 +109,8 @@ struct edge_tables {
 	unsigned		 nupdate;
 	struct redact		*redact;
 	unsigned		 nredact;
+	struct glob		*config;	/* configuration file names */
+	unsigned		 nconfig;
 	struct addrpairs	*egress_allowed;	/* edge_egress_allowed */
 };
 
@@ -329,6 +331,22 @@ egress_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/* "PATTERN": a configuration file's name. */
+static int
+config_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
+{
+	struct edge_tables *t = arg;
+	struct glob *ng;
+
+	if ((ng = grow(t->config, t->nconfig, sizeof(*ng))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	t->config = ng;
+	return glob_compile(r->field[0], &t->config[t->nconfig++], err,
+	    errlen);
+}
+
 /* "PATTERN": a command line starting so has its arguments redacted. */
 static int
 redact_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
@@ -360,6 +378,7 @@ edge_unload(void *p)
 	free(t->egress);
 	free(t->update);
 	free(t->redact);
+	free(t->config);
 	addrpairs_free(t->egress_allowed);
 	free(t);
 }
@@ -413,7 +432,9 @@ edge_load(const struct det_load_args *la, char *err, size_t errlen)
 	    sigfile_read_in(la->sigdir, "edge_egress.txt", &egress_spec,
 	    egress_line, t, err, errlen) < 0 ||
 	    sigfile_read_in(la->sigdir, "edge_redact.txt", &redact_spec,
-	    redact_line, t, err, errlen) < 0) {
+	    redact_line, t, err, errlen) < 0 ||
+	    sigfile_read_in(la->sigdir, "edge_config_files.txt", &redact_spec,
+	    config_line, t, err, errlen) < 0) {
 		edge_unload(t);
 		return NULL;
 	}
@@ -466,7 +487,21 @@ struct mgmt_entry {
 #define MGMT_BUCKETS	1024
 #define MGMT_MAX	4096
 
+/* A TFTP request for a configuration file, until its data flow shows. */
+#define CFG_REQS	32
+#define CFG_NAME	96
+#define CFG_MAX_AGE_US	(60 * US_PER_S)
+
+struct cfg_req {
+	uint8_t		 family, upload, name_len;
+	uint8_t		 requester[16], server[16];
+	uint8_t		 name[CFG_NAME];
+	uint64_t	 ts_us;
+};
+
 struct edge_worker {
+	struct cfg_req		 cfg[CFG_REQS];
+	unsigned		 cfg_next;
 	struct device		*dev_hash[DEV_BUCKETS];
 	struct device		*lru_head, *lru_tail;	/* head: most recent */
 	unsigned		 ndev, max_dev;
@@ -1053,9 +1088,19 @@ write_commands(struct jbuf *j, const void *arg)
 	jb_arr_close(j);
 }
 
+/* What some sessions add: an SNMP SET's outcome, a config file moved. */
+struct mgmt_more {
+	const char	*outcome;
+	const uint8_t	*file;
+	size_t		 file_len;
+	const char	*protocol;
+	int		 upload;	/* towards the requester's server */
+};
+
 static void
 mgmt_report(struct detctx *ctx, const struct service *svc, int role,
-    int from, int admin, const struct mgmt_pending *p, const char *outcome)
+    int from, int admin, const struct mgmt_pending *p,
+    const struct mgmt_more *more)
 {
 	const struct flow *f = det_flow(ctx);
 	struct finding_endpoints ep;
@@ -1072,8 +1117,15 @@ mgmt_report(struct detctx *ctx, const struct service *svc, int role,
 	mgmt_common(&fd, svc->name, role, from, admin, svc->mitre);
 	if (p != NULL && p->user_len > 0)
 		finding_strn(&fd, "user", p->user, p->user_len);
-	if (outcome != NULL)
-		finding_str(&fd, "outcome", outcome);
+	if (more != NULL && more->outcome != NULL)
+		finding_str(&fd, "outcome", more->outcome);
+	if (more != NULL && more->file != NULL) {
+		finding_strn(&fd, "file", more->file, more->file_len < 256 ?
+		    more->file_len : 256);
+		finding_str(&fd, "protocol", more->protocol);
+		finding_str(&fd, "transfer", more->upload ? "upload" :
+		    "download");
+	}
 	if (p != NULL && p->ncommands > 0) {
 		finding_int(&fd, "commands_seen", p->ncommands);
 		fd.extra = write_commands;
@@ -1285,6 +1337,123 @@ edge_app(struct detctx *ctx, void *fs, const struct app_fact *a)
 	mgmt_report(ctx, svc, st->role, 1, 0, NULL, NULL);
 }
 
+static int
+config_name(const struct edge_tables *t, const uint8_t *name, size_t n)
+{
+	const uint8_t *base = name;
+	size_t i;
+	unsigned k;
+
+	/* The last path element: "/flash/startup-config" is startup-config. */
+	for (i = 0; i < n; i++)
+		if (name[i] == '/' || name[i] == '\\' || name[i] == ':')
+			base = name + i + 1;
+	for (k = 0; t != NULL && k < t->nconfig; k++)
+		if (glob_match(&t->config[k], base, n - (size_t)(base - name),
+		    NULL, 0))
+			return 1;
+	return 0;
+}
+
+/*
+ * A configuration file moved between a device and a host: to_device when
+ * the device is the server asked (FTP, HTTP, TFTP on it), from_device when
+ * the device asked another server (copy running-config tftp:).  Admin hosts
+ * may fetch and push configurations; a device may send to a destination
+ * edge_egress_allowed allows (its backup server).  High when the
+ * configuration leaves the device.
+ */
+static void
+config_transfer(struct detctx *ctx, const struct flow *f,
+    const uint8_t *requester, const uint8_t *server, const uint8_t *name,
+    size_t nlen, const char *proto, int upload)
+{
+	const struct edge_tables *t = det_tables(ctx);
+	struct mgmt_more more;
+	struct service svc;
+	int role, from;
+
+	if ((role = device_role(ctx, f->key.family, server, requester)) >= 0)
+		from = 0;
+	else if ((role = device_role(ctx, f->key.family, requester,
+	    server)) >= 0)
+		from = 1;
+	else
+		return;
+	if (!from && addrset_lookup(det_sets(ctx)->admin_hosts, f->key.family,
+	    requester) >= 0)
+		return;
+	if (from && t != NULL && addrpairs_match(t->egress_allowed,
+	    f->key.family, requester, server))
+		return;
+	memset(&svc, 0, sizeof(svc));
+	copy(svc.name, sizeof(svc.name), "config_transfer");
+	copy(svc.mitre, sizeof(svc.mitre), "T1602.002");
+	/* The device sends its configuration: a download from it, or its
+	 * own upload elsewhere. */
+	svc.severity = (uint8_t)((from ? upload : !upload) ? SEV_HIGH :
+	    SEV_MEDIUM);
+	memset(&more, 0, sizeof(more));
+	more.file = name;
+	more.file_len = nlen;
+	more.protocol = proto;
+	more.upload = upload;
+	mgmt_report(ctx, &svc, role, from, 0, NULL, &more);
+}
+
+static void
+file_fact(struct detctx *ctx, const struct file_fact *ff)
+{
+	const struct edge_tables *t = det_tables(ctx);
+	struct edge_worker *w = det_worker_state(ctx);
+	const struct flow *f = det_flow(ctx);
+	size_t alen = f->key.family == 6 ? 16 : 4;
+	const uint8_t *a = flow_client_addr(f), *b = flow_server_addr(f);
+	struct cfg_req *r;
+	uint64_t now = det_now_us(ctx);
+	unsigned i;
+
+	/* TFTP: the request waits for its data flow (the answer). */
+	if (strcmp(ff->proto, "tftp") == 0) {
+		if (ff->head == NULL && ff->name != NULL && w != NULL &&
+		    config_name(t, ff->name, ff->name_len)) {
+			r = &w->cfg[w->cfg_next++ % CFG_REQS];
+			memset(r, 0, sizeof(*r));
+			r->family = f->key.family;
+			r->upload = ff->upload > 0;
+			memcpy(r->requester, a, alen);
+			memcpy(r->server, b, alen);
+			r->name_len = (uint8_t)(ff->name_len < CFG_NAME ?
+			    ff->name_len : CFG_NAME);
+			memcpy(r->name, ff->name, r->name_len);
+			r->ts_us = now;
+			return;
+		}
+		for (i = 0; ff->head != NULL && w != NULL && i < CFG_REQS;
+		    i++) {
+			r = &w->cfg[i];
+			if (r->name_len == 0 || r->family != f->key.family ||
+			    r->ts_us + CFG_MAX_AGE_US < now ||
+			    !((memcmp(r->requester, a, alen) == 0 &&
+			    memcmp(r->server, b, alen) == 0) ||
+			    (memcmp(r->requester, b, alen) == 0 &&
+			    memcmp(r->server, a, alen) == 0)))
+				continue;
+			config_transfer(ctx, f, r->requester, r->server,
+			    r->name, r->name_len, "tftp", r->upload);
+			r->name_len = 0;
+			return;
+		}
+		return;
+	}
+	/* FTP STOR/RETR on its control session; HTTP bodies. */
+	if (ff->name == NULL || !f->session ||
+	    !config_name(t, ff->name, ff->name_len))
+		return;
+	config_transfer(ctx, f, a, b, ff->name, ff->name_len, ff->proto,
+	    ff->upload > 0);
+}
+
 /* A command before the session: open the pending record if it would. */
 static void
 command_early(struct detctx *ctx, struct edge_flow *st, const struct flow *f)
@@ -1311,6 +1480,7 @@ edge_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 	const struct cred_fact *c;
 	struct mgmt_pending *p;
 	struct service set;
+	struct mgmt_more more;
 	unsigned i;
 	int write = 0, role;
 
@@ -1345,6 +1515,7 @@ edge_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 		if (!write)
 			break;
 		/* A SET is a configuration change: always reported. */
+		memset(&more, 0, sizeof(more));
 		memset(&set, 0, sizeof(set));
 		set.proto = 17;
 		set.port = flow_server_port(f);
@@ -1353,9 +1524,14 @@ edge_fact(struct detctx *ctx, void *fs, const struct fact *fa)
 		set.severity = SEV_HIGH;
 		role = device_role(ctx, f->key.family, flow_server_addr(f),
 		    flow_client_addr(f));
+		more.outcome = outcome_names[c->outcome <= 2 ? c->outcome : 0];
 		mgmt_report(ctx, &set, role, 0, addrset_lookup(det_sets(ctx)->
 		    admin_hosts, f->key.family, flow_client_addr(f)) >= 0, NULL,
-		    outcome_names[c->outcome <= 2 ? c->outcome : 0]);
+		    &more);
+		break;
+	case FACT_FILE:
+		if (f != NULL)
+			file_fact(ctx, fa->u.file);
 		break;
 	case FACT_COMMAND:
 		if (st == NULL || f == NULL)
@@ -1422,7 +1598,7 @@ const struct detector edge_device_detector = {
 	.events = DET_EV_APP | DET_EV_FACT | DET_EV_SESSION | DET_EV_FLOW_END |
 	    DET_EV_TICK,
 	.fact_mask = (1u << FACT_DEVICE) | (1u << FACT_CREDENTIAL) |
-	    (1u << FACT_COMMAND),
+	    (1u << FACT_COMMAND) | (1u << FACT_FILE),
 	.flow_state_size = sizeof(struct edge_flow),
 	.load = edge_load,
 	.unload = edge_unload,

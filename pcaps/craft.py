@@ -1420,6 +1420,27 @@ def build_capture(out):
          "directions of the inner flow in one tunnel direction), with totals; "
          "the inner ftp login", frames)
 
+    # A device's configuration fetched over FTP by a workstation (and by
+    # the admin host: no finding with admin_hosts set).
+    def cfg_session(client, sport):
+        ctl = [(S2C, b"220 r1\r\n"), (C2S, b"USER admin\r\n"),
+               (S2C, b"331 Password required.\r\n"), (C2S, b"PASS pw\r\n"),
+               (S2C, b"230 Logged in.\r\n"), (C2S, b"PASV\r\n"),
+               (S2C, b"227 Entering Passive Mode (198,51,100,1,195,90).\r\n"),
+               (C2S, b"RETR flash:/startup-config\r\n"),
+               (S2C, b"150 Opening.\r\n"), (S2C, b"226 Done.\r\n")]
+        c = df_tcp(client, dev, sport, 21, ctl)
+        d = df_tcp(client, dev, sport + 1, 50010,
+                   [(S2C, b"hostname r1\r\n!\r\nenable secret 5 $1$x$y\r\n")],
+                   isn=(7000, 8000))
+        return wrap_all(c[:10] + d + c[10:], w_eth)
+    emit(out, "edge_config_ftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41300, dev, 21),
+         "with %s inventoried and admin_hosts=%s: edge_mgmt_session ftp and "
+         "config_transfer of startup-config (download, high) for %s; "
+         "nothing for the admin host" % (dev, EDGE_ADMIN, ws),
+         cfg_session(ws, 41300) + cfg_session(EDGE_ADMIN, 41310))
+
     # rpcap: password authentication, open, start capture, packets.
     def rp(t, payload=b"", value=0):
         return struct.pack(">BBHI", 0, t, value, len(payload)) + payload
