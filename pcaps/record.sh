@@ -49,7 +49,8 @@ inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
 postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
 postgresql-client mariadb-server mariadb-client dante-server tinyproxy
 dnsmasq-base bind9-dnsutils python3 openssl iputils-ping
-openssh-server openssh-client sshpass netcat-openbsd tftpd-hpa"
+openssh-server openssh-client sshpass netcat-openbsd tftpd-hpa samba
+smbclient"
 
 install_missing() {
 	local p missing=()
@@ -695,17 +696,71 @@ rec_capture() {
 	# TFTP: the same two files from the device's tftpd.
 	bg tftpd in.tftpd -L -a "$SRV:69" -s "$d/tftp"
 	wait_listen udp 69
-	# HTTP: the workstation uploads the capture to the device's nginx.
-	nginx_start
+	# HTTP: the workstation uploads the capture to the device (a server
+	# that reads the whole body before it answers, unlike nginx's
+	# 'return', which made curl stop sending).
+	cat >"$d/upload.py" <<-'EOF'
+	import sys
+	from http.server import BaseHTTPRequestHandler, HTTPServer
+	class H(BaseHTTPRequestHandler):
+	    def do_POST(self):
+	        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+	        self.send_response(200)
+	        self.send_header("Content-Length", "2")
+	        self.end_headers()
+	        self.wfile.write(b"ok")
+	    def log_message(self, *a):
+	        pass
+	HTTPServer((sys.argv[1], 80), H).serve_forever()
+	EOF
+	bg upload /usr/bin/python3 "$d/upload.py" "$SRV"
+	wait_listen tcp 80
 	capture edge_capture_files "$EDGE_NET"
 	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 -o /dev/null "ftp://$SRV/site.pcapng"
 	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 -o /dev/null "ftp://$SRV/notes.txt"
 	in_cli curl -sS --max-time 10 -o /dev/null "tftp://$SRV/running.pcap"
 	in_cli curl -sS --max-time 10 -o /dev/null "tftp://$SRV/notes.txt"
-	in_cli curl -sS --max-time 10 -o /dev/null -F "file=@$d/lo.pcap" "http://$SRV/login"
-	in_cli curl -sS --max-time 10 -o /dev/null -F "file=@$d/notes.txt" "http://$SRV/login"
+	in_cli curl -sS --max-time 10 -o /dev/null -H "Expect:" -F "file=@$d/lo.pcap" "http://$SRV/upload"
+	in_cli curl -sS --max-time 10 -o /dev/null -H "Expect:" -F "file=@$d/notes.txt" "http://$SRV/upload"
 	capture_stop
 	expect_in_pcap "$cap_file" "RETR site.pcapng" "running.pcap" 'filename="lo.pcap"'
+
+	# SMB2/3 (unencrypted): the workstation reads the capture and the
+	# notes from the device's share and writes a capture to it.
+	ensure_user ewsmb smb-Secret-1
+	mkdir -p "$d/smb" "$d/share"
+	cp "$d/lo.pcapng" "$d/notes.txt" "$d/share/"
+	chmod 777 "$d/share"
+	cat >"$d/smb.conf" <<-EOF
+	[global]
+	server role = standalone server
+	interfaces = $SRV
+	bind interfaces only = yes
+	smb ports = 445
+	disable netbios = yes
+	server min protocol = SMB2
+	pid directory = $d/smb
+	lock directory = $d/smb
+	state directory = $d/smb
+	cache directory = $d/smb
+	private dir = $d/smb
+	ncalrpc dir = $d/smb/ncalrpc
+	log file = $d/smb/log
+	passdb backend = tdbsam:$d/smb/passdb.tdb
+	[share]
+	path = $d/share
+	read only = no
+	EOF
+	printf 'smb-Secret-1\nsmb-Secret-1\n' |
+	    smbpasswd -c "$d/smb.conf" -s -a ewsmb >/dev/null
+	bg smbd smbd --foreground --no-process-group -s "$d/smb.conf"
+	wait_listen tcp 445
+	capture edge_capture_smb "$EDGE_NET"
+	in_cli smbclient -s "$d/smb.conf" "//$SRV/share" -U ewsmb%smb-Secret-1 \
+	    -c "get lo.pcapng /dev/null; get notes.txt /dev/null; put $d/lo.pcap up.pcap" \
+	    >/dev/null 2>&1
+	capture_stop
+	expect_in_pcap "$cap_file" "SMB"
 }
 
 rec_ldap() {
