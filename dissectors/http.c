@@ -436,22 +436,8 @@ static void
 http_file(struct dctx *ctx, int upload, const uint8_t *name, size_t nlen,
     const uint8_t *head, size_t hlen, int64_t size)
 {
-	struct file_fact ff;
-	struct fact f;
-
-	memset(&ff, 0, sizeof(ff));
-	ff.proto = "http";
-	ff.upload = upload;
-	ff.name = nlen > 0 ? name : NULL;
-	ff.name_len = nlen;
-	ff.head = head;
-	ff.head_len = hlen < HTTP_FILE_HEAD ? hlen : HTTP_FILE_HEAD;
-	ff.size = size;
-	memset(&f, 0, sizeof(f));
-	f.type = FACT_FILE;
-	f.source = "http";
-	f.u.file = &ff;
-	dctx_fact(ctx, &f);
+	tp_file_head(ctx, "http", upload, name, nlen, head,
+	    hlen < HTTP_FILE_HEAD ? hlen : HTTP_FILE_HEAD, size);
 }
 
 /* filename="..." of a Content-Disposition value; 0 if none. */

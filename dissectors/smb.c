@@ -32,6 +32,7 @@
 #include "cursor.h"
 #include "dissector.h"
 #include "ntlmssp.h"
+#include "textproto.h"
 #include "utf16.h"
 
 #define SMB_MAX_MESSAGE		(64u * 1024)	/* larger ones are skipped */
@@ -383,25 +384,11 @@ static void
 smb_file_fact(struct dctx *ctx, struct smb_file *f, int upload,
     const uint8_t *head, size_t n)
 {
-	struct file_fact ff;
-	struct fact fa;
-
 	if (f->reported || n == 0)
 		return;
 	f->reported = 1;
-	memset(&ff, 0, sizeof(ff));
-	ff.proto = "smb";
-	ff.upload = upload;
-	ff.name = f->name_len > 0 ? f->name : NULL;
-	ff.name_len = f->name_len;
-	ff.head = head;
-	ff.head_len = n < SMB_FILE_HEAD ? n : SMB_FILE_HEAD;
-	ff.size = -1;
-	memset(&fa, 0, sizeof(fa));
-	fa.type = FACT_FILE;
-	fa.source = "smb";
-	fa.u.file = &ff;
-	dctx_fact(ctx, &fa);
+	tp_file_head(ctx, "smb", upload, f->name, f->name_len, head,
+	    n < SMB_FILE_HEAD ? n : SMB_FILE_HEAD, -1);
 }
 
 /*

@@ -606,17 +606,26 @@ void
 tp_file(struct dctx *ctx, const char *proto, int upload, const uint8_t *name,
     size_t len)
 {
+	if (len > 0)
+		tp_file_head(ctx, proto, upload, name, len, NULL, 0, -1);
+}
+
+void
+tp_file_head(struct dctx *ctx, const char *proto, int upload,
+    const uint8_t *name, size_t len, const uint8_t *head, size_t hlen,
+    int64_t size)
+{
 	struct file_fact ff;
 	struct fact f;
 
-	if (len == 0)
-		return;
 	memset(&ff, 0, sizeof(ff));
 	ff.proto = proto;
 	ff.upload = upload;
-	ff.name = name;
+	ff.name = len > 0 ? name : NULL;
 	ff.name_len = len;
-	ff.size = -1;
+	ff.head = hlen > 0 ? head : NULL;
+	ff.head_len = hlen;
+	ff.size = size;
 	memset(&f, 0, sizeof(f));
 	f.type = FACT_FILE;
 	f.source = proto;

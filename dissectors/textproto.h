@@ -210,6 +210,13 @@ void	tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
  */
 void	tp_file(struct dctx *ctx, const char *proto, int upload,
 	    const uint8_t *name, size_t len);
+/*
+ * The same with the content's first bytes (head, hlen; NULL, 0: none) and
+ * an announced size (-1 unknown): an HTTP body, a TFTP or SMB block.
+ */
+void	tp_file_head(struct dctx *ctx, const char *proto, int upload,
+	    const uint8_t *name, size_t len, const uint8_t *head, size_t hlen,
+	    int64_t size);
 
 /* ---- interactive logins (telnet, rlogin) ------------------------------------ */
 

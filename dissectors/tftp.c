@@ -110,8 +110,6 @@ tftp_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
     size_t len)
 {
 	struct tftp_state *st = state;
-	struct file_fact ff;
-	struct fact f;
 	const uint8_t *name;
 	size_t nlen;
 	int op;
@@ -119,19 +117,10 @@ tftp_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 	if (tftp_first_data(data, len)) {
 		if (st->reported[1]++)
 			return len;	/* a retransmission */
-		memset(&ff, 0, sizeof(ff));
-		ff.proto = "tftp";
 		/* Towards this data flow's server; whether the transfer was
 		 * a read or a write is the request's. */
-		ff.upload = dir == DIR_TO_SERVER;
-		ff.head = data + 4;
-		ff.head_len = len - 4;
-		ff.size = -1;
-		memset(&f, 0, sizeof(f));
-		f.type = FACT_FILE;
-		f.source = "tftp";
-		f.u.file = &ff;
-		dctx_fact(ctx, &f);
+		tp_file_head(ctx, "tftp", dir == DIR_TO_SERVER, NULL, 0,
+		    data + 4, len - 4, -1);
 		return len;
 	}
 	if (len >= 2 && data[0] == 0 && (data[1] == TFTP_RRQ ||
