@@ -101,6 +101,7 @@ struct edge_tables {
 	/* Fingerprint indices by evidence, in file order (built at load). */
 	uint16_t		*by_ev[EVIDENCE_MAX];
 	unsigned		 nby_ev[EVIDENCE_MAX];
+	int			 session_ev;	/* evidence index of "session" */
 	struct service		*svc;		/* management services */
 	unsigned		 nsvc;
 	struct service		*egress;	/* egress allow/deny */
@@ -383,12 +384,15 @@ edge_unload(void *p)
 	free(t);
 }
 
+static int evidence_index(const char *name);
+
 /* by_ev[]: each evidence's fingerprints, in file order. */
 static int
 index_fingerprints(struct edge_tables *t, char *err, size_t errlen)
 {
 	unsigned i, e;
 
+	t->session_ev = evidence_index("session");
 	for (i = 0; i < t->nfp; i++) {
 		e = t->fp[i].ev;
 		if (t->by_ev[e] == NULL && (t->by_ev[e] = calloc(t->nfp,
@@ -499,7 +503,12 @@ struct cfg_req {
 	uint64_t	 ts_us;
 };
 
+/* Attribute names (string literals of the dissectors) already looked up. */
+#define EV_CACHE	16
+
 struct edge_worker {
+	const char		*ev_name[EV_CACHE];
+	int8_t			 ev_idx[EV_CACHE];
 	struct cfg_req		 cfg[CFG_REQS];
 	unsigned		 cfg_next;
 	struct device		*dev_hash[DEV_BUCKETS];
@@ -757,6 +766,27 @@ write_observed(struct jbuf *j, const void *arg)
 }
 
 /*
+ * evidence_index() by the name's pointer first: the names are the
+ * dissectors' string literals, so a few pointers cover them all.
+ */
+static int
+evidence_cached(struct edge_worker *w, const char *name)
+{
+	unsigned i;
+	int e;
+
+	for (i = 0; i < EV_CACHE && w->ev_name[i] != NULL; i++)
+		if (w->ev_name[i] == name)
+			return w->ev_idx[i];
+	e = evidence_index(name);
+	if (i < EV_CACHE) {
+		w->ev_name[i] = name;
+		w->ev_idx[i] = (int8_t)e;
+	}
+	return e;
+}
+
+/*
  * One observation about a host: the first fingerprint that matches any of
  * its attributes names it.  family 0: a frame without an address (mac).
  */
@@ -788,7 +818,7 @@ discover(struct detctx *ctx, const char *proto, int family,
 	 */
 	best = t->nfp;
 	for (i = 0; i < nattrs; i++) {
-		if ((e = evidence_index(attrs[i].name)) < 0)
+		if ((e = evidence_cached(w, attrs[i].name)) < 0)
 			continue;
 		for (j = 0; j < t->nby_ev[e] && t->by_ev[e][j] < best; j++) {
 			fi = t->by_ev[e][j];
@@ -1176,8 +1206,7 @@ egress_allowed(struct detctx *ctx, const struct edge_tables *t,
 static int
 session_port_listed(const struct edge_tables *t, uint8_t proto, uint16_t port)
 {
-	static const char sname[] = "session";
-	int e = evidence_index(sname);
+	int e = t->session_ev;
 	unsigned j;
 
 	for (j = 0; e >= 0 && j < t->nby_ev[e]; j++)

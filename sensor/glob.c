@@ -16,11 +16,17 @@ version_char(uint8_t c)
 	    c == '-' || c == '+';
 }
 
-/* The longest run of literal tokens. */
+/* The longest run of literal tokens, and those at either end. */
 static void
 glob_must(struct glob *g)
 {
 	unsigned i, run = 0;
+
+	while (g->lead < g->n && g->tok[g->lead] == GT_LIT)
+		g->lead++;
+	while (g->tail < g->n - g->lead &&
+	    g->tok[g->n - 1 - g->tail] == GT_LIT)
+		g->tail++;
 
 	for (i = 0; i < g->n; i++) {
 		run = g->tok[i] == GT_LIT ? run + 1 : 0;
@@ -31,13 +37,21 @@ glob_must(struct glob *g)
 	}
 }
 
-/* Whether v holds the literal run (ignoring case). */
+/* Whether v holds the literal runs (ignoring case). */
 static int
 glob_has_must(const struct glob *g, const uint8_t *v, size_t n)
 {
 	const uint8_t *m = g->ch + g->must_at;
 	size_t i, j, ml = g->must_len;
 
+	if ((size_t)g->lead + g->tail > n)
+		return 0;
+	for (i = 0; i < g->lead; i++)
+		if (tolower(v[i]) != g->ch[i])
+			return 0;
+	for (i = 0; i < g->tail; i++)
+		if (tolower(v[n - 1 - i]) != g->ch[g->n - 1 - i])
+			return 0;
 	if (ml == 0)
 		return 1;
 	for (i = 0; i + ml <= n; i++) {

@@ -30,6 +30,8 @@ struct glob {
 	/* The longest literal run, which a match must contain: a value
 	 * without it is refused before any dynamic programming. */
 	uint8_t		must_at, must_len;
+	/* Literal runs at the start and the end (anchored: checked first). */
+	uint8_t		lead, tail;
 };
 
 /* 0, or -1 with err ("pattern longer than 160", "{version} twice"). */
