@@ -123,8 +123,9 @@ const struct config_key config_keys[] = {
 	    "edge devices discovered from their own traffic count as "
 	    "inventoried (edge_mgmt_session)"),
 	K("edge_max_devices", CT_UINT, edge_max_devices, 16, 1u << 20, "4096",
-	    "discovered edge devices remembered per worker; the least "
-	    "recently seen is forgotten, counted"),
+	    "discovered edge devices and learned (device, host) pairs "
+	    "remembered per worker; the least recently seen is forgotten, "
+	    "counted"),
 	K("edge_mgmt_window", CT_UINT, edge_mgmt_window, 0, 86400, "3600",
 	    "seconds in which management sessions of one client to one "
 	    "device and service are one finding with a count (0: off)"),
