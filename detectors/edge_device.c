@@ -64,7 +64,7 @@ static const char *const evidence_names[] = {
 	"lldp_sysname", "lldp_sysdescr", "lldp_portdescr", "lldp_caps",
 	"cdp_device_id", "cdp_platform", "cdp_software", "cdp_caps",
 	"cdp_port", "tls_subject", "tls_issuer", "http_server", "http_realm",
-	"http_path", "session", NULL
+	"http_path", "http_title", "session", NULL
 };
 
 #define EVIDENCE_MAX	24	/* entries of evidence_names */

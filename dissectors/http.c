@@ -32,7 +32,9 @@
  * (chunked bodies are not looked at).
  * Device facts (edge-device discovery): a final response's Server header,
  * Basic realm and, for a page that exists, the path asked for (first four
- * responses of a flow; see http_device()).
+ * responses of a flow; see http_device()); the <title> of an HTML page at
+ * the root or a login/index path, from its body's first segment
+ * (http_title()).
  * Not facts: the words "Authorization" or "password" anywhere but in a
  * header name / form field name; response bodies; multipart file parts;
  * Negotiate tokens without NTLMSSP (Kerberos).  A request or status line
@@ -110,6 +112,7 @@ struct http_state {
 	uint8_t			stopped;
 	uint8_t			device_facts;	/* reported (http_device) */
 	uint8_t			resp_path;	/* path names the response */
+	uint8_t			want_title;	/* the next response body's */
 	/* The request whose body is being read. */
 	uint8_t			form;		/* enum http_form */
 	uint8_t			boundary_len;
@@ -825,6 +828,7 @@ struct http_server_info {
 	size_t		 server_len;
 	const uint8_t	*realm;
 	size_t		 realm_len;
+	int		 html;		/* Content-Type text/html */
 };
 
 static void
@@ -842,6 +846,9 @@ http_response_header(struct dctx *ctx, struct http_state *st,
 		si->server = v;
 		si->server_len = vlen;
 	}
+	if (tp_ieq(name, nlen, "Content-Type") &&
+	    tp_iprefix(v, vlen, "text/html"))
+		si->html = 1;
 	/* Basic realm="...": appliances name themselves there. */
 	if (tp_ieq(name, nlen, "WWW-Authenticate") && vlen > 6 &&
 	    (r = tp_find(v, vlen, '"')) >= 0 && tp_find(v + r + 1,
@@ -870,6 +877,20 @@ http_outcome(int status, int form)
 	return CRED_OUTCOME_UNKNOWN;
 }
 
+static void
+http_device_fact(struct dctx *ctx, struct http_state *st,
+    const struct device_fact *d)
+{
+	struct fact f;
+
+	st->device_facts++;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_DEVICE;
+	f.source = "http";
+	f.u.device = d;
+	dctx_fact(ctx, &f);
+}
+
 /*
  * A device fact from a response: the Server header, a Basic realm and, for
  * a page that exists (2xx, 3xx, 401), the path asked for when exactly one
@@ -882,7 +903,6 @@ http_device(struct dctx *ctx, struct http_state *st,
     const struct http_server_info *si, int status)
 {
 	struct device_fact d;
-	struct fact f;
 
 	if (st->device_facts >= HTTP_DEVICE_FACTS)
 		return;
@@ -895,12 +915,7 @@ http_device(struct dctx *ctx, struct http_state *st,
 		device_fact_attr(&d, "http_path", st->path, st->path_len);
 	if (d.nattrs == 0)
 		return;
-	st->device_facts++;
-	memset(&f, 0, sizeof(f));
-	f.type = FACT_DEVICE;
-	f.source = "http";
-	f.u.device = &d;
-	dctx_fact(ctx, &f);
+	http_device_fact(ctx, st, &d);
 }
 
 static size_t
@@ -936,6 +951,15 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		http_device(ctx, st, &si, (int)status);
 	/* The path is this response's when one request was waiting. */
 	st->resp_path = st->rlen == 1;
+	/*
+	 * An admin UI's landing page names the product in its title: look
+	 * for it in the body of an HTML page at the root or a login path
+	 * (so an ordinary site's every page does not pay for the search).
+	 */
+	st->want_title = si.html && (status == 200 || status == 401) &&
+	    st->resp_path && st->device_facts < HTTP_DEVICE_FACTS &&
+	    (st->path_len <= 1 || tp_ifind(st->path, st->path_len,
+	    "login") >= 0 || tp_ifind(st->path, st->path_len, "index") >= 0);
 	if (status < 200) {
 		if (status == 101)
 			http_stop(ctx, st, NULL);	/* protocol switch */
@@ -1070,6 +1094,34 @@ http_chunked_form(struct dctx *ctx, struct http_state *st, struct http_dir *d,
 	return used;
 }
 
+#define HTTP_TITLE_SCAN	2048	/* body bytes searched for <title> */
+#define HTTP_TITLE_MAX	128
+
+/* <title>...</title> in the first bytes of an HTML body: a device fact. */
+static void
+http_title(struct dctx *ctx, struct http_state *st, const uint8_t *b,
+    size_t n)
+{
+	struct device_fact d;
+	long at, end;
+	size_t tl;
+
+	st->want_title = 0;
+	if (n > HTTP_TITLE_SCAN)
+		n = HTTP_TITLE_SCAN;
+	if ((at = tp_ifind(b, n, "<title>")) < 0)
+		return;
+	at += 7;
+	if ((end = tp_ifind(b + at, n - (size_t)at, "</title>")) <= 0)
+		return;
+	tl = (size_t)end < HTTP_TITLE_MAX ? (size_t)end : HTTP_TITLE_MAX;
+	memset(&d, 0, sizeof(d));
+	d.proto = "http";
+	d.from_server = 1;
+	device_fact_attr(&d, "http_title", b + at, tl);
+	http_device_fact(ctx, st, &d);
+}
+
 static size_t
 http_body(struct dctx *ctx, struct http_state *st, int dir,
     const uint8_t *data, size_t len)
@@ -1080,6 +1132,8 @@ http_body(struct dctx *ctx, struct http_state *st, int dir,
 	/* A body's first bytes (a multipart form reports its parts). */
 	if (d->fresh && len > 0) {
 		d->fresh = 0;
+		if (dir == DIR_TO_CLIENT && st->want_title)
+			http_title(ctx, st, data, len);
 		if (!(dir == DIR_TO_SERVER && st->form == HF_MULTIPART))
 			http_file(ctx, dir == DIR_TO_SERVER, st->path,
 			    dir == DIR_TO_SERVER || st->resp_path ?

@@ -1288,6 +1288,24 @@ def build_edge(out):
     conv += edge_session(EDGE_WS, EDGE_WS2, 50081, 80,
                          [(C2S, get2), (S2C, http_rsp(b"nginx/1.22.1",
                                                       b"<html>hi</html>"))])
+    # Landing pages: a MikroTik's WebFig and an ordinary nginx welcome.
+    def html_rsp(server, title):
+        body = b"<html><head><title>" + title + b"</title></head></html>"
+        return (b"HTTP/1.1 200 OK\r\nServer: " + server +
+                b"\r\nContent-Type: text/html; charset=utf-8\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    root = (b"GET / HTTP/1.1\r\nHost: 198.51.100.6\r\n"
+            b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+    tconv = edge_session(EDGE_WS, "198.51.100.6", 50082, 80,
+                         [(C2S, root), (S2C, html_rsp(
+                             b"nginx", b"RouterOS router configuration page"))])
+    tconv += edge_session(EDGE_WS, EDGE_WS2, 50083, 80,
+                          [(C2S, root), (S2C, html_rsp(
+                              b"nginx/1.22.1", b"Welcome to nginx!"))])
+    emit(out, "edge_http_title.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50082, "198.51.100.6", 80),
+         "edge_device MikroTik RouterOS (http_title of WebFig's page); "
+         "edge_mgmt_session http; nothing for nginx's welcome page", tconv)
     emit(out, "edge_http_portal.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
          ("tcp", EDGE_WS, 50080, "198.51.100.4", 80),
          "edge_device Fortinet FortiGate SSL VPN (http_path /remote/login, "
