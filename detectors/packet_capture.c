@@ -161,15 +161,20 @@ struct pc_worker {
 	uint64_t	 files, commands, mirror_full;
 };
 
+/* 16 bytes a flow: every flow carries it. */
 struct pc_flow {
 	uint32_t	 next_seq[2];	/* SYN's sequence number + 1 */
-	uint32_t	 gre_outer;	/* dir 0's outer pair, hashed */
-	uint8_t		 has_seq[2];
-	uint8_t		 looked[2];	/* first payload examined */
-	uint8_t		 gre_seen;	/* bit per direction */
+	uint16_t	 gre_outer;	/* dir 0's outer pair, hashed */
+	uint8_t		 bits;		/* PCF_* per direction (<< dir) */
 	uint8_t		 mirror;	/* index + 1 in mirrors[] */
 	uint8_t		 files;		/* capture files reported */
 };
+
+#define PCF_HAS_SEQ	0x01	/* the SYN was seen */
+#define PCF_LOOKED	0x04	/* first payload examined */
+#define PCF_GRE		0x10	/* outer pair of a GRE packet noted */
+#define PCF(st, flag, dir)	((st)->bits & ((flag) << (dir)))
+#define PCF_SET(st, flag, dir)	((st)->bits |= (uint8_t)((flag) << (dir)))
 
 #define PC_FILES_PER_FLOW	4
 
@@ -384,12 +389,13 @@ gre_direction(struct detctx *ctx, struct pc_flow *st, const struct pkt *p,
 	const struct encap_layer *o = packet_outer(p);
 
 	if (o == NULL || o->type != ENCAP_GRE || o->frames ||
-	    (st->gre_seen & (1u << dir)))
+	    PCF(st, PCF_GRE, dir))
 		return;
-	st->gre_seen |= (uint8_t)(1u << dir);
+	PCF_SET(st, PCF_GRE, dir);
 	if (dir == DIR_TO_SERVER)
-		st->gre_outer = outer_hash(o);
-	else if ((st->gre_seen & 1) && st->gre_outer == outer_hash(o))
+		st->gre_outer = (uint16_t)outer_hash(o);
+	else if (PCF(st, PCF_GRE, 0) &&
+	    st->gre_outer == (uint16_t)outer_hash(o))
 		mirror_hit(ctx, st, "gre-mirror", o, 47);
 }
 
@@ -532,9 +538,9 @@ stream_start(struct detctx *ctx, struct pc_flow *st, const struct pkt *p,
 	const char *format;
 	struct xfer *x;
 
-	st->looked[dir] = 1;
+	PCF_SET(st, PCF_LOOKED, dir);
 	/* Only the stream's real start, and only raw streams. */
-	if (!st->has_seq[dir] || p->tcp_seq != st->next_seq[dir] ||
+	if (!PCF(st, PCF_HAS_SEQ, dir) || p->tcp_seq != st->next_seq[dir] ||
 	    f->dis != NULL)
 		return;
 	x = w != NULL ? xfer_find(w, f, det_now_us(ctx)) : NULL;
@@ -554,12 +560,13 @@ pc_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 	struct pc_flow *st = fs;
 	const struct flow *f = det_flow(ctx);
 
-	if (p->nencap > 0 && st->gre_seen != 3 && st->mirror == 0)
+	if (p->nencap > 0 && !(PCF(st, PCF_GRE, 0) && PCF(st, PCF_GRE, 1)) &&
+	    st->mirror == 0)
 		gre_direction(ctx, st, p, dir);
-	if (f->key.proto != 6 || st->looked[dir])
+	if (f->key.proto != 6 || PCF(st, PCF_LOOKED, dir))
 		return;
-	if ((p->tcp_flags & 0x02) && !st->has_seq[dir]) {	/* SYN */
-		st->has_seq[dir] = 1;
+	if ((p->tcp_flags & 0x02) && !PCF(st, PCF_HAS_SEQ, dir)) {	/* SYN */
+		PCF_SET(st, PCF_HAS_SEQ, dir);
 		st->next_seq[dir] = p->tcp_seq + 1;
 	}
 	if (p->pl_len > 0)

@@ -11,7 +11,8 @@
 
 extern const struct detector credential_detector;
 extern const struct detector ndpi_cleartext_detector;
-extern const struct detector remote_access_ndpi_detector;
+extern const struct detector rmm_detector;
+extern const struct detector beacon_detector;
 extern const struct detector nonstd_port_detector;
 /* edge devices (issue 8) */
 extern const struct detector edge_device_detector;
@@ -20,7 +21,8 @@ extern const struct detector packet_capture_detector;
 const struct detector *const detector_registry[] = {
 	&credential_detector,
 	&ndpi_cleartext_detector,
-	&remote_access_ndpi_detector,
+	&rmm_detector,
+	&beacon_detector,
 	&nonstd_port_detector,
 	/* edge devices (issue 8) */
 	&edge_device_detector,
@@ -34,9 +36,15 @@ const struct detector *const detector_registry[] = {
  */
 extern const struct correlator credential_correlator;
 extern const struct correlator edge_correlator;	/* issue 8 */
+extern const struct correlator rmm_correlator;
+extern const struct correlator beacon_correlator;
+extern const struct correlator handoff_correlator;
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
-	&edge_correlator,	/* issue 8 */
+	&edge_correlator,	/* issue 8: folds before the hand-off chain */
+	&rmm_correlator,
+	&beacon_correlator,
+	&handoff_correlator,
 	NULL
 };

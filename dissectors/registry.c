@@ -35,6 +35,8 @@ extern const struct dissector lldp_dissector;
 extern const struct dissector cdp_dissector;
 extern const struct dissector tftp_dissector;
 extern const struct dissector rpcap_dissector;
+/* tunnels (issue 9) */
+extern const struct dissector dns_dissector;
 
 const struct dissector *const dissector_registry[] = {
 	&ftp_dissector,
@@ -65,5 +67,6 @@ const struct dissector *const dissector_registry[] = {
 	&cdp_dissector,
 	&tftp_dissector,
 	&rpcap_dissector,
+	&dns_dissector,
 	NULL
 };

@@ -4,7 +4,9 @@
  * (tests/fake_dctx.c) with the stream's consumed/pending semantics.
  *
  * Input layout: byte 0 picks the server port among d->ports (dissectors
- * such as rsh tell protocols apart by it); then records, each a header
+ * such as rsh tell protocols apart by it) with its low 7 bits and, for a
+ * dissector of both transports (DNS, Kerberos, SIP), the transport with
+ * its top bit (set: UDP, each record one datagram); then records, each a header
  * byte h and up to 128 bytes: direction h & 1, length (h >> 1) + 1 (cut
  * short at the end of the input).  So the fuzzer chooses where both
  * directions are split and how they interleave.  The flow ends with
@@ -33,7 +35,10 @@ fuzz_dissector(const struct dissector *d, const uint8_t *data, size_t size)
 		return 0;
 	while (d->ports != NULL && d->ports[nports] != 0)
 		nports++;
-	fake_dctx_reset(&ctx, nports ? d->ports[data[0] % nports] : 0);
+	fake_dctx_reset(&ctx, nports ? d->ports[(data[0] & 0x7f) % nports] :
+	    0);
+	if ((d->transport & DISSECTOR_TCP) && (d->transport & DISSECTOR_UDP))
+		ctx.ip_proto = (data[0] & 0x80) ? 17 : 6;
 	if ((st = calloc(1, d->state_size ? d->state_size : 1)) == NULL)
 		return 0;
 	while (off < size) {

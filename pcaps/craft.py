@@ -19,6 +19,7 @@ capture names a real host.
 Usage: pcaps/craft.py [OUTDIR]     (default: pcaps/crafted next to this file)
 """
 
+import base64
 import hashlib
 import os
 import struct
@@ -1037,7 +1038,7 @@ def pg_msg(kind, body):
     return kind + struct.pack(">I", len(body) + 4) + body
 
 
-def build_core(out):
+def build_layer(out):
     """
     pending_overflow_pgsql.pcap: a PostgreSQL PasswordMessage one byte too
     large for the dissector's 8 KiB pending buffer, sent in three segments;
@@ -1063,6 +1064,846 @@ def build_core(out):
          "no finding: the 8193-byte PasswordMessage overflows the pending "
          "buffer and the client direction stops (no login read from the "
          "middle of it)", wrap_all(conv, w_eth))
+
+
+# ===================================== remote access, beacons, hand-off (#10)
+# Prefixed ra_ (remote-access tools), bc_ (beacons), ho_ (hand-off); main()
+# makes one call, build_remote_access(out).  Internal hosts are 10.1.0.0/24
+# (the hand-off chain tracks private addresses), servers the documentation
+# ranges.  Timed captures (beacon timetables) are written by ra_write_timed
+# with each frame's own time; the rest through emit().
+
+RA_CLIENT, RA_CLIENT2, RA_CLIENT3 = "10.1.0.10", "10.1.0.11", "10.1.0.12"
+RA_RESOLVER, RA_UPSTREAM = "10.1.0.53", "192.0.2.53"
+
+# A TLS server certificate (DER): subject CN=mesh.example.test, issuer
+# CN=MeshCentralRoot-5e1f07, the shape of a MeshCentral server's default
+# self-signed chain.  Made once with openssl and kept here so the capture
+# is the same on every run.
+RA_MESH_CERT = base64.b64decode(
+    "MIIBJDCBzAICEJIwCgYIKoZIzj0EAwIwITEfMB0GA1UEAwwWTWVzaENlbnRyYWxSb290"
+    "LTVlMWYwNzAeFw0yNjEyMDMwOTQ4MDJaFw0zNjExMzAwOTQ4MDJaMBwxGjAYBgNVBAMM"
+    "EW1lc2guZXhhbXBsZS50ZXN0MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE5zH7NNAz"
+    "Sat+k4iqjFTQp+xJMtH2llIygztDubkQ6kp02fukonBFUzVv1NNm5SAnMRLSfnyDFDW6"
+    "rCW+W3ugNTAKBggqhkjOPQQDAgNHADBEAiBKRof50sB4GVStr5ZYVDQluSKIWW+58Rnp"
+    "1/pokBc7MwIgHrqIQ2HVhbKkDZZAjse30si1pp/6WInoH8L+MtoJKxY=")
+
+
+def ra_write_timed(path, frames, budget=20 * 1024):
+    """frames: list of (ts_us, bytes); a pcap with each frame's own time."""
+    out = [struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535,
+                       LINKTYPE_EN10MB)]
+    for ts, data in sorted(frames, key=lambda f: f[0]):
+        out.append(struct.pack("<IIII", ts // 1000000, ts % 1000000,
+                               len(data), len(data)))
+        out.append(data)
+    blob = b"".join(out)
+    if len(blob) >= budget:
+        raise SystemExit("%s is %d bytes, over budget" % (path, len(blob)))
+    with open(path, "wb") as f:
+        f.write(blob)
+
+
+def ra_len3(b):
+    return struct.pack(">I", len(b))[1:] + b
+
+
+def ra_client_hello(sni=None, alpn=None, seed=1):
+    """RFC 8446 4.1.2 ClientHello in a TLS 1.0 record (as clients send)."""
+    exts = b""
+    if sni:
+        name = sni.encode()
+        lst = struct.pack(">BH", 0, len(name)) + name
+        exts += struct.pack(">HHH", 0, len(lst) + 2, len(lst)) + lst
+    if alpn:
+        p = alpn.encode()
+        lst = struct.pack(">B", len(p)) + p
+        exts += struct.pack(">HHH", 16, len(lst) + 2, len(lst)) + lst
+    exts += struct.pack(">HHH", 10, 4, 2) + b"\x00\x17"     # groups: P-256
+    exts += struct.pack(">HHH", 13, 4, 2) + b"\x04\x03"     # ecdsa_sha256
+    body = (b"\x03\x03" + pattern(32, seed) + b"\x00" +
+            struct.pack(">HHH", 4, 0xC02B, 0xC02F) + b"\x01\x00" +
+            struct.pack(">H", len(exts)) + exts)
+    hs = b"\x01" + ra_len3(body)
+    return b"\x16\x03\x01" + struct.pack(">H", len(hs)) + hs
+
+
+def ra_server_flight(cert=None, seed=2):
+    """ServerHello, Certificate (when given) and ServerHelloDone, TLS 1.2."""
+    sh = b"\x02" + ra_len3(b"\x03\x03" + pattern(32, seed) + b"\x00" +
+                           b"\xc0\x2b\x00" + struct.pack(">H", 0))
+    msgs = sh
+    if cert is not None:
+        msgs += b"\x0b" + ra_len3(ra_len3(ra_len3(cert)))
+    msgs += b"\x0e\x00\x00\x00"
+    return b"\x16\x03\x03" + struct.pack(">H", len(msgs)) + msgs
+
+
+def ra_app_data(n, seed):
+    return b"\x17\x03\x03" + struct.pack(">H", n) + pattern(n, seed)
+
+
+def ra_tls_session(sni=None, cert=None, alpn=None, seed=1):
+    return [(C2S, ra_client_hello(sni, alpn, seed)),
+            (S2C, ra_server_flight(cert, seed + 1)),
+            (C2S, ra_app_data(80, seed + 2)), (S2C, ra_app_data(120, seed + 3))]
+
+
+def ra_tcp(client, server, sport, dport, steps, isn=(1000, 5000)):
+    """A df_tcp() session as Ethernet frames."""
+    return wrap_all(df_tcp(client, server, sport, dport, steps, isn=isn),
+                    w_eth)
+
+
+def ra_dns(client, server, sport, qname, qid, answer="198.51.100.90"):
+    mk = ip_pair(False, client, server)
+    q = DNS(id=qid, rd=1, qd=DNSQR(qname=qname, qtype="A"))
+    a = DNS(id=qid, qr=1, rd=1, ra=1, qd=DNSQR(qname=qname, qtype="A"),
+            an=DNSRR(rrname=qname, type="A", ttl=60, rdata=answer))
+    return [w_eth(C2S, mk(C2S) / UDP(sport=sport, dport=53) / q),
+            w_eth(S2C, mk(S2C) / UDP(sport=53, dport=sport) / a)]
+
+
+def ra_udp(client, server, sport, dport, steps):
+    mk = ip_pair(False, client, server)
+    return [w_eth(d, mk(d) / UDP(sport=sport if d == C2S else dport,
+                                 dport=dport if d == C2S else sport) / Raw(b))
+            for d, b in steps]
+
+
+RA_DNS_NAMES = [
+    ("relay-1a2b3c4d.net.anydesk.com", "anydesk"),
+    ("acme.screenconnect.com", "screenconnect, tenant acme.screenconnect.com"),
+    ("instance-7q2x-relay.screenconnect.com",
+     "screenconnect, tenant instance-7q2x-relay.screenconnect.com"),
+    ("st2-v3-dc.splashtop.com", "splashtop"),
+    ("router15.teamviewer.com", "teamviewer"),
+    ("agent-api.atera.com", "atera"),
+    ("control.logmein.com", "logmein"),
+    ("remoteassistance.support.services.microsoft.com", "quickassist"),
+    ("online.level.io", "level"),
+    ("contoso.kaseya.net", "kaseya, tenant contoso.kaseya.net"),
+]
+RA_DNS_NEGATIVE = ["anydesk.com.evil.example", "myanydesk.com",
+                   "support.services.microsoft.com", "www.example.com",
+                   "screenconnect.com.example"]
+
+
+def ra_dns_capture(out):
+    """
+    ra_dns.pcap: client 10.1.0.10 asks its resolver 10.1.0.53 for the
+    names of RMM_DNS_NAMES (nine tools, two ScreenConnect tenants) and for
+    look-alikes that must not match; the resolver forwards the AnyDesk
+    query upstream, which must not make the resolver a user of AnyDesk;
+    then the client asks for the AnyDesk name again (folded).
+    """
+    frames = []
+    port = 50000
+    for i, (name, _) in enumerate(RA_DNS_NAMES):
+        frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + i, name, 0x100 + i)
+        if i == 0:
+            frames += ra_dns(RA_RESOLVER, RA_UPSTREAM, 40000, name, 0x7000)
+    for i, name in enumerate(RA_DNS_NEGATIVE):
+        frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + 100 + i, name,
+                         0x200 + i)
+    frames += ra_dns(RA_CLIENT, RA_RESOLVER, port + 200, RA_DNS_NAMES[0][0],
+                     0x300)
+    emit(out, "ra_dns.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", RA_CLIENT, port, RA_RESOLVER, 53),
+         "remote_access for %s (client 10.1.0.10; anydesk asked twice: one "
+         "finding, one follow-up); none for the resolver's forwarded query "
+         "or the look-alikes %s" % ("; ".join(t for _, t in RA_DNS_NAMES),
+                                     ", ".join(RA_DNS_NEGATIVE)), frames)
+
+
+def ra_tls_capture(out):
+    """
+    ra_tls.pcap: client 10.1.0.11 opens TLS sessions whose server name is
+    catalogued (RustDesk's public server, a Kaseya and a Syncro tenant,
+    a ScreenConnect instance), one to a server whose certificate was issued
+    by a MeshCentral root, one AnyDesk session on 7070 without a server
+    name (port structure), and an HTTP poll with NetSupport's user agent
+    on 443; negatives: TLS to an uncatalogued name, a non-TLS payload on
+    7070.
+    """
+    srv = "198.51.100.%d"
+    frames = []
+    sessions = [
+        ("rs-ny.rustdesk.com", None, 443, "rustdesk"),
+        ("contoso.kaseya.net", None, 443, "kaseya contoso.kaseya.net"),
+        ("msp1.syncromsp.com", None, 443, "syncro msp1.syncromsp.com"),
+        ("acme.screenconnect.com", None, 443, "screenconnect acme"),
+        ("mesh.example.test", RA_MESH_CERT, 443, "meshcentral (issuer)"),
+        (None, None, 7070, "anydesk (tcp/7070 tls)"),
+        ("www.example.com", None, 443, "none"),
+    ]
+    for i, (sni, cert, dport, _) in enumerate(sessions):
+        frames += ra_tcp(RA_CLIENT2, srv % (10 + i), 51000 + i, dport,
+                         ra_tls_session(sni, cert, seed=10 * i + 1))
+    poll = (b"POST http://198.51.100.30/fakeurl.htm HTTP/1.1\r\n"
+            b"User-Agent: NetSupport Manager/1.3\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: 22\r\nHost: 198.51.100.30\r\n"
+            b"Connection: Keep-Alive\r\n\r\nCMD=POLL\nINFO=1\nACK=1\n")
+    reply = (b"HTTP/1.1 200 OK\r\nServer: NetSupport Gateway/1.92\r\n"
+             b"Content-Length: 0\r\n\r\n")
+    frames += ra_tcp(RA_CLIENT2, "198.51.100.30", 51100, 443,
+                     [(C2S, poll), (S2C, reply)])
+    frames += ra_tcp(RA_CLIENT2, "198.51.100.31", 51101, 7070,
+                     [(C2S, pattern(64, 9)), (S2C, pattern(48, 10))])
+    emit(out, "ra_tls.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", RA_CLIENT2, 51000, srv % 10, 443),
+         "remote_access: %s; netsupport (HTTP user agent); none for "
+         "www.example.com or random bytes on 7070" %
+         ", ".join(t for _, _, _, t in sessions[:-1]), frames)
+
+
+def ra_ports_capture(out):
+    """
+    ra_ports.pcap: client 10.1.0.12 reaches tools whose protocol structure
+    is catalogued: TeamViewer (5938, 0x17 0x24), RustDesk (hbbs 21116, a
+    BytesCodec frame over TCP and a bare protobuf datagram over UDP),
+    TightVNC (5900, RFB offering security type 16), another VNC server
+    (5901, RFB without it); negatives: HTTP on 5938 and random bytes on
+    TCP 21116.
+    """
+    s = "198.51.100.%d"
+    frames = []
+    tv_c = b"\x17\x24\x0a\x20" + bytes(12) + b"\x00\x48\x00\x80"
+    tv_s = b"\x17\x24\x0b\x30" + bytes(12) + b"\x01\x02\x03\x04"
+    frames += ra_tcp(RA_CLIENT3, s % 40, 52000, 5938,
+                     [(C2S, tv_c), (S2C, tv_s), (C2S, tv_c), (S2C, tv_s)])
+    reg = b"\x0a\x09123456789\x12\x05abcde"         # RegisterPeer id, uuid
+    msg = b"\x32" + bytes([len(reg)]) + reg          # RendezvousMessage
+    frame = bytes([(len(msg) << 2) & 0xFF]) + msg    # BytesCodec, 1-byte head
+    frames += ra_tcp(RA_CLIENT3, s % 41, 52001, 21116,
+                     [(C2S, frame), (S2C, b"\x18\x3a\x02\x08\x01\x10\x00")])
+    frames += ra_udp(RA_CLIENT3, s % 41, 52002, 21116,
+                     [(C2S, msg), (S2C, b"\x3a\x02\x08\x01")])
+    rfb = b"RFB 003.008\n"
+    frames += ra_tcp(RA_CLIENT3, s % 42, 52003, 5900,
+                     [(S2C, rfb), (C2S, rfb), (S2C, b"\x02\x02\x10"),
+                      (C2S, b"\x10"), (S2C, bytes(4)), (C2S, b"\x01")])
+    frames += ra_tcp(RA_CLIENT3, s % 43, 52004, 5901,
+                     [(S2C, rfb), (C2S, rfb), (S2C, b"\x01\x02"),
+                      (C2S, b"\x02"), (S2C, pattern(16, 3)),
+                      (C2S, pattern(16, 4))])
+    frames += ra_tcp(RA_CLIENT3, s % 44, 52005, 5938,
+                     [(C2S, b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"),
+                      (S2C, b"HTTP/1.1 404 Not Found\r\n"
+                            b"Content-Length: 0\r\n\r\n")])
+    frames += ra_tcp(RA_CLIENT3, s % 45, 52006, 21116,
+                     [(C2S, pattern(40, 5)), (S2C, pattern(40, 6))])
+    emit(out, "ra_ports.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp|udp",
+         ("tcp", RA_CLIENT3, 52000, s % 40, 5938),
+         "remote_access: teamviewer (tcp/5938), rustdesk (tcp and udp "
+         "21116), tightvnc (tcp/5900 rfb-tight), vnc (tcp/5901 rfb); none "
+         "for HTTP on 5938 or random bytes on 21116", frames)
+
+
+# ---- beacons: timetables (seeded, so every run writes the same bytes)
+
+BC_T0 = T0 * 1000000
+
+
+def bc_http(client, server, sport, host, path=b"/poll", seed=0, tls=False):
+    """One short polling connection: a GET (or TLS with SNI) and answer."""
+    if tls:
+        steps = ra_tls_session(host, seed=seed)[:2]
+    else:
+        req = b"GET %s HTTP/1.1\r\nHost: %s\r\nUser-Agent: Mozilla/5.0\r\n\r\n" % (
+            path, host.encode())
+        steps = [(C2S, req),
+                 (S2C, b"HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nnone")]
+    dport = 443 if tls else 80
+    return wrap_all(df_tcp(client, server, sport, dport, steps,
+                           isn=(1000 + seed, 9000 + seed)), w_eth)
+
+
+def bc_timed(times, make):
+    """frames of make(i) (a list of frames) at times[i], 1 ms apart."""
+    out = []
+    for i, t in enumerate(times):
+        for k, fr in enumerate(make(i)):
+            out.append((int(t * 1000000) + BC_T0 + k * 1000, fr))
+    return out
+
+
+def bc_emit(out, name, frames, l4, client, sport, server, dport, expect):
+    ra_write_timed(os.path.join(out, name), frames, budget=32 * 1024)
+    rows.append((name, "EN10MB(1)", "eth>ipv4>" + l4, l4, client, str(sport),
+                 server, str(dport), expect))
+
+
+def bc_jitter(rng, n, period, jitter, start=5.0):
+    """n times period apart, each moved by up to +-jitter of the period."""
+    return [start + i * period + rng.uniform(-jitter, jitter) * period
+            for i in range(n)]
+
+
+def build_beacons(out):
+    """
+    Beacon shapes and their negatives, each in its own capture:
+      bc_http_poll    HTTP GET every 60 s +-30 %, 20 times (server series)
+      bc_sni_rotate   TLS to one name served by 3 addresses, every 45 s,
+                      Cobalt-Strike-like jitter (0.7-1.0 of the period), 16
+                      times: one name series, no server series
+      bc_dns          queries for random labels of one registered domain
+                      every 30 s +-30 %, 20 times, through the resolver,
+                      which forwards each upstream (not a beacon of its own)
+      bc_heartbeat    one TCP connection, 60 bytes every 20 s +-30 %, 15
+                      times; bc_udp_heartbeat: one UDP flow, every 15 s
+                      +-20 %, 15 times
+      bc_aperiodic    HTTP at exponential intervals (mean 60 s), 25 times
+      bc_bursty       6 bursts of 5 connections 0.5 s apart, bursts minutes
+                      apart at random
+      bc_infra        NTP every 64 s and OCSP every 60 s, exactly (the
+                      allow-list), 15 times each
+    """
+    import random
+    rng = random.Random(10)
+    cl = "10.1.0.%d"
+    times = bc_jitter(rng, 20, 60, 0.3)
+    bc_emit(out, "bc_http_poll.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 20, "198.51.100.60",
+                                              41000 + i, "poll.c2.example",
+                                              seed=i)),
+            "tcp", cl % 20, 41000, "198.51.100.60", 80,
+            "beacon: connection series (server and name) of 20 GETs every "
+            "60 s +-30 %; reported once (the name series; the one-name "
+            "server series is covered)")
+    times, t = [], 5.0
+    for i in range(16):
+        times.append(t)
+        t += 45 * rng.uniform(0.7, 1.0)
+    bc_emit(out, "bc_sni_rotate.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 21, "198.51.100.%d" % (61 + i % 3),
+                                              42000 + i, "cdn.c2-rotate.example",
+                                              seed=i, tls=True)),
+            "tcp", cl % 21, 42000, "198.51.100.61", 443,
+            "beacon: one name series across 3 addresses (16 TLS sessions, "
+            "45 s with 0.7-1.0 jitter); no server series reaches 10 events")
+    times = bc_jitter(rng, 20, 30, 0.3)
+
+    def dns_at(i):
+        label = "%08x" % rng.getrandbits(32)
+        q = label + ".t.dnsc2.example.co.uk"
+        return (ra_dns(cl % 22, RA_RESOLVER, 43000 + i, q, 0x400 + i) +
+                ra_dns(RA_RESOLVER, RA_UPSTREAM, 33000 + i, q, 0x500 + i))
+    bc_emit(out, "bc_dns.pcap", bc_timed(times, dns_at), "udp", cl % 22,
+            43000, RA_RESOLVER, 53,
+            "beacon: DNS series of 10.1.0.22 for example.co.uk (20 "
+            "queries, random labels, 30 s +-30 %); the resolver's forwarded "
+            "queries make none")
+    # one TCP connection with a heartbeat
+    times = bc_jitter(rng, 15, 20, 0.3)
+    mk = ip_pair(False, cl % 23, "198.51.100.62")
+    seq = {C2S: 1000, S2C: 9000}
+
+    def seg(d, flags, payload=b""):
+        p = mk(d) / TCP(sport=44000 if d == C2S else 8443,
+                        dport=8443 if d == C2S else 44000, flags=flags,
+                        seq=seq[d], ack=seq[1 - d] if "A" in flags else 0,
+                        window=64240)
+        if payload:
+            p = p / Raw(payload)
+        seq[d] += len(payload) + (1 if ("S" in flags or "F" in flags) else 0)
+        return w_eth(d, p)
+    frames = [(BC_T0 + 4000000, seg(C2S, "S")),
+              (BC_T0 + 4001000, seg(S2C, "SA")),
+              (BC_T0 + 4002000, seg(C2S, "A"))]
+    for i, t in enumerate(times):
+        us = BC_T0 + int(t * 1000000)
+        frames.append((us, seg(C2S, "PA", pattern(60, i))))
+        frames.append((us + 20000, seg(S2C, "PA", pattern(24, i + 1))))
+    bc_emit(out, "bc_heartbeat.pcap", frames, "tcp", cl % 23, 44000,
+            "198.51.100.62", 8443,
+            "beacon: heartbeat (flow series) of 15 60-byte bursts every "
+            "20 s +-30 % in one TCP connection")
+    times = bc_jitter(rng, 15, 15, 0.2)
+    frames = bc_timed(times, lambda i: ra_udp(
+        cl % 24, "198.51.100.63", 45000, 443,
+        [(C2S, b"\x40" + pattern(40, i)), (S2C, b"\x40" + pattern(30, i))]))
+    bc_emit(out, "bc_udp_heartbeat.pcap", frames, "udp", cl % 24, 45000,
+            "198.51.100.63", 443,
+            "beacon: heartbeat of 15 datagrams every 15 s +-20 % on one UDP "
+            "flow (QUIC-like short headers)")
+    # negatives
+    times, t = [], 5.0
+    for i in range(25):
+        times.append(t)
+        t += rng.expovariate(1 / 60.0) + 1.5
+    bc_emit(out, "bc_aperiodic.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 25, "198.51.100.64",
+                                              46000 + i, "news.example",
+                                              seed=i)),
+            "tcp", cl % 25, 46000, "198.51.100.64", 80,
+            "no beacon: 25 GETs at exponential intervals (mean 60 s)")
+    times, t = [], 5.0
+    for b in range(6):
+        for k in range(5):
+            times.append(t + 0.5 * k)
+        t += rng.uniform(60, 400)
+    bc_emit(out, "bc_bursty.pcap",
+            bc_timed(times, lambda i: bc_http(cl % 26, "198.51.100.65",
+                                              47000 + i, "shop.example",
+                                              seed=i)),
+            "tcp", cl % 26, 47000, "198.51.100.65", 80,
+            "no beacon: 6 bursts of 5 connections 0.5 s apart, bursts "
+            "60-400 s apart")
+    ntp = bytes([0x23]) + bytes(47)
+    f1 = bc_timed([5.0 + 64 * i for i in range(15)], lambda i: ra_udp(
+        cl % 27, "192.0.2.123", 123, 123, [(C2S, ntp), (S2C, ntp)]))
+    f2 = bc_timed([7.0 + 60 * i for i in range(15)], lambda i: bc_http(
+        cl % 27, "198.51.100.66", 48000 + i, "ocsp.example-ca.net",
+        path=b"/MFEwTzBNMEswSTAJBgUrDgMCGgUABBQ", seed=i))
+    bc_emit(out, "bc_infra.pcap", f1 + f2, "udp|tcp", cl % 27, 123,
+            "192.0.2.123", 123,
+            "no beacon: NTP every 64 s and OCSP every 60 s (allow-listed "
+            "by protocol, port and the ocsp label)")
+
+
+# ---- the hand-off chain
+
+HO_ATTACKER = "203.0.113.66"
+
+
+def ho_ssh(client, server, sport, dport):
+    """An SSH session's banners and a KEXINIT-sized exchange."""
+    steps = [(S2C, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, b"SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n"),
+             (C2S, pattern(400, 1)), (S2C, pattern(600, 2))]
+    return wrap_all(df_tcp(client, server, sport, dport, steps), w_eth)
+
+
+def ho_ftp(client, server, sport, user, password, t):
+    return bc_timed([t], lambda i: wrap_all(
+        ftp_conversation(client=client, server=server, sport=sport,
+                         logins=[(user, password, "230 Login successful.")]),
+        w_eth))
+
+
+def build_handoff(out):
+    """
+    ho_chain.pcap, three internal hosts:
+      10.1.0.50  an FTP login from outside (a cleartext credential it
+                 received) at 5 s, then its AnyDesk (a DNS lookup and a
+                 session on 7070) at 25 s, then SSH from it to 8443 (a
+                 tunnel) at 47 s: one handoff at the second step (2 steps),
+                 a follow-up with all 3 at the end
+      10.1.0.51  a login at 5 s, AnyDesk 400 s later: past handoff_window
+      10.1.0.52  two logins (one kind) 10 s apart: no chain
+    """
+    frames = []
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.50", 40100, "alice", "ftp-Secret-1", 5)
+    frames += bc_timed([25], lambda i: ra_dns("10.1.0.50", RA_RESOLVER, 40200,
+                                              "relay-5e7a91c0.net.anydesk.com",
+                                              0x900))
+    frames += bc_timed([25.5], lambda i: ra_tcp(
+        "10.1.0.50", "198.51.100.90", 40201, 7070, ra_tls_session(seed=3)))
+    frames += bc_timed([47], lambda i: ho_ssh("10.1.0.50", "198.51.100.91",
+                                              40202, 8443))
+    # Time goes on (NTP, allow-listed): flows end, the SSH one's tunnel
+    # finding comes when nDPI gives up on it, ten seconds after its FIN.
+    ntp = bytes([0x23]) + bytes(47)
+    frames += bc_timed([48 + 2 * i for i in range(12)], lambda i: ra_udp(
+        "10.1.0.60", "192.0.2.123", 123, 123, [(C2S, ntp), (S2C, ntp)]))
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.51", 40300, "bob", "ftp-Secret-2", 5)
+    frames += bc_timed([405], lambda i: ra_dns("10.1.0.51", RA_RESOLVER, 40301,
+                                               "relay-5e7a91c0.net.anydesk.com",
+                                               0x901))
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.52", 40400, "carol", "ftp-Secret-3", 5)
+    frames += ho_ftp(HO_ATTACKER, "10.1.0.52", 40401, "carol", "ftp-Secret-3", 15)
+    bc_emit(out, "ho_chain.pcap", frames, "tcp|udp", HO_ATTACKER, 40100,
+            "10.1.0.50", 21,
+            "handoff on 10.1.0.50: cleartext_credential (received), "
+            "remote_access (anydesk), tunnel (SSH on 8443) within 300 s; "
+            "none for 10.1.0.51 (400 s apart) or 10.1.0.52 (one kind)")
+
+
+def build_remote_access(out):
+    ra_dns_capture(out)
+    ra_tls_capture(out)
+    ra_ports_capture(out)
+    build_beacons(out)
+    build_handoff(out)
+# ============================================ end of issue 10 section
+
+
+# ------------------------------------------------------------ core hardening
+# Captures for the flow-table, stream and link-layer fixes of the
+# core-hardening branch (tests/golden/TESTLIST lines core_*,
+# tests/flood_geoip.sh).  Self-contained: only the helpers above are used.
+
+import zlib  # noqa: E402
+
+from scapy.all import SNMP, SNMPget, SNMPvarbind, ASN1_OID  # noqa: E402
+
+
+def core_flood(out):
+    """
+    A connection flood: first N FTP flows from one client, each a SYN, an
+    unterminated server banner, a client segment "USER/PASS" plus an
+    unterminated "NOOP", and an ACK; then M bare SYNs to a port nothing
+    dissects.  The unterminated lines make the FTP dissector keep a pending
+    tail in both directions (its largest memory); with ndpi_max_packets=4
+    nDPI is done with an FTP flow (and its memory given back) by the 4th
+    packet.  With flow_memcap=1m the FTP flows fill the table, and then
+    each bare SYN's small charges (flow, nDPI state) evict an FTP flow whose
+    credential finding (outcome unknown) is emitted from the flow end
+    callback, where with GeoIP it charges memory for the lookup.  Before the
+    fix that charge evicted the ending flow again, and again, until the
+    stack overflowed.  tests/flood_geoip.sh readdresses the capture into the
+    test GeoIP networks and runs it at a few memcaps around 1m.
+    """
+    nftp, nsyn = 48, 64
+    mk = ip_pair(False, C4, S4)
+    frames = []
+    login = b"USER alice\r\nPASS flood-pw\r\nNOOP"
+    for i in range(nftp):
+        sport = 20000 + i
+        cs, ss = 100000 + 1000 * i, 900000 + 1000 * i
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="S",
+                                             seq=cs, window=64240)))
+        frames.append(eth(S2C, mk(S2C) / TCP(sport=21, dport=sport, flags="PA",
+                                             seq=ss, ack=cs + 1) / Raw(b"220 x")))
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="PA",
+                                             seq=cs + 1, ack=ss + 5) /
+                          Raw(login)))
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=sport, dport=21, flags="A",
+                                             seq=cs + 1 + len(login),
+                                             ack=ss + 5)))
+    for i in range(nsyn):
+        frames.append(eth(C2S, mk(C2S) / TCP(sport=30000 + i, dport=40404,
+                                             flags="S", seq=7000 * i)))
+    emit(out, "core_flood_ftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 20000, S4, 21),
+         "%d FTP flows with USER/PASS and no reply to it, then %d bare SYNs; "
+         "with flow_memcap=1m, ndpi_max_packets=4 and GeoIP: no crash, "
+         "credential findings of evicted flows" % (nftp, nsyn), frames)
+
+
+def core_shift(conv, dc, ds):
+    """Moves a conversation's TCP sequence spaces: client ISN by dc, server
+    ISN by ds (acknowledgements follow); checksums are recomputed."""
+    res = []
+    for d, p in conv:
+        p = p.copy()
+        t = p[TCP]
+        mine, theirs = (dc, ds) if d == C2S else (ds, dc)
+        t.seq = (t.seq + mine) & 0xFFFFFFFF
+        if "A" in t.flags:
+            t.ack = (t.ack + theirs) & 0xFFFFFFFF
+        del t.chksum
+        res.append((d, p))
+    return res
+
+
+def core_rst_close(conv):
+    """Ends a conversation with the client's RST instead of the FIN
+    exchange (ftp_conversation's last three packets)."""
+    d, last = conv[-3]
+    t = last[TCP]
+    rst = last.copy()
+    rst[TCP].flags = "R"
+    rst[TCP].ack = 0
+    del rst[TCP].chksum
+    return conv[:-3] + [(d, rst)]
+
+
+def core_port_reuse(out):
+    """
+    TCP port reuse: two FTP sessions on one 5-tuple, alice then bob with new
+    initial sequence numbers; the first ends with FIN/FIN/ACK, the second
+    with a RST, then a third (carol) reuses the port after that RST.  Each
+    login must be reported.  Before the fix everything after the first FIN
+    belonged to the first flow, whose stream kept the first ISN: the later
+    logins were gaps.
+    """
+    ok = "230 Login successful."
+    s1 = ftp_conversation(sport=40100, logins=[("alice", "pw-one", ok)])
+    s2 = core_rst_close(core_shift(ftp_conversation(
+        sport=40100, logins=[("bob", "pw-two", ok)]), 77777, 88888))
+    s3 = core_shift(ftp_conversation(sport=40100,
+                                     logins=[("carol", "pw-three", ok)]),
+                    0x7FFF0000, 0x10000000)
+    emit(out, "core_ftp_port_reuse.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40100),
+         "three ftp logins alice, bob, carol success on one 5-tuple "
+         "(FIN, then RST between them)", wrap_all(s1 + s2 + s3, w_eth))
+
+
+def core_half_close(out):
+    """
+    Negative case for port reuse: the client half-closes (FIN with its PASS
+    line) and the server still answers 230 after that FIN; then the client's
+    first SYN shows up once more (a late retransmission, same ISN), which is
+    no new connection.  One flow, one login, outcome success.
+    """
+    conv = ftp_conversation(sport=40101)
+    syn = conv[0]
+    # conversation: ... PASS (c), 230 (s), QUIT (c), 221 (s), FA c, FA s, A c
+    login, rest = conv[:7], conv[7:]
+    pass_pkt, reply = login[-1], rest[0]
+    assert b"PASS" in bytes(pass_pkt[1][TCP].payload)
+    p = pass_pkt[1].copy()
+    p[TCP].flags = "FPA"
+    del p[TCP].chksum
+    r = reply[1].copy()
+    r[TCP].ack = (r[TCP].ack + 1) & 0xFFFFFFFF
+    del r[TCP].chksum
+    conv = login[:-1] + [(C2S, p), (S2C, r), syn]
+    emit(out, "core_ftp_half_close.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40101),
+         "ftp login alice success after the client's FIN (half close), late "
+         "SYN retransmission: one flow", wrap_all(conv, w_eth))
+
+
+def core_pseudo_sum(p):
+    """The folded pseudo-header sum of an IPv4 TCP/UDP packet: what a
+    sending host with checksum offload leaves in the checksum field."""
+    ip = IP(bytes(p))
+    l4 = bytes(ip.payload)
+    ph = (struct.pack(">4s4sBBH", bytes(map(int, ip.src.split("."))),
+                      bytes(map(int, ip.dst.split("."))), 0, ip.proto,
+                      len(l4)))
+    s = sum(struct.unpack(">%dH" % (len(ph) // 2), ph))
+    while s >> 16:
+        s = (s & 0xFFFF) + (s >> 16)
+    return s
+
+
+def core_set_csum(p, value):
+    """A copy of an IPv4 TCP/UDP packet with its checksum field set."""
+    q = IP(bytes(p))
+    l4 = q[TCP] if TCP in q else q[UDP]
+    l4.chksum = value
+    return q
+
+
+def core_offloaded(conv):
+    """Every packet as a host with checksum offload captures it (the
+    pseudo-header sum in the field), like pcaps/recorded."""
+    return [(d, core_set_csum(p, core_pseudo_sum(p))) for d, p in conv]
+
+
+def core_forge_before_pass(conv, csum):
+    """
+    Insertion: a forged segment, as long as the PASS line and at its
+    sequence number, arrives just before it with checksum field csum.  Its
+    bytes are a harmless NOOP line, so a sensor that takes it (first copy
+    wins) never sees the password.
+    """
+    i = next(k for k, (d, p) in enumerate(conv)
+             if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "))
+    real = conv[i][1]
+    n = len(bytes(real[TCP].payload))
+    fake = IP(bytes(real))
+    fake[TCP].remove_payload()
+    fake = IP(bytes(fake / Raw(b"NOOP " + b"x" * (n - 7) + b"\r\n")))
+    fake = core_set_csum(fake, csum)
+    return conv[:i] + [(C2S, fake)] + conv[i:]
+
+
+def core_checksums(out):
+    """
+    Checksum validation (sensor/checksum.h).  Insertion: a bad-checksum
+    segment as long as the PASS line arrives before it (the receiver drops
+    it; first wins would keep it).  Negative: the same position holds a
+    good-checksum copy of the PASS line (a retransmission).  Offloaded: the
+    whole conversation as its sending host captured it (pseudo-header sums)
+    plus the forged segment.  Rewritten: every checksum wrong, as in an
+    anonymised trace, the handshake included (taken: the bad SYN was
+    answered).
+    """
+    conv = ftp_conversation(sport=40110)
+    emit(out, "core_insertion_badsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40110),
+         "ftp login alice success; a bad-checksum NOOP segment over the PASS "
+         "line must be dropped (tcp_checksum_bad 1)",
+         wrap_all(core_forge_before_pass(conv, 0xBAD1), w_eth))
+    conv = ftp_conversation(sport=40111)
+    i = next(k for k, (d, p) in enumerate(conv)
+             if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "))
+    conv = conv[:i + 1] + [conv[i]] + conv[i + 1:]
+    emit(out, "core_insertion_goodsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40111),
+         "ftp login alice success; the PASS segment retransmitted with a "
+         "good checksum: one login, no checksum drop", wrap_all(conv, w_eth))
+    conv = core_offloaded(ftp_conversation(sport=40112))
+    emit(out, "core_insertion_offload.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40112),
+         "ftp login alice success with checksum_validation auto (every "
+         "checksum offloaded, a bad-checksum NOOP over PASS dropped); none "
+         "with yes", wrap_all(core_forge_before_pass(conv, 0xBAD2), w_eth))
+    conv = [(d, core_set_csum(p, (core_pseudo_sum(p) + 0x1234) & 0xFFFF))
+            for d, p in ftp_conversation(sport=40113)]
+    emit(out, "core_ftp_rewritten.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ftp_tuple(sport=40113),
+         "ftp login alice success: every checksum wrong (rewritten trace), "
+         "the bad SYN answered, so the flow is not verified",
+         wrap_all(conv, w_eth))
+
+
+def core_snmp_badsum(out):
+    """
+    UDP: an SNMP v2c get whose checksum is bad (community "forged-community",
+    dropped, udp_checksum_bad 1), then the same with a good checksum
+    (community "public", reported), then one as its offloading sender
+    captured it (community "offload", reported with auto).
+    """
+    mk = ip_pair(False, C4, S4)
+
+    def get(community, rid):
+        return mk(C2S) / UDP(sport=42100, dport=161) / SNMP(
+            version=1, community=community,
+            PDU=SNMPget(id=rid, varbindlist=[SNMPvarbind(
+                oid=ASN1_OID("1.3.6.1.2.1.1.1.0"))]))
+    conv = [(C2S, core_set_csum(get(b"forged-community", 1), 0xBAD3)),
+            (C2S, IP(bytes(get(b"public", 2))))]
+    off = get(b"offload", 3)
+    conv.append((C2S, core_set_csum(off, core_pseudo_sum(off))))
+    emit(out, "core_snmp_badsum.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", C4, 42100, S4, 161),
+         "snmp communities public and offload reported; forged-community "
+         "(bad UDP checksum) dropped", wrap_all(conv, w_eth))
+
+
+# Link types nDPI's reader takes: PPP, Cisco HDLC, 802.11 bare, behind
+# radiotap and behind PPI.
+LINKTYPE_NAMES.update({9: "PPP", 104: "C_HDLC", 105: "IEEE802_11",
+                       127: "IEEE802_11_RADIO", 192: "PPI"})
+MAC_AP = "02:00:00:00:00:aa"
+
+
+def core_mac(m):
+    return bytes.fromhex(m.replace(":", ""))
+
+
+def w_ppp(d, p):
+    """DLT_PPP in HDLC-like framing: address 0xff, control 0x03, protocol."""
+    return b"\xff\x03" + struct.pack(">H", 0x57 if isinstance(p, IPv6)
+                                     else 0x21) + bytes(p)
+
+
+def w_ppp_bare(d, p):
+    """DLT_PPP without address and control: the protocol field first."""
+    return w_ppp(d, p)[2:]
+
+
+def w_chdlc(d, p):
+    """Cisco HDLC: unicast address 0x0f, control 0, ethertype."""
+    return struct.pack(">BBH", 0x0F, 0, l3_ethertype(p)) + bytes(p)
+
+
+def wlan_data(d, p, qos=True, seq=[0]):
+    """
+    An 802.11 data frame between a station (the client, to the DS) and the
+    access point (from the DS), LLC/SNAP before the packet.  QoS data
+    (subtype 8, TID 0) unless qos is False.
+    """
+    seq[0] += 1
+    fc0 = 0x88 if qos else 0x08
+    if d == C2S:    # ToDS: BSSID, SA, DA
+        fc1, a1, a2, a3 = 0x01, MAC_AP, MAC_C, MAC_S
+    else:           # FromDS: DA, BSSID, SA
+        fc1, a1, a2, a3 = 0x02, MAC_C, MAC_AP, MAC_S
+    hdr = (struct.pack("<BBH", fc0, fc1, 44) + core_mac(a1) + core_mac(a2) +
+           core_mac(a3) + struct.pack("<H", (seq[0] & 0xFFF) << 4))
+    if qos:
+        hdr += struct.pack("<H", 0)
+    snap = b"\xaa\xaa\x03\x00\x00\x00" + struct.pack(">H", l3_ethertype(p))
+    return hdr + snap + bytes(p)
+
+
+def wlan_fcs(frame):
+    return frame + struct.pack("<I", zlib.crc32(frame) & 0xFFFFFFFF)
+
+
+def radiotap(flags):
+    """TSFT, Flags, Rate, Channel (2437 MHz, 2 GHz OFDM), dBm signal."""
+    return (struct.pack("<BBHI", 0, 0, 23, 0x2F) +
+            struct.pack("<Q", 1700000000000000) +
+            struct.pack("<BBHHb", flags, 0x6C, 2437, 0x00C0, -42))
+
+
+def w_radiotap(d, p):
+    return radiotap(0x10) + wlan_fcs(wlan_data(d, p))
+
+
+def w_ppi(d, p):
+    """PPI v0, one 802.11-Common field (FCS present), DLT 105."""
+    common = struct.pack("<QHHHHBBbb", 1700000000000000, 0x0001, 108, 2437,
+                         0x00C0, 0, 0, -42, -95)
+    hdr = struct.pack("<BBHI", 0, 0, 8 + 4 + len(common), 105)
+    field = struct.pack("<HH", 2, len(common)) + common
+    return hdr + field + wlan_fcs(wlan_data(d, p))
+
+
+def core_links(out):
+    """
+    One FTP login in each link type nDPI's reader handles and edgeward
+    refused: PPP (HDLC-framed IPv4; bare IPv6), Cisco HDLC, 802.11 (plain
+    data frames), radiotap and PPI (QoS data with an FCS).  The radiotap
+    capture also holds a beacon (not IP) and, before the PASS line, a copy
+    of it with other bytes whose radiotap flags say it failed its FCS: the
+    station dropped it, so must the sensor (wlan_bad_fcs 1).  Then the
+    truncations: each record cut inside one of the new headers.
+    """
+    links = [
+        ("ppp_ftp.pcap", 9, w_ppp, "ppp(ff03,0x0021)>ipv4>tcp", False),
+        ("ppp_bare_ipv6_ftp.pcap", 9, w_ppp_bare, "ppp(0x0057)>ipv6>tcp",
+         True),
+        ("chdlc_ftp.pcap", 104, w_chdlc, "c_hdlc>ipv4>tcp", False),
+        ("wlan_ftp.pcap", 105, lambda d, p: wlan_data(d, p, qos=False),
+         "802.11 data>llc/snap>ipv4>tcp", False),
+        ("ppi_ftp.pcap", 192, w_ppi,
+         "ppi(802.11-common,fcs)>802.11 qos data>llc/snap>ipv4>tcp", False),
+    ]
+    for i, (name, lt, wrap, chain, v6) in enumerate(links):
+        sport = 40120 + i
+        emit(out, name, lt, chain, ftp_tuple(v6=v6, sport=sport),
+             EXPECT_FTP_OK, wrap_all(ftp_conversation(v6=v6, sport=sport),
+                                     wrap))
+    conv = ftp_conversation(sport=40130)
+    frames = [radiotap(0x10) + wlan_fcs(
+        struct.pack("<BBH", 0x80, 0, 0) + b"\xff" * 6 + core_mac(MAC_AP) +
+        core_mac(MAC_AP) + struct.pack("<H", 0) + b"\x00" * 12 +
+        b"\x00\x04test")]
+    for d, p in conv:
+        if d == C2S and bytes(p[TCP].payload).startswith(b"PASS "):
+            n = len(bytes(p[TCP].payload))
+            fake = IP(bytes(p))
+            fake[TCP].remove_payload()
+            fake = IP(bytes(fake / Raw(b"NOOP " + b"x" * (n - 7) + b"\r\n")))
+            frames.append(radiotap(0x10 | 0x40) +
+                          wlan_fcs(wlan_data(d, fake))[:-4] + b"\0\0\0\0")
+        frames.append(w_radiotap(d, p))
+    emit(out, "radiotap_ftp.pcap", 127, "radiotap(fcs)>802.11 qos data>"
+         "llc/snap>ipv4>tcp", ftp_tuple(sport=40130),
+         EXPECT_FTP_OK + "; one beacon; one frame with a bad FCS dropped "
+         "(wlan_bad_fcs 1)", frames)
+    syn = ftp_conversation(sport=40131)[0][1]
+    cuts = [("ppp", "ppp", 9, w_ppp(C2S, syn), 3),
+            ("c_hdlc", "c_hdlc", 104, w_chdlc(C2S, syn), 3),
+            ("wlan_hdr", "802.11", 105, wlan_data(C2S, syn), 20),
+            ("wlan_snap", "llc/snap", 105, wlan_data(C2S, syn), 26 + 4),
+            ("radiotap", "radiotap", 127, w_radiotap(C2S, syn), 12),
+            ("ppi", "ppi", 192, w_ppi(C2S, syn), 20)]
+    for name, what, lt, fr, n in cuts:
+        emit(out, "hostile_truncated_%s.pcap" % name,
+             lt, "%s(cut)" % what, ("tcp", C4, 40131, S4, 21),
+             "no crash; one record cut inside the %s header: one decode "
+             "anomaly" % what, [(fr[:n], len(fr))])
+
+
+def build_core(out):
+    core_flood(out)
+    core_port_reuse(out)
+    core_half_close(out)
+    core_checksums(out)
+    core_snmp_badsum(out)
+    core_links(out)
 
 
 # ------------------------------------------------- edge devices (issue 8)
@@ -1492,7 +2333,9 @@ def main():
     build_hostile(out, port)
     build_correlate(out)
     build_core(out)
+    build_layer(out)
     build_dissector_fixes(out)
+    build_remote_access(out)
     build_edge(out)
     build_capture(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",

@@ -13,11 +13,12 @@
 #
 # Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
 #   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
-#          socks5 tinyproxy dns edge capture
+#          socks5 tinyproxy dns rmm vnc rdp beacon handoff edge capture
 #   edge (rec_edge, issue 8): ew-srv is an edge device, ew-cli a workstation
 #   (10.99.0.1) and, with a second address, the admin host (10.99.0.3).
 #   capture (rec_capture, issue 8): captures leaving ew-srv (tcpdump | nc,
-#   FTP, TFTP, HTTP upload) and an ordinary file with a pcap header inside.
+#   FTP, TFTP, HTTP upload, SMB) and an ordinary file with a pcap header
+#   inside.
 # Re-runnable: leftovers of an earlier run (namespaces, our processes in
 # them) are removed first, packages are installed only when missing, and a
 # run for some protocols keeps the CREDENTIALS.tsv lines of the others.
@@ -31,7 +32,7 @@ umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/recorded
-ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns edge capture"
+ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns rmm vnc rdp beacon handoff edge capture"
 NS_C=ew-cli NS_S=ew-srv
 IF_C=ewc0 IF_S=ews0
 CLI=10.99.0.1 SRV=10.99.0.2
@@ -48,9 +49,8 @@ PKGS="tcpdump iproute2 curl lftp vsftpd nginx-light apache2-utils
 inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
 postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
 postgresql-client mariadb-server mariadb-client dante-server tinyproxy
-dnsmasq-base bind9-dnsutils python3 openssl iputils-ping
-openssh-server openssh-client sshpass netcat-openbsd tftpd-hpa samba
-smbclient"
+dnsmasq-base bind9-dnsutils python3 openssl iputils-ping tightvncserver xfonts-base xrdp openssh-server openssh-client
+sshpass netcat-openbsd tftpd-hpa samba smbclient"
 
 install_missing() {
 	local p missing=()
@@ -978,6 +978,295 @@ rec_dns() {
 	[ "$(tcpdump -nn -r "$cap_file" 2>/dev/null | wc -l)" -ge 4 ] || return 1
 	cred dns.pcap dns - - "negative control: A and AAAA query, answers from dnsmasq, no credential"
 }
+
+# ---------------------------------------------- remote access (issue 10)
+# rec_rmm: a resolver (dnsmasq) and a web server (nginx, TLS with the
+# certificate a name asks for) answering for catalogued RMM names, so that
+# dig, curl and openssl carry those names in DNS queries, TLS server names,
+# certificates and an HTTP user agent; rec_vnc: a TightVNC server and an
+# RFB client; rec_rdp: xrdp and an X.224 connection request.
+
+RMM_NAMES="relay-0a1b2c3d.net.anydesk.com acme.screenconnect.com rs-ny.rustdesk.com agent-api.atera.com mesh.example.test www.example.test"
+
+# rmm_certs DIR: a plain self-signed certificate, and a server certificate
+# issued by a "MeshCentralRoot-" root as MeshCentral servers make them.
+rmm_certs() {
+	local d=$1
+	mkdir -p "$d"
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/plain.key" \
+	    -out "$d/plain.pem" -days 30 -subj "/CN=edgeward-test" 2>/dev/null
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/root.key" \
+	    -out "$d/root.pem" -days 30 -subj "/CN=MeshCentralRoot-4f2a1c" 2>/dev/null
+	openssl req -new -newkey rsa:2048 -nodes -keyout "$d/mesh.key" \
+	    -out "$d/mesh.csr" -subj "/CN=mesh.example.test" 2>/dev/null
+	openssl x509 -req -in "$d/mesh.csr" -CA "$d/root.pem" -CAkey "$d/root.key" \
+	    -set_serial 7 -days 30 -out "$d/mesh.pem" 2>/dev/null
+	chmod 644 "$d"/*.key
+}
+
+# rmm_web: nginx on 80 and 443 answering any name.
+rmm_web() {
+	local d=$state/rmmweb
+	mkdir -p "$d/tmp" "$d/www"
+	echo ok >"$d/www/index.html"
+	echo ok >"$d/www/fakeurl.htm"
+	rmm_certs "$d"
+	chmod 755 "$state" "$d" "$d/www"
+	cat >"$d/nginx.conf" <<-EOF
+	daemon off;
+	worker_processes 1;
+	pid $d/nginx.pid;
+	error_log $d/error.log;
+	events { worker_connections 64; }
+	http {
+	    access_log off;
+	    client_body_temp_path $d/tmp/body;
+	    proxy_temp_path $d/tmp/proxy;
+	    fastcgi_temp_path $d/tmp/fastcgi;
+	    uwsgi_temp_path $d/tmp/uwsgi;
+	    scgi_temp_path $d/tmp/scgi;
+	    server {
+	        ${SRV_HTTP_SKIP:+#}listen $SRV:80 default_server;
+	        listen $SRV:443 ssl default_server;
+	        ssl_certificate $d/plain.pem;
+	        ssl_certificate_key $d/plain.key;
+	        root $d/www;
+	        error_page 405 =200 /fakeurl.htm;
+	    }
+	    server {
+	        listen $SRV:443 ssl;
+	        server_name mesh.example.test;
+	        ssl_certificate $d/mesh.pem;
+	        ssl_certificate_key $d/mesh.key;
+	        root $d/www;
+	    }
+	}
+	EOF
+	bg rmmweb nginx -c "$d/nginx.conf"
+	wait_listen tcp 443
+}
+
+# rmm_dns: dnsmasq answering every name of RMM_NAMES with the server.
+rmm_dns() {
+	local n args=()
+	for n in $RMM_NAMES; do
+		args+=("--address=/$n/$SRV")
+	done
+	bg rmmdns dnsmasq --no-daemon --conf-file=/dev/null --listen-address="$SRV" \
+	    --bind-interfaces --no-resolv --no-hosts --user=nobody \
+	    --pid-file="$state/rmmdns.pid" "${args[@]}"
+	wait_listen udp 53
+}
+
+rec_rmm() {
+	local n
+	rmm_dns
+	rmm_web
+	capture rmm
+	for n in $RMM_NAMES; do
+		in_cli dig +short +time=2 +tries=1 @"$SRV" "$n" A >/dev/null
+		in_cli curl -sk --max-time 5 -o /dev/null --resolve "$n:443:$SRV" \
+		    "https://$n/"
+	done
+	# NetSupport Manager's client polls its gateway with its own agent.
+	in_cli curl -s --max-time 5 -o /dev/null -A "NetSupport Manager/1.3" \
+	    -H "Content-Type: application/x-www-form-urlencoded" \
+	    --data-binary $'CMD=POLL\nINFO=1\nACK=1\n' "http://$SRV/fakeurl.htm"
+	# A control: the same poll with a browser's agent.
+	in_cli curl -s --max-time 5 -o /dev/null -A "Mozilla/5.0" "http://$SRV/"
+	capture_stop
+	expect_in_pcap "$cap_file" "NetSupport Manager/1.3" "acme" "rustdesk"
+	cred rmm.pcap rmm - - "negative control (credentials): RMM names in DNS, TLS SNI, a MeshCentralRoot certificate, NetSupport's user agent"
+}
+
+# rfb_client HOST PORT: an RFB handshake (RFC 6143 7.1) that offers a
+# wrong VNC-authentication response, in Python (no viewer needs a display).
+rfb_client() {
+	in_cli python3 - "$1" "$2" <<-'EOF'
+	import socket, sys, time
+	s = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5)
+	ver = s.recv(12)
+	s.sendall(ver)
+	if ver.startswith(b"RFB 003.003"):
+	    types = list(s.recv(4)[3:])
+	else:
+	    n = s.recv(1)[0]
+	    types = list(s.recv(n))
+	    s.sendall(bytes([2 if 2 in types else types[0]]))
+	s.recv(16)                      # the VNC authentication challenge
+	s.sendall(b"\x00" * 16)         # a wrong response
+	try:
+	    s.recv(64)
+	except OSError:
+	    pass
+	time.sleep(0.2)
+	s.close()
+	EOF
+}
+
+rec_vnc() {
+	printf 'vncSecr1\n' | vncpasswd -f >"$state/vncpasswd"
+	chmod 600 "$state/vncpasswd"
+	bg tightvnc Xtightvnc :7 -geometry 320x240 -depth 16 -rfbport 5907 \
+	    -rfbauth "$state/vncpasswd" -nolisten tcp -interface "$SRV"
+	wait_listen tcp 5907
+	capture vnc
+	rfb_client "$SRV" 5907
+	capture_stop
+	expect_in_pcap "$cap_file" "RFB 003"
+	cred vnc.pcap vnc - vncSecr1 "VNC authentication challenge/response (hash material), wrong response: failure"
+}
+
+# rdp_client HOST: an MS-RDPBCGR 2.2.1.1 X.224 Connection Request with a
+# routing cookie, the server's Connection Confirm, then a TLS ClientHello.
+rdp_client() {
+	in_cli python3 - "$1" <<-'EOF'
+	import socket, ssl, struct, sys, time
+	s = socket.create_connection((sys.argv[1], 3389), timeout=5)
+	cookie = b"Cookie: mstshash=ewrdp\r\n"
+	neg = struct.pack("<BBHI", 1, 0, 8, 3)
+	body = struct.pack(">BHHB", 0xE0, 0, 0, 0) + cookie + neg
+	x224 = bytes([len(body)]) + body
+	s.sendall(struct.pack(">BBH", 3, 0, 4 + len(x224)) + x224)
+	s.recv(64)
+	ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+	ctx.check_hostname = False
+	ctx.verify_mode = ssl.CERT_NONE
+	try:
+	    t = ctx.wrap_socket(s)
+	    t.close()
+	except (OSError, ssl.SSLError):
+	    pass
+	time.sleep(0.2)
+	EOF
+}
+
+rec_rdp() {
+	local d=$state/xrdp
+	mkdir -p "$d"
+	sed -e "s|^port=.*|port=tcp://$SRV:3389|" \
+	    -e "s|^certificate=.*|certificate=/etc/xrdp/cert.pem|" \
+	    -e "s|^key_file=.*|key_file=/etc/xrdp/key.pem|" \
+	    /etc/xrdp/xrdp.ini >"$d/xrdp.ini"
+	bg xrdp xrdp --nodaemon --config "$d/xrdp.ini"
+	wait_listen tcp 3389
+	capture rdp
+	rdp_client "$SRV"
+	capture_stop
+	expect_in_pcap "$cap_file" "mstshash=ewrdp"
+	cred rdp.pcap rdp - - "negative control (credentials): X.224 Connection Request and Confirm, TLS"
+}
+
+# ------------------------------------------------------ beacons (issue 10)
+# rec_beacon: real clients on seeded timetables (every run sleeps the same
+# sequence; packet times differ by scheduling only), one capture each:
+#   beacon_http       curl polls http://poll.c2.test/ every 2 s +-30 %, 14x
+#   beacon_dns        dig asks <random>.b.dnsbeacon.test every 1.5 s +-30 %
+#   beacon_heartbeat  one TCP connection (socat echo server), a line every
+#                     2 s +-30 %, 14 times
+#   beacon_controls   curl at exponential intervals (mean 2 s) to news.test,
+#                     then 4 bursts of 5 back-to-back requests to shop.test
+
+# sleeps SEED N MEAN JITTER|exp: N sleep lengths, one a line.
+sleeps() {
+	python3 - "$@" <<-'EOF'
+	import random, sys
+	r = random.Random(int(sys.argv[1]))
+	n, mean = int(sys.argv[2]), float(sys.argv[3])
+	for _ in range(n):
+	    if sys.argv[4] == "exp":
+	        print("%.3f" % (1.2 + r.expovariate(1 / mean)))
+	    else:
+	        j = float(sys.argv[4])
+	        print("%.3f" % (mean * r.uniform(1 - j, 1 + j)))
+	EOF
+}
+
+rec_beacon() {
+	local t i
+	RMM_NAMES="poll.c2.test news.test shop.test" rmm_dns
+	rmm_web
+	capture beacon_http
+	for t in $(sleeps 11 14 2 0.3); do
+		in_cli curl -s --max-time 3 -o /dev/null --resolve "poll.c2.test:80:$SRV" \
+		    http://poll.c2.test/
+		sleep "$t"
+	done
+	capture_stop
+	capture beacon_dns
+	i=0
+	for t in $(sleeps 12 14 1.5 0.3); do
+		i=$((i + 1))
+		in_cli dig +short +time=1 +tries=1 @"$SRV" \
+		    "$(printf '%08x' $((i * 2654435761 % 4294967296))).b.dnsbeacon.test" A >/dev/null || true
+		sleep "$t"
+	done
+	capture_stop
+	bg socat socat TCP-LISTEN:9443,bind="$SRV",reuseaddr,fork EXEC:cat
+	wait_listen tcp 9443
+	capture beacon_heartbeat
+	sleeps 13 14 2 0.3 | in_cli python3 -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 9443), timeout=5)
+for line in sys.stdin:
+    s.sendall(b"beat " + b"x" * 40 + b"\n")
+    s.recv(64)
+    time.sleep(float(line))
+s.close()' "$SRV"
+	capture_stop
+	capture beacon_controls
+	for t in $(sleeps 14 10 2 exp); do
+		in_cli curl -s --max-time 3 -o /dev/null --resolve "news.test:80:$SRV" \
+		    http://news.test/
+		sleep "$t"
+	done
+	for t in 3 5 2 4; do
+		for i in 1 2 3 4 5; do
+			in_cli curl -s --max-time 3 -o /dev/null \
+			    --resolve "shop.test:80:$SRV" http://shop.test/
+		done
+		sleep "$t"
+	done
+	capture_stop
+	for f in beacon_http beacon_dns beacon_heartbeat beacon_controls; do
+		cred "$f.pcap" beacon - - "negative control (credentials): beacon timetables"
+	done
+}
+
+# ---------------------------------------------------- hand-off (issue 10)
+# rec_handoff: one scripted hand-off, seconds apart, on the client host:
+# a cleartext HTTP Basic login (nginx), then AnyDesk's relay looked up and
+# contacted (dnsmasq, nginx TLS), then an SSH session to port 2222 (a tunnel
+# off its port; sshd with a throw-away host key, no login needed).
+rec_handoff() {
+	local d=$state/handoff
+	mkdir -p "$d"
+	nginx_start
+	RMM_NAMES="relay-5e7a91c0.net.anydesk.com" rmm_dns
+	SRV_HTTP_SKIP=1 rmm_web		# nginx_start has port 80
+	ssh-keygen -q -t ed25519 -N '' -f "$d/hostkey"
+	mkdir -p /run/sshd
+	bg sshd /usr/sbin/sshd -D -e -p 2222 -o ListenAddress="$SRV" \
+	    -h "$d/hostkey" -o PidFile="$d/sshd.pid" -o UsePAM=no
+	wait_listen tcp 2222
+	capture handoff
+	in_cli curl -sS --max-time 10 -o /dev/null -u ewhttp:http-Secret-1 "http://$SRV/basic/"
+	sleep 4
+	in_cli dig +short +time=2 +tries=1 @"$SRV" relay-5e7a91c0.net.anydesk.com A >/dev/null
+	in_cli curl -sk --max-time 5 -o /dev/null \
+	    --resolve "relay-5e7a91c0.net.anydesk.com:443:$SRV" \
+	    https://relay-5e7a91c0.net.anydesk.com/
+	sleep 6
+	in_cli ssh -p 2222 -o BatchMode=yes -o StrictHostKeyChecking=no \
+	    -o UserKnownHostsFile=/dev/null -o ConnectTimeout=5 \
+	    nobody@"$SRV" true >/dev/null 2>&1 || true
+	sleep 12		# the SSH flow ends (tcp_closed_timeout)
+	in_cli dig +short +time=1 +tries=1 @"$SRV" relay-5e7a91c0.net.anydesk.com A >/dev/null
+	capture_stop
+	expect_in_pcap "$cap_file" "Authorization: Basic" "SSH-2.0"
+	cred handoff.pcap http-basic ewhttp http-Secret-1 "HTTP 200, then AnyDesk's relay and SSH on 2222 (a hand-off)"
+}
+
 
 # ------------------------------------------------------------------ main
 

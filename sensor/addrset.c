@@ -145,9 +145,8 @@ host_mask(int family, unsigned plen)
 	return m;
 }
 
-/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is an IPv4 address. */
-static int
-is_v4_mapped(const uint8_t *a)
+int
+addr_is_v4_mapped(const uint8_t *a)
 {
 	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0xff, 0xff };
@@ -205,7 +204,7 @@ parse_prefix(const char *s, size_t len, struct prefix *p, char *reason,
 			return -1;
 		}
 	}
-	if (family == 6 && plen >= 96 && is_v4_mapped(bytes)) {
+	if (family == 6 && plen >= 96 && addr_is_v4_mapped(bytes)) {
 		memmove(bytes, bytes + 12, 4);
 		family = 4;
 		plen -= 96;
@@ -610,7 +609,7 @@ key_family(int family, const uint8_t **addr)
 		return 4;
 	if (family != 6 && family != AF_INET6)
 		return 0;
-	if (is_v4_mapped(*addr)) {
+	if (addr_is_v4_mapped(*addr)) {
 		*addr += 12;
 		return 4;
 	}

@@ -121,4 +121,7 @@ int		 addrpairs_match(const struct addrpairs *p, int family,
 size_t		 addrpairs_entries(const struct addrpairs *p);
 void		 addrpairs_free(struct addrpairs *p);
 
+/* An IPv4-mapped IPv6 address (::ffff:a.b.c.d): an IPv4 address. */
+int	addr_is_v4_mapped(const uint8_t *a);
+
 #endif

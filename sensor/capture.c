@@ -9,6 +9,7 @@
  * or the kernel drops instead, uncounted by us).
  */
 #include <errno.h>
+#include <stddef.h>
 #include <pcap/pcap.h>
 #include <poll.h>
 #include <stdio.h>
@@ -28,12 +29,14 @@
 #define TICK_PACKETS	1024
 #define TICK_US		1000000ULL	/* offline: at least every second of pcap time */
 #define LIVE_TICK_MS	100
+#define READ_BUFFER	(1 << 20)	/* offline read(2) size */
 
 struct reader {
 	struct capture	*c;
 	unsigned	 idx;
 	pcap_t		*h;
 	FILE		*fp;		/* offline: ours, closed by pcap_close */
+	char		*iobuf;		/* fp's buffer, freed after pcap_close */
 	const char	*name;
 	int		 linktype;
 	uint64_t	 seq;
@@ -90,7 +93,9 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 		    "readable pcap or pcapng file)", f, strerror(errno));
 		return -1;
 	} else {
-		setvbuf(r->fp, NULL, _IOFBF, 1 << 20);
+		/* glibc takes the size only with a buffer of our own. */
+		if ((r->iobuf = malloc(READ_BUFFER)) != NULL)
+			setvbuf(r->fp, r->iobuf, _IOFBF, READ_BUFFER);
 		r->h = pcap_fopen_offline_with_tstamp_precision(r->fp,
 		    PCAP_TSTAMP_PRECISION_MICRO, perr);
 		if (r->h == NULL) {
@@ -106,7 +111,8 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	r->linktype = pcap_datalink(r->h);
 	if (!decode_link_supported(r->linktype)) {
 		snprintf(errbuf, errlen, "%s: link type %s (%d) is not supported "
-		    "(Ethernet, Linux cooked, raw IP and BSD loopback are)", f,
+		    "(Ethernet, Linux cooked, raw IP, BSD loopback, PPP, Cisco "
+		    "HDLC and 802.11, bare or with radiotap or PPI, are)", f,
 		    pcap_datalink_val_to_name(r->linktype) ?
 		    pcap_datalink_val_to_name(r->linktype) : "?", r->linktype);
 		return -1;
@@ -209,9 +215,11 @@ capture_close(struct capture *c)
 
 	if (c->readers == NULL)
 		return;
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < 16; i++) {
 		if (c->readers[i].h != NULL)
 			pcap_close(c->readers[i].h);
+		free(c->readers[i].iobuf);
+	}
 	free(c->readers);
 	c->readers = NULL;
 }
@@ -247,7 +255,11 @@ push(struct reader *r, struct worker *w, uint32_t type, uint64_t seq,
 	rec->seq = seq;
 	rec->ts_us = ts;
 	if (p != NULL) {
-		rec->pkt = *p;
+		/* The decoded packet without its unused encapsulation slots
+		 * (most of its size). */
+		memcpy(&rec->pkt, p, offsetof(struct pkt, encap));
+		memcpy(rec->pkt.encap, p->encap, p->nencap *
+		    sizeof(p->encap[0]));
 		rec->pkt.data = NULL;
 		memcpy(rec->frame, frame, caplen);
 	}

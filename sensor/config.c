@@ -62,6 +62,8 @@ const struct config_key config_keys[] = {
 	    "TCP bytes per direction reassembled for dissectors"),
 	K("stream_ooo_max", CT_SIZE, stream_ooo_max, 1024, 64 * MB, "256k",
 	    "out-of-order TCP bytes buffered per direction"),
+	K("checksum_validation", CT_ENUM, checksum_validation, 0, 2, "auto",
+	    "TCP/UDP checksums: auto (offloaded ones taken), yes (strict), no"),
 	K("output_file", CT_STR, output_file, 0, 0, "-",
 	    "JSON lines file for findings ('-' for stdout, '' for none)"),
 	K("health_interval", CT_UINT, health_interval, 1, 86400, "60",
@@ -133,6 +135,42 @@ const struct config_key config_keys[] = {
 	    "sessions edge devices may start besides the signatures' "
 	    "allow-list: DEVICE<>DEST pairs, or DEST for any device "
 	    "(repeatable, @FILE)"),
+	/* remote access, beacons and the hand-off chain */
+	K("rmm_window", CT_UINT, rmm_window, 60, 7 * 86400, "3600",
+	    "seconds one remote_access finding covers per client, tool and "
+	    "tenant: repeats are folded, a follow-up closes the window"),
+	K("rmm_report_allowed", CT_BOOL, rmm_report_allowed, 0, 1, "no",
+	    "report sanctioned tools and tenants (rmm_allowed) too, with "
+	    "allowed: true and severity info"),
+	K("rmm_max_entries", CT_UINT, rmm_max_entries, 16, 1u << 24, "16384",
+	    "open remote_access windows; the least recently used is closed "
+	    "early (counted)"),
+	K("beacon_min_events", CT_UINT, beacon_min_events, 4, 32, "10",
+	    "connections, queries or heartbeats a series needs before it is "
+	    "scored"),
+	K("beacon_threshold", CT_UINT, beacon_threshold, 1, 100, "70",
+	    "beacon score (percent) a series must reach to be reported"),
+	K("beacon_min_interval", CT_UINT, beacon_min_interval, 1, 3600, "1",
+	    "seconds: events closer than this are one burst, not two beacons"),
+	K("beacon_window", CT_UINT, beacon_window, 60, 7 * 86400, "3600",
+	    "seconds between follow-ups of a beacon that goes on"),
+	K("beacon_max_series", CT_UINT, beacon_max_series, 16, 1u << 24,
+	    "65536", "beacon series tracked; the least recently active is "
+	    "dropped (counted)"),
+	K("public_suffix_list", CT_STR, public_suffix_list, 0, 0,
+	    "/usr/share/publicsuffix/public_suffix_list.dat",
+	    "Public Suffix List file for DNS beacons' registered domains "
+	    "(missing or '': the last two labels)"),
+	K("handoff_window", CT_UINT, handoff_window, 1, 86400, "300",
+	    "seconds within which a second-stage event on a host completes a "
+	    "hand-off chain"),
+	K("handoff_max_hosts", CT_UINT, handoff_max_hosts, 16, 1u << 24,
+	    "65536", "hosts the hand-off chain tracks; the least recently "
+	    "active is dropped (counted)"),
+	K("internal_networks", CT_ADDRSET, internal_networks, 0, 0, "",
+	    "the hosts hand-off chains are tracked for (ADDR[/LEN], "
+	    "repeatable, @FILE; empty: the private ranges of RFC 1918, "
+	    "RFC 6598 and RFC 4193)"),
 	K("user", CT_STR, user, 0, 0, "",
 	    "drop privileges to this user after opening captures"),
 	K("signatures_dir", CT_STR, signatures_dir, 0, 0, "",
@@ -143,12 +181,51 @@ const struct config_key config_keys[] = {
 	{ NULL, 0, 0, 0, 0, 0, NULL, NULL }
 };
 
+/*
+ * The words of CT_ENUM keys; a value is stored as its index, which the
+ * key's enum follows (checksum.h: enum csum_mode).
+ */
+static const struct {
+	const char	*key;
+	const char	*words[4];
+} enum_words[] = {
+	{ "checksum_validation", { "no", "auto", "yes", NULL } },
+};
+
+/*
+ * Parses a CT_ENUM value into its index.  On failure returns -1 with the
+ * key's words listed in words ("no, auto, yes").
+ */
+static int
+parse_enum(const char *key, const char *v, unsigned *out, char *words,
+    size_t wlen)
+{
+	size_t i, n = 0;
+	unsigned w;
+
+	words[0] = '\0';
+	for (i = 0; i < sizeof(enum_words) / sizeof(enum_words[0]); i++) {
+		if (strcmp(enum_words[i].key, key) != 0)
+			continue;
+		for (w = 0; w < 4 && enum_words[i].words[w] != NULL; w++) {
+			if (strcmp(enum_words[i].words[w], v) == 0) {
+				*out = w;
+				return 0;
+			}
+			if (n < wlen)
+				n += (size_t)snprintf(words + n, wlen - n, "%s%s",
+				    w ? ", " : "", enum_words[i].words[w]);
+		}
+	}
+	return -1;
+}
+
 /* Keys whose change a running sensor applies on SIGHUP (config.h). */
 static const char *const runtime_keys[] = {
 	"sensor_name", "ndpi_max_packets", "output_file", "health_interval",
 	"reveal_secrets", "dedup_window", "edge_devices", "admin_hosts",
-	"collectors", "tunnel_allowed", "rmm_allowed", "edge_learn",
-	"edge_mgmt_window", "edge_egress_allowed", NULL
+	"collectors", "tunnel_allowed", "rmm_allowed", "rmm_report_allowed",
+	"edge_learn", "edge_mgmt_window", "edge_egress_allowed", NULL
 };
 
 const char *const config_role_names[] = {
@@ -397,6 +474,17 @@ config_set(struct config *c, const char *key, const char *value,
 		}
 		memcpy(list[*count], value, strlen(value) + 1);
 		(*count)++;
+		return 0;
+	}
+	case CT_ENUM: {
+		char words[64];
+
+		if (parse_enum(key, value, (unsigned *)(base + k->offset), words,
+		    sizeof(words)) < 0) {
+			snprintf(errbuf, errlen, "%s: '%s' is not one of %s", key,
+			    value, words);
+			return -1;
+		}
 		return 0;
 	}
 	case CT_BOOL:

@@ -41,6 +41,7 @@ struct config {
 	unsigned	defrag_timeout;
 	uint64_t	stream_depth;		/* bytes per direction */
 	uint64_t	stream_ooo_max;		/* buffered out-of-order bytes */
+	unsigned	checksum_validation;	/* enum csum_mode (checksum.h) */
 	/* output */
 	char		output_file[CONFIG_STR];
 	unsigned	health_interval;	/* seconds, live mode */
@@ -81,6 +82,19 @@ struct config {
 	unsigned	edge_max_devices;	/* remembered per worker */
 	unsigned	edge_mgmt_window;	/* seconds, de-duplication */
 	char		edge_egress_allowed[CONFIG_LIST_TEXT];
+	/* remote access, beacons, hand-off (rmm_corr.c, beacon*.c, handoff.c) */
+	unsigned	rmm_window;		/* seconds */
+	int		rmm_report_allowed;
+	unsigned	rmm_max_entries;
+	unsigned	beacon_min_events;
+	unsigned	beacon_threshold;	/* score, percent */
+	unsigned	beacon_min_interval;	/* seconds */
+	unsigned	beacon_window;		/* seconds between follow-ups */
+	unsigned	beacon_max_series;
+	char		public_suffix_list[CONFIG_STR];
+	unsigned	handoff_window;		/* seconds */
+	unsigned	handoff_max_hosts;
+	char		internal_networks[CONFIG_LIST_TEXT];
 	/* daemon */
 	char		user[64];
 	char		signatures_dir[CONFIG_STR];
@@ -110,7 +124,9 @@ enum config_type {
 	CT_ROLESET,
 	CT_PAIRSET,
 	CT_DOMAINSET,
-	CT_WORDLIST
+	CT_WORDLIST,
+	CT_ENUM		/* one word of a list (config.c), stored as its
+			 * index in an unsigned */
 };
 
 /* Edge-device roles, the tags of edge_devices (CT_ROLESET). */
@@ -164,10 +180,11 @@ const struct config_key *config_find(const char *name);
  * sensor, 0 if it needs a restart.  The run-time keys are the ones read by
  * workers and the publisher from their own copy of the configuration
  * (reveal_secrets, dedup_window, health_interval, ndpi_max_packets,
- * sensor_name), output_file, which the publisher reopens, and the policy
- * lists (edge_devices, admin_hosts, collectors, tunnel_allowed,
- * rmm_allowed).  Their sets are to be built again on every SIGHUP, changed
- * or not: an @FILE may have changed while the key's text did not.
+ * sensor_name, rmm_report_allowed), output_file, which the publisher
+ * reopens, and the policy lists (edge_devices, admin_hosts, collectors,
+ * tunnel_allowed, rmm_allowed).  Their sets are to be built again on every
+ * SIGHUP, changed or not: an @FILE may have changed while the key's text
+ * did not.
  */
 int	config_runtime_key(const char *name);
 /* 1 if key k has different values in a and b. */

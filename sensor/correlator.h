@@ -57,4 +57,21 @@ struct correlator {
 /* The registry: a NULL-terminated list built in detectors/registry.c. */
 extern const struct correlator *const correlator_registry[];
 
+struct finding;
+struct finding_endpoints;
+
+/*
+ * A correlator's own finding: formats f about the endpoints ep (GeoIP for
+ * them when a database is configured; app_proto, nDPI's name, or NULL, as
+ * the header's app_proto) at packet time ts_us, fills the
+ * record's header (kind, severity, endpoints, flags OUT_F_*: see struct
+ * out_rec) and passes it to env->out.  Returns what env->out returned
+ * (the finding's number), or 0 when the finding did not fit
+ * FINDING_JSON_MAX (nothing passed on).  Publisher thread only; the
+ * record lives on this call's stack.
+ */
+uint64_t	corr_publish(const struct corr_env *env,
+		    const struct finding *f, const struct finding_endpoints *ep,
+		    const char *app_proto, uint64_t ts_us, unsigned flags);
+
 #endif

@@ -8,7 +8,13 @@
  * RFC 8926 (GENEVE), the TZSP description from its reference implementation
  * (version 1, tagged fields ending in END), RFC 2003 (IP-in-IP), RFC 4213
  * (6in4), RFC 4380 (Teredo), and the libpcap link-type list (DLT_NULL,
- * DLT_LOOP, DLT_RAW, DLT_LINUX_SLL, DLT_LINUX_SLL2).
+ * DLT_LOOP, DLT_RAW, DLT_LINUX_SLL, DLT_LINUX_SLL2, DLT_PPP after RFC 1661
+ * and RFC 1662, DLT_C_HDLC, DLT_IEEE802_11, DLT_IEEE802_11_RADIO, DLT_PPI).
+ * 802.11: IEEE Std 802.11-2020 section 9.2 (MAC frame format: frame
+ * control, addresses, sequence control, QoS and HT control) and RFC 1042 /
+ * IEEE 802.1H (LLC/SNAP); radiotap: radiotap.org's header definition (the
+ * present bitmaps, field alignment, the Flags field); PPI: the CACE
+ * Technologies PPI specification 1.0.10 (header, 802.11-Common field).
  *
  * Policy: a layer that does not validate is not a tunnel.  A UDP packet to
  * port 4789 that is not VXLAN stays a UDP packet (and counts vxlan_bad).
@@ -54,6 +60,14 @@ const char *const decode_anomaly_names[DA_MAX] = {
 	[DA_TEREDO_BAD] = "teredo_bad",
 	[DA_ENCAP_TOO_DEEP] = "encap_too_deep",
 	[DA_OUTER_FRAGMENT] = "outer_fragment",
+	[DA_PPP_TRUNCATED] = "ppp_truncated",
+	[DA_CHDLC_TRUNCATED] = "chdlc_truncated",
+	[DA_RADIOTAP_BAD] = "radiotap_bad",
+	[DA_PPI_BAD] = "ppi_bad",
+	[DA_WLAN_TRUNCATED] = "wlan_truncated",
+	[DA_WLAN_BAD_FCS] = "wlan_bad_fcs",
+	[DA_WLAN_FRAGMENT] = "wlan_fragment",
+	[DA_WLAN_AMSDU] = "wlan_amsdu",
 };
 
 static const char *const encap_names[ENCAP_TYPE_MAX] = {
@@ -123,7 +137,8 @@ decode_link_supported(int linktype)
 	switch (linktype) {
 	case LINK_NULL: case LINK_EN10MB: case LINK_RAW: case LINK_LOOP:
 	case LINK_SLL: case LINK_SLL2: case LINK_IPV4: case LINK_IPV6:
-	case LINK_RAW12: case LINK_RAW14:
+	case LINK_RAW12: case LINK_RAW14: case LINK_PPP: case LINK_C_HDLC:
+	case LINK_IEEE802_11: case LINK_RADIOTAP: case LINK_PPI:
 		return 1;
 	}
 	return 0;
@@ -319,6 +334,173 @@ dec_eth(struct dec *d, struct cursor *c)
 	if (!cur_ok(c))
 		return anomaly(d, DA_LINK_TRUNCATED);
 	return dec_ethertype(d, type, c);
+}
+
+/* ---- IEEE 802.11 and its capture headers -------------------------------- */
+
+#define WLAN_FC_TYPE_DATA	2
+#define WLAN_FL_TODS		0x01
+#define WLAN_FL_FROMDS		0x02
+#define WLAN_FL_MOREFRAG	0x04
+#define WLAN_FL_PROTECTED	0x40
+#define WLAN_FL_ORDER		0x80
+#define WLAN_ST_NULL		0x04	/* subtype bit: no data */
+#define WLAN_ST_QOS		0x08	/* subtype bit: QoS control present */
+
+/* What a capture header says of the 802.11 frame after it. */
+#define WLAN_FCS		0x01	/* ends in a 4-byte FCS */
+#define WLAN_BAD_FCS		0x02	/* that FCS did not check */
+#define WLAN_DATAPAD		0x04	/* payload aligned to 4 bytes */
+
+/*
+ * An 802.11 frame: data frames carrying LLC/SNAP go on by their ethertype.
+ * Management, control, null-data and protected frames are not IP to us.
+ */
+static int
+dec_80211(struct dec *d, struct cursor *c, unsigned hints)
+{
+	uint16_t fc, seqctl, qos = 0, type;
+	uint8_t flags, subtype;
+	size_t hdr;
+
+	if (hints & WLAN_BAD_FCS)
+		return anomaly(d, DA_WLAN_BAD_FCS);
+	/* The FCS is not payload (when the snap length kept it). */
+	if ((hints & WLAN_FCS) && d->p->caplen >= d->p->wirelen &&
+	    cur_left(c) >= 4)
+		c->len -= 4;
+	fc = cur_le16(c);
+	if (!cur_ok(c))
+		return anomaly(d, DA_WLAN_TRUNCATED);
+	if ((fc & 3) != 0 || ((fc >> 2) & 3) != WLAN_FC_TYPE_DATA)
+		return -1;		/* other version; management, control */
+	subtype = (uint8_t)((fc >> 4) & 0x0f);
+	flags = (uint8_t)(fc >> 8);
+	cur_skip(c, 2 + 6 + 6 + 6);	/* duration, three addresses */
+	seqctl = cur_le16(c);
+	hdr = 24;
+	if ((flags & (WLAN_FL_TODS | WLAN_FL_FROMDS)) ==
+	    (WLAN_FL_TODS | WLAN_FL_FROMDS)) {
+		cur_skip(c, 6);		/* fourth address (WDS, mesh) */
+		hdr += 6;
+	}
+	if (subtype & WLAN_ST_QOS) {
+		qos = cur_le16(c);
+		hdr += 2;
+		if (flags & WLAN_FL_ORDER) {
+			cur_skip(c, 4);	/* HT control */
+			hdr += 4;
+		}
+	}
+	if ((hints & WLAN_DATAPAD) && (hdr & 3))
+		cur_skip(c, 4 - (hdr & 3));
+	if (!cur_ok(c))
+		return anomaly(d, DA_WLAN_TRUNCATED);
+	if ((subtype & WLAN_ST_NULL) || (flags & WLAN_FL_PROTECTED))
+		return -1;		/* no data, or encrypted data */
+	if ((flags & WLAN_FL_MOREFRAG) || (seqctl & 0x000f))
+		return anomaly(d, DA_WLAN_FRAGMENT);
+	if (qos & 0x0080)
+		return anomaly(d, DA_WLAN_AMSDU);
+	/* LLC/SNAP: AA AA 03, OUI (RFC 1042 or 802.1H), ethertype. */
+	if (cur_peek(c, 0) != 0xaa || cur_peek(c, 1) != 0xaa ||
+	    cur_peek(c, 2) != 0x03) {
+		if (!cur_has(c, 3))
+			return anomaly(d, DA_WLAN_TRUNCATED);
+		return -1;		/* other LLC: not IP */
+	}
+	cur_skip(c, 6);
+	type = cur_be16(c);
+	if (!cur_ok(c))
+		return anomaly(d, DA_WLAN_TRUNCATED);
+	return dec_ethertype(d, type, c);
+}
+
+/*
+ * Radiotap: version 0, pad, length (LE), present bitmaps (LE, bit 31 chains
+ * another).  Fields follow in bit order, each aligned to its size; only
+ * TSFT (bit 0, 8 bytes) comes before Flags (bit 1), the one field read.
+ */
+static int
+dec_radiotap(struct dec *d, struct cursor *c)
+{
+	struct cursor h;
+	uint32_t present, word;
+	uint16_t len;
+	unsigned hints = 0, n;
+	uint8_t fl;
+
+	if (cur_peek(c, 0) != 0 || !cur_has(c, 8))
+		return anomaly(d, DA_RADIOTAP_BAD);
+	len = (uint16_t)(cur_peek(c, 2) | cur_peek(c, 3) << 8);
+	if (len < 8 || !cur_has(c, len))
+		return anomaly(d, DA_RADIOTAP_BAD);
+	h = cur_sub(c, len);
+	cur_skip(&h, 4);
+	present = word = cur_le32(&h);
+	for (n = 0; (word & 0x80000000u) && n < 16; n++)
+		word = cur_le32(&h);
+	if (present & 0x01) {
+		cur_skip(&h, (8 - (h.off & 7)) & 7);
+		cur_skip(&h, 8);
+	}
+	if (present & 0x02) {
+		fl = cur_u8(&h);
+		hints |= (fl & 0x10 ? WLAN_FCS : 0) |
+		    (fl & 0x40 ? WLAN_BAD_FCS : 0) |
+		    (fl & 0x20 ? WLAN_DATAPAD : 0);
+	}
+	if (!cur_ok(&h) || (word & 0x80000000u))
+		return anomaly(d, DA_RADIOTAP_BAD);
+	return dec_80211(d, c, hints);
+}
+
+static int	dec_link(struct dec *d, int linktype, struct cursor *c);
+
+/*
+ * PPI: version 0, flags (bit 0: fields 32-bit aligned), length (LE), the
+ * DLT of what follows (LE), then fields (type, length, data).  Field 2,
+ * 802.11-Common, says whether an 802.11 frame ends in an FCS and whether
+ * it failed.
+ */
+static int
+dec_ppi(struct dec *d, struct cursor *c)
+{
+	struct cursor h, fd;
+	uint16_t len, ftype, flen, cflags;
+	uint32_t dlt;
+	unsigned hints = 0, n;
+	uint8_t pflags;
+
+	if (cur_peek(c, 0) != 0 || !cur_has(c, 8))
+		return anomaly(d, DA_PPI_BAD);
+	pflags = cur_peek(c, 1);
+	len = (uint16_t)(cur_peek(c, 2) | cur_peek(c, 3) << 8);
+	if (len < 8 || !cur_has(c, len))
+		return anomaly(d, DA_PPI_BAD);
+	h = cur_sub(c, len);
+	cur_skip(&h, 4);
+	dlt = cur_le32(&h);
+	for (n = 0; cur_left(&h) > 0 && n < 64; n++) {
+		ftype = cur_le16(&h);
+		flen = cur_le16(&h);
+		fd = cur_sub(&h, flen);
+		if (!cur_ok(&h))
+			return anomaly(d, DA_PPI_BAD);
+		if ((pflags & 1) && (flen & 3))
+			cur_skip(&h, 4 - (flen & 3));
+		if (ftype == 2 && flen >= 20) {	/* 802.11-Common */
+			cur_skip(&fd, 8);	/* TSF timer */
+			cflags = cur_le16(&fd);
+			hints |= (cflags & 0x0001 ? WLAN_FCS : 0) |
+			    (cflags & 0x0004 ? WLAN_BAD_FCS : 0);
+		}
+	}
+	if (dlt == LINK_IEEE802_11)
+		return dec_80211(d, c, hints);
+	if (dlt == LINK_PPI || !decode_link_supported((int)dlt))
+		return anomaly(d, DA_LINK_UNSUPPORTED);
+	return dec_link(d, (int)dlt, c);
 }
 
 /* ---- tunnels carried by IP or UDP ---------------------------------------- */
@@ -699,6 +881,36 @@ bound_datagram(struct dec *d, struct cursor *c, size_t total,
 	return -1;
 }
 
+/*
+ * Whether IPv4 options (at the cursor, n bytes) hold a loose or strict
+ * source route (RFC 791): the transport pseudo-header then uses the final
+ * destination, not the header's.  Reads a copy of the cursor.
+ */
+static int
+ipv4_source_routed(const struct cursor *c, size_t n)
+{
+	struct cursor o = *c;
+	uint8_t type, len;
+
+	if (!cur_has(&o, n))
+		return 0;
+	o.len = o.off + n;
+	while (cur_left(&o) > 0) {
+		type = cur_u8(&o);
+		if (type == 0)			/* end of options */
+			break;
+		if (type == 1)			/* no-operation */
+			continue;
+		if (type == 131 || type == 137)	/* LSRR, SSRR */
+			return 1;
+		len = cur_u8(&o);
+		if (!cur_ok(&o) || len < 2)
+			break;
+		cur_skip(&o, (size_t)len - 2);
+	}
+	return 0;
+}
+
 static int
 dec_ipv4(struct dec *d, struct cursor *c)
 {
@@ -736,6 +948,7 @@ dec_ipv4(struct dec *d, struct cursor *c)
 	memset(p->dst, 0, sizeof(p->dst));
 	cur_copy(c, p->src, 4);
 	cur_copy(c, p->dst, 4);
+	p->csum_unsure = ihl > 20 && ipv4_source_routed(c, (size_t)ihl - 20);
 	cur_skip(c, (size_t)ihl - 20);
 	p->l3_len = total;
 	p->sport = p->dport = 0;
@@ -779,6 +992,7 @@ dec_ipv6(struct dec *d, struct cursor *c)
 	p->sport = p->dport = 0;
 	p->pl_off = p->pl_len = 0;
 	p->l4_ok = 0;
+	p->csum_unsure = 0;
 	for (n = 0; ; n++) {
 		switch (nh) {
 		case 0:		/* hop-by-hop */
@@ -816,6 +1030,9 @@ dec_ipv6(struct dec *d, struct cursor *c)
 		}
 		if (n >= IPV6_EXT_MAX)
 			return anomaly(d, DA_IPV6_EXTHDR_TOO_MANY);
+		/* Segments left: the final destination is elsewhere. */
+		if (nh == 43 && cur_peek(c, 3) != 0)
+			p->csum_unsure = 1;
 		nh_off = dec_off(d, c);
 		hlen = cur_peek(c, 1);
 		if (!cur_has(c, 2))
@@ -853,6 +1070,20 @@ dec_ip(struct dec *d, struct cursor *c)
 
 /* ---- link layer ---------------------------------------------------------- */
 
+/* A link header of skip bytes ending in an ethertype. */
+static int
+dec_after(struct dec *d, struct cursor *c, size_t skip,
+    enum decode_anomaly truncated)
+{
+	uint16_t type;
+
+	cur_skip(c, skip);
+	type = cur_be16(c);
+	if (!cur_ok(c))
+		return anomaly(d, truncated);
+	return dec_ethertype(d, type, c);
+}
+
 static int
 dec_link(struct dec *d, int linktype, struct cursor *c)
 {
@@ -884,17 +1115,34 @@ dec_link(struct dec *d, int linktype, struct cursor *c)
 	case LINK_IPV6:
 		return dec_ip_guess(d, c);
 	case LINK_SLL:
-		cur_skip(c, 14);
-		proto = cur_be16(c);
-		if (!cur_ok(c))
-			return anomaly(d, DA_LINK_TRUNCATED);
-		return dec_ethertype(d, proto, c);
+		return dec_after(d, c, 14, DA_LINK_TRUNCATED);
 	case LINK_SLL2:
 		proto = cur_be16(c);
 		cur_skip(c, 18);
 		if (!cur_ok(c))
 			return anomaly(d, DA_LINK_TRUNCATED);
 		return dec_ethertype(d, proto, c);
+	case LINK_PPP:
+		/* HDLC-like framing (RFC 1662: address 0xff, control 0x03)
+		 * or the bare protocol field, which never starts with 0xff
+		 * (compressed, it would be 0x00ff: reserved, RFC 1661). */
+		if (cur_peek(c, 0) == 0xff) {
+			if (!cur_has(c, 2))
+				return anomaly(d, DA_PPP_TRUNCATED);
+			if (cur_peek(c, 1) == 0x03)
+				cur_skip(c, 2);
+		}
+		return dec_ppp_proto(d, c, DA_PPP_TRUNCATED);
+	case LINK_C_HDLC:
+		/* Address (0x0f unicast, 0x8f broadcast), control, then an
+		 * ethertype. */
+		return dec_after(d, c, 2, DA_CHDLC_TRUNCATED);
+	case LINK_IEEE802_11:
+		return dec_80211(d, c, 0);
+	case LINK_RADIOTAP:
+		return dec_radiotap(d, c);
+	case LINK_PPI:
+		return dec_ppi(d, c);
 	}
 	return anomaly(d, DA_LINK_UNSUPPORTED);
 }
@@ -912,6 +1160,7 @@ pkt_reset(struct pkt *p)
 	p->pl_off = p->pl_len = 0;
 	p->l4_ok = 0;
 	p->truncated = 0;
+	p->csum_unsure = 0;
 	p->is_fragment = 0;
 	p->nencap = 0;
 }

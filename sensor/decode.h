@@ -2,7 +2,13 @@
  * decode.h - link layer to transport layer decoding with decapsulation.
  *
  * decode_packet() walks one captured frame from its link-layer header to
- * the innermost transport header: VLAN/QinQ, MPLS, PPPoE session, IPv4,
+ * the innermost transport header.  Link layers: Ethernet, Linux cooked
+ * (SLL, SLL2), BSD loopback (NULL, LOOP), raw IP, PPP (with or without the
+ * HDLC address and control bytes), Cisco HDLC, and IEEE 802.11 data frames
+ * bare, behind radiotap or behind PPI (LLC/SNAP to an ethertype; management,
+ * control, null and protected (encrypted) frames are not IP to us, like
+ * ARP; a frame radiotap or PPI says failed its FCS is dropped, counted, as
+ * its receiver drops it).  Then: VLAN/QinQ, MPLS, PPPoE session, IPv4,
  * IPv6 (bounded extension-header walk), and the tunnels GRE (incl. ERSPAN
  * types I, II and III and transparent Ethernet bridging), VXLAN, GENEVE,
  * TZSP, IP-in-IP, 6in4/4in6, Teredo.  Every layer crossed on the way in is
@@ -36,6 +42,11 @@
 #define LINK_IPV6	229
 #define LINK_RAW12	12	/* DLT_RAW on OpenBSD-ish systems */
 #define LINK_RAW14	14
+#define LINK_PPP	9	/* with or without HDLC address/control */
+#define LINK_C_HDLC	104	/* Cisco HDLC */
+#define LINK_IEEE802_11	105	/* 802.11 MAC frames */
+#define LINK_RADIOTAP	127	/* radiotap header + 802.11 */
+#define LINK_PPI	192	/* Per-Packet Information header + a DLT */
 
 enum encap_type {
 	ENCAP_VLAN = 1,
@@ -104,6 +115,14 @@ enum decode_anomaly {
 	DA_TEREDO_BAD,
 	DA_ENCAP_TOO_DEEP,
 	DA_OUTER_FRAGMENT,
+	DA_PPP_TRUNCATED,
+	DA_CHDLC_TRUNCATED,
+	DA_RADIOTAP_BAD,	/* truncated or inconsistent radiotap header */
+	DA_PPI_BAD,		/* truncated or inconsistent PPI header */
+	DA_WLAN_TRUNCATED,	/* 802.11 header or LLC/SNAP cut */
+	DA_WLAN_BAD_FCS,	/* radiotap/PPI: the frame failed its FCS */
+	DA_WLAN_FRAGMENT,	/* 802.11 fragment: not reassembled */
+	DA_WLAN_AMSDU,		/* A-MSDU aggregate: not decoded */
 	DA_MAX
 };
 
@@ -140,6 +159,9 @@ struct pkt {
 	uint32_t	 pl_off, pl_len;	/* transport payload (captured) */
 	uint8_t		 l4_ok;		/* transport header fully decoded */
 	uint8_t		 truncated;	/* datagram cut by the snap length */
+	uint8_t		 csum_unsure;	/* a source route (IPv4 option, IPv6
+					 * routing header) makes the transport
+					 * pseudo-header's destination unknown */
 
 	/* Set when the innermost IP datagram is a fragment. */
 	uint8_t		 is_fragment;
@@ -152,6 +174,7 @@ struct pkt {
 	uint32_t	 frag_nh_off;	/* IPv6: offset of the next-header byte that
 					 * names the fragment header */
 
+	/* Keep these last: the reader copies only nencap of the slots. */
 	uint8_t		 nencap;
 	struct encap_layer encap[ENCAP_MAX];
 };

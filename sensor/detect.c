@@ -216,14 +216,25 @@ detect_packet(struct worker *w, struct flow *f, const struct pkt *p, int dir)
 {
 	struct detect *de = w->det;
 	struct detctx ctx = { w, f, 0, 0 };
-	uint32_t m = de->proto_takers[f->key.proto];
-	unsigned i;
+	const struct detector *d;
+	uint32_t m = de->proto_takers[f->key.proto], taken = m;
+	unsigned subs = f->det_pkt_subs, i;
 
 	while (m != 0) {
 		i = (unsigned)__builtin_ctz(m);
 		m &= m - 1;
 		ctx.i = i;
 		detector_registry[i]->packet(&ctx, flow_state(de, f, i), p, dir);
+	}
+	/* Flows a detector chose (det_flow_packets), once per detector. */
+	for (i = 0; subs != 0; i++, subs >>= 1) {
+		if (!(subs & 1) || (taken & (1u << i)))
+			continue;
+		d = detector_registry[i];
+		if (d->packet == NULL)
+			continue;
+		ctx.i = i;
+		d->packet(&ctx, flow_state(de, f, i), p, dir);
 	}
 }
 
@@ -327,6 +338,28 @@ det_emit_endpoints(struct detctx *ctx, const struct finding *f,
 {
 	finding_emit(ctx->w, NULL, ep, ctx->f != NULL ? ctx->f->first_seq :
 	    order, f);
+}
+
+void
+det_observe(struct detctx *ctx, uint16_t type, const void *data, size_t len,
+    uint64_t order)
+{
+	observe_emit(ctx->w, ctx->f, order, type, data, len);
+}
+
+void
+det_flow_packets(struct detctx *ctx, int on)
+{
+	if (ctx->f == NULL)
+		return;
+	if (ctx->i >= 16) {
+		det_count(ctx, "det_flow_packets_refused");
+		return;
+	}
+	if (on)
+		ctx->f->det_pkt_subs |= (uint16_t)(1u << ctx->i);
+	else
+		ctx->f->det_pkt_subs &= (uint16_t)~(1u << ctx->i);
 }
 
 void

@@ -22,7 +22,10 @@
  *                      (TCP: after a SYN/SYN-ACK handshake, or picked up
  *                      mid-stream); once per flow.  A scan never gets here.
  *   DET_EV_PACKET      every packet of a flow whose IP protocol is listed in
- *                      ip_protos (keep the list short: this is the hot path)
+ *                      ip_protos (keep the list short: this is the hot path),
+ *                      and every packet of the flows the detector chose with
+ *                      det_flow_packets() (a few packets of a flow on a port
+ *                      of interest, the packets of a long-lived session)
  *   DET_EV_FLOW_END    the flow ends (timeout, eviction, end of input); the
  *                      flow's other events have all happened by then
  *   DET_EV_TICK        packet time moved on (about once a second of capture
@@ -45,6 +48,13 @@
  *               between two input items, so per-flow and per-worker state
  *               must not keep pointers or indices into a table across
  *               events: keep values.
+ *
+ * Observations (det_observe()) are a detector's compact binary records for
+ * its own correlator in the publisher (correlator.h), for what must see
+ * every worker's flows: workers are chosen by address pair, so one client's
+ * connections to several servers (a name served by several addresses, a
+ * tool's relays) are spread over workers.  They take their place in the
+ * output order like findings and are never published.
  *
  * Findings leave only through det_emit() (about the flow of the event) and
  * det_emit_endpoints() (about endpoints, for cross-flow findings); both end
@@ -148,6 +158,22 @@ void			 det_emit(struct detctx *ctx, const struct finding *f);
 void			 det_emit_endpoints(struct detctx *ctx,
 			    const struct finding *f,
 			    const struct finding_endpoints *ep, uint64_t order);
+/*
+ * Sends an observation (output.h) of `type` (the detector's block: rmm.h,
+ * beacon.h) to the publisher's correlators: about the event's flow (its
+ * endpoints go in the record header), or in a tick placed by `order` as
+ * det_emit_endpoints().  data (at most 65535 bytes) is copied.
+ */
+void			 det_observe(struct detctx *ctx, uint16_t type,
+			    const void *data, size_t len, uint64_t order);
+/*
+ * Asks for (on) or stops (off) the packet hook on every further packet of
+ * the event's flow, in both directions, whatever ip_protos lists.  Cheap to
+ * keep for a few packets (a structural check of the first payloads) or for
+ * sparse flows; a detector stops it on bulk flows.  Only the first 16
+ * detectors of the registry can subscribe (counted otherwise).
+ */
+void			 det_flow_packets(struct detctx *ctx, int on);
 /* Counts a named event (a string literal), shown in the summary. */
 void			 det_count(struct detctx *ctx, const char *name);
 /* Per-worker detector memory against detector_memcap; -1: refused. */

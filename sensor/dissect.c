@@ -82,6 +82,12 @@ dctx_server_port(const struct dctx *ctx)
 	return ctx->f != NULL ? flow_server_port(ctx->f) : 0;
 }
 
+uint8_t
+dctx_ip_proto(const struct dctx *ctx)
+{
+	return ctx->f != NULL ? ctx->f->key.proto : 0;	/* 0: a frame */
+}
+
 /* ---- attaching ----------------------------------------------------------- */
 
 static int
@@ -127,9 +133,16 @@ attach_cost(const struct dissector *d, const struct flow *f)
 	return need;
 }
 
+/*
+ * Allocates the chosen dissector's state, stream and pending buffers:
+ * at the flow's first payload, not at its SYN, so scans and handshakes
+ * that go nowhere cost nothing here.  A stream created after the
+ * handshake starts each direction at the byte after its SYN.
+ */
 static void
-attach(struct worker *w, struct flow *f, const struct dissector *d)
+materialize(struct worker *w, struct flow *f)
 {
+	const struct dissector *d = f->dis;
 	size_t need = attach_cost(d, f);
 	size_t cap = d->max_pending ? d->max_pending : DIS_PENDING_DEFAULT;
 
@@ -158,6 +171,53 @@ attach(struct worker *w, struct flow *f, const struct dissector *d)
 	}
 	if (f->pend != NULL)
 		pending_init(f->pend, (uint32_t)cap);
+	if (f->stream != NULL) {
+		if (f->tcp_flags & FLOW_TCP_SYN)
+			stream_start(f->stream, DIR_TO_SERVER, f->syn_seq + 1);
+		if (f->tcp_flags & FLOW_TCP_SYNACK)
+			stream_start(f->stream, DIR_TO_CLIENT,
+			    f->synack_seq + 1);
+	}
+	f->dis_live = 1;
+}
+
+/*
+ * The dissector has its last word (free() flushes what it still holds)
+ * and its memory goes back: at flow end, or as soon as it is done.
+ */
+static void
+release(struct worker *w, struct flow *f)
+{
+	struct dctx ctx = { w, f, 0, NULL };
+	size_t n;
+
+	if (!f->dis_live)
+		return;
+	f->dis_live = 0;
+	if (f->dis->free != NULL)
+		f->dis->free(&ctx, f->dis_state);
+	n = attach_cost(f->dis, f);
+	if (f->stream != NULL) {
+		struct stream_opts so = { .release = mem_release };
+
+		stream_free(f->stream, &so, &ctx);
+		f->stream = NULL;
+	}
+	if (f->pend != NULL) {
+		n += pending_free(f->pend);
+		free(f->pend);
+		f->pend = NULL;
+	}
+	free(f->dis_state);
+	f->dis_state = NULL;
+	flow_mem_release(w->flows, n);
+}
+
+/* Chooses d for the flow; its state comes with the first payload. */
+static void
+attach(struct worker *w, struct flow *f, const struct dissector *d)
+{
+	(void)w;
 	f->dis = d;
 }
 
@@ -260,51 +320,38 @@ dissect_packet(struct worker *w, struct flow *f, const struct pkt *p,
 	select_dissector(w, f, p, dir);
 	if (f->dis == NULL || f->dis_done)
 		return;
+	if (!f->dis_live) {
+		if (p->pl_len == 0)
+			return;
+		materialize(w, f);
+		if (!f->dis_live)
+			return;
+	}
 	if (f->key.proto == 17) {
 		if (p->pl_len > 0)
 			f->dis->parse(&ctx, f->dis_state, dir,
 			    p->data + p->pl_off, p->pl_len);
-		return;
+	} else if (f->stream != NULL && p->l4_ok) {
+		so.depth = w->s->cfg.stream_depth;
+		so.ooo_max = w->s->cfg.stream_ooo_max;
+		so.deliver = deliver;
+		so.charge = mem_charge;
+		so.release = mem_release;
+		stream_segment(f->stream, &so, &ctx, &w->sstats, dir,
+		    p->tcp_seq, p->tcp_flags, p->data + p->pl_off, p->pl_len);
 	}
-	if (f->stream == NULL || !p->l4_ok)
-		return;
-	so.depth = w->s->cfg.stream_depth;
-	so.ooo_max = w->s->cfg.stream_ooo_max;
-	so.deliver = deliver;
-	so.charge = mem_charge;
-	so.release = mem_release;
-	stream_segment(f->stream, &so, &ctx, &w->sstats, dir, p->tcp_seq,
-	    p->tcp_flags, p->data + p->pl_off, p->pl_len);
+	/* Done with the flow: nothing will read its state again. */
+	if (f->dis_done)
+		release(w, f);
 }
 
 void
 dissect_flow_end(struct worker *w, struct flow *f)
 {
-	struct dctx ctx = { w, f, 0, NULL };
-	size_t n;
-
 	if (f->stream != NULL)
 		stream_finish(f->stream, &w->sstats);
-	if (f->dis == NULL)
-		return;
-	if (f->dis->free != NULL)
-		f->dis->free(&ctx, f->dis_state);
-	n = attach_cost(f->dis, f);
-	if (f->stream != NULL) {
-		struct stream_opts so = { .release = mem_release };
-
-		stream_free(f->stream, &so, &ctx);
-		f->stream = NULL;
-	}
-	if (f->pend != NULL) {
-		n += pending_free(f->pend);
-		free(f->pend);
-		f->pend = NULL;
-	}
-	free(f->dis_state);
-	f->dis_state = NULL;
-	flow_mem_release(w->flows, n);
-	f->dis = NULL;
+	if (f->dis != NULL)
+		release(w, f);
 }
 
 void

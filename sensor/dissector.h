@@ -101,5 +101,11 @@ void	 dctx_done(struct dctx *ctx);
 uint64_t dctx_time_us(const struct dctx *ctx);
 /* Server port of the flow (as the flow table sees it). */
 uint16_t dctx_server_port(const struct dctx *ctx);
+/*
+ * IP protocol of the flow: 6 (TCP: parse() gets stream data) or 17 (UDP:
+ * one datagram per call), for dissectors registered for both transports
+ * whose framing differs (DNS: RFC 7766 length prefix on TCP only).
+ */
+uint8_t	 dctx_ip_proto(const struct dctx *ctx);
 
 #endif

@@ -94,23 +94,40 @@ account(struct worker *w, struct flow *f, int64_t before)
 	}
 }
 
-int
-dpi_init(struct worker *w, char *errbuf, size_t errlen)
+/* A detection module as every worker uses it; *bytes: what it took. */
+static struct ndpi_detection_module_struct *
+module_new(uint64_t *bytes)
 {
+	struct ndpi_detection_module_struct *m;
 	NDPI_PROTOCOL_BITMASK all;
 	int64_t before;
 
 	dpi_global_init();
 	before = dpi_thread_bytes;
-	if ((w->ndpi = ndpi_init_detection_module(ndpi_no_prefs)) == NULL) {
+	if ((m = ndpi_init_detection_module(ndpi_no_prefs)) == NULL)
+		return NULL;
+	NDPI_BITMASK_SET_ALL(all);
+	ndpi_set_protocol_detection_bitmask2(m, &all);
+	ndpi_finalize_initialization(m);
+	if (bytes != NULL)
+		*bytes = dpi_thread_bytes > before ?
+		    (uint64_t)(dpi_thread_bytes - before) : 0;
+	return m;
+}
+
+int
+dpi_init(struct worker *w, char *errbuf, size_t errlen)
+{
+	/* The module main opened for the signatures: worker 0's now. */
+	if (w->id == 0 && w->s->ndpi_spare != NULL) {
+		w->ndpi = w->s->ndpi_spare;
+		w->dpist.module_memory = w->s->ndpi_spare_bytes;
+		return 0;
+	}
+	if ((w->ndpi = module_new(&w->dpist.module_memory)) == NULL) {
 		snprintf(errbuf, errlen, "nDPI failed to initialise");
 		return -1;
 	}
-	NDPI_BITMASK_SET_ALL(all);
-	ndpi_set_protocol_detection_bitmask2(w->ndpi, &all);
-	ndpi_finalize_initialization(w->ndpi);
-	w->dpist.module_memory = dpi_thread_bytes > before ?
-	    (uint64_t)(dpi_thread_bytes - before) : 0;
 	return 0;
 }
 
@@ -123,18 +140,9 @@ dpi_fini(struct worker *w)
 }
 
 struct ndpi_detection_module_struct *
-dpi_names_open(void)
+dpi_names_open(uint64_t *bytes)
 {
-	struct ndpi_detection_module_struct *m;
-	NDPI_PROTOCOL_BITMASK all;
-
-	dpi_global_init();
-	if ((m = ndpi_init_detection_module(ndpi_no_prefs)) == NULL)
-		return NULL;
-	NDPI_BITMASK_SET_ALL(all);
-	ndpi_set_protocol_detection_bitmask2(m, &all);
-	ndpi_finalize_initialization(m);
-	return m;
+	return module_new(bytes);
 }
 
 int
@@ -307,20 +315,45 @@ dpi_flow_end(struct worker *w, struct flow *f)
 		give_up(w, f);
 }
 
+/* Appends s to buf (holding *n bytes), truncating; keeps it terminated. */
+static void
+append(char *buf, size_t len, size_t *n, const char *s)
+{
+	size_t k = strlen(s);
+
+	if (*n + k >= len)
+		k = len - 1 - *n;
+	memcpy(buf + *n, s, k);
+	*n += k;
+	buf[*n] = '\0';
+}
+
 const char *
 dpi_app_name(struct worker *w, const struct flow *f, char *buf, size_t len)
 {
-	ndpi_protocol p = { f->app_master, f->app_proto,
-	    NDPI_PROTOCOL_CATEGORY_UNSPECIFIED };
+	uint16_t master = f->app_master, app = f->app_proto;
+	size_t n = 0;
 
 	/* Detection still running: what nDPI has found so far. */
-	if (f->app_master == 0 && f->app_proto == 0 && f->ndpi != NULL) {
-		p.app_protocol = f->ndpi->detected_protocol_stack[0];
-		p.master_protocol = f->ndpi->detected_protocol_stack[1];
+	if (master == 0 && app == 0 && f->ndpi != NULL) {
+		app = f->ndpi->detected_protocol_stack[0];
+		master = f->ndpi->detected_protocol_stack[1];
 	}
-	if (p.master_protocol == 0 && p.app_protocol == 0)
+	if ((master == 0 && app == 0) || len < 2)
 		return NULL;
-	return ndpi_protocol2name(w->ndpi, p, buf, (u_int)len);
+	/*
+	 * nDPI's "MASTER.APP" naming (ndpi_protocol2name), without its
+	 * snprintf: this runs for every flow whose classification ends.
+	 */
+	buf[0] = '\0';
+	if (master != 0 && master != app) {
+		append(buf, len, &n, ndpi_get_proto_name(w->ndpi, master));
+		if (app != 0)
+			append(buf, len, &n, ".");
+	}
+	if (app != 0)
+		append(buf, len, &n, ndpi_get_proto_name(w->ndpi, app));
+	return buf;
 }
 
 const char *

@@ -52,9 +52,9 @@ void	 dpi_flow_end(struct worker *w, struct flow *f);
 /*
  * A detection module for protocol-name lookups at set-up (signature
  * loading, control thread): open once, look up, close.  NULL: out of
- * memory.
+ * memory.  *bytes (may be NULL): what the module took.
  */
-struct ndpi_detection_module_struct *dpi_names_open(void);
+struct ndpi_detection_module_struct *dpi_names_open(uint64_t *bytes);
 /* nDPI's id for name (case ignored), or -1. */
 int	 dpi_names_id(struct ndpi_detection_module_struct *m, const char *name);
 void	 dpi_names_close(struct ndpi_detection_module_struct *m);

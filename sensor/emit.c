@@ -139,7 +139,10 @@ commit(struct worker *w, const struct out_rec *hdr, const char *body)
 
 	while ((r = ring_reserve(w->out, need)) == NULL) {
 		if (w->s->live) {
-			w->st.findings_dropped++;
+			if (hdr->obs != 0)
+				worker_weird(w, "observation_dropped");
+			else
+				w->st.findings_dropped++;
 			return;
 		}
 		/* Offline: the publisher is behind; wait, nothing is lost. */
@@ -152,7 +155,69 @@ commit(struct worker *w, const struct out_rec *hdr, const char *body)
 	memcpy(r->body, body, hdr->len);
 	ring_commit(w->out);
 	worker_set_progress(w, r->key, r->flow_seq, (uint64_t)r->sub + 1);
-	w->st.findings[hdr->kind < FK_MAX ? hdr->kind : 0]++;
+	if (hdr->obs != 0)
+		w->st.observations++;
+	else
+		w->st.findings[hdr->kind < FK_MAX ? hdr->kind : 0]++;
+}
+
+/*
+ * Commits a record now (a flow event, or outside a tick), or stages it
+ * until the tick ends (an endpoint record made in a tick: see emit.h).
+ */
+static void
+queue(struct worker *w, int flow_event, const struct out_rec *hdr,
+    const char *body, uint64_t order)
+{
+	struct staged *sg;
+
+	if (flow_event || !w->staging) {
+		commit(w, hdr, body);
+		return;
+	}
+	if (w->nstaged == STAGE_MAX) {
+		worker_weird(w, "emit_stage_full");
+		emit_stage_end(w);
+		w->staging = 1;
+	}
+	if (w->staged == NULL &&
+	    (w->staged = calloc(STAGE_MAX, sizeof(*w->staged))) == NULL) {
+		commit(w, hdr, body);
+		return;
+	}
+	sg = &w->staged[w->nstaged];
+	if ((sg->rec = malloc(sizeof(*hdr) + hdr->len)) == NULL) {
+		commit(w, hdr, body);
+		return;
+	}
+	*sg->rec = *hdr;
+	memcpy(sg->rec->body, body, hdr->len);
+	sg->order = order;
+	sg->idx = w->nstaged++;
+}
+
+/* The record header's endpoints: the flow's, or the caller's. */
+static void
+fill_endpoints(const struct flow *fl, const struct finding_endpoints *ep,
+    struct out_rec *hdr)
+{
+	size_t alen;
+
+	if (fl == NULL) {
+		if (ep != NULL) {
+			hdr->ep = *ep;
+			hdr->has_ep = 1;
+		}
+		return;
+	}
+	alen = fl->key.family == 6 ? 16 : 4;
+	hdr->ep.family = fl->key.family;
+	hdr->ep.proto = fl->key.proto;
+	hdr->ep.sport = flow_client_port(fl);
+	hdr->ep.dport = flow_server_port(fl);
+	memcpy(hdr->ep.client, flow_client_addr(fl), alen);
+	memcpy(hdr->ep.server, flow_server_addr(fl), alen);
+	hdr->has_ep = 1;
 }
 
 void
@@ -163,7 +228,6 @@ finding_emit(struct worker *w, const struct flow *fl,
 	struct finding_where where = { fl, NULL, NULL, NULL, ep };
 	struct geo_info geo[2];
 	struct out_rec hdr;
-	struct staged *sg;
 	char app[64];
 	long n;
 
@@ -197,34 +261,32 @@ finding_emit(struct worker *w, const struct flow *fl,
 	hdr.fold_key = f->fold_key;
 	hdr.fold_tally = f->fold_tally;
 	memcpy(hdr.fold_sum, f->fold_sum, sizeof(hdr.fold_sum));
+	fill_endpoints(fl, ep, &hdr);
 	if (fl != NULL && f->cred.set) {
 		fill_cred(w, fl, f, &hdr.cred);
 		hdr.has_cred = 1;
 	}
-	if (fl != NULL || !w->staging) {
-		commit(w, &hdr, w->json);
+	queue(w, fl != NULL, &hdr, w->json, order);
+}
+
+void
+observe_emit(struct worker *w, const struct flow *fl, uint64_t order,
+    uint16_t type, const void *data, size_t len)
+{
+	struct out_rec hdr;
+
+	if (type == 0 || len > UINT16_MAX) {
+		worker_weird(w, "observation_invalid");
 		return;
 	}
-	/* A tick's endpoint finding: staged, committed in order at the end. */
-	if (w->nstaged == STAGE_MAX) {
-		worker_weird(w, "emit_stage_full");
-		emit_stage_end(w);
-		w->staging = 1;
-	}
-	if (w->staged == NULL &&
-	    (w->staged = calloc(STAGE_MAX, sizeof(*w->staged))) == NULL) {
-		commit(w, &hdr, w->json);
-		return;
-	}
-	sg = &w->staged[w->nstaged];
-	if ((sg->rec = malloc(sizeof(hdr) + (size_t)n)) == NULL) {
-		commit(w, &hdr, w->json);
-		return;
-	}
-	*sg->rec = hdr;
-	memcpy(sg->rec->body, w->json, (size_t)n);
-	sg->order = order;
-	sg->idx = w->nstaged++;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.flow_seq = fl != NULL ? fl->first_seq : order;
+	hdr.kind = FK_MAX;
+	hdr.obs = type;
+	hdr.len = (uint16_t)len;
+	hdr.ts_us = w->now_us;
+	fill_endpoints(fl, NULL, &hdr);
+	queue(w, fl != NULL, &hdr, data, order);
 }
 
 void

@@ -32,6 +32,14 @@ struct finding_endpoints;
 void	finding_emit(struct worker *w, const struct flow *fl,
 	    const struct finding_endpoints *ep, uint64_t order,
 	    const struct finding *f);
+/*
+ * Queues an observation (output.h: a detector's binary record for the
+ * publisher's correlators, never published) of `type` (not 0), about flow
+ * fl or, fl NULL, placed by `order` like an endpoint finding.  data is
+ * copied; at most 65535 bytes.
+ */
+void	observe_emit(struct worker *w, const struct flow *fl, uint64_t order,
+	    uint16_t type, const void *data, size_t len);
 /* Brackets a tick: endpoint findings in between are staged, then sorted. */
 void	emit_stage_begin(struct worker *w);
 void	emit_stage_end(struct worker *w);

@@ -119,6 +119,8 @@ struct app_fact {
 /* ---- room for the next detectors' facts --------------------------------- */
 
 /* A DNS message (query or answer); the dissector reports one per message. */
+#define DNS_FACT_ADDRS	4
+
 struct dns_fact {
 	int		 is_response;
 	uint16_t	 id;
@@ -129,6 +131,19 @@ struct dns_fact {
 	unsigned	 answers;	/* answer records */
 	size_t		 answer_bytes;	/* RDATA bytes in the answer section */
 	size_t		 msg_len;
+	/* Added for the tunnel detectors (dissectors/dns.c fills them). */
+	uint16_t	 qclass;	/* of the first question */
+	uint8_t		 opcode;
+	uint8_t		 over_tcp;	/* 1: TCP (RFC 7766 framing), 0: UDP */
+	unsigned	 questions;	/* QDCOUNT */
+	size_t		 qname_wire_len;	/* wire bytes of the name, 1..255;
+					 * 0 when there is no question */
+	size_t		 answer_max;	/* largest single answer RDATA */
+	uint16_t	 answer_type;	/* type of the first answer, 0: none */
+	/* First A/AAAA answers, family 4 or 6, for address-to-name joins. */
+	unsigned	 naddrs;
+	uint8_t		 addr_family[DNS_FACT_ADDRS];
+	uint8_t		 addrs[DNS_FACT_ADDRS][16];
 };
 
 /* A file transfer starts (FTP RETR/STOR, TFTP RRQ/WRQ, HTTP body ...). */

@@ -37,7 +37,7 @@ int
 finding_kind_from_correlator(enum finding_kind k)
 {
 	return k == FK_CREDENTIAL_REUSE || k == FK_CREDENTIAL_ATTACK ||
-	    k == FK_HANDOFF;
+	    k == FK_REMOTE_ACCESS || k == FK_BEACON || k == FK_HANDOFF;
 }
 
 const char *const severity_names[] = {
@@ -157,6 +157,15 @@ finding_secret_mac(const struct sensor *s, const struct finding *f,
 		return -1;
 	hmac_sha256(s->hmac_key, s->hmac_key_len, f->secret, f->secret_len, mac);
 	return 0;
+}
+
+void
+jb_ktime(struct jbuf *j, const char *key, uint64_t ts_us)
+{
+	char t[32];
+
+	format_time_us(ts_us, t);
+	jb_kstr(j, key, t);
 }
 
 void
@@ -315,7 +324,8 @@ write_flow(struct jbuf *j, const struct flow *fl, const char *app_proto,
 
 /* A flow-less finding's endpoints (struct finding_endpoints). */
 static void
-write_endpoints(struct jbuf *j, const struct finding_endpoints *ep)
+write_endpoints(struct jbuf *j, const struct finding_endpoints *ep,
+    const char *app_proto)
 {
 	char addr[48], cid[COMMUNITY_ID_LEN];
 	const char *pn;
@@ -332,6 +342,8 @@ write_endpoints(struct jbuf *j, const struct finding_endpoints *ep)
 		jb_kstr(j, "proto", pn);
 	else
 		jb_kuint(j, "proto", ep->proto);
+	if (app_proto != NULL)
+		jb_kstr(j, "app_proto", app_proto);
 	if (ep->sport != 0 && ep->dport != 0 &&
 	    community_id_v1(0, ep->family, ep->client, ep->server, ep->proto,
 	    ep->sport, ep->dport, cid) == 0)
@@ -362,7 +374,7 @@ finding_format(const struct sensor *s, const struct finding_where *w,
 	if (w != NULL && w->flow != NULL)
 		write_flow(&j, w->flow, w->app_proto, w->app_category);
 	else if (w != NULL && w->ep != NULL)
-		write_endpoints(&j, w->ep);
+		write_endpoints(&j, w->ep, w->app_proto);
 	if (w != NULL && w->geo != NULL) {
 		jb_key(&j, "geo");
 		jb_obj_open(&j);

@@ -157,7 +157,9 @@ struct finding_endpoints {
 /* What finding_format needs to know about where a finding happened. */
 struct finding_where {
 	const struct flow	*flow;		/* NULL for sensor findings */
-	const char		*app_proto;	/* nDPI name or NULL */
+	const char		*app_proto;	/* nDPI name or NULL (also with
+						   ep: a correlator's finding
+						   about one flow's protocol) */
 	const char		*app_category;	/* nDPI category or NULL */
 	const struct geo_info	*geo;		/* [2] client, server, or NULL */
 	/* Used only when flow is NULL; NULL for sensor findings. */
@@ -175,6 +177,8 @@ long	finding_format(const struct sensor *s, const struct finding_where *w,
 
 /* RFC 3339 UTC with microseconds: 2024-01-02T03:04:05.123456Z */
 void	format_time_us(uint64_t ts_us, char out[32]);
+/* "key":"<format_time_us>" in a finding's extra() writer. */
+void	jb_ktime(struct jbuf *j, const char *key, uint64_t ts_us);
 /* Address to text. */
 void	format_addr(int family, const uint8_t *a, char out[48]);
 

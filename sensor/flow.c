@@ -26,6 +26,7 @@ struct flow_table {
 	struct flow		**scratch;	/* expiry batch */
 	struct flow		*busy;		/* never evicted (in use) */
 	size_t			 scratch_cap;
+	unsigned		 ending;	/* end callbacks running */
 };
 
 static uint32_t
@@ -132,6 +133,41 @@ static int
 key_eq(const struct flow_key *x, const struct flow_key *y)
 {
 	return memcmp(x, y, sizeof(*x)) == 0;
+}
+
+/*
+ * Whether a packet is the SYN of a new connection on the 5-tuple of flow f
+ * (TCP port reuse, flow.h): a SYN without ACK, not the first SYN again,
+ * after a FIN or RST, or after another SYN that never carried data.  A flow
+ * first seen at its SYN-ACK has no first SYN: its client's (late) SYN
+ * belongs to it.
+ */
+static int
+tcp_new_connection(const struct flow *f, const struct pkt *p)
+{
+	int had_syn = (f->tcp_flags & FLOW_TCP_SYN) != 0;
+
+	if (f->key.proto != 6 || !p->l4_ok || (p->tcp_flags & 0x12) != 0x02)
+		return 0;
+	if (had_syn && p->tcp_seq == f->syn_seq)
+		return 0;
+	if (f->tcp_flags & (FLOW_TCP_FIN_C | FLOW_TCP_FIN_S | FLOW_TCP_RST))
+		return 1;
+	return had_syn && !(f->tcp_flags & FLOW_TCP_DATA);
+}
+
+/*
+ * Whether nothing will read a packet of flow f beyond the flow's own
+ * counters: nDPI is done with the flow, its dissector too (or none took
+ * it), it is a session already (payload direction bits no longer matter),
+ * and the packet carries no SYN, FIN or RST that would change the flow's
+ * state.  Its checksum need not be verified (checksum.h).
+ */
+static int
+payload_unread(const struct flow *f, const struct pkt *p)
+{
+	return f->dpi_done && f->dis_done && f->session &&
+	    (f->key.proto != 6 || !(p->tcp_flags & 0x07));
 }
 
 static int
@@ -245,13 +281,36 @@ flow_extra(struct flow *f)
 }
 
 /* Ends one flow: the worker's callback, then the struct itself. */
+/*
+ * Takes a flow out of its bucket and its LRU list, so that nothing can find
+ * or evict it any more (fclass FC_MAX marks it detached).
+ */
+static void
+flow_detach(struct flow_table *t, struct flow *f)
+{
+	if (f->fclass == FC_MAX)
+		return;
+	bucket_unlink(t, f);
+	lru_unlink(t, f);
+	f->fclass = FC_MAX;
+	if (t->busy == f)
+		t->busy = NULL;
+}
+
+/*
+ * Ends one flow: detached first, then the worker's callback, then the
+ * struct itself.  The callback may emit findings that charge memory (GeoIP,
+ * flow.h): while it runs, t->ending makes flow_mem_charge() refuse instead
+ * of evicting, so an end never ends another flow (nor itself again).
+ */
 static void
 flow_end(struct flow_table *t, struct flow *f)
 {
+	flow_detach(t, f);
+	t->ending++;
 	if (t->o.end != NULL)
 		t->o.end(t->o.end_arg, f);
-	bucket_unlink(t, f);
-	lru_unlink(t, f);
+	t->ending--;
 	free(f->encap);
 	flow_mem_release(t, flow_alloc_size(t) +
 	    (f->encap != NULL ? sizeof(*f->encap) : 0));
@@ -288,6 +347,11 @@ int
 flow_mem_charge(struct flow_table *t, size_t n)
 {
 	while (t->st.memory + n > t->o.memcap) {
+		if (t->ending > 0) {
+			/* Never evict from inside a flow end (flow_end). */
+			t->st.end_charge_refused++;
+			return -1;
+		}
 		if (evict_one(t) < 0)
 			return -1;
 	}
@@ -333,19 +397,39 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 {
 	struct flow_key k;
 	struct flow *f;
+	struct csum_flow cf = { 0, 0 };
+	enum csum_verdict v = CSUM_UNCHECKED;
 	uint32_t h;
-	int sender_a, client_is_a = -1;
+	size_t need;
+	int sender_a, client_is_a = -1, admitted = 0;
 
 	sender_a = make_key(p, &k);
 	h = key_hash(t, &k);
 	for (f = t->buckets[h & t->mask]; f != NULL; f = f->hnext) {
 		if (f->hash == h && key_eq(&f->key, &k)) {
+			/* Checksums first: a packet the receiver drops must
+			 * not split or feed a flow (checksum.h). */
+			if (t->o.checksum != CSUM_MODE_NO &&
+			    !payload_unread(f, p))
+				v = csum_verdict(p);
+			if (!csum_admit(t->o.checksum, &f->csum, p, v,
+			    &t->st.csum))
+				return NULL;
 			if (t->o.active_timeout_us != 0 &&
 			    p->ts_us > f->first_us + t->o.active_timeout_us) {
-				/* The continuation keeps its client: the next
-				 * packet may well come from the server. */
+				/* The continuation keeps its client (the next
+				 * packet may well come from the server) and
+				 * what its checksums showed. */
 				client_is_a = f->client_is_a;
+				cf = f->csum;
+				admitted = 1;
 				t->st.timed_out++;
+				flow_end(t, f);
+				break;
+			}
+			if (tcp_new_connection(f, p)) {
+				/* Its client is the SYN's sender. */
+				t->st.tcp_reused++;
 				flow_end(t, f);
 				break;
 			}
@@ -354,16 +438,36 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 			return f;
 		}
 	}
-	if (flow_mem_charge(t, flow_alloc_size(t) +
-	    (p->nencap ? sizeof(struct flow_encap) : 0)) < 0 ||
-	    (f = calloc(1, flow_alloc_size(t))) == NULL) {
+	if (!admitted && t->o.checksum != CSUM_MODE_NO)
+		v = csum_verdict(p);
+	if (!admitted && !csum_admit(t->o.checksum, &cf, p, v, &t->st.csum))
+		return NULL;
+	/*
+	 * One charge for the flow and its encapsulation record, so at most
+	 * one round of eviction; what is not allocated is given back.
+	 */
+	need = flow_alloc_size(t) + (p->nencap ? sizeof(struct flow_encap) : 0);
+	if (flow_mem_charge(t, need) < 0) {
 		t->st.alloc_failures++;
 		return NULL;
 	}
-	if (p->nencap && (f->encap = calloc(1, sizeof(*f->encap))) != NULL)
-		record_encap(f, p);
+	if ((f = calloc(1, flow_alloc_size(t))) == NULL) {
+		flow_mem_release(t, need);
+		t->st.alloc_failures++;
+		return NULL;
+	}
+	if (p->nencap) {
+		if ((f->encap = calloc(1, sizeof(*f->encap))) != NULL)
+			record_encap(f, p);
+		else {
+			/* The flow goes on without its tunnel record. */
+			flow_mem_release(t, sizeof(struct flow_encap));
+			t->st.alloc_failures++;
+		}
+	}
 	f->key = k;
 	f->hash = h;
+	f->csum = cf;
 	if (client_is_a >= 0)
 		f->client_is_a = (uint8_t)client_is_a;
 	else
@@ -392,9 +496,17 @@ flow_update(struct flow_table *t, struct flow *f, const struct pkt *p, int dir)
 	if (p->ts_us > f->last_us)
 		f->last_us = p->ts_us;
 	if (f->key.proto == 6 && p->l4_ok) {
+		if ((p->tcp_flags & 0x12) == 0x02 &&
+		    !(f->tcp_flags & FLOW_TCP_SYN))
+			f->syn_seq = p->tcp_seq;
+		if ((p->tcp_flags & 0x12) == 0x12 &&
+		    !(f->tcp_flags & FLOW_TCP_SYNACK))
+			f->synack_seq = p->tcp_seq;
 		if (p->tcp_flags & 0x02)
 			f->tcp_flags |= (p->tcp_flags & 0x10) ? FLOW_TCP_SYNACK :
 			    FLOW_TCP_SYN;
+		if (p->pl_len > 0)
+			f->tcp_flags |= FLOW_TCP_DATA;
 		if (p->tcp_flags & 0x01)
 			f->tcp_flags |= dir == DIR_TO_SERVER ? FLOW_TCP_FIN_C :
 			    FLOW_TCP_FIN_S;
@@ -416,13 +528,39 @@ cmp_first_seq(const void *x, const void *y)
 	return a->first_seq < b->first_seq ? -1 : a->first_seq > b->first_seq;
 }
 
+/*
+ * Ends a batch of flows in first_seq order.  The whole batch is detached
+ * before the first callback runs: a batch member can then never be reached
+ * (and freed) by anything a callback does before its own turn comes.
+ */
+static void
+end_batch(struct flow_table *t, size_t n, int timed_out)
+{
+	size_t i;
+
+	/* A stable order, so output does not depend on hashing. */
+	if (n > 1)
+		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
+	for (i = 0; i < n; i++)
+		flow_detach(t, t->scratch[i]);
+	for (i = 0; i < n; i++) {
+		if (timed_out)
+			t->st.timed_out++;
+		flow_end(t, t->scratch[i]);
+	}
+}
+
 void
 flow_expire(struct flow_table *t, uint64_t now_us)
 {
 	struct flow *f;
-	size_t n = 0, i;
+	size_t n = 0;
 	unsigned c;
 
+	/* The scratch batch is not re-entrant (nor need it be: a callback
+	 * never expires flows). */
+	if (t->ending > 0)
+		return;
 	for (c = 0; c < FC_MAX; c++) {
 		for (f = t->lru_tail[c]; f != NULL; f = f->lru_prev) {
 			if (f->last_us + t->o.timeout_us[c] >= now_us)
@@ -440,42 +578,43 @@ flow_expire(struct flow_table *t, uint64_t now_us)
 			t->scratch[n++] = f;
 		}
 	}
-	/* End them in a stable order so output does not depend on hashing. */
-	if (n > 0)
-		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
-	for (i = 0; i < n; i++) {
-		t->st.timed_out++;
-		flow_end(t, t->scratch[i]);
-	}
+	end_batch(t, n, 1);
 }
 
 void
-flow_table_free(struct flow_table *t)
+flow_table_end_all(struct flow_table *t)
 {
 	struct flow *f;
-	size_t n = 0, i;
+	size_t n = 0;
 	unsigned c;
 
-	if (t == NULL)
-		return;
 	for (c = 0; c < FC_MAX; c++)
 		for (f = t->lru_head[c]; f != NULL; f = f->lru_next)
 			n++;
 	free(t->scratch);
 	t->scratch = n ? calloc(n, sizeof(*t->scratch)) : NULL;
+	t->scratch_cap = t->scratch != NULL ? n : 0;
 	n = 0;
 	if (t->scratch != NULL)
 		for (c = 0; c < FC_MAX; c++)
 			for (f = t->lru_head[c]; f != NULL; f = f->lru_next)
 				t->scratch[n++] = f;
-	if (n > 0)
-		qsort(t->scratch, n, sizeof(*t->scratch), cmp_first_seq);
-	for (i = 0; i < n; i++)
-		flow_end(t, t->scratch[i]);
+	end_batch(t, n, 0);
 	/* If the batch could not be allocated, end the rest unordered. */
 	for (c = 0; c < FC_MAX; c++)
 		while (t->lru_head[c] != NULL)
 			flow_end(t, t->lru_head[c]);
+	/* Every charge has been given back: what is left is a leak in the
+	 * accounting (shown in the summary; tests expect 0). */
+	t->st.unreleased = t->st.memory - t->st.fixed_memory;
+}
+
+void
+flow_table_free(struct flow_table *t)
+{
+	if (t == NULL)
+		return;
+	flow_table_end_all(t);
 	free(t->scratch);
 	free(t->buckets);
 	free(t);

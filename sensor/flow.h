@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "checksum.h"
 #include "decode.h"
 
 struct ndpi_flow_struct;
@@ -54,6 +55,7 @@ struct flow_encap {
 #define FLOW_TCP_FIN_C		0x04
 #define FLOW_TCP_FIN_S		0x08
 #define FLOW_TCP_RST		0x10
+#define FLOW_TCP_DATA		0x20	/* payload in either direction */
 
 struct flow {
 	struct flow	*hnext;
@@ -65,6 +67,13 @@ struct flow {
 	uint8_t		 dpi_done;	/* nDPI's classification is final */
 	uint8_t		 pl_dirs;	/* bit per direction: payload seen */
 	uint8_t		 session;	/* DET_EV_SESSION delivered */
+	uint16_t	 det_pkt_subs;	/* detectors (registry index bits)
+					   that asked for this flow's
+					   packets: det_flow_packets() */
+	uint32_t	 synack_seq;	/* first SYN-ACK's, once FLOW_TCP_SYNACK */
+	uint32_t	 syn_seq;	/* first SYN's sequence number, once
+					 * FLOW_TCP_SYN is set */
+	struct csum_flow csum;		/* checksum policy state */
 	uint64_t	 first_us, last_us;
 	uint64_t	 first_seq;	/* reader's packet number: a stable id */
 	uint64_t	 pkts[2], bytes[2];	/* [0] to server, [1] to client */
@@ -83,6 +92,7 @@ struct flow {
 	struct stream	*stream;
 	struct pending	*pend;		/* unconsumed stream bytes */
 	uint8_t		 dis_done;
+	uint8_t		 dis_live;	/* dissector state allocated */
 	uint8_t		 probed[2];
 	uint8_t		 ports_checked;	/* dissector port match done */
 
@@ -102,11 +112,23 @@ struct flow_stats {
 	uint64_t	peak_memory;
 	uint64_t	alloc_failures;
 	uint64_t	fixed_memory;	/* the hash buckets */
+	uint64_t	unreleased;	/* left charged after every flow ended */
+	uint64_t	end_charge_refused;	/* charges refused while a flow
+					 * end ran (flow_mem_charge) */
+	uint64_t	tcp_reused;	/* flows ended by a new connection's
+					 * SYN on their 5-tuple */
+	struct csum_stats csum;		/* checksum policy (checksum.h) */
 };
 
 struct flow_table;
 
-/* Called for each flow before it is freed (timeout, eviction, end). */
+/*
+ * Called for each flow before it is freed (timeout, eviction, end).  The
+ * flow is already out of the table: it can no longer be found or evicted.
+ * The callback may charge memory (flow_mem_charge), but never evicts for
+ * it: a charge that does not fit under the memcap fails (counted in
+ * flow_stats.end_charge_refused).
+ */
 typedef void (*flow_end_fn)(void *arg, struct flow *f);
 
 struct flow_table_opts {
@@ -121,16 +143,37 @@ struct flow_table_opts {
 	uint64_t	active_timeout_us;
 	flow_end_fn	end;
 	void		*end_arg;
+	enum csum_mode	checksum;	/* checksum_validation (checksum.h) */
 };
 
 struct flow_table *flow_table_new(const struct flow_table_opts *o);
-/* Ends every flow (in first_seq order) and frees the table. */
+/*
+ * Ends every flow (in first_seq order); flow_stats.unreleased then says
+ * how much memory was charged and never released (0 when the accounting
+ * is right).
+ */
+void		 flow_table_end_all(struct flow_table *t);
+/* Ends every flow (flow_table_end_all) and frees the table. */
 void		 flow_table_free(struct flow_table *t);
 
 /*
  * Finds or creates the flow of a decoded packet; *dir is set to
  * DIR_TO_SERVER or DIR_TO_CLIENT.  Returns NULL when memory could not be
  * found even after eviction (counted).  The flow is owned by the table.
+ *
+ * Checksums come first: a packet the checksum policy (checksum.h) drops
+ * gets NULL (counted in flow_stats.csum) and creates, splits or updates no
+ * flow, so neither nDPI, the stream nor a dissector ever sees it.  Once
+ * nDPI and the dissector are done with a flow (dpi_state, dis_done), only
+ * its SYN, FIN and RST segments are still verified.
+ *
+ * TCP port reuse: a SYN without ACK on the 5-tuple of a flow that has seen
+ * a FIN or a RST, or only a SYN and no payload yet, starts a new connection
+ * unless its sequence number is the flow's first SYN's (a retransmission):
+ * the old flow is ended (counted in tcp_reused) and a new one, whose client
+ * is the SYN's sender, takes the packet.  A SYN in an open flow that
+ * carried data is not a new connection (RFC 5961 answers it with a
+ * challenge ACK), nor is a SYN in a flow first seen at its SYN-ACK.
  */
 struct flow	*flow_lookup(struct flow_table *t, const struct pkt *p, int *dir);
 /* Updates counters, TCP state and the LRU position for one packet. */
@@ -141,10 +184,13 @@ void		 flow_expire(struct flow_table *t, uint64_t now_us);
 /* Marks the flow being worked on so memcap eviction never picks it. */
 void		 flow_set_busy(struct flow_table *t, struct flow *f);
 /*
- * Memory accounting for things hanging off flows (nDPI, streams).  charge
- * evicts the least recently seen flows to make room (never the busy one)
- * and returns -1 when it cannot.  force counts memory that is already
- * allocated (nDPI's) even past the memcap; the next charge evicts.
+ * Memory accounting for things hanging off flows (nDPI, streams).
+ * A charge that would pass the memcap evicts least recently seen flows
+ * (never the busy one) and fails (-1) when that is not enough, or at once
+ * while a flow end callback runs (no eviction from inside an end).  Every
+ * successful charge is released by whoever frees what it paid for.
+ * flow_mem_force() counts memory that is already allocated (nDPI's) even
+ * past the memcap; the next charge evicts.
  */
 int		 flow_mem_charge(struct flow_table *t, size_t n);
 void		 flow_mem_force(struct flow_table *t, size_t n);

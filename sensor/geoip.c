@@ -20,6 +20,7 @@
 
 #include <maxminddb.h>
 
+#include "addrset.h"
 #include "geoip.h"
 #include "json.h"
 
@@ -81,15 +82,6 @@ scope_v4(const uint8_t *a)
 			return v4_blocks[i].scope;
 	}
 	return GEO_PUBLIC;
-}
-
-static int
-is_v4_mapped(const uint8_t *a)
-{
-	static const uint8_t pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
-
-	return memcmp(a, pfx, sizeof(pfx)) == 0;
 }
 
 static enum geo_scope
@@ -277,7 +269,7 @@ geoip_lookup(const struct geoip *g, int family, const uint8_t *addr,
 		family = AF_INET6;
 	if (family == AF_INET)
 		v4 = addr;
-	else if (family == AF_INET6 && is_v4_mapped(addr))
+	else if (family == AF_INET6 && addr_is_v4_mapped(addr))
 		v4 = addr + 12;
 	else if (family != AF_INET6) {
 		out->scope = GEO_RESERVED;

@@ -47,6 +47,7 @@
 #include "correlator.h"
 #include "crypto.h"
 #include "detector.h"
+#include "dpi.h"
 #include "geoip.h"
 #include "redis_conn.h"
 #include "redis_sink.h"
@@ -618,7 +619,7 @@ control_reload(struct control *ctl)
 	}
 	/* Signatures and sets for the new configuration; a broken file keeps
 	 * everything as it is. */
-	if ((sn->sigs = sigdb_load(&sn->cfg, err, sizeof(err))) == NULL)
+	if ((sn->sigs = sigdb_load(&sn->cfg, NULL, err, sizeof(err))) == NULL)
 		goto refuse;
 	free(next);
 	sn->gen = ++ctl->gen;
@@ -791,13 +792,19 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeward: %s\n", err);
 		return 2;
 	}
-	if ((sigdb = sigdb_load(&s.cfg, err, sizeof(err))) == NULL) {
+	if ((s.ndpi_spare = dpi_names_open(&s.ndpi_spare_bytes)) == NULL) {
+		fprintf(stderr, "edgeward: nDPI failed to initialise\n");
+		return 1;
+	}
+	if ((sigdb = sigdb_load(&s.cfg, s.ndpi_spare, err, sizeof(err))) ==
+	    NULL) {
 		fprintf(stderr, "edgeward: %s\n", err);
 		return 2;
 	}
 	s.sigs = sigdb;
 	if (o.check_config) {
 		sigdb_free(sigdb);
+		dpi_names_close(s.ndpi_spare);
 		printf("%s: %d keys set, %u from the command line\n",
 		    file != NULL ? file : "no configuration file (defaults)",
 		    nset, o.nov + (bpf[0] != '\0'));

@@ -21,6 +21,7 @@
 #include "codec.h"
 #include "crypto.h"
 #include "finding.h"
+#include "geoip.h"
 #include "output.h"
 #include "ring.h"
 #include "sensor.h"
@@ -157,6 +158,11 @@ publish_line(struct publisher *p, const struct out_rec *r)
 	unsigned i;
 	int n;
 
+	/* An observation no correlator folded: not a finding. */
+	if (r->obs != 0) {
+		p->st.observations_unclaimed++;
+		return 0;
+	}
 	format_time_us(r->ts_us, ts);
 	snprintf(id, sizeof(id), "%s-%" PRIu64, p->run_id, ++p->next_id);
 	n = snprintf(line, sizeof(line),
@@ -178,6 +184,39 @@ publish_line(struct publisher *p, const struct out_rec *r)
 	if (r->kind < FK_MAX)
 		p->st.by_kind[r->kind]++;
 	return p->next_id;
+}
+
+uint64_t
+corr_publish(const struct corr_env *env, const struct finding *f,
+    const struct finding_endpoints *ep, const char *app_proto, uint64_t ts_us,
+    unsigned flags)
+{
+	uint64_t buf[(sizeof(struct out_rec) + FINDING_JSON_MAX) /
+	    sizeof(uint64_t) + 1];
+	struct out_rec *r = (struct out_rec *)(void *)buf;
+	struct finding_where w = { NULL, app_proto, NULL, NULL, ep };
+	struct geo_info geo[2];
+	long n;
+
+	if (ep != NULL && env->s->geo != NULL) {
+		geoip_lookup(env->s->geo, ep->family, ep->client, &geo[0]);
+		geoip_lookup(env->s->geo, ep->family, ep->server, &geo[1]);
+		w.geo = geo;
+	}
+	n = finding_format(env->s, &w, f, r->body, FINDING_JSON_MAX);
+	if (n < 0 || n > UINT16_MAX)
+		return 0;
+	memset(r, 0, sizeof(*r));
+	r->kind = (uint8_t)f->kind;
+	r->severity = (uint8_t)f->severity;
+	r->len = (uint16_t)n;
+	r->ts_us = ts_us;
+	r->flags = (uint8_t)flags;
+	if (ep != NULL) {
+		r->ep = *ep;
+		r->has_ep = 1;
+	}
+	return env->out(env->out_arg, r);
 }
 
 /*

@@ -73,6 +73,31 @@ struct out_cred {
 void	out_cred_keys(struct out_cred *oc, uint8_t kind, const uint8_t *user,
 	    size_t user_len);
 
+/*
+ * One record on a worker's output ring: a finding (obs == 0, body is
+ * finding_format() JSON) or an observation (obs != 0, det_observe()).
+ *
+ * Observations carry a detector's binary body (its own struct, the
+ * detector and its correlator share the definition) to the publisher's
+ * correlators, for work that must see every worker's flows (one series
+ * across server addresses, one finding per client and tool).  They are
+ * never published: the correlator that owns the type folds them (returns
+ * 0), and publish_line() drops any that reach it (counted).  Types: a
+ * detector family takes a block of 256, high byte its own (rmm.h 0x01xx,
+ * beacon.h 0x02xx).
+ *
+ * Every finding a worker emits also carries its endpoints (ep, has_ep),
+ * so correlators (the hand-off chain) know the hosts of every kind
+ * without parsing JSON; a correlator's own finding fills them with
+ * corr_publish().  flags (OUT_F_*) say what a correlator stage after the
+ * maker should know without parsing: the finding is about something
+ * policy allows (a sanctioned remote-access tenant reported with
+ * rmm_report_allowed: for the record, not an attack step), or it is a
+ * follow-up of an earlier finding (a window's totals, not a new event).
+ */
+#define OUT_F_ALLOWED	0x01
+#define OUT_F_FOLLOWUP	0x02
+
 struct out_rec {
 	uint64_t	key;		/* 2*packet or 2*tick+1 */
 	uint64_t	flow_seq;	/* first packet of the flow (0: none) */
@@ -81,10 +106,14 @@ struct out_rec {
 	uint8_t		severity;
 	uint16_t	len;		/* body length, without NUL */
 	uint64_t	ts_us;
+	uint16_t	obs;		/* observation type, 0: a finding */
+	uint8_t		has_ep;		/* ep below is filled */
+	uint8_t		flags;		/* OUT_F_* */
 	uint8_t		has_cred;	/* cred below is filled */
 	uint64_t	fold_key;	/* struct finding's, 0: none */
 	uint8_t		fold_tally;	/* struct finding's */
 	uint64_t	fold_sum[3];
+	struct finding_endpoints ep;
 	struct out_cred	cred;
 	char		body[];		/* finding_format() output */
 };
@@ -93,6 +122,7 @@ struct out_rec {
 
 struct publisher_stats {
 	uint64_t	findings;		/* lines handed to sinks */
+	uint64_t	observations_unclaimed;	/* no correlator took them */
 	uint64_t	by_kind[FK_MAX];
 	uint64_t	sink_errors;
 	/* The correlators' counters, summed by name (their last report). */

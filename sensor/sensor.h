@@ -20,6 +20,7 @@
 
 struct geoip;
 struct sigdb;
+struct ndpi_detection_module_struct;
 
 /*
  * A published configuration (SIGHUP): the running configuration with the
@@ -56,6 +57,12 @@ struct sensor {
 	struct decode_opts	 dopts;
 	const struct dissector *const *dissectors;
 	const struct sigdb	*sigs;		/* signatures and sets (sigdb.h) */
+	/*
+	 * The nDPI module main opened to check the signatures' protocol
+	 * names: worker 0 takes it as its own rather than building another.
+	 */
+	struct ndpi_detection_module_struct *ndpi_spare;
+	uint64_t		 ndpi_spare_bytes;
 	struct geoip		*geo;
 	uint8_t			 hmac_key[64];
 	size_t			 hmac_key_len;

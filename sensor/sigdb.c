@@ -143,16 +143,17 @@ load_ndpi_id(const struct det_load_args *a, const char *name)
 {
 	struct load_priv *lp = a->priv;
 
-	if (lp->m == NULL && !lp->failed && (lp->m = dpi_names_open()) == NULL)
+	if (lp->m == NULL && !lp->failed && (lp->m = dpi_names_open(NULL)) == NULL)
 		lp->failed = 1;
 	return dpi_names_id(lp->m, name);
 }
 
 struct sigdb *
-sigdb_load(const struct config *cfg, char *errbuf, size_t errlen)
+sigdb_load(const struct config *cfg,
+    struct ndpi_detection_module_struct *names, char *errbuf, size_t errlen)
 {
 	struct det_load_args la;
-	struct load_priv lp = { NULL, 0 };
+	struct load_priv lp = { names, 0 };
 	struct sigdb *db;
 	char dir[1024];
 	unsigned i;
@@ -179,12 +180,14 @@ sigdb_load(const struct config *cfg, char *errbuf, size_t errlen)
 			continue;
 		if ((db->det[i] = detector_registry[i]->load(&la, errbuf,
 		    errlen)) == NULL) {
-			dpi_names_close(lp.m);
+			if (lp.m != names)
+				dpi_names_close(lp.m);
 			sigdb_free(db);
 			return NULL;
 		}
 	}
-	dpi_names_close(lp.m);
+	if (lp.m != names)
+		dpi_names_close(lp.m);
 	for (i = 0; i < db->ndis; i++) {
 		if (dissector_registry[i]->load == NULL)
 			continue;

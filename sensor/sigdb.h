@@ -46,11 +46,17 @@ struct sigdb {
  */
 int		 sigdb_dir(const struct config *cfg, char *out, size_t outlen,
 		    char *errbuf, size_t errlen);
+struct ndpi_detection_module_struct;
+
 /*
  * Loads every table from the signatures directory and compiles the sets.
- * Returns NULL with errbuf set.  The caller owns the result.
+ * Protocol names in tables are checked against nDPI with `names`
+ * (dpi_names_open(); not used by anything else meanwhile), or, when it is
+ * NULL, a module opened for the load.  Returns NULL with errbuf set.  The
+ * caller owns the result.
  */
-struct sigdb	*sigdb_load(const struct config *cfg, char *errbuf,
+struct sigdb	*sigdb_load(const struct config *cfg,
+		    struct ndpi_detection_module_struct *names, char *errbuf,
 		    size_t errlen);
 void		 sigdb_free(struct sigdb *db);
 /* Tables of the detector at registry index i, or NULL. */

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -398,4 +399,30 @@ sigfile_list(const char *text, sigfile_entry_fn fn, void *arg, char *err,
 {
 	return list_scan(text != NULL ? text : "", "", 0, fn, arg, err,
 	    errlen);
+}
+
+int
+sigfile_port_range(const char *s, unsigned *lo, unsigned *hi, char *err,
+    size_t errlen)
+{
+	unsigned long a, b;
+	char *end;
+
+	if (!isdigit((unsigned char)s[0]))
+		goto bad;
+	a = strtoul(s, &end, 10);
+	b = a;
+	if (*end == '-') {
+		if (!isdigit((unsigned char)end[1]))
+			goto bad;
+		b = strtoul(end + 1, &end, 10);
+	}
+	if (*end != '\0' || a == 0 || b > 65535 || a > b)
+		goto bad;
+	*lo = (unsigned)a;
+	*hi = (unsigned)b;
+	return 0;
+bad:
+	snprintf(err, errlen, "'%s' is not a port or a range", s);
+	return -1;
 }

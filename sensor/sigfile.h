@@ -127,6 +127,13 @@ int	sigfile_dir(const char *dir, const char *suffix, sigfile_name_fn fn,
 int	sigfile_list(const char *text, sigfile_entry_fn fn, void *arg,
 	    char *err, size_t errlen);
 /*
+ * A port or a range, "PORT" or "LO-HI" (1 to 65535, LO <= HI), as
+ * signature files write them.  0, or -1 with err "'S' is not a port or a
+ * range".
+ */
+int	sigfile_port_range(const char *s, unsigned *lo, unsigned *hi, char *err,
+	    size_t errlen);
+/*
  * Reads one line without its '\n' into buf (cap >= 2).  Returns 0 at the
  * end of the file, 1 for a line, -1 for a line longer than cap - 2 bytes
  * (the rest of it is consumed) and -2 for a line holding a NUL byte.

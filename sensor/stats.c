@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "defrag.h"
+#include "detect.h"
 #include "output.h"
 #include "sensor.h"
 #include "sink.h"
@@ -47,6 +48,26 @@ add_weird(struct totals *t, const char *name, uint64_t n)
 	}
 }
 
+/* counter_fn for detect_counters() and the correlators' counters. */
+static void
+add_det(void *arg, const char *name, uint64_t n)
+{
+	struct totals *t = arg;
+	unsigned i;
+
+	if (n == 0)
+		return;
+	for (i = 0; i < t->ndet; i++)
+		if (strcmp(t->det_names[i], name) == 0) {
+			t->det_counts[i] += n;
+			return;
+		}
+	if (t->ndet < 128) {
+		t->det_names[t->ndet] = name;
+		t->det_counts[t->ndet++] = n;
+	}
+}
+
 uint64_t
 totals_corr(const struct totals *t, const char *name)
 {
@@ -56,6 +77,15 @@ totals_corr(const struct totals *t, const char *name)
 		if (strcmp(t->corr[i].name, name) == 0)
 			return t->corr[i].count;
 	return 0;
+}
+
+static void
+csum_add(struct csum_stats *t, const struct csum_stats *s)
+{
+	t->tcp_bad += LD(s->tcp_bad);
+	t->udp_bad += LD(s->udp_bad);
+	t->offload += LD(s->offload);
+	t->unreliable += LD(s->unreliable);
 }
 
 void
@@ -104,6 +134,10 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_peak += LD(fs->peak_active);
 			t->flows_evicted += LD(fs->evicted);
 			t->flows_timed_out += LD(fs->timed_out);
+			t->flows_end_charge_refused +=
+			    LD(fs->end_charge_refused);
+			t->flows_tcp_reused += LD(fs->tcp_reused);
+			csum_add(&t->csum, &fs->csum);
 			t->memory += LD(fs->memory);
 			t->peak_memory += LD(fs->peak_memory);
 			t->fixed_memory += LD(fs->fixed_memory);
@@ -112,8 +146,13 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_peak += w[i].final_flows.peak_active;
 			t->flows_evicted += w[i].final_flows.evicted;
 			t->flows_timed_out += w[i].final_flows.timed_out;
+			t->flows_end_charge_refused +=
+			    w[i].final_flows.end_charge_refused;
+			t->flows_tcp_reused += w[i].final_flows.tcp_reused;
+			csum_add(&t->csum, &w[i].final_flows.csum);
 			t->peak_memory += w[i].final_flows.peak_memory;
 			t->fixed_memory += w[i].final_flows.fixed_memory;
+			t->flow_unreleased += w[i].final_flows.unreleased;
 		}
 		if (w[i].defrag != NULL) {
 			ds = defrag_stats(w[i].defrag);
@@ -141,12 +180,19 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 		for (k = 0; k < w[i].nweirds && k < WEIRD_MAX; k++)
 			add_weird(t, w[i].weirds[k].name,
 			    LD(w[i].weirds[k].count));
+	for (i = 0; i < nw; i++)
+		detect_counters(&w[i], add_det, t);
+	for (k = 0; k < t->ncorr; k++)
+		add_det(t, t->corr[k].name, t->corr[k].count);
 	add_weird(t, "tcp_overlap_mismatch", t->stream.overlap_mismatch);
 	add_weird(t, "tcp_gap", t->stream.gaps);
 	add_weird(t, "tcp_ooo_limit", t->stream.ooo_limit);
 	add_weird(t, "defrag_overlap", t->defrag_overlaps);
 	add_weird(t, "defrag_timeout", t->defrag_timeouts);
 	add_weird(t, "defrag_dropped", t->defrag_drops);
+	add_weird(t, "flow_end_charge_refused", t->flows_end_charge_refused);
+	add_weird(t, "tcp_checksum_bad", t->csum.tcp_bad);
+	add_weird(t, "udp_checksum_bad", t->csum.udp_bad);
 }
 
 void
@@ -173,13 +219,22 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	    "flows", t->flows_created, t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows evicted (memcap)",
 	    t->flows_evicted);
+	fprintf(fp, "  %-28s %" PRIu64 "\n", "flows ended by port reuse",
+	    t->flows_tcp_reused);
 	fprintf(fp, "  %-28s %" PRIu64 " KiB\n", "flow memory peak",
 	    t->peak_memory / 1024);
+	if (t->flow_unreleased > 0)
+		fprintf(fp, "  %-28s %" PRIu64 " bytes (an accounting bug)\n",
+		    "flow memory unreleased", t->flow_unreleased);
 	if (t->flows_peak > 0 && t->peak_memory > t->fixed_memory)
 		fprintf(fp, "  %-28s %" PRIu64 "\n", "bytes per active flow",
 		    (t->peak_memory - t->fixed_memory) / t->flows_peak);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "defragmented datagrams",
 	    t->defrag_reassembled);
+	fprintf(fp, "  %-28s %" PRIu64 " dropped, %" PRIu64 " offloaded, %"
+	    PRIu64 " flows unverified\n", "bad TCP/UDP checksums",
+	    t->csum.tcp_bad + t->csum.udp_bad, t->csum.offload,
+	    t->csum.unreliable);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "findings", all);
 	for (k = 0; k < FK_MAX; k++)
 		if (t->findings[k] > 0)
@@ -205,6 +260,11 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	for (k = t->ndecode; k < t->nweirds; k++)
 		fprintf(fp, "    %-26s %" PRIu64 "\n", t->weird_names[k],
 		    t->weird_counts[k]);
+	if (t->ndet > 0)
+		fprintf(fp, "  %-28s %u\n", "detector counters", t->ndet);
+	for (k = 0; k < t->ndet; k++)
+		fprintf(fp, "    %-26s %" PRIu64 "\n", t->det_names[k],
+		    t->det_counts[k]);
 }
 
 void

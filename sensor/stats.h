@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "capture.h"
+#include "checksum.h"
 #include "decode.h"
 #include "finding.h"
 #include "stream.h"
@@ -27,7 +28,10 @@ struct totals {
 	uint64_t		kernel_recv, kernel_drops, ring_drops;
 	uint64_t		flows_created, flows_active, flows_peak;
 	uint64_t		flows_evicted, flows_timed_out;
+	uint64_t		flows_end_charge_refused, flows_tcp_reused;
+	struct csum_stats	csum;		/* checksum policy */
 	uint64_t		memory, peak_memory, fixed_memory;
+	uint64_t		flow_unreleased;	/* accounting leak */
 	uint64_t		findings[FK_MAX];
 	uint64_t		findings_dropped, findings_too_big;
 	uint64_t		published;
@@ -46,6 +50,13 @@ struct totals {
 	uint64_t		weird_counts[256];
 	unsigned		nweirds;
 	unsigned		ndecode;
+	/*
+	 * Detectors' counters (det_count(), their counters() hook) and the
+	 * correlators', merged by name; nonzero ones only.
+	 */
+	const char		*det_names[128];
+	uint64_t		det_counts[128];
+	unsigned		ndet;
 };
 
 /* A correlator counter by name (0 when none reported it). */

@@ -274,6 +274,13 @@ stream_segment(struct stream *s, const struct stream_opts *o, void *arg,
 }
 
 void
+stream_start(struct stream *s, int dir, uint32_t next_seq)
+{
+	s->d[dir].next_seq = next_seq;
+	s->d[dir].init = 1;
+}
+
+void
 stream_finish(struct stream *s, struct stream_stats *st)
 {
 	int i;

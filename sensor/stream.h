@@ -13,6 +13,20 @@
  * separately (a classic IDS-evasion sign).  Sequence numbers wrap (RFC 793
  * modular comparison).
  *
+ * First wins is only sound for segments the receiver accepted too: a forged
+ * segment as long as the real one, sent first with a bad checksum, would
+ * win and hide it (insertion).  Checksums are therefore checked before a
+ * segment gets here, by the flow table (flow_lookup), under the policy of
+ * checksum.h (checksum_validation: auto takes what checksum offload leaves
+ * on a capturing host and flows of rewritten traces, yes only verified
+ * checksums, no everything).  A segment the policy drops never reaches the
+ * stream.  Other insertions the receiver would drop (TTL too low to reach
+ * it, outside its window, bad TCP options) are not detected.
+ *
+ * A SYN on a closed connection's 5-tuple starts a new flow, and so a new
+ * stream (flow.h, TCP port reuse); within one stream only the first SYN sets
+ * the initial sequence number.
+ *
  * Ownership: the stream belongs to its flow; memory is charged to the flow
  * table through the charge/release callbacks.
  */
@@ -61,6 +75,11 @@ void		 stream_free(struct stream *s, const struct stream_opts *o,
 void		 stream_segment(struct stream *s, const struct stream_opts *o,
 		    void *arg, struct stream_stats *st, int dir, uint32_t seq,
 		    uint8_t flags, const uint8_t *data, size_t len);
+/*
+ * Starts direction dir at sequence number next_seq (the byte after its
+ * SYN), for a stream created after the handshake went by.
+ */
+void		 stream_start(struct stream *s, int dir, uint32_t next_seq);
 /* Flow end: whatever is still buffered behind a hole is a gap. */
 void		 stream_finish(struct stream *s, struct stream_stats *st);
 /* Whether direction dir still delivers. */

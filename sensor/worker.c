@@ -130,7 +130,7 @@ process_ip(struct worker *w, struct pkt *p)
 	dpi_packet(w, f, p);
 	if (p->l4_ok && (f->key.proto == 6 || f->key.proto == 17))
 		dissect_packet(w, f, p, dir);
-	if (w->det->want_proto[f->key.proto])
+	if (w->det->want_proto[f->key.proto] || f->det_pkt_subs != 0)
 		detect_packet(w, f, p, dir);
 	if (became_session(f)) {
 		f->session = 1;
@@ -194,6 +194,7 @@ static void
 finish(struct worker *w, const struct in_rec *r)
 {
 	enter(w, WORKER_KEY_EXPIRE(r->seq + 1));
+	flow_table_end_all(w->flows);
 	w->final_flows = *flow_table_stats(w->flows);
 	flow_table_free(w->flows);
 	w->flows = NULL;
@@ -308,6 +309,9 @@ worker_init(struct worker *w, const struct sensor *s, unsigned id,
 	fo.extra = detect_flow_bytes();
 	fo.end = flow_ended;
 	fo.end_arg = w;
+	/* core-hardening: the flow table drops packets whose checksum fails
+	 * (checksum.h), before nDPI, the stream and dissectors see them. */
+	fo.checksum = (enum csum_mode)c->checksum_validation;
 	if ((w->flows = flow_table_new(&fo)) == NULL) {
 		snprintf(errbuf, errlen, "out of memory for the flow table "
 		    "(lower flow_hash_size)");

@@ -42,6 +42,7 @@ struct worker_stats {
 	uint64_t	bytes;
 	uint64_t	non_ip;
 	uint64_t	findings[FK_MAX];
+	uint64_t	observations;		/* det_observe() records */
 	uint64_t	findings_dropped;	/* output ring full (live) */
 	uint64_t	findings_too_big;
 	uint64_t	dissector_pending_overflow;

@@ -19,6 +19,7 @@ chmod 600 "$tmp/hmac.key"
 
 norm() {
 	sed -e 's/"finding_id":"[0-9a-f]*-[0-9]*"/"finding_id":"X"/' \
+	    -e 's/"finding_id":"[0-9a-f]\{16\}-\([0-9]*\)"/"finding_id":"X-\1"/g' \
 	    -e 's/"of":"[0-9a-f]*-\([0-9]*\)"/"of":"X-\1"/g'
 }
 

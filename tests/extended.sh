@@ -3,8 +3,10 @@
 # (never copied into the project) when that folder exists; skipped otherwise.
 #
 # For every capture in MANIFEST.tsv: exit status 0 and schema-valid findings.
-# remote-access captures nDPI 4.2 knows must give a remote_access finding;
-# benign captures must give no finding at all and no decode anomaly.
+# remote-access captures nDPI 4.2 knows must give a remote_access finding,
+# naming the tools tests/shared_remote_access.tsv lists (and the beacons it
+# lists); benign captures must give no finding at all (no beacon either)
+# and no decode anomaly.
 # The credential captures must give the findings tests/shared_credentials.tsv
 # lists.
 set -u
@@ -83,6 +85,30 @@ while IFS='	' read -r file kind min max opts; do
 	fi
 done <"$top/tests/shared_edge.tsv"
 echo "shared edge: $edge_todo todo"
+# Expected remote-access tools and beacons (tests/shared_remote_access.tsv;
+# todo rows are known misses and do not fail).
+grep -v -e '^#' -e '^file	' "$top/tests/shared_remote_access.tsv" |
+while IFS='	' read -r file kind want todo; do
+	[ -n "$file" ] || continue
+	got=$("$bin" -q -r "$shared/$file" 2>/dev/null | python3 -c '
+import json, sys
+kind = sys.argv[1]
+recs = [json.loads(l) for l in sys.stdin]
+if kind == "remote_access":
+    print(" ".join(sorted({r[kind]["tool_id"] for r in recs if r["kind"] == kind})))
+else:
+    print(sum(1 for r in recs if r["kind"] == kind and "followup" not in r[kind]))
+' "$kind")
+	if [ "$got" = "$want" ]; then
+		echo "ok $file: $kind $got"
+	elif [ -n "$todo" ]; then
+		echo "TODO $file: $kind $got, not $want ($todo)"
+	else
+		echo "FAIL $file: $kind '$got', expected '$want'"
+		echo x >>"$tmp/ra_fail"
+	fi
+done
+[ -f "$tmp/ra_fail" ] && fail=$((fail + 1))
 # Expected credential findings (tests/shared_credentials.tsv; todo rows
 # are known misses and do not fail).
 python3 "$top/tests/credentials.py" shared "$bin" \

@@ -72,6 +72,7 @@ dctx_fact(struct dctx *ctx, const struct fact *f)
 	const struct device_fact *d;
 	struct fake_device *r;
 	struct fake_command *c;
+	struct fake_dns *dn;
 	unsigned i;
 
 	if (f->type == FACT_CREDENTIAL) {
@@ -79,6 +80,13 @@ dctx_fact(struct dctx *ctx, const struct fact *f)
 		return;
 	}
 	ctx->nother++;
+	if (f->type == FACT_DNS && ctx->ndns < FAKE_MAX_FACTS) {
+		dn = &ctx->dns[ctx->ndns++];
+		dn->f = *f->u.dns;
+		copy_str(dn->qname, sizeof(dn->qname), f->u.dns->qname,
+		    f->u.dns->qname_len);
+		dn->f.qname = (const uint8_t *)dn->qname;
+	}
 	if (f->type == FACT_COMMAND && ctx->ncommands < FAKE_MAX_COMMANDS) {
 		c = &ctx->commands[ctx->ncommands++];
 		copy_str(c->proto, sizeof(c->proto),
@@ -170,6 +178,20 @@ dctx_server_port(const struct dctx *ctx)
 	return ctx->server_port;
 }
 
+static uint8_t
+fake_proto(const struct dctx *ctx, const struct dissector *d)
+{
+	if (ctx->ip_proto != 0)
+		return ctx->ip_proto;
+	return d != NULL && (d->transport & DISSECTOR_TCP) ? 6 : 17;
+}
+
+uint8_t
+dctx_ip_proto(const struct dctx *ctx)
+{
+	return fake_proto(ctx, ctx->dis);
+}
+
 static size_t
 fake_parse(void *arg, int dir, const uint8_t *data, size_t len)
 {
@@ -229,7 +251,8 @@ fake_feed(struct dctx *ctx, const struct dissector *d, void *state, int dir,
 		return 0;
 	if (ctx->tables == NULL)
 		ctx->tables = fake_tables(d);
-	if (!(d->transport & DISSECTOR_TCP)) {
+	if (fake_proto(ctx, d) == 17) {
+		ctx->dis = d;
 		d->parse(ctx, state, dir, data, len);
 		return 0;
 	}

@@ -93,6 +93,18 @@ struct dctx {
 	unsigned	nfiles;
 	unsigned	nmirrors;
 	int		mirror_exporter_is_client;
+	/*
+	 * What dctx_ip_proto() says, and how fake_feed() delivers: 17 feeds
+	 * each call as one datagram; 0 (the default) means 6 for a dissector
+	 * with DISSECTOR_TCP, else 17.  Set after fake_dctx_reset().
+	 */
+	uint8_t		ip_proto;
+	/* DNS facts, deep-copied (qname NUL-terminated). */
+	struct fake_dns {
+		struct dns_fact	f;
+		char		qname[1024];
+	}		dns[FAKE_MAX_FACTS];
+	unsigned	ndns;
 };
 
 /* Resets ctx (freeing its pending buffers) for a new flow. */

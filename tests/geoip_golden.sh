@@ -15,23 +15,17 @@ trap 'rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 
-if ! perl -MMaxMind::DB::Writer::Tree -e 1 2>/dev/null; then
-	echo "geoip_golden: FAIL: perl MaxMind::DB::Writer missing" \
-	    "(apt-get install libmaxmind-db-writer-perl; ./setup.sh does)"
-	exit 1
-fi
-mkdir "$tmp/db"
-perl "$top/tests/make_mmdb.pl" "$tmp/db" || exit 1
+. "$top/tests/geoip_env.sh"
+geoip_dbs "$tmp/db"
 # client 192.0.2.10 -> 81.2.69.142 (GB, London, AS12345)
 # server 198.51.100.21 -> 89.160.20.112 (SE, a long city name, no ASN)
-python3 "$top/tests/readdress.py" "$top/pcaps/crafted/eth_ftp.pcap" \
-    "$tmp/geo_ftp.pcap" 192.0.2.10=81.2.69.142 198.51.100.21=89.160.20.112 ||
-    exit 1
+readdress "$top/pcaps/crafted/eth_ftp.pcap" "$tmp/geo_ftp.pcap" \
+    192.0.2.10=81.2.69.142 198.51.100.21=89.160.20.112
 # The correlation capture: the brute-forcing client 192.0.2.66 and the
 # spraying client 192.0.2.77 come from GB; the servers are in SE.
-python3 "$top/tests/readdress.py" "$top/pcaps/crafted/eth_ftp_correlate.pcap" \
-    "$tmp/geo_corr.pcap" 192.0.2.66=81.2.69.66 192.0.2.77=81.2.69.77 \
-    198.51.100.21=89.160.20.21 198.51.100.22=89.160.20.22 || exit 1
+readdress "$top/pcaps/crafted/eth_ftp_correlate.pcap" "$tmp/geo_corr.pcap" \
+    192.0.2.66=81.2.69.66 192.0.2.77=81.2.69.77 \
+    198.51.100.21=89.160.20.21 198.51.100.22=89.160.20.22
 cp "$top/tests/golden/hmac.key" "$tmp/hmac.key"
 chmod 600 "$tmp/hmac.key"
 

@@ -58,7 +58,8 @@ redis_stop() {
 # The stream's json fields and finding_ids, in stream order.
 stream_json() { cli --raw XRANGE edgeward:findings - + | awk 'p == "json" { print } { p = $0 }'; }
 stream_ids() { cli --raw XRANGE edgeward:findings - + | awk 'p == "finding_id" { print } { p = $0 }'; }
-file_ids() { sed 's/.*"finding_id":"\([^"]*\)".*/\1/' "$@"; }
+# The finding's own id leads the line (a handoff lists its steps' ids too).
+file_ids() { sed 's/^{"timestamp":"[^"]*","finding_id":"\([^"]*\)".*/\1/' "$@"; }
 # run NAME [edgeward options...]: offline run to Redis and a JSON file
 run() {
 	name=$1

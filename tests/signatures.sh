@@ -61,8 +61,31 @@ broken capture_commands.txt "tcpdump" "expected"
 broken edge_config_files.txt "{version}{version}" "{version} twice"
 broken standard_ports.txt "SSH2 70000" "not a protocol"
 broken standard_ports.txt "FTP_DATA 30-20" "not a port or a range"
-broken ndpi_remote_access.txt "RDP Remote T1021 vendor" "commercial or protocol"
-broken ndpi_remote_access.txt "RDP Remote X1021 protocol" "ATT&CK"
+broken rmm_catalogue.txt "rdp class vendor" "rmm or remote-desktop"
+broken rmm_catalogue.txt "rdp mitre X1021" "ATT&CK"
+broken rmm_catalogue.txt "nosuchtool domain x.example" "not declared"
+broken rmm_catalogue.txt "Bad.Tool tool Bad" "a tool id is"
+broken rmm_catalogue.txt "rdp ndpi NoSuchProto" "not a protocol nDPI knows"
+broken rmm_catalogue.txt "rdp port tcp 3389 guess" "not a structural check"
+broken rmm_catalogue.txt "rdp port tcp 0-3 rdp" "not a port or a range"
+broken rmm_catalogue.txt "vnc domain *.anydesk.com" "listed twice"
+broken rmm_catalogue.txt "vnc domain bad..name" "empty label"
+broken rmm_catalogue.txt "anydesk tool AnyDesk again" "declared twice"
+broken rmm_catalogue.txt "vnc frobnicate x" "the field is"
+broken beacon_allowlist.txt "proto NoSuchProto" "not a protocol nDPI knows"
+broken beacon_allowlist.txt "port udp 0" "not a port or a range"
+broken beacon_allowlist.txt "frob x.example" "expected 'domain PATTERN'"
+broken beacon_allowlist.txt "domain bad..name" "empty label"
+broken beacon_allowlist.txt "label a.b" "a label is one word"
+
+# rmm_allowed names catalogue tools (a typo would allow nothing)
+if ! "$bin" --check-config --set "signatures_dir=$top/signatures" \
+    --set rmm_allowed=anydsk >"$tmp/out" 2>&1 &&
+    grep -q "rmm_allowed: 'anydsk' is not a tool id" "$tmp/out"; then ok; else
+	bad "rmm_allowed typo: $(cat "$tmp/out")"; fi
+if "$bin" --check-config --set "signatures_dir=$top/signatures" \
+    --set rmm_allowed=AnyDesk,screenconnect:acme.screenconnect.com \
+    >"$tmp/out" 2>&1; then ok; else bad "rmm_allowed: $(cat "$tmp/out")"; fi
 
 # a missing file
 rm -rf "$tmp/sig"

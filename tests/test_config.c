@@ -166,6 +166,25 @@ test_bool(void)
 	CU_ASSERT_EQUAL(cfg.promisc, 1);
 }
 
+/* One-word-of-a-list keys (CT_ENUM): the index of the word is stored. */
+static void
+test_enum(void)
+{
+	config_defaults(&cfg);
+	CU_ASSERT_EQUAL(cfg.checksum_validation, 1);		/* auto */
+	CU_ASSERT_EQUAL(set("checksum_validation", "yes"), 0);
+	CU_ASSERT_EQUAL(cfg.checksum_validation, 2);
+	CU_ASSERT_EQUAL(set("checksum_validation", "no"), 0);
+	CU_ASSERT_EQUAL(cfg.checksum_validation, 0);
+	CU_ASSERT_EQUAL(set("checksum_validation", "auto"), 0);
+	CU_ASSERT_EQUAL(cfg.checksum_validation, 1);
+	CU_ASSERT_EQUAL(set("checksum_validation", "true"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err,
+	    "'true' is not one of no, auto, yes"));
+	CU_ASSERT_EQUAL(set("checksum_validation", ""), -1);
+	CU_ASSERT_EQUAL(cfg.checksum_validation, 1);
+}
+
 static void
 test_unknown_and_strings(void)
 {
@@ -460,6 +479,7 @@ UNIT_MAIN("config",
 	{ "sizes with k/m/g", test_sizes },
 	{ "out of range", test_range },
 	{ "booleans", test_bool },
+	{ "one word of a list", test_enum },
 	{ "unknown keys, strings, lists", test_unknown_and_strings },
 	{ "file with comments and blank lines", test_file_ok },
 	{ "FILE:LINE in errors", test_file_errors },

@@ -7,6 +7,9 @@
  * negative side: a non-VXLAN datagram to the VXLAN port, a VXLAN frame
  * truncated at every length, Ethernet padding, snap-length truncation
  * versus a lying IPv4 length, and GRE nested past the depth limit.
+ * PPP, Cisco HDLC and IEEE 802.11 (bare, radiotap, PPI): positives for each
+ * header variant, the frames that are not IP (no anomaly), FCS failures,
+ * fragments and A-MSDUs (counted), and every frame cut at every length.
  *
  * Frames are byte arrays built from the header macros below, one header
  * per line.  Every frame carries the same innermost packet: TCP
@@ -222,11 +225,261 @@ test_links(void)
 	CU_ASSERT_EQUAL(DEC(LINK_SLL2, sll2), 0);
 	check_inner(6, 20);
 
-	/* An unsupported link type is counted, not decoded. */
-	CU_ASSERT_FALSE(decode_link_supported(105));
-	CU_ASSERT_EQUAL(DEC(105, eth), -1);
+	/* An unsupported link type (USER0) is counted, not decoded. */
+	CU_ASSERT_FALSE(decode_link_supported(147));
+	CU_ASSERT_EQUAL(DEC(147, eth), -1);
 	CU_ASSERT_EQUAL(st.anomalies[DA_LINK_UNSUPPORTED], 1);
 	CU_ASSERT_EQUAL(p.family, 0);
+}
+
+/* ---- PPP, Cisco HDLC, IEEE 802.11 ------------------------------------- */
+
+/* 802.11 data frame header: frame control (LE), duration, addresses
+ * 00:11:22:33:44:55 / 66:77:88:99:aa:bb / 02:00:00:00:00:01, seq ctl. */
+#define WLAN_HDR(fc0, fc1, seq)	(fc0), (fc1), 0x00, 0x00,		\
+			0x00, 0x11, 0x22, 0x33, 0x44, 0x55,		\
+			0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb,		\
+			0x02, 0x00, 0x00, 0x00, 0x00, 0x01, LO(seq), HI(seq)
+/* LLC/SNAP (RFC 1042) with an ethertype (8) */
+#define SNAP(type)	0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, BE16(type)
+#define FCS4		0xde, 0xad, 0xbe, 0xef
+
+/* A frame that must decode to the common inner packet at l3_off. */
+struct good {
+	int		 link;
+	const uint8_t	*frame;
+	size_t		 len;
+	int		 family;
+	uint32_t	 l3_off;
+};
+#define GOOD(link, f, fam, off)	{ link, f, sizeof(f), fam, off }
+
+static void
+check_good(const struct good *g, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		CU_ASSERT(decode_link_supported(g[i].link));
+		CU_ASSERT_EQUAL(dec(g[i].link, g[i].frame, g[i].len), 0);
+		check_inner(g[i].family, g[i].l3_off);
+		CU_ASSERT_EQUAL(p.nencap, 0);
+	}
+}
+
+/* A frame that is not decoded and counts exactly one anomaly, a. */
+static void
+check_bad(int link, const uint8_t *frame, size_t len, enum decode_anomaly a)
+{
+	CU_ASSERT_EQUAL(dec(link, frame, len), -1);
+	CU_ASSERT_EQUAL(st.anomalies[a], 1);
+	CU_ASSERT_EQUAL(anomalies(), 1);
+	CU_ASSERT_EQUAL(p.family, 0);
+}
+#define BAD(link, f, a)	check_bad(link, f, sizeof(f), a)
+
+/*
+ * Each cut of a frame is an anomaly or a truncation, except the cuts of a
+ * trailer (an FCS) of fcs bytes after a complete datagram.
+ */
+static void
+cut_everywhere(int link, const uint8_t *frame, size_t len, size_t fcs)
+{
+	uint8_t *copy;
+	uint32_t cap;
+	int r;
+
+	for (cap = 0; cap < len; cap++) {
+		copy = malloc(cap ? cap : 1);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(copy);
+		memcpy(copy, frame, cap);
+		memset(&st, 0, sizeof(st));
+		r = decode_packet(&dopts, &st, &p, link, cap ? copy : NULL,
+		    cap, (uint32_t)len, 0);
+		CU_ASSERT(p.pl_off + p.pl_len <= cap);
+		CU_ASSERT(p.l3_off <= cap);
+		if (cap + fcs >= len) {
+			CU_ASSERT_EQUAL(r, 0);
+			CU_ASSERT_EQUAL(p.pl_len, 4);
+			CU_ASSERT_EQUAL(anomalies(), 0);
+		} else
+			CU_ASSERT(anomalies() > 0 || p.truncated);
+		CU_ASSERT(r == 0 || p.family == 0);
+		free(copy);
+	}
+}
+
+static void
+test_ppp_hdlc(void)
+{
+	static const uint8_t ppp_hdlc4[] = { 0xff, 0x03, BE16(0x0021), IN4 };
+	static const uint8_t ppp_bare6[] = { BE16(0x0057), IN6 };
+	static const uint8_t ppp_pfc4[] = { 0x21, IN4 };	/* RFC 1661 PFC */
+	static const uint8_t ppp_lcp[] = { 0xff, 0x03, BE16(0xc021), 0x01,
+	    0x01, 0x00, 0x04 };
+	static const uint8_t chdlc4[] = { 0x0f, 0x00, BE16(0x0800), IN4 };
+	static const uint8_t chdlc6[] = { 0x8f, 0x00, BE16(0x86dd), IN6 };
+	static const uint8_t chdlc_slarp[] = { 0x8f, 0x00, BE16(0x8035),
+	    0, 0, 0, 0 };
+
+	const struct good good[] = {
+		GOOD(LINK_PPP, ppp_hdlc4, 4, 4),
+		GOOD(LINK_PPP, ppp_bare6, 6, 2),
+		GOOD(LINK_PPP, ppp_pfc4, 4, 1),
+		GOOD(LINK_C_HDLC, chdlc4, 4, 4),
+		GOOD(LINK_C_HDLC, chdlc6, 6, 4),
+	};
+
+	check_good(good, sizeof(good) / sizeof(good[0]));
+	CU_ASSERT_EQUAL(DEC(LINK_PPP, ppp_lcp), -1);	/* not IP */
+	CU_ASSERT_EQUAL(anomalies(), 0);
+	CU_ASSERT_EQUAL(DEC(LINK_C_HDLC, chdlc_slarp), -1);
+	CU_ASSERT_EQUAL(anomalies(), 0);
+	/* Truncated headers are counted by name. */
+	check_bad(LINK_PPP, ppp_hdlc4, 3, DA_PPP_TRUNCATED);
+	check_bad(LINK_C_HDLC, chdlc4, 3, DA_CHDLC_TRUNCATED);
+	cut_everywhere(LINK_PPP, ppp_hdlc4, sizeof(ppp_hdlc4), 0);
+	cut_everywhere(LINK_PPP, ppp_bare6, sizeof(ppp_bare6), 0);
+	cut_everywhere(LINK_C_HDLC, chdlc4, sizeof(chdlc4), 0);
+}
+
+static void
+test_80211(void)
+{
+	/* Data, to the DS. */
+	static const uint8_t data4[] = { WLAN_HDR(0x08, 0x01, 0x0120),
+	    SNAP(0x0800), IN4 };
+	/* QoS data from the DS, IPv6. */
+	static const uint8_t qos6[] = { WLAN_HDR(0x88, 0x02, 0x0130),
+	    0x00, 0x00, SNAP(0x86dd), IN6 };
+	/* Four addresses (to and from the DS), QoS, HT control (+HTC). */
+	static const uint8_t wds4[] = { WLAN_HDR(0x88, 0x83, 0x0140),
+	    0x02, 0x00, 0x00, 0x00, 0x00, 0x02, 0x05, 0x00,
+	    0x00, 0x00, 0x00, 0x00, SNAP(0x0800), IN4 };
+	/* 802.1H bridge-tunnel OUI and a VLAN tag inside. */
+	static const uint8_t vlan4[] = { WLAN_HDR(0x08, 0x01, 0x0150),
+	    0xaa, 0xaa, 0x03, 0x00, 0x00, 0xf8, BE16(0x8100),
+	    BE16(0x0064), BE16(0x0800), IN4 };
+	static const uint8_t beacon[] = { WLAN_HDR(0x80, 0x00, 0), 0, 0, 0 };
+	static const uint8_t null_data[] = { WLAN_HDR(0x48, 0x01, 0) };
+	static const uint8_t protected4[] = { WLAN_HDR(0x08, 0x41, 0x0160),
+	    0x01, 0x00, 0x00, 0x20, 0x00, 0x00, 0x00, 0x00, IN4 };
+	static const uint8_t frag4[] = { WLAN_HDR(0x08, 0x05, 0x0170),
+	    SNAP(0x0800), IN4 };
+	static const uint8_t frag4b[] = { WLAN_HDR(0x08, 0x01, 0x0171),
+	    SNAP(0x0800), IN4 };
+	static const uint8_t amsdu[] = { WLAN_HDR(0x88, 0x01, 0x0180),
+	    0x80, 0x00, SNAP(0x0800), IN4 };
+	static const uint8_t not_snap[] = { WLAN_HDR(0x08, 0x01, 0x0190),
+	    0x42, 0x42, 0x03, 0x00 };
+
+	const struct good good[] = {
+		GOOD(LINK_IEEE802_11, data4, 4, 32),
+		GOOD(LINK_IEEE802_11, qos6, 6, 34),
+		GOOD(LINK_IEEE802_11, wds4, 4, 44),
+	};
+
+	check_good(good, sizeof(good) / sizeof(good[0]));
+	CU_ASSERT_EQUAL(DEC(LINK_IEEE802_11, vlan4), 0);
+	check_inner(4, 36);
+	CU_ASSERT_EQUAL(p.vlan, 100);
+	/* Not IP, and not anomalies either. */
+	CU_ASSERT_EQUAL(DEC(LINK_IEEE802_11, beacon), -1);
+	CU_ASSERT_EQUAL(DEC(LINK_IEEE802_11, null_data), -1);
+	CU_ASSERT_EQUAL(DEC(LINK_IEEE802_11, protected4), -1);
+	CU_ASSERT_EQUAL(DEC(LINK_IEEE802_11, not_snap), -1);
+	CU_ASSERT_EQUAL(anomalies(), 0);
+	/* What cannot be decoded alone is counted. */
+	BAD(LINK_IEEE802_11, frag4, DA_WLAN_FRAGMENT);
+	BAD(LINK_IEEE802_11, frag4b, DA_WLAN_FRAGMENT);	/* number 1 */
+	BAD(LINK_IEEE802_11, amsdu, DA_WLAN_AMSDU);
+	check_bad(LINK_IEEE802_11, data4, 20, DA_WLAN_TRUNCATED);
+	check_bad(LINK_IEEE802_11, data4, 30, DA_WLAN_TRUNCATED);
+	cut_everywhere(LINK_IEEE802_11, data4, sizeof(data4), 0);
+	cut_everywhere(LINK_IEEE802_11, wds4, sizeof(wds4), 0);
+}
+
+static void
+test_radiotap(void)
+{
+	/* TSFT, Flags (FCS at end), Rate: 18 bytes, then 802.11 + FCS. */
+	static const uint8_t rt_fcs[] = {
+		0x00, 0x00, 18, 0x00, 0x07, 0x00, 0x00, 0x00,
+		1, 2, 3, 4, 5, 6, 7, 8,		/* TSFT */
+		0x10, 0x02,			/* Flags: FCS; Rate */
+		WLAN_HDR(0x08, 0x01, 0x0200), SNAP(0x0800), IN4, FCS4
+	};
+	/* Two present words (bit 31): TSFT then aligned to 8 at 16. */
+	static const uint8_t rt_ext[] = {
+		0x00, 0x00, 25, 0x00, 0x03, 0x00, 0x00, 0x80,
+		0x00, 0x00, 0x00, 0x00,		/* second present word */
+		0, 0, 0, 0,			/* padding to 16 */
+		1, 2, 3, 4, 5, 6, 7, 8,		/* TSFT */
+		0x00,				/* Flags */
+		WLAN_HDR(0x08, 0x01, 0x0210), SNAP(0x0800), IN4
+	};
+	/* Flags with data padding: QoS header of 26 padded to 28. */
+	static const uint8_t rt_pad[] = {
+		0x00, 0x00, 9, 0x00, 0x02, 0x00, 0x00, 0x00, 0x20,
+		WLAN_HDR(0x88, 0x01, 0x0220), 0x00, 0x00, 0x00, 0x00,
+		SNAP(0x86dd), IN6
+	};
+	static const uint8_t rt_badfcs[] = {
+		0x00, 0x00, 9, 0x00, 0x02, 0x00, 0x00, 0x00, 0x50,
+		WLAN_HDR(0x08, 0x01, 0x0230), SNAP(0x0800), IN4, FCS4
+	};
+	static const uint8_t rt_badlen[] = {
+		0x00, 0x00, 200, 0x00, 0x02, 0x00, 0x00, 0x00, 0x00, IN4
+	};
+
+	const struct good good[] = {
+		GOOD(LINK_RADIOTAP, rt_fcs, 4, 18 + 32),
+		GOOD(LINK_RADIOTAP, rt_ext, 4, 25 + 32),
+		GOOD(LINK_RADIOTAP, rt_pad, 6, 9 + 28 + 8),
+	};
+
+	check_good(good, sizeof(good) / sizeof(good[0]));
+	/* A frame that failed its FCS is dropped, as its receiver does. */
+	BAD(LINK_RADIOTAP, rt_badfcs, DA_WLAN_BAD_FCS);
+	CU_ASSERT_EQUAL(p.family, 0);
+	BAD(LINK_RADIOTAP, rt_badlen, DA_RADIOTAP_BAD);
+	cut_everywhere(LINK_RADIOTAP, rt_fcs, sizeof(rt_fcs), 4);
+	cut_everywhere(LINK_RADIOTAP, rt_ext, sizeof(rt_ext), 0);
+}
+
+/* PPI header with one 802.11-Common field whose flags are fl. */
+#define PPI_80211(fl, dlt)	0x00, 0x00, 32, 0x00, (dlt), 0x00, 0x00, 0x00, \
+			0x02, 0x00, 20, 0x00,				\
+			1, 2, 3, 4, 5, 6, 7, 8, LO(fl), HI(fl),		\
+			0x02, 0x00, 0x6c, 0x09, 0xa0, 0x00, 0, 0, 0xd0, 0xa0
+
+static void
+test_ppi(void)
+{
+	static const uint8_t ppi_fcs[] = { PPI_80211(0x0001, 105),
+	    WLAN_HDR(0x08, 0x01, 0x0300), SNAP(0x0800), IN4, FCS4 };
+	static const uint8_t ppi_qos6[] = { PPI_80211(0x0000, 105),
+	    WLAN_HDR(0x88, 0x02, 0x0310), 0x00, 0x00, SNAP(0x86dd), IN6 };
+	static const uint8_t ppi_eth[] = { PPI_80211(0x0000, 1),
+	    ETH(0x0800), IN4 };
+	static const uint8_t ppi_badfcs[] = { PPI_80211(0x0005, 105),
+	    WLAN_HDR(0x08, 0x01, 0x0320), SNAP(0x0800), IN4, FCS4 };
+	static const uint8_t ppi_ppi[] = { PPI_80211(0x0000, 192),
+	    PPI_80211(0x0000, 105) };
+	static const uint8_t ppi_badfield[] = { 0x00, 0x00, 12, 0x00, 105, 0,
+	    0, 0, 0x02, 0x00, 20, 0x00 };
+
+	const struct good good[] = {
+		GOOD(LINK_PPI, ppi_fcs, 4, 32 + 32),
+		GOOD(LINK_PPI, ppi_qos6, 6, 32 + 34),
+		GOOD(LINK_PPI, ppi_eth, 4, 32 + 14),
+	};
+
+	check_good(good, sizeof(good) / sizeof(good[0]));
+	BAD(LINK_PPI, ppi_badfcs, DA_WLAN_BAD_FCS);
+	BAD(LINK_PPI, ppi_ppi, DA_LINK_UNSUPPORTED);	/* no PPI in PPI */
+	BAD(LINK_PPI, ppi_badfield, DA_PPI_BAD);
+	cut_everywhere(LINK_PPI, ppi_fcs, sizeof(ppi_fcs), 4);
 }
 
 /* ---- L2 encapsulations ------------------------------------------------ */
@@ -731,6 +984,10 @@ test_names(void)
 }
 
 UNIT_MAIN("decode",
+	{ "PPP and Cisco HDLC", test_ppp_hdlc },
+	{ "IEEE 802.11 data frames", test_80211 },
+	{ "radiotap", test_radiotap },
+	{ "PPI", test_ppi },
 	{ "link types", test_links },
 	{ "VLAN and QinQ", test_vlan_qinq },
 	{ "MPLS", test_mpls },

@@ -615,6 +615,67 @@ test_ipv6_plain(void)
 	defrag_free(d);
 }
 
+/*
+ * malloc wrapper (ld --wrap=malloc, Makefile.am): once armed, fails the
+ * malloc calls numbered fail_at (1 = the next one).
+ */
+void	*__real_malloc(size_t n);
+void	*__wrap_malloc(size_t n);
+static unsigned fail_at;
+
+void *
+__wrap_malloc(size_t n)
+{
+	if (fail_at > 0 && --fail_at == 0)
+		return NULL;
+	return __real_malloc(n);
+}
+
+/*
+ * Memory accounting when an allocation fails (audit, review 3.8): nothing
+ * is counted for what was not allocated, the fragment is a memcap drop,
+ * and the datagram still completes from the fragments that follow.
+ */
+static void
+test_alloc_failure(void)
+{
+	struct defrag *d = mk(0, 0, 0);
+	uint8_t pl[DGLEN];
+	const uint8_t *out = NULL;
+	uint32_t outlen = 0;
+	size_t held;
+
+	make_udp(pl, sizeof(pl), 9);
+	CU_ASSERT_EQUAL(feed4(d, pl, 11, 80, 80, 1, 1000, &out, &outlen), 0);
+	held = defrag_memory(d);
+	/* The first fragment: its saved header's malloc fails. */
+	fail_at = 1;
+	CU_ASSERT_EQUAL(feed4(d, pl, 11, 0, 80, 1, 1000, &out, &outlen), -1);
+	CU_ASSERT_EQUAL(fail_at, 0);
+	CU_ASSERT_EQUAL(defrag_memory(d), held);
+	CU_ASSERT_EQUAL(defrag_stats(d)->memcap_drops, 1);
+	/* The last fragment: its piece's malloc fails. */
+	fail_at = 1;
+	CU_ASSERT_EQUAL(feed4(d, pl, 11, 160, 40, 0, 1000, &out, &outlen), -1);
+	CU_ASSERT_EQUAL(defrag_memory(d), held);
+	CU_ASSERT_EQUAL(defrag_stats(d)->memcap_drops, 2);
+	/* Sent again, they complete it and everything is given back. */
+	CU_ASSERT_EQUAL(feed4(d, pl, 11, 0, 80, 1, 1000, &out, &outlen), 0);
+	CU_ASSERT_EQUAL(feed4(d, pl, 11, 160, 40, 0, 1000, &out, &outlen), 1);
+	check_v4(out, outlen, pl);
+	CU_ASSERT_EQUAL(defrag_memory(d), 0);
+	/* A new datagram whose first piece cannot be allocated: its tracker
+	 * stays, counted, until it times out. */
+	fail_at = 1;
+	CU_ASSERT_EQUAL(feed4(d, pl, 12, 80, 80, 1, 1000, &out, &outlen), -1);
+	CU_ASSERT_EQUAL(defrag_pending(d), 1);
+	CU_ASSERT(defrag_memory(d) > 0);
+	defrag_expire(d, 1000 + TIMEOUT_US);
+	CU_ASSERT_EQUAL(defrag_memory(d), 0);
+	CU_ASSERT_EQUAL(defrag_pending(d), 0);
+	defrag_free(d);
+}
+
 UNIT_MAIN("defrag",
     { "IPv4 in order", test_in_order },
     { "IPv4 out of order", test_out_of_order },
@@ -634,4 +695,5 @@ UNIT_MAIN("defrag",
     { "IPv4 protocol is part of the key", test_proto_in_key },
     { "IPv6 with destination options before the fragment header",
 	test_ipv6_dstopts },
-    { "IPv6 out of order", test_ipv6_plain })
+    { "IPv6 out of order", test_ipv6_plain },
+    { "allocation failure accounting", test_alloc_failure })

@@ -12,7 +12,6 @@
  * charges; findings about endpoints made in a tick come out sorted by their
  * order key; a flow finding carries the flow's first packet number.
  */
-#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +24,7 @@
 #include "ring.h"
 #include "worker.h"
 #include "unit.h"
+#include "worker_harness.h"
 
 /* ---- the test's registry -------------------------------------------------- */
 
@@ -243,103 +243,28 @@ const struct correlator *const correlator_registry[] = { NULL };
 
 /* ---- packets ------------------------------------------------------------- */
 
-static uint16_t
-csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-/* A raw IPv4 packet (LINK_RAW) with valid checksums; returns its length. */
-static size_t
-ip4(uint8_t *b, uint8_t proto, uint32_t src, uint32_t dst, uint16_t sport,
-    uint16_t dport, uint8_t flags, uint32_t seq, uint32_t ack,
-    const char *payload)
-{
-	size_t pl = payload != NULL ? strlen(payload) : 0;
-	size_t l4 = proto == 6 ? 20 : 8, tot = 20 + l4 + pl;
-	uint8_t ph[12];
-	uint32_t s;
-
-	memset(b, 0, tot);
-	b[0] = 0x45;
-	b[2] = (uint8_t)(tot >> 8);
-	b[3] = (uint8_t)tot;
-	b[8] = 64;
-	b[9] = proto;
-	memcpy(b + 12, &(uint32_t){ htonl(src) }, 4);
-	memcpy(b + 16, &(uint32_t){ htonl(dst) }, 4);
-	s = csum(b, 20, 0);
-	b[10] = (uint8_t)(s >> 8);
-	b[11] = (uint8_t)s;
-	if (proto == 6) {
-		b[20] = (uint8_t)(sport >> 8);
-		b[21] = (uint8_t)sport;
-		b[22] = (uint8_t)(dport >> 8);
-		b[23] = (uint8_t)dport;
-		memcpy(b + 24, &(uint32_t){ htonl(seq) }, 4);
-		memcpy(b + 28, &(uint32_t){ htonl(ack) }, 4);
-		b[32] = 5 << 4;
-		b[33] = flags;
-		b[34] = 0xfa;
-	} else {			/* ICMP echo: type in sport */
-		b[20] = (uint8_t)sport;
-		b[24] = 0x12;
-	}
-	memcpy(b + 20 + l4, payload != NULL ? payload : "", pl);
-	memcpy(ph, b + 12, 8);
-	ph[8] = 0;
-	ph[9] = proto;
-	ph[10] = (uint8_t)((l4 + pl) >> 8);
-	ph[11] = (uint8_t)(l4 + pl);
-	s = csum(b + 20, l4 + pl, proto == 6 ?
-	    (uint32_t)(0xffff & ~csum(ph, 12, 0)) : 0);
-	b[20 + (proto == 6 ? 16 : 2)] = (uint8_t)(s >> 8);
-	b[20 + (proto == 6 ? 17 : 3)] = (uint8_t)s;
-	return tot;
-}
-
-static struct worker w;
+static struct harness h;
 static struct sensor s;
-static _Atomic uint64_t dispatched;
-static uint64_t seq, now = 1700000000000000ULL;
+#define w	(h.w)
+#define seq	(h.seq)
+
+#define CLI	0x0a000001u
+#define SRV	0x0a000002u
 
 static void
 push(uint32_t type, const uint8_t *frame, size_t len)
 {
-	static const struct decode_opts dopts = { 8, 0 };
-	struct decode_stats ds;
-	struct in_rec *r;
-
-	r = ring_reserve(w.in[0], (uint32_t)(sizeof(*r) + len));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
-	memset(r, 0, sizeof(*r));
-	r->type = type;
-	now += 1000;
-	r->ts_us = now;
-	if (type == IN_PKT) {
-		r->seq = ++seq;
-		memset(&ds, 0, sizeof(ds));
-		CU_ASSERT_EQUAL(decode_packet(&dopts, &ds, &r->pkt, LINK_RAW,
-		    frame, (uint32_t)len, (uint32_t)len, now), 0);
-		r->pkt.seq = seq;
-		r->pkt.data = NULL;
-		memcpy(r->frame, frame, len);
-	} else
-		r->seq = seq;
-	ring_commit(w.in[0]);
-	atomic_store(&dispatched, seq);
+	harness_push(&h, type, frame, len, 1000);
 }
 
-#define CLI	0x0a000001u
-#define SRV	0x0a000002u
+static size_t
+ip4(uint8_t *b, uint8_t proto, uint32_t src, uint32_t dst, uint16_t sport,
+    uint16_t dport, uint8_t flags, uint32_t sq, uint32_t ak,
+    const char *payload)
+{
+	return harness_ip4(b, proto, src, dst, sport, dport, flags, sq, ak,
+	    payload, payload != NULL ? strlen(payload) : 0);
+}
 
 static void
 tcp(int c2s, uint8_t flags, uint32_t sq, uint32_t ak, const char *pl)
@@ -354,7 +279,6 @@ tcp(int c2s, uint8_t flags, uint32_t sq, uint32_t ak, const char *pl)
 static void
 run(void)
 {
-	char err[256];
 	uint8_t b[256];
 	size_t n;
 
@@ -363,10 +287,7 @@ run(void)
 	s.cfg.detector_memcap = 64 * 1024;
 	s.dissectors = dissector_registry;
 	s.dopts.max_depth = 8;
-	CU_ASSERT_EQUAL_FATAL(worker_init(&w, &s, 0, err, sizeof(err)), 0);
-	w.nin = 1;
-	w.in[0] = ring_new(1 << 20);
-	w.dispatched = &dispatched;
+	CU_ASSERT_EQUAL_FATAL(harness_init(&h, &s, 1700000000000000ULL), 0);
 	/* FTP login with handshake: SYN, SYN-ACK, ACK, then payload. */
 	tcp(1, 0x02, 100, 0, NULL);
 	tcp(0, 0x12, 500, 101, NULL);
@@ -386,8 +307,7 @@ run(void)
 	push(IN_PKT, b, n);
 	push(IN_TICK, NULL, 0);
 	push(IN_END, NULL, 0);
-	CU_ASSERT_EQUAL_FATAL(worker_start(&w), 0);
-	worker_join(&w);
+	CU_ASSERT_EQUAL_FATAL(harness_run(&h), 0);
 }
 
 static unsigned

@@ -5,7 +5,13 @@
  * eviction of the least recently seen flow with the busy flow spared, the
  * active timeout, and the symmetric pair hash.  Packets are built as raw
  * IP (LINK_RAW) or Ethernet frames and decoded with decode_packet().
+ *
+ * Re-entrancy: end callbacks that charge memory (as a finding's GeoIP
+ * record does) during eviction, expiry and table teardown must never end a
+ * flow twice or recurse; memory stays balanced when allocations fail
+ * (calloc is wrapped, see Makefile.am: tests_test_flow_LDFLAGS).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "decode.h"
@@ -106,6 +112,26 @@ pkt_ip(struct pkt *p, int family, uint64_t seq, uint64_t ts,
 #define pkt4(p, ...)	pkt_ip(p, 4, __VA_ARGS__)
 #define pkt6(p, ...)	pkt_ip(p, 6, __VA_ARGS__)
 
+/* An IPv4 TCP segment with sequence number tseq and plen payload bytes. */
+static void
+pkt4_seg(struct pkt *p, uint64_t seq, const uint8_t *src, const uint8_t *dst,
+    uint16_t sport, uint16_t dport, uint8_t flags, uint32_t tseq, size_t plen)
+{
+	size_t n = ip4(frame, src, dst, 6, sport, dport, flags);
+
+	frame[24] = (uint8_t)(tseq >> 24);
+	frame[25] = (uint8_t)(tseq >> 16);
+	frame[26] = (uint8_t)(tseq >> 8);
+	frame[27] = (uint8_t)tseq;
+	memset(frame + n, 'x', plen);
+	n += plen;
+	frame[2] = (uint8_t)(n >> 8);
+	frame[3] = (uint8_t)n;
+	CU_ASSERT_EQUAL_FATAL(decode_packet(&dopts, &dstats, p, LINK_RAW,
+	    frame, (uint32_t)n, (uint32_t)n, seq * SEC), 0);
+	p->seq = seq;
+}
+
 /* Ethernet + 802.1Q tag + IPv4 TCP. */
 static void
 pkt4_vlan(struct pkt *p, uint64_t seq, uint16_t vid, const uint8_t *src,
@@ -147,12 +173,11 @@ on_end(void *arg, struct flow *f)
 }
 
 static struct flow_table *
-table(struct ended *e, uint64_t memcap, uint64_t active_us)
+table_with(uint64_t memcap, uint64_t active_us, flow_end_fn end, void *arg)
 {
 	struct flow_table_opts o;
 
 	memset(&o, 0, sizeof(o));
-	memset(e, 0, sizeof(*e));
 	o.hash_size = 64;
 	o.memcap = memcap;
 	o.timeout_us[FC_TCP_OPEN] = 100 * SEC;
@@ -160,9 +185,16 @@ table(struct ended *e, uint64_t memcap, uint64_t active_us)
 	o.timeout_us[FC_UDP] = 30 * SEC;
 	o.timeout_us[FC_OTHER] = 20 * SEC;
 	o.active_timeout_us = active_us;
-	o.end = on_end;
-	o.end_arg = e;
+	o.end = end;
+	o.end_arg = arg;
 	return flow_table_new(&o);
+}
+
+static struct flow_table *
+table(struct ended *e, uint64_t memcap, uint64_t active_us)
+{
+	memset(e, 0, sizeof(*e));
+	return table_with(memcap, active_us, on_end, e);
 }
 
 /* Looks up and updates; returns the flow and its direction. */
@@ -556,6 +588,295 @@ test_pair_hash(void)
 	CU_ASSERT_EQUAL(flow_pair_hash(4, A4, A4), flow_pair_hash(4, A4, A4));
 }
 
+/* Feeds a segment from A:40000 (to_server) or B:21 into t. */
+static struct flow *
+seg(struct flow_table *t, uint64_t n, int to_server, uint8_t flags,
+    uint32_t tseq, size_t plen)
+{
+	struct pkt p;
+	int dir;
+
+	if (to_server)
+		pkt4_seg(&p, n, A4, B4, 40000, 21, flags, tseq, plen);
+	else
+		pkt4_seg(&p, n, B4, A4, 21, 40000, flags, tseq, plen);
+	return feed(t, &p, &dir);
+}
+
+/*
+ * TCP port reuse (review 3.5): a SYN with a new sequence number after FIN
+ * or RST, or after a SYN that never carried data, starts a new flow whose
+ * client is the SYN's sender.  Not a new flow: the first SYN retransmitted,
+ * data after a FIN (half close), a SYN in an open flow with data, the
+ * client's late SYN in a flow first seen at its SYN-ACK.
+ */
+static void
+test_port_reuse(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	struct flow *f;
+
+	/* Handshake, data, the client's FIN; the server goes on sending. */
+	f = seg(t, 1, 1, TH_SYN, 1000, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 2, 0, TH_SYN | TH_ACK, 5000, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 3, 1, TH_ACK, 1001, 10), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 4, 1, TH_FIN | TH_ACK, 1011, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 5, 0, TH_ACK, 5001, 100), f);
+	/* The first SYN again (same ISN): a retransmission. */
+	CU_ASSERT_PTR_EQUAL(seg(t, 6, 1, TH_SYN, 1000, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 7, 0, TH_FIN | TH_ACK, 5101, 0), f);
+	CU_ASSERT_EQUAL(e.n, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 0);
+	/* A new ISN after the FINs: a new connection. */
+	f = seg(t, 8, 1, TH_SYN, 90000, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(e.n, 1);
+	CU_ASSERT_EQUAL(e.seq[0], 1);
+	CU_ASSERT_EQUAL(f->first_seq, 8);
+	CU_ASSERT_EQUAL(f->syn_seq, 90000);
+	CU_ASSERT_EQUAL(flow_client_port(f), 40000);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 1);
+	CU_ASSERT_EQUAL(f->fclass, FC_TCP_OPEN);
+	/* Data, then a SYN with yet another ISN in the open flow: kept. */
+	CU_ASSERT_PTR_EQUAL(seg(t, 9, 1, TH_ACK, 90001, 5), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 10, 1, TH_SYN, 123, 0), f);
+	/* A RST, then that SYN: new again (the other side may reuse too). */
+	CU_ASSERT_PTR_EQUAL(seg(t, 11, 0, TH_RST, 0, 0), f);
+	f = seg(t, 12, 0, TH_SYN, 777, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(e.n, 2);
+	CU_ASSERT_EQUAL(flow_client_port(f), 21);
+	/* A second SYN with a new ISN and no data yet: the first attempt was
+	 * abandoned. */
+	f = seg(t, 13, 0, TH_SYN, 778, 0);
+	CU_ASSERT_EQUAL(e.n, 3);
+	CU_ASSERT_EQUAL(f->first_seq, 13);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 3);
+	flow_table_free(t);
+
+	/* First seen at the SYN-ACK: the client's late SYN belongs to it. */
+	t = table(&e, 1 << 20, 0);
+	f = seg(t, 1, 0, TH_SYN | TH_ACK, 5000, 0);
+	CU_ASSERT_PTR_EQUAL(seg(t, 2, 1, TH_SYN, 999, 0), f);
+	CU_ASSERT_PTR_EQUAL(seg(t, 3, 1, TH_ACK, 1000, 0), f);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->tcp_reused, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 1);
+	flow_table_free(t);
+}
+
+/*
+ * An end callback that charges memory like finding_emit()'s GeoIP record
+ * (and gives it back, as the worker does when it frees the flow).  It
+ * records how deep end callbacks nest and which flows ended how often.
+ */
+struct charger {
+	struct flow_table *t;
+	size_t		charge;		/* bytes charged by each end */
+	unsigned	depth, max_depth;
+	unsigned	ends, refused;
+	uint8_t		ended[256];	/* by first_seq: times ended */
+};
+
+static void
+on_end_charge(void *arg, struct flow *f)
+{
+	struct charger *c = arg;
+
+	c->ends++;
+	if (f->first_seq < sizeof(c->ended))
+		c->ended[f->first_seq]++;
+	if (++c->depth > c->max_depth)
+		c->max_depth = c->depth;
+	/* Nested ends are the bug; stop here rather than overflow. */
+	if (c->depth == 1) {
+		if (flow_mem_charge(c->t, c->charge) == 0)
+			flow_mem_release(c->t, c->charge);
+		else
+			c->refused++;
+	}
+	c->depth--;
+}
+
+static struct flow_table *
+charger_table(struct charger *c, uint64_t memcap, size_t charge)
+{
+	memset(c, 0, sizeof(*c));
+	c->charge = charge;
+	c->t = table_with(memcap, 0, on_end_charge, c);
+	return c->t;
+}
+
+static uint64_t
+bucket_memory(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	uint64_t base = flow_table_stats(t)->memory;
+
+	flow_table_free(t);
+	return base;
+}
+
+/*
+ * Memcap eviction whose end callback charges memory: before the fix the
+ * victim was still on the LRU while its callback ran, the charge evicted
+ * it again, and so on until the stack overflowed (review 3.1).  Now the
+ * charge is refused and counted, and each flow ends exactly once.
+ */
+static void
+test_end_callback_charges(void)
+{
+	uint64_t base = bucket_memory();
+	struct charger c;
+	struct flow_table *t;
+	struct pkt p;
+	unsigned i;
+	int dir;
+
+	t = charger_table(&c, base + 3 * sizeof(struct flow), 64);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (i = 1; i <= 10; i++) {
+		pkt4(&p, i, i * SEC, A4, B4, 6, (uint16_t)(3000 + i), 3389,
+		    TH_SYN);
+		CU_ASSERT_PTR_NOT_NULL(feed(t, &p, &dir));
+	}
+	CU_ASSERT_EQUAL(c.max_depth, 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 7);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 3);
+	CU_ASSERT_EQUAL(c.ends, 7);
+	for (i = 1; i <= 7; i++)
+		CU_ASSERT_EQUAL(c.ended[i], 1);
+	/* The table was full each time: every callback's charge refused. */
+	CU_ASSERT_EQUAL(c.refused, 7);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->end_charge_refused, 7);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory,
+	    base + 3 * sizeof(struct flow));
+	/* With room under the memcap a callback's charge succeeds. */
+	flow_table_free(t);
+	t = charger_table(&c, base + 4 * sizeof(struct flow), 64);
+	for (i = 1; i <= 3; i++) {
+		pkt4(&p, i, i * SEC, A4, B4, 17, (uint16_t)(3000 + i), 53, 0);
+		feed(t, &p, &dir);
+	}
+	flow_expire(t, 100 * SEC);
+	CU_ASSERT_EQUAL(c.ends, 3);
+	CU_ASSERT_EQUAL(c.refused, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	flow_table_free(t);
+}
+
+/*
+ * Expiry and teardown end flows from a scratch batch.  Callbacks that
+ * charge memory while the table is at its memcap must not evict (and
+ * free) flows still waiting in the batch.
+ */
+static void
+test_end_batch_safe(void)
+{
+	uint64_t base = bucket_memory();
+	struct charger c;
+	struct flow_table *t;
+	struct pkt p;
+	unsigned i;
+	int dir;
+
+	t = charger_table(&c, base + 20 * sizeof(struct flow),
+	    sizeof(struct flow));
+	for (i = 1; i <= 20; i++) {
+		pkt4(&p, i, SEC, A4, B4, 17, (uint16_t)(4000 + i), 53, 0);
+		CU_ASSERT_PTR_NOT_NULL(feed(t, &p, &dir));
+	}
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 20);
+	flow_expire(t, 100 * SEC);
+	CU_ASSERT_EQUAL(c.ends, 20);
+	CU_ASSERT_EQUAL(c.max_depth, 1);
+	for (i = 1; i <= 20; i++)
+		CU_ASSERT_EQUAL(c.ended[i], 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	/* Teardown: the same with flow_table_free. */
+	for (i = 1; i <= 20; i++) {
+		pkt4(&p, 100 + i, 200 * SEC, A4, B4, 17, (uint16_t)(5000 + i),
+		    53, 0);
+		feed(t, &p, &dir);
+	}
+	c.ends = 0;
+	flow_table_free(t);
+	CU_ASSERT_EQUAL(c.ends, 20);
+	CU_ASSERT_EQUAL(c.max_depth, 1);
+	for (i = 101; i <= 120; i++)
+		CU_ASSERT_EQUAL(c.ended[i], 1);
+}
+
+/*
+ * calloc wrapper (ld --wrap=calloc): fails the next calls of a given size
+ * so the flow table's failure paths can be driven.
+ */
+void	*__real_calloc(size_t n, size_t size);
+void	*__wrap_calloc(size_t n, size_t size);
+static size_t fail_size;
+static unsigned fail_count;
+
+void *
+__wrap_calloc(size_t n, size_t size)
+{
+	if (fail_count > 0 && n == 1 && size == fail_size) {
+		fail_count--;
+		return NULL;
+	}
+	return __real_calloc(n, size);
+}
+
+/*
+ * Memcap accounting when allocation fails (review 3.8): a failed flow
+ * allocation gives its charge back, and a flow whose encapsulation record
+ * could not be allocated is charged only for itself.
+ */
+static void
+test_alloc_failure_accounting(void)
+{
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 20, 0);
+	uint64_t base = flow_table_stats(t)->memory;
+	struct flow *f;
+	struct pkt p;
+	int dir;
+
+	/* The flow struct itself. */
+	fail_size = sizeof(struct flow);
+	fail_count = 1;
+	pkt4(&p, 1, SEC, A4, B4, 6, 40000, 21, TH_SYN);
+	CU_ASSERT_PTR_NULL(flow_lookup(t, &p, &dir));
+	CU_ASSERT_EQUAL(fail_count, 0);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->alloc_failures, 1);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 0);
+	/* Its encapsulation record (VLAN-tagged packet). */
+	fail_size = sizeof(struct flow_encap);
+	fail_count = 1;
+	pkt4_vlan(&p, 2, 10, A4, B4, 40000, 21);
+	f = flow_lookup(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(fail_count, 0);
+	CU_ASSERT_PTR_NULL(f->encap);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->alloc_failures, 2);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base + sizeof(struct flow));
+	/* With memory, a tagged flow pays for both. */
+	fail_count = 0;
+	pkt4_vlan(&p, 3, 20, A4, B4, 40000, 21);
+	f = flow_lookup(t, &p, &dir);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL(f->encap);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base +
+	    2 * sizeof(struct flow) + sizeof(struct flow_encap));
+	flow_expire(t, 1000 * SEC);
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
+	flow_table_free(t);
+}
+
 UNIT_MAIN("flow",
 	{ "both directions, one flow", test_both_directions },
 	{ "client and server", test_client_direction },
@@ -566,4 +887,9 @@ UNIT_MAIN("flow",
 	{ "active timeout", test_active_timeout },
 	{ "VLAN in the key", test_vlan_key },
 	{ "IPv6 keys", test_ipv6_keys },
-	{ "symmetric pair hash", test_pair_hash })
+	{ "symmetric pair hash", test_pair_hash },
+	{ "TCP port reuse", test_port_reuse },
+	{ "end callback charging memory", test_end_callback_charges },
+	{ "expiry and teardown batches", test_end_batch_safe },
+	{ "memcap accounting on allocation failure",
+	    test_alloc_failure_accounting })

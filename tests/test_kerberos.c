@@ -434,7 +434,8 @@ race_main(void *arg)
 		if (strcmp(c->facts[0].crack, rf->want) != 0 &&
 		    rf->wrong++ == 0)
 			snprintf(rf->first_wrong, sizeof(rf->first_wrong),
-			    "%s", c->facts[0].crack);
+			    "%.*s", (int)sizeof(rf->first_wrong) - 1,
+			    c->facts[0].crack);
 	}
 	fake_end(c, &kerberos_dissector, st);
 	free(st);

@@ -338,6 +338,48 @@ test_ooo_limit(void)
 	rig_free(&r);
 }
 
+/*
+ * malloc wrapper (ld --wrap=malloc, Makefile.am): fails the next call once
+ * armed, to drive the out-of-order buffer's allocation failure.
+ */
+void	*__real_malloc(size_t n);
+void	*__wrap_malloc(size_t n);
+static int malloc_fail;
+
+void *
+__wrap_malloc(size_t n)
+{
+	if (malloc_fail) {
+		malloc_fail = 0;
+		return NULL;
+	}
+	return __real_malloc(n);
+}
+
+/*
+ * An out-of-order segment whose buffer cannot be allocated: the charge made
+ * for it is given back, the hole is a gap, and buffers already held are
+ * released (memcap accounting audit, review 3.8).
+ */
+static void
+test_ooo_alloc_failure(void)
+{
+	struct rig r;
+
+	rig_init(&r, 3, 1 << 20, 1 << 16);
+	seg(&r, 0, 10);
+	seg(&r, 20, 30);		/* buffered */
+	CU_ASSERT(r.k.charged > 30);
+	malloc_fail = 1;
+	seg(&r, 60, 30);		/* its buffer fails */
+	CU_ASSERT_EQUAL(malloc_fail, 0);
+	CU_ASSERT_EQUAL(r.st.gaps, 1);
+	CU_ASSERT_FALSE(stream_active(r.s, 0));
+	CU_ASSERT_EQUAL(r.k.charged, 0);
+	CU_ASSERT(got_ref(&r, 10));
+	rig_free(&r);
+}
+
 static void
 test_finish_hole(void)
 {
@@ -450,4 +492,5 @@ UNIT_MAIN("stream",
 	{ "hole at flow end", test_finish_hole },
 	{ "SYN handling", test_syn },
 	{ "mid-stream pickup and stop", test_midstream },
-	{ "memory charge and release balance", test_memory_balance })
+	{ "memory charge and release balance", test_memory_balance },
+	{ "out-of-order buffer allocation failure", test_ooo_alloc_failure })
