@@ -24,6 +24,9 @@ extern const struct detector tunnel_misplaced_detector;
 extern const struct detector tunnel_ssh_detector;
 extern const struct detector tunnel_services_detector;
 extern const struct detector tunnel_vpn_detector;
+/* edge devices (issue 8) */
+extern const struct detector edge_device_detector;
+extern const struct detector packet_capture_detector;
 
 const struct detector *const detector_registry[] = {
 	&credential_detector,
@@ -40,6 +43,9 @@ const struct detector *const detector_registry[] = {
 	&tunnel_ssh_detector,
 	&tunnel_services_detector,
 	&tunnel_vpn_detector,
+	/* edge devices (issue 8) */
+	&edge_device_detector,
+	&packet_capture_detector,
 	NULL
 };
 
@@ -48,6 +54,7 @@ const struct detector *const detector_registry[] = {
  * flow through them from the first to the last, then to the sinks.
  */
 extern const struct correlator credential_correlator;
+extern const struct correlator edge_correlator;	/* issue 8 */
 extern const struct correlator rmm_correlator;
 extern const struct correlator beacon_correlator;
 extern const struct correlator handoff_correlator;
@@ -55,6 +62,7 @@ extern const struct correlator tunnel_dedup_correlator;
 
 const struct correlator *const correlator_registry[] = {
 	&credential_correlator,
+	&edge_correlator,	/* issue 8: folds before the hand-off chain */
 	&rmm_correlator,
 	&beacon_correlator,
 	&handoff_correlator,

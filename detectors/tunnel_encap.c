@@ -13,7 +13,8 @@
  * outer endpoints (src_ip, dest_ip: the tunnel's ends; proto: its IP
  * protocol), with the first inner flow's addresses as evidence.
  *
- * Not reported: mirror streams (ERSPAN, TZSP: packet_capture findings
+ * Not reported: mirror streams (ERSPAN, TZSP, GRE transparent Ethernet
+ * bridging: packet_capture findings
  * belong to another detector; tunnels seen inside a mirror stream are the
  * mirrored network's, and the flow keeps only the mirror's endpoints),
  * link-layer stacking (VLAN, QinQ, MPLS, PPPoE), and the same tunnel for
@@ -65,8 +66,74 @@ ec_reported(uint8_t type, uint8_t *proto, enum severity *sev)
 	}
 }
 
+/*
+ * Plain GRE also carries mirrored copies (a router's remote SPAN without
+ * ERSPAN): then both directions of an inner flow travel the same outer
+ * direction, exporter to collector.  Such a flow waits for its first
+ * packet the other way (det_flow_packets) and is left to packet_capture
+ * when that packet came the same way; a real tunnel carries the replies
+ * back.  A flow seen one way only is reported at its end.
+ */
+struct ec_flow {
+	uint8_t		wait;		/* plain GRE: direction undecided */
+	uint8_t		outer_src[16];	/* outer source of the first packet */
+};
+
+static void	ec_report(struct detctx *ctx);
+
 static void
 ec_flow_start(struct detctx *ctx, void *fs)
+{
+	const struct flow *f = det_flow(ctx);
+	struct ec_flow *st = fs;
+	const struct encap_layer *o;
+
+	if (f->encap == NULL || !f->encap->has_outer)
+		return;
+	o = &f->encap->outer;
+	if (o->type == ENCAP_GRE && !o->frames && f->encap->n == 1) {
+		st->wait = 1;
+		memcpy(st->outer_src, o->src, sizeof(st->outer_src));
+		det_flow_packets(ctx, 1);
+		return;
+	}
+	ec_report(ctx);
+}
+
+static void
+ec_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
+{
+	struct ec_flow *st = fs;
+	unsigned i;
+
+	if (!st->wait || dir != DIR_TO_CLIENT)
+		return;
+	st->wait = 0;
+	det_flow_packets(ctx, 0);
+	for (i = 0; i < p->nencap; i++)
+		if (p->encap[i].family != 0)
+			break;
+	if (i < p->nencap &&
+	    memcmp(p->encap[i].src, st->outer_src, sizeof(st->outer_src)) == 0) {
+		det_count(ctx, "tunnel_encap_mirror");
+		return;		/* both ways from one end: a mirror */
+	}
+	ec_report(ctx);
+}
+
+static void
+ec_flow_end(struct detctx *ctx, void *fs)
+{
+	struct ec_flow *st = fs;
+
+	if (st->wait) {
+		st->wait = 0;
+		ec_report(ctx);
+	}
+}
+
+static void
+ec_report(struct detctx *ctx)
 {
 	const struct flow *f = det_flow(ctx);
 	struct tunnel_once *w = det_worker_state(ctx);
@@ -79,10 +146,11 @@ ec_flow_start(struct detctx *ctx, void *fs)
 	uint8_t proto;
 	unsigned i;
 
-	(void)fs;
 	if (f->encap == NULL || !f->encap->has_outer || w == NULL)
 		return;
 	o = &f->encap->outer;
+	if (o->type == ENCAP_GRE && o->frames)
+		return;		/* GRE carrying Ethernet frames: a mirror */
 	for (i = 0; i < f->encap->n; i++)
 		if (f->encap->types[i] == ENCAP_ERSPAN1 ||
 		    f->encap->types[i] == ENCAP_ERSPAN2 ||
@@ -150,8 +218,11 @@ const struct detector tunnel_encap_detector = {
 	.description = "GRE, IP-in-IP, 6in4/4in6, Teredo, VXLAN, GENEVE, "
 	    "AYIYA and L2TP tunnels by outer endpoint pair, unless in "
 	    "tunnel_allowed: tunnel",
-	.events = DET_EV_FLOW_START,
+	.events = DET_EV_FLOW_START | DET_EV_PACKET | DET_EV_FLOW_END,
+	.flow_state_size = sizeof(struct ec_flow),
 	.worker_new = ec_worker_new,
 	.worker_free = tunnel_once_delete,
 	.flow_start = ec_flow_start,
+	.packet = ec_packet,
+	.flow_end = ec_flow_end,
 };

@@ -11,6 +11,8 @@
  * anything the server says.  A USER the server refuses (4xx/5xx) before
  * any PASS is reported with mechanism "USER", no secret, outcome failure.
  * AUTH TLS/SSL answered 234 ends dissection: the rest is TLS.
+ * File facts: STOR, APPE, STOU (upload) and RETR (download) with the name,
+ * for the data connection that follows (detectors/packet_capture.c).
  */
 #include <string.h>
 
@@ -86,6 +88,12 @@ ftp_client_line(struct dctx *ctx, void *state, int dir, const uint8_t *line,
 	} else if (tp_ieq(line, clen, "ACCT")) {
 		ftp_push(ctx, st, st->cred.pending ? FTP_AWAIT_PASS :
 		    FTP_AWAIT_NONE);
+	} else if ((tp_ieq(line, clen, "STOR") || tp_ieq(line, clen, "APPE") ||
+	    tp_ieq(line, clen, "STOU") || tp_ieq(line, clen, "RETR")) &&
+	    alen > 0) {
+		/* The data connection's file: its name is only said here. */
+		tp_file(ctx, "ftp", !tp_ieq(line, clen, "RETR"), arg, alen);
+		ftp_push(ctx, st, FTP_AWAIT_NONE);
 	} else if (tp_ieq(line, clen, "AUTH") && alen > 0 &&
 	    (tp_iprefix(arg, alen, "TLS") || tp_iprefix(arg, alen, "SSL"))) {
 		ftp_push(ctx, st, FTP_AWAIT_AUTH);

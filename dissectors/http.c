@@ -30,6 +30,15 @@
  *    the proxy answered 2xx (success) or not; an Upgrade: websocket
  *    request answered 101, with Host, path and Sec-WebSocket-Protocol
  *    (chisel's "chisel-v3"), for the tunnel detectors.
+ * File facts (capture files on the wire): the first bytes of every body
+ * with Content-Length or delimited by the close, with the path and
+ * Content-Length, and of every multipart file part with its filename
+ * (chunked bodies are not looked at).
+ * Device facts (edge-device discovery): a final response's Server header,
+ * Basic realm and, for a page that exists, the path asked for (first four
+ * responses of a flow; see http_device()); the <title> of an HTML page at
+ * the root or a login/index path, from its body's first segment
+ * (http_title()).
  * Not facts: the words "Authorization" or "password" anywhere but in a
  * header name / form field name; response bodies; multipart file parts;
  * Negotiate tokens without NTLMSSP (Kerberos).  A request or status line
@@ -56,6 +65,7 @@
 #define HTTP_HOST_MAX		128
 #define HTTP_PATH_MAX		256
 #define HTTP_BOUNDARY_MAX	70	/* RFC 2046 5.1.1 */
+#define HTTP_DEVICE_FACTS	4	/* device facts a flow (responses) */
 
 enum http_body {
 	HB_HEAD = 0,	/* reading a start line and headers */
@@ -82,6 +92,8 @@ struct http_dir {
 	uint8_t		body;		/* enum http_body */
 	uint8_t		chunk;		/* enum http_chunk */
 	uint8_t		skipping;	/* rest of an over-long chunk line */
+	uint8_t		fresh;		/* no body byte seen yet (file fact) */
+	int64_t		size;		/* Content-Length, -1 unknown */
 };
 
 /* A request sent and not answered yet. */
@@ -102,6 +114,9 @@ struct http_state {
 	struct ntlmssp_state	ntlm;
 	struct ntlmssp_pending	ntlm_pend;	/* AUTHENTICATE awaiting status */
 	uint8_t			stopped;
+	uint8_t			device_facts;	/* reported (http_device) */
+	uint8_t			resp_path;	/* path names the response */
+	uint8_t			want_title;	/* the next response body's */
 	/* The request whose body is being read. */
 	uint8_t			form;		/* enum http_form */
 	uint8_t			boundary_len;
@@ -427,6 +442,35 @@ http_memfind(const uint8_t *s, size_t n, const uint8_t *pat, size_t m)
 	return -1;
 }
 
+#define HTTP_FILE_HEAD	64	/* body bytes a file fact carries */
+
+/*
+ * A body (or multipart file part) starts: its first bytes as a file fact,
+ * for capture files moved over HTTP (detectors/packet_capture.c).
+ */
+static void
+http_file(struct dctx *ctx, int upload, const uint8_t *name, size_t nlen,
+    const uint8_t *head, size_t hlen, int64_t size)
+{
+	tp_file_head(ctx, "http", upload, name, nlen, head,
+	    hlen < HTTP_FILE_HEAD ? hlen : HTTP_FILE_HEAD, size);
+}
+
+/* filename="..." of a Content-Disposition value; 0 if none. */
+static size_t
+http_disposition_filename(const uint8_t *v, size_t n, const uint8_t **name)
+{
+	long at = tp_ifind(v, n, "filename=\""), end;
+
+	if (at < 0)
+		return 0;
+	at += 10;
+	if ((end = tp_find(v + at, n - (size_t)at, '"')) <= 0)
+		return 0;
+	*name = v + at;
+	return (size_t)end;
+}
+
 /* name="..." from a Content-Disposition value; 0 if none. */
 static size_t
 http_disposition_name(const uint8_t *v, size_t n, const uint8_t **name,
@@ -463,8 +507,8 @@ http_multipart(struct dctx *ctx, struct http_state *st,
 {
 	uint8_t delim[HTTP_BOUNDARY_MAX + 4];
 	size_t dlen = st->boundary_len + 4, off, used, cl, hoff, vlen;
-	const uint8_t *name = NULL, *val;
-	size_t nlen = 0;
+	const uint8_t *name = NULL, *val, *fname = NULL;
+	size_t nlen = 0, fnlen = 0;
 	long at, next;
 	int is_file = 0;
 
@@ -495,11 +539,16 @@ http_multipart(struct dctx *ctx, struct http_state *st,
 				vlen = tp_trim(&val, cl - 20);
 				nlen = http_disposition_name(val, vlen, &name,
 				    &is_file);
+				fnlen = http_disposition_filename(val, vlen,
+				    &fname);
 			}
 		}
 		if (used == 0)
 			return;
 		off = hoff + used;
+		/* A file part's content starts here (even past the cap). */
+		if (is_file && off < n)
+			http_file(ctx, 1, fname, fnlen, s + off, n - off, -1);
 		next = http_memfind(s + off, n - off, delim, dlen);
 		if (next < 0)
 			return;		/* part cut short by the cap */
@@ -594,6 +643,8 @@ http_body_start(struct dctx *ctx, struct http_dir *d, struct http_head *h)
 		d->left = (uint64_t)h->clen;
 	} else
 		d->body = HB_HEAD;
+	d->fresh = d->body == HB_LENGTH;
+	d->size = h->clen;
 }
 
 /*
@@ -852,15 +903,41 @@ http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 
 /* ---- responses -------------------------------------------------------------- */
 
+/* What a response says about the server, for a device fact. */
+struct http_server_info {
+	const uint8_t	*server;
+	size_t		 server_len;
+	const uint8_t	*realm;
+	size_t		 realm_len;
+	int		 html;		/* Content-Type text/html */
+};
+
 static void
 http_response_header(struct dctx *ctx, struct http_state *st,
     struct http_head *h, const uint8_t *name, size_t nlen, const uint8_t *v,
     size_t vlen, void *arg)
 {
+	struct http_server_info *si = arg;
 	const uint8_t *scheme, *tok;
 	size_t off = 0, slen, tlen;
+	long r;
 
 	http_framing_header(ctx, h, name, nlen, v, vlen);
+	if (tp_ieq(name, nlen, "Server")) {
+		si->server = v;
+		si->server_len = vlen;
+	}
+	if (tp_ieq(name, nlen, "Content-Type") &&
+	    tp_iprefix(v, vlen, "text/html"))
+		si->html = 1;
+	/* Basic realm="...": appliances name themselves there. */
+	if (tp_ieq(name, nlen, "WWW-Authenticate") && vlen > 6 &&
+	    (r = tp_find(v, vlen, '"')) >= 0 && tp_find(v + r + 1,
+	    vlen - (size_t)r - 1, '"') > 0) {
+		si->realm = v + r + 1;
+		si->realm_len = (size_t)tp_find(si->realm,
+		    vlen - (size_t)r - 1, '"');
+	}
 	if (!tp_ieq(name, nlen, "WWW-Authenticate") &&
 	    !tp_ieq(name, nlen, "Proxy-Authenticate"))
 		return;
@@ -881,10 +958,52 @@ http_outcome(int status, int form)
 	return CRED_OUTCOME_UNKNOWN;
 }
 
+static void
+http_device_fact(struct dctx *ctx, struct http_state *st,
+    const struct device_fact *d)
+{
+	struct fact f;
+
+	st->device_facts++;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_DEVICE;
+	f.source = "http";
+	f.u.device = d;
+	dctx_fact(ctx, &f);
+}
+
+/*
+ * A device fact from a response: the Server header, a Basic realm and, for
+ * a page that exists (2xx, 3xx, 401), the path asked for when exactly one
+ * request was waiting (so it is this response's).  Appliances' admin pages
+ * and VPN portals are told by these (signatures/edge_fingerprints.txt).
+ * At most HTTP_DEVICE_FACTS a flow.
+ */
+static void
+http_device(struct dctx *ctx, struct http_state *st,
+    const struct http_server_info *si, int status)
+{
+	struct device_fact d;
+
+	if (st->device_facts >= HTTP_DEVICE_FACTS)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.proto = "http";
+	d.from_server = 1;
+	device_fact_attr(&d, "http_server", si->server, si->server_len);
+	device_fact_attr(&d, "http_realm", si->realm, si->realm_len);
+	if (st->rlen == 1 && (status < 400 || status == 401))
+		device_fact_attr(&d, "http_path", st->path, st->path_len);
+	if (d.nattrs == 0)
+		return;
+	http_device_fact(ctx, st, &d);
+}
+
 static size_t
 http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
     size_t len)
 {
+	struct http_server_info si;
 	struct http_head h = { -1, 0, 0 };
 	struct http_req req = { 0, 0, -1, 0 };
 	size_t head = http_head_len(data, len), used, n;
@@ -903,11 +1022,25 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		http_stop(ctx, st, "http_bad_status_line");
 		return len;
 	}
+	memset(&si, 0, sizeof(si));
 	if (http_headers(ctx, st, &h, data + used, head - used,
-	    http_response_header, NULL) < 0 || h.bad) {
+	    http_response_header, &si) < 0 || h.bad) {
 		http_stop(ctx, st, "http_bad_header");
 		return len;
 	}
+	if (status >= 200)
+		http_device(ctx, st, &si, (int)status);
+	/* The path is this response's when one request was waiting. */
+	st->resp_path = st->rlen == 1;
+	/*
+	 * An admin UI's landing page names the product in its title: look
+	 * for it in the body of an HTML page at the root or a login path
+	 * (so an ordinary site's every page does not pay for the search).
+	 */
+	st->want_title = si.html && (status == 200 || status == 401) &&
+	    st->resp_path && st->device_facts < HTTP_DEVICE_FACTS &&
+	    (st->path_len <= 1 || tp_ifind(st->path, st->path_len,
+	    "login") >= 0 || tp_ifind(st->path, st->path_len, "index") >= 0);
 	if (status < 200) {
 		if (status == 101 && st->ws_upgrade)
 			http_proxy_fact(ctx, st, 1, CRED_OUTCOME_SUCCESS);
@@ -937,8 +1070,11 @@ http_response(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		st->d[DIR_TO_CLIENT].body = HB_HEAD;
 	else if (h.chunked || h.clen >= 0)
 		http_body_start(ctx, &st->d[DIR_TO_CLIENT], &h);
-	else
+	else {
 		st->d[DIR_TO_CLIENT].body = HB_CLOSE;
+		st->d[DIR_TO_CLIENT].fresh = 1;
+		st->d[DIR_TO_CLIENT].size = -1;
+	}
 	return head;
 }
 
@@ -1044,6 +1180,34 @@ http_chunked_form(struct dctx *ctx, struct http_state *st, struct http_dir *d,
 	return used;
 }
 
+#define HTTP_TITLE_SCAN	2048	/* body bytes searched for <title> */
+#define HTTP_TITLE_MAX	128
+
+/* <title>...</title> in the first bytes of an HTML body: a device fact. */
+static void
+http_title(struct dctx *ctx, struct http_state *st, const uint8_t *b,
+    size_t n)
+{
+	struct device_fact d;
+	long at, end;
+	size_t tl;
+
+	st->want_title = 0;
+	if (n > HTTP_TITLE_SCAN)
+		n = HTTP_TITLE_SCAN;
+	if ((at = tp_ifind(b, n, "<title>")) < 0)
+		return;
+	at += 7;
+	if ((end = tp_ifind(b + at, n - (size_t)at, "</title>")) <= 0)
+		return;
+	tl = (size_t)end < HTTP_TITLE_MAX ? (size_t)end : HTTP_TITLE_MAX;
+	memset(&d, 0, sizeof(d));
+	d.proto = "http";
+	d.from_server = 1;
+	device_fact_attr(&d, "http_title", b + at, tl);
+	http_device_fact(ctx, st, &d);
+}
+
 static size_t
 http_body(struct dctx *ctx, struct http_state *st, int dir,
     const uint8_t *data, size_t len)
@@ -1051,6 +1215,17 @@ http_body(struct dctx *ctx, struct http_state *st, int dir,
 	struct http_dir *d = &st->d[dir];
 	size_t take, need;
 
+	/* A body's first bytes (a multipart form reports its parts). */
+	if (d->fresh && len > 0) {
+		d->fresh = 0;
+		if (dir == DIR_TO_CLIENT && st->want_title)
+			http_title(ctx, st, data, len);
+		if (!(dir == DIR_TO_SERVER && st->form == HF_MULTIPART))
+			http_file(ctx, dir == DIR_TO_SERVER, st->path,
+			    dir == DIR_TO_SERVER || st->resp_path ?
+			    st->path_len : 0, data, d->body == HB_LENGTH &&
+			    len > d->left ? (size_t)d->left : len, d->size);
+	}
 	switch (d->body) {
 	case HB_LENGTH:
 		if (dir == DIR_TO_SERVER && st->form != HF_NONE) {

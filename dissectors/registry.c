@@ -29,6 +29,12 @@ extern const struct dissector radius_dissector;
 extern const struct dissector tacacs_dissector;
 extern const struct dissector sip_dissector;
 extern const struct dissector mongodb_dissector;
+/* edge devices (issue 8) */
+extern const struct dissector ssh_banner_dissector;
+extern const struct dissector lldp_dissector;
+extern const struct dissector cdp_dissector;
+extern const struct dissector tftp_dissector;
+extern const struct dissector rpcap_dissector;
 /* tunnels (issue 9) */
 extern const struct dissector dns_dissector;
 
@@ -55,6 +61,12 @@ const struct dissector *const dissector_registry[] = {
 	&tacacs_dissector,
 	&sip_dissector,
 	&mongodb_dissector,
+	/* edge devices (issue 8) */
+	&ssh_banner_dissector,
+	&lldp_dissector,
+	&cdp_dissector,
+	&tftp_dissector,
+	&rpcap_dissector,
 	&dns_dissector,
 	NULL
 };

@@ -143,6 +143,8 @@ rsh_handshake(struct dctx *ctx, struct rsh_state *st, const uint8_t *data,
 		tp_cred_extra(&st->cred, st->variant == RSH_RLOGIN ?
 		    "terminal" : "command", f[3], flen[3]);
 	}
+	if (st->variant != RSH_RLOGIN)
+		tp_command(ctx, rsh_proto[st->variant], f[3], flen[3]);
 	st->phase = RSH_REPLY;
 	return (size_t)used;
 }

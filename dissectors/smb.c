@@ -21,16 +21,22 @@
  * account and domain; 24-byte LM/NTLM responses become an NTLMv1 (or v2)
  * fact with the challenge from the NEGOTIATE response.  Deliberately not a
  * fact: Kerberos blobs (no NTLMSSP), encrypted SMB3 transform messages,
- * everything after authentication (skipped by length, never buffered).
+ * everything after authentication but the following (skipped by length,
+ * never buffered).
+ * File facts (capture files on the wire): SMB2 WRITE requests and READ
+ * responses at file offset 0, with the first bytes of the data and the
+ * name the CREATE gave that FileId (smb2_file()).
  */
 #include <string.h>
 
 #include "cursor.h"
 #include "dissector.h"
 #include "ntlmssp.h"
+#include "textproto.h"
 #include "utf16.h"
 
 #define SMB_MAX_MESSAGE		(64u * 1024)	/* larger ones are skipped */
+#define SMB_LARGE_PEEK		512	/* ... after a look at their start */
 #define SMB_NBSS_SESSION	0x00
 
 #define SMB1_HEADER_LEN		32
@@ -43,6 +49,9 @@
 
 #define SMB2_HEADER_LEN		64
 #define SMB2_SESSION_SETUP	0x0001
+#define SMB2_CREATE		0x0005
+#define SMB2_READ		0x0008
+#define SMB2_WRITE		0x0009
 #define SMB2_FLAGS_RESPONSE	0x00000001u
 #define SMB2_MAX_CHAIN		8
 
@@ -69,8 +78,35 @@ struct smb_plain {
 	size_t		password_len;
 };
 
+/*
+ * SMB2 files (capture files on the wire): a CREATE's name until its
+ * response gives the FileId, the names of open FileIds, and READs of
+ * offset 0 until their responses carry the data.  Small round-robin
+ * tables: a lost entry only loses a name or one file's start.
+ */
+#define SMB_FILES		8
+#define SMB_NAME_MAX		128
+#define SMB_FILE_HEAD		64
+
+struct smb_file {
+	uint64_t	key;		/* MessageId (pending) or FileId */
+	uint8_t		used;
+	uint8_t		reported;	/* its start was a file fact */
+	uint8_t		name_len;
+	uint8_t		name[SMB_NAME_MAX];	/* UTF-8 */
+};
+
+struct smb_files {
+	struct smb_file	creates[SMB_FILES];	/* by MessageId */
+	struct smb_file	open[SMB_FILES];	/* by FileId (volatile half) */
+	struct smb_file	reads[SMB_FILES];	/* by MessageId: a FileId */
+	uint64_t	read_fid[SMB_FILES];
+	unsigned	next_create, next_open, next_read;
+};
+
 struct smb_state {
 	size_t			skip[2];	/* bytes of a large message */
+	struct smb_files	files;
 	int			negotiate_seen;
 	int			passwords_encrypted;
 	uint8_t			challenge[8];
@@ -322,12 +358,132 @@ smb1_message(struct dctx *ctx, struct smb_state *st, int dir,
 	}
 }
 
+static struct smb_file *
+smb_file_find(struct smb_file *t, uint64_t key)
+{
+	unsigned i;
+
+	for (i = 0; i < SMB_FILES; i++)
+		if (t[i].used && t[i].key == key)
+			return &t[i];
+	return NULL;
+}
+
+static struct smb_file *
+smb_file_new(struct smb_file *t, unsigned *next, uint64_t key)
+{
+	struct smb_file *f = &t[(*next)++ % SMB_FILES];
+
+	memset(f, 0, sizeof(*f));
+	f->used = 1;
+	f->key = key;
+	return f;
+}
+
+static void
+smb_file_fact(struct dctx *ctx, struct smb_file *f, int upload,
+    const uint8_t *head, size_t n)
+{
+	if (f->reported || n == 0)
+		return;
+	f->reported = 1;
+	tp_file_head(ctx, "smb", upload, f->name, f->name_len, head,
+	    n < SMB_FILE_HEAD ? n : SMB_FILE_HEAD, -1);
+}
+
+/*
+ * [MS-SMB2] 2.2.13/2.2.14 CREATE (name; FileId in the response),
+ * 2.2.21 WRITE and 2.2.19/2.2.20 READ at offset 0: the start of a file
+ * (its first bytes) as a file fact with the CREATE's name.  h: the header,
+ * c: the body; the message may be cut short (a large WRITE is looked at
+ * through its first bytes only).
+ */
+static void
+smb2_file(struct dctx *ctx, struct smb_state *st, int dir, uint16_t cmd,
+    int resp, uint32_t status, uint64_t mid, const struct cursor *h,
+    struct cursor c)
+{
+	struct smb_files *fs = &st->files;
+	struct smb_file *f;
+	uint16_t off, nlen;
+	uint32_t dlen;
+	uint64_t foff, fid;
+	uint8_t doff;
+
+	if (cmd == SMB2_CREATE && !resp && dir == DIR_TO_SERVER) {
+		cur_skip(&c, 44);
+		off = cur_le16(&c);
+		nlen = cur_le16(&c);
+		if (!cur_ok(&c) || off > cur_left(h) || cur_left(h) - off < nlen)
+			return;
+		f = smb_file_new(fs->creates, &fs->next_create, mid);
+		f->name_len = (uint8_t)utf16le_to_utf8(cur_ptr(h) + off, nlen,
+		    f->name, sizeof(f->name));
+	} else if (cmd == SMB2_CREATE && resp && dir == DIR_TO_CLIENT) {
+		if ((f = smb_file_find(fs->creates, mid)) == NULL)
+			return;
+		f->used = 0;
+		cur_skip(&c, 64 + 8);	/* to FileId's volatile half */
+		fid = (uint64_t)cur_le32(&c);
+		fid |= (uint64_t)cur_le32(&c) << 32;
+		if (!cur_ok(&c) || status != STATUS_SUCCESS)
+			return;
+		memcpy(smb_file_new(fs->open, &fs->next_open, fid), f,
+		    sizeof(*f));
+		fs->open[(fs->next_open - 1) % SMB_FILES].key = fid;
+		fs->open[(fs->next_open - 1) % SMB_FILES].used = 1;
+	} else if (cmd == SMB2_WRITE && !resp && dir == DIR_TO_SERVER) {
+		cur_skip(&c, 2);
+		off = cur_le16(&c);
+		dlen = cur_le32(&c);
+		foff = (uint64_t)cur_le32(&c);
+		foff |= (uint64_t)cur_le32(&c) << 32;
+		cur_skip(&c, 8);
+		fid = (uint64_t)cur_le32(&c);
+		fid |= (uint64_t)cur_le32(&c) << 32;
+		if (!cur_ok(&c) || foff != 0 || dlen == 0 ||
+		    off >= cur_left(h) ||
+		    (f = smb_file_find(fs->open, fid)) == NULL)
+			return;
+		smb_file_fact(ctx, f, 1, cur_ptr(h) + off,
+		    dlen < cur_left(h) - off ? dlen : cur_left(h) - off);
+	} else if (cmd == SMB2_READ && !resp && dir == DIR_TO_SERVER) {
+		cur_skip(&c, 4 + 4);
+		foff = (uint64_t)cur_le32(&c);
+		foff |= (uint64_t)cur_le32(&c) << 32;
+		cur_skip(&c, 8);
+		fid = (uint64_t)cur_le32(&c);
+		fid |= (uint64_t)cur_le32(&c) << 32;
+		if (!cur_ok(&c) || foff != 0 ||
+		    smb_file_find(fs->open, fid) == NULL)
+			return;
+		fs->read_fid[fs->next_read % SMB_FILES] = fid;
+		(void)smb_file_new(fs->reads, &fs->next_read, mid);
+	} else if (cmd == SMB2_READ && resp && dir == DIR_TO_CLIENT) {
+		if ((f = smb_file_find(fs->reads, mid)) == NULL)
+			return;
+		f->used = 0;
+		fid = fs->read_fid[(size_t)(f - fs->reads)];
+		cur_skip(&c, 2);
+		doff = cur_u8(&c);
+		cur_skip(&c, 1);
+		dlen = cur_le32(&c);
+		if (!cur_ok(&c) || status != STATUS_SUCCESS ||
+		    doff >= cur_left(h) ||
+		    (f = smb_file_find(fs->open, fid)) == NULL)
+			return;
+		smb_file_fact(ctx, f, 0, cur_ptr(h) + doff,
+		    dlen < cur_left(h) - doff ? dlen : cur_left(h) - doff);
+	}
+}
+
 static void
 smb2_message(struct dctx *ctx, struct smb_state *st, int dir,
     struct cursor *msg)
 {
 	struct cursor c, h;
 	uint32_t status, flags, next;
+	uint64_t mid;
 	uint16_t cmd, off, blen;
 	unsigned hops;
 
@@ -340,11 +496,18 @@ smb2_message(struct dctx *ctx, struct smb_state *st, int dir,
 		cur_skip(&c, 2);
 		flags = cur_le32(&c);
 		next = cur_le32(&c);
-		cur_skip(&c, SMB2_HEADER_LEN - 24);
+		mid = (uint64_t)cur_le32(&c);
+		mid |= (uint64_t)cur_le32(&c) << 32;
+		cur_skip(&c, SMB2_HEADER_LEN - 32);
 		if (!cur_ok(&c)) {
 			dctx_weird(ctx, "smb_malformed");
 			return;
 		}
+		if (cmd == SMB2_CREATE || cmd == SMB2_READ ||
+		    cmd == SMB2_WRITE)
+			smb2_file(ctx, st, dir, cmd,
+			    (flags & SMB2_FLAGS_RESPONSE) != 0, status, mid, &h,
+			    c);
 		if (cmd == SMB2_SESSION_SETUP) {
 			int resp = (flags & SMB2_FLAGS_RESPONSE) != 0;
 
@@ -407,9 +570,24 @@ smb_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 				dctx_done(ctx);
 				return len;
 			}
-			/* NBSS control or a large message: skip it */
-			cur_skip(&c, 4);
-			st->skip[dir] = mlen;
+			/*
+			 * NBSS control or a large message: skipped; an SMB2
+			 * one (a large WRITE or READ answer) is first looked
+			 * at through its start, for a file's first bytes.
+			 */
+			if (type == SMB_NBSS_SESSION) {
+				if (cur_left(&c) - 4 < SMB_LARGE_PEEK)
+					break;	/* wait for its start */
+				cur_skip(&c, 4);
+				msg = cur_sub(&c, SMB_LARGE_PEEK);
+				if (cur_peek(&msg, 0) == 0xfe &&
+				    cur_peek(&msg, 1) == 'S')
+					smb2_message(ctx, st, dir, &msg);
+				st->skip[dir] = mlen - SMB_LARGE_PEEK;
+			} else {
+				cur_skip(&c, 4);
+				st->skip[dir] = mlen;
+			}
 			used = c.off;
 			continue;
 		}

@@ -14,10 +14,15 @@
  * authorizationError(16) are failure, anything else or no answer (agents
  * drop bad communities silently) stays unknown.  Within a flow each
  * (community, write) pair is reported once, so a walk is one fact.
+ * Device fact: a Response without error whose variable bindings hold
+ * sysDescr.0, sysObjectID.0 or sysName.0 (RFC 3418 system group) says what
+ * the agent is: proto "snmp", from the side that answered, attributes
+ * snmp_sysdescr, snmp_sysobjectid (dotted) and snmp_sysname; once per flow.
  * Deliberately not a fact: SNMPv3 (USM has no cleartext secret; it is
  * recognised and ignored without a weird), unknown versions and malformed
  * messages (a weird each).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "asn1.h"
@@ -67,6 +72,7 @@ struct snmp_pending {
 
 struct snmp_state {
 	struct snmp_pending	pend[SNMP_PENDING];
+	uint8_t			device_reported;
 	unsigned		pend_next;	/* round-robin eviction */
 	struct snmp_community	seen[SNMP_SEEN];
 	unsigned		seen_next;
@@ -247,6 +253,108 @@ snmp_request(struct dctx *ctx, struct snmp_state *st, int dir,
 	memcpy(p->c.bytes, m->community, m->community_len);
 }
 
+/* OIDs of the system group's scalars (RFC 3418), BER content octets. */
+static const uint8_t oid_sysdescr[] = { 0x2b, 6, 1, 2, 1, 1, 1, 0 };
+static const uint8_t oid_sysobjectid[] = { 0x2b, 6, 1, 2, 1, 1, 2, 0 };
+static const uint8_t oid_sysname[] = { 0x2b, 6, 1, 2, 1, 1, 5, 0 };
+
+#define SNMP_OID_TEXT	128
+
+/* BER OID content to dotted text; 0 when malformed or too long. */
+static size_t
+snmp_oid_text(const uint8_t *p, size_t n, char *out, size_t cap)
+{
+	size_t i, o = 0;
+	uint64_t arc = 0;
+	int w, first = 1;
+
+	for (i = 0; i < n; i++) {
+		if (arc > (UINT64_MAX >> 7))
+			return 0;
+		arc = arc << 7 | (p[i] & 0x7f);
+		if (p[i] & 0x80)
+			continue;
+		if (first)
+			w = snprintf(out + o, cap - o, "%u.%llu",
+			    arc < 80 ? (unsigned)(arc / 40) : 2,
+			    (unsigned long long)(arc < 80 ? arc % 40 : arc - 80));
+		else
+			w = snprintf(out + o, cap - o, ".%llu",
+			    (unsigned long long)arc);
+		if (w < 0 || (size_t)w >= cap - o)
+			return 0;
+		o += (size_t)w;
+		arc = 0;
+		first = 0;
+	}
+	return (n > 0 && !(p[n - 1] & 0x80)) ? o : 0;
+}
+
+static int
+oid_is(const uint8_t *p, size_t n, const uint8_t *oid, size_t on)
+{
+	return n == on && memcmp(p, oid, on) == 0;
+}
+
+/* A Response's system-group values as one device fact. */
+static void
+snmp_device(struct dctx *ctx, struct snmp_state *st, int dir,
+    const uint8_t *data, size_t len)
+{
+	struct cursor c, msg, pdu, vbl, vb;
+	struct asn1_tlv t;
+	struct device_fact d;
+	struct fact f;
+	const uint8_t *oid, *val;
+	size_t oid_len, val_len, tl;
+	char text[SNMP_OID_TEXT];
+
+	cur_init(&c, data, len);
+	if (!asn1_expect(&c, ASN1_UNIVERSAL, ASN1_TAG_SEQUENCE, &msg) ||
+	    !asn1_skip(&msg) || !asn1_skip(&msg) || !asn1_next(&msg, &t, &pdu) ||
+	    !asn1_skip(&pdu) || !asn1_skip(&pdu) || !asn1_skip(&pdu) ||
+	    !asn1_expect(&pdu, ASN1_UNIVERSAL, ASN1_TAG_SEQUENCE, &vbl))
+		return;
+	memset(&d, 0, sizeof(d));
+	d.proto = "snmp";
+	d.from_server = dir == DIR_TO_CLIENT;
+	while (cur_left(&vbl) > 0 && d.nattrs < 3) {
+		if (!asn1_expect(&vbl, ASN1_UNIVERSAL, ASN1_TAG_SEQUENCE, &vb) ||
+		    !asn1_read_bytes(&vb, ASN1_UNIVERSAL, ASN1_TAG_OID, &oid,
+		    &oid_len))
+			break;
+		if (oid_is(oid, oid_len, oid_sysdescr, sizeof(oid_sysdescr)) &&
+		    asn1_read_bytes(&vb, ASN1_UNIVERSAL, ASN1_TAG_OCTET_STRING,
+		    &val, &val_len) && val_len > 0) {
+			d.attrs[d.nattrs].name = "snmp_sysdescr";
+		} else if (oid_is(oid, oid_len, oid_sysname,
+		    sizeof(oid_sysname)) && asn1_read_bytes(&vb, ASN1_UNIVERSAL,
+		    ASN1_TAG_OCTET_STRING, &val, &val_len) && val_len > 0) {
+			d.attrs[d.nattrs].name = "snmp_sysname";
+		} else if (oid_is(oid, oid_len, oid_sysobjectid,
+		    sizeof(oid_sysobjectid)) && asn1_read_bytes(&vb,
+		    ASN1_UNIVERSAL, ASN1_TAG_OID, &val, &val_len) &&
+		    (tl = snmp_oid_text(val, val_len, text, sizeof(text))) > 0) {
+			d.attrs[d.nattrs].name = "snmp_sysobjectid";
+			val = (const uint8_t *)text;
+			val_len = tl;
+		} else {
+			continue;
+		}
+		d.attrs[d.nattrs].value = val;
+		d.attrs[d.nattrs].len = val_len;
+		d.nattrs++;
+	}
+	if (d.nattrs == 0)
+		return;
+	st->device_reported = 1;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_DEVICE;
+	f.source = "snmp";
+	f.u.device = &d;
+	dctx_fact(ctx, &f);
+}
+
 static size_t
 snmp_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
     size_t len)
@@ -273,6 +381,9 @@ snmp_parse(struct dctx *ctx, void *state, int dir, const uint8_t *data,
 			    m.community, m.community_len, CRED_OUTCOME_UNKNOWN);
 		return len;
 	}
+	if (m.pdu == PDU_RESPONSE && m.error_status == 0 &&
+	    !st->device_reported)
+		snmp_device(ctx, st, dir, data, len);
 	if (m.pdu == PDU_RESPONSE)
 		snmp_answer(ctx, st, dir, &m);
 	else if (snmp_is_request(m.pdu))

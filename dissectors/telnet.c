@@ -17,8 +17,11 @@
  * "% Authentication failed" and the like, or another prompt → failure;
  * "Last login" or a shell prompt ($ # > %) → success; unknown if the flow
  * ends before either.
+ * Command facts: after a successful login, each line typed at the shell or
+ * device CLI (the first TN_MAX_COMMANDS), for edge_mgmt_session findings.
  * Not a fact: prompt words in the middle of server output, anything the
- * client types when no prompt is pending, a user line without a password.
+ * client types before a login when no prompt is pending, a user line
+ * without a password.
  * Known gap: NEW-ENVIRON (RFC 1572) USER variables are not read.
  */
 #include <string.h>
@@ -55,7 +58,12 @@ struct telnet_state {
 	struct tp_tail		tail;	/* server output since the last line */
 	uint8_t			iac[2];	/* per direction */
 	uint8_t			phase;
+	uint8_t			logged_in;	/* a login succeeded */
+	uint8_t			commands;	/* reported (TN_MAX_COMMANDS) */
 };
+
+/* Command lines reported after a login, per flow. */
+#define TN_MAX_COMMANDS	32
 
 /* Runs one byte through the IAC machine; returns 1 if it is data. */
 static int
@@ -103,7 +111,13 @@ tn_client_line(struct dctx *ctx, struct telnet_state *st)
 {
 	if (st->line.overflow)
 		dctx_weird(ctx, "telnet_line_too_long");
-	if (st->phase == TN_USER) {
+	if (st->phase == TN_IDLE) {
+		/* A shell or device CLI after a login: a command. */
+		if (st->commands < TN_MAX_COMMANDS && st->line.len > 0) {
+			st->commands++;
+			tp_command(ctx, "telnet", st->line.buf, st->line.len);
+		}
+	} else if (st->phase == TN_USER) {
 		tp_cred_report(ctx, "telnet", &st->cred, CRED_OUTCOME_UNKNOWN);
 		if (st->line.len > 0) {
 			tp_cred_begin(&st->cred, "login", CRED_CLEARTEXT);
@@ -132,7 +146,8 @@ tn_client(struct dctx *ctx, struct telnet_state *st, const uint8_t *data,
 	for (i = 0; i < len; i++) {
 		if (!tn_iac(ctx, &st->iac[DIR_TO_SERVER], data[i]))
 			continue;
-		if (st->phase != TN_USER && st->phase != TN_PASS)
+		if (st->phase != TN_USER && st->phase != TN_PASS &&
+		    !(st->phase == TN_IDLE && st->logged_in))
 			continue;
 		if (tp_tty_feed(&st->line, data[i]))
 			tn_client_line(ctx, st);
@@ -156,6 +171,10 @@ tn_server(struct dctx *ctx, struct telnet_state *st, const uint8_t *data,
 			return;
 		tp_cred_report(ctx, "telnet", &st->cred, outcome);
 		st->phase = TN_IDLE;
+		if (outcome == CRED_OUTCOME_SUCCESS) {
+			st->logged_in = 1;
+			tp_tty_clear(&st->line);
+		}
 	}
 	prompt = tp_prompt_at_end(&st->tail);
 	if (prompt == TP_PROMPT_NONE)

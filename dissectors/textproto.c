@@ -581,3 +581,54 @@ tp_login_verdict(const struct tp_tail *t, enum cred_outcome *outcome)
 	}
 	return 0;
 }
+
+void
+tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
+    size_t len)
+{
+	struct command_fact c;
+	struct fact f;
+
+	if (len == 0)
+		return;
+	memset(&c, 0, sizeof(c));
+	c.proto = proto;
+	c.line = line;
+	c.line_len = len;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_COMMAND;
+	f.source = proto;
+	f.u.cmd = &c;
+	dctx_fact(ctx, &f);
+}
+
+void
+tp_file(struct dctx *ctx, const char *proto, int upload, const uint8_t *name,
+    size_t len)
+{
+	if (len > 0)
+		tp_file_head(ctx, proto, upload, name, len, NULL, 0, -1);
+}
+
+void
+tp_file_head(struct dctx *ctx, const char *proto, int upload,
+    const uint8_t *name, size_t len, const uint8_t *head, size_t hlen,
+    int64_t size)
+{
+	struct file_fact ff;
+	struct fact f;
+
+	memset(&ff, 0, sizeof(ff));
+	ff.proto = proto;
+	ff.upload = upload;
+	ff.name = len > 0 ? name : NULL;
+	ff.name_len = len;
+	ff.head = hlen > 0 ? head : NULL;
+	ff.head_len = hlen;
+	ff.size = size;
+	memset(&f, 0, sizeof(f));
+	f.type = FACT_FILE;
+	f.source = proto;
+	f.u.file = &ff;
+	dctx_fact(ctx, &f);
+}

@@ -198,6 +198,25 @@ void	tp_cred_extra(struct tp_cred *c, const char *key, const uint8_t *s,
  */
 void	tp_cred_report(struct dctx *ctx, const char *proto, struct tp_cred *c,
 	    enum cred_outcome outcome);
+/*
+ * Reports a command typed in a cleartext session (FACT_COMMAND): Telnet
+ * after a login, rsh/rexec's command.  proto is a string literal.
+ */
+void	tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
+	    size_t len);
+/*
+ * Reports a file transfer starting (FACT_FILE) without its content: FTP
+ * STOR/RETR, TFTP RRQ/WRQ.  upload: towards the server.
+ */
+void	tp_file(struct dctx *ctx, const char *proto, int upload,
+	    const uint8_t *name, size_t len);
+/*
+ * The same with the content's first bytes (head, hlen; NULL, 0: none) and
+ * an announced size (-1 unknown): an HTTP body, a TFTP or SMB block.
+ */
+void	tp_file_head(struct dctx *ctx, const char *proto, int upload,
+	    const uint8_t *name, size_t len, const uint8_t *head, size_t hlen,
+	    int64_t size);
 
 /* ---- interactive logins (telnet, rlogin) ------------------------------------ */
 

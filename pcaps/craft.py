@@ -2373,6 +2373,424 @@ def build_tunnels(out):
 # ============================================== end of tunnels section
 
 
+# ------------------------------------------------- edge devices (issue 8)
+# Prefixed edge_, main() makes one call, build_edge(out).  Devices sit in
+# 198.51.100.0/24, workstations in 192.0.2.0/24, the admin host is
+# 192.0.2.5; tests/golden/TESTLIST sets admin_hosts and edge_devices per
+# test.
+
+EDGE_ADMIN, EDGE_WS, EDGE_WS2 = "192.0.2.5", "192.0.2.60", "192.0.2.61"
+EDGE_CISCO, EDGE_SWITCH, EDGE_MIKROTIK = ("198.51.100.1", "198.51.100.2",
+                                          "198.51.100.3")
+EDGE_MAC_SW = "00:1b:54:aa:00:02"
+EDGE_MAC_HOST = "02:00:00:00:00:77"
+
+
+def edge_session(client, server, sport, dport, steps, isn=(1000, 5000)):
+    return wrap_all(df_tcp(client, server, sport, dport, steps, isn=isn),
+                    w_eth)
+
+
+def edge_kex(n, seed):
+    """An SSH binary packet of n bytes (RFC 4253 6): opaque to us."""
+    return struct.pack(">I", n - 4) + pattern(n - 4, seed)
+
+
+def edge_ssh(client, server, sport, server_banner):
+    steps = [(S2C, server_banner + b"\r\n"),
+             (C2S, b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2\r\n"),
+             (C2S, edge_kex(1024, 1)), (S2C, edge_kex(512, 2)),
+             (C2S, edge_kex(48, 3)), (S2C, edge_kex(600, 4))]
+    return edge_session(client, server, sport, 22, steps)
+
+
+def edge_snmp(client, server, sport, descr, objid, community=b"public"):
+    """GetRequest sysDescr.0, sysObjectID.0 and the agent's Response."""
+    from scapy.layers.snmp import (SNMP, SNMPget, SNMPresponse, SNMPvarbind)
+    from scapy.asn1.asn1 import ASN1_OID, ASN1_STRING, ASN1_NULL
+    req = SNMP(version=1, community=community, PDU=SNMPget(
+        id=4242, varbindlist=[
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.1.0"), value=ASN1_NULL(0)),
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.2.0"),
+                        value=ASN1_NULL(0))]))
+    rsp = SNMP(version=1, community=community, PDU=SNMPresponse(
+        id=4242, varbindlist=[
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.1.0"),
+                        value=ASN1_STRING(descr)),
+            SNMPvarbind(oid=ASN1_OID("1.3.6.1.2.1.1.2.0"),
+                        value=ASN1_OID(objid))]))
+    return [w_eth(C2S, IP(src=client, dst=server, ttl=64, id=0x4100) /
+                  UDP(sport=sport, dport=161) / req),
+            w_eth(S2C, IP(src=server, dst=client, ttl=64, id=0x4200) /
+                  UDP(sport=161, dport=sport) / rsp)]
+
+
+def edge_lldp_frame(mac, chassis, sysname, sysdescr, caps, mgmt4=None):
+    """IEEE 802.1AB LLDPDU to the nearest-bridge group."""
+    def tlv(t, v):
+        return struct.pack(">H", t << 9 | len(v)) + v
+    macb = bytes(int(x, 16) for x in mac.split(":"))
+    pdu = (tlv(1, b"\x04" + macb) + tlv(2, b"\x05" + b"ge-0/0/1") +
+           tlv(3, struct.pack(">H", 120)) + tlv(4, b"uplink") +
+           tlv(5, sysname) + tlv(6, sysdescr) +
+           tlv(7, struct.pack(">HH", caps, caps)))
+    if mgmt4 is not None:
+        a = bytes(int(x) for x in mgmt4.split("."))
+        pdu += tlv(8, struct.pack(">BB", 5, 1) + a +
+                   struct.pack(">BIB", 2, 1, 0))
+    pdu += tlv(0, b"")
+    return (bytes.fromhex("0180c200000e") + macb + struct.pack(">H", 0x88CC)
+            + pdu)
+
+
+def edge_cdp_frame(mac, device_id, software, platform, caps, addr4):
+    """CDP v2 over 802.3 + LLC/SNAP to 01:00:0c:cc:cc:cc."""
+    def tlv(t, v):
+        return struct.pack(">HH", t, len(v) + 4) + v
+    a = bytes(int(x) for x in addr4.split("."))
+    body = (tlv(1, device_id) +
+            tlv(2, struct.pack(">IBBBH", 1, 1, 1, 0xCC, 4) + a) +
+            tlv(3, b"GigabitEthernet0/1") + tlv(4, struct.pack(">I", caps)) +
+            tlv(5, software) + tlv(6, platform))
+    cdp = struct.pack(">BBH", 2, 180, 0) + body
+    llc = b"\xaa\xaa\x03\x00\x00\x0c" + struct.pack(">H", 0x2000) + cdp
+    macb = bytes(int(x, 16) for x in mac.split(":"))
+    return (bytes.fromhex("01000ccccccc") + macb + struct.pack(">H", len(llc))
+            + llc)
+
+
+def build_edge(out):
+    """Discovery, management sessions and their negatives."""
+    cisco_banner = b"SSH-2.0-Cisco-1.25"
+    emit(out, "edge_ssh_cisco.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50022, EDGE_CISCO, 22),
+         "edge_device Cisco IOS 1.25 router (ssh_banner); edge_mgmt_session "
+         "ssh to_device from a workstation (learned device); nothing but "
+         "edge_device when the workstation is an admin host",
+         edge_ssh(EDGE_WS, EDGE_CISCO, 50022, cisco_banner))
+    emit(out, "edge_ssh_debian.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50023, EDGE_WS2, 22),
+         "no finding: OpenSSH between two workstations",
+         edge_ssh(EDGE_WS, EDGE_WS2, 50023,
+                  b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2"))
+    # The admin host and then a workstation log in twice each, then the
+    # workstation's third session: one finding per client with a count.
+    conv = []
+    for i, c in enumerate((EDGE_ADMIN, EDGE_WS, EDGE_WS, EDGE_WS)):
+        conv += edge_ssh(c, EDGE_CISCO, 50100 + i, cisco_banner)
+    emit(out, "edge_ssh_repeat.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_ADMIN, 50100, EDGE_CISCO, 22),
+         "edge_device once; with admin_hosts=%s one edge_mgmt_session for "
+         "the workstation and its dedup count 3 at the end" % EDGE_ADMIN,
+         conv)
+    # A SYN scan of an inventoried device: SYNs unanswered or refused.
+    frames = []
+    for i, port in enumerate((22, 23, 80, 443, 830, 8291, 8728, 4786, 902)):
+        syn = IP(src=EDGE_WS, dst=EDGE_CISCO, ttl=64, id=0x4300 + i) / TCP(
+            sport=51000 + i, dport=port, flags="S", seq=9000 + i,
+            window=1024, options=[("MSS", 1460)])
+        frames.append(w_eth(C2S, syn))
+        if i % 2:
+            rst = IP(src=EDGE_CISCO, dst=EDGE_WS, ttl=64, id=0x4400 + i) / TCP(
+                sport=port, dport=51000 + i, flags="RA", seq=0,
+                ack=9001 + i, window=0)
+            frames.append(w_eth(S2C, rst))
+    frames += edge_snmp(EDGE_WS, EDGE_CISCO, 51161, b"", "0.0")[:1]
+    emit(out, "edge_syn_scan.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp|udp",
+         ("tcp", EDGE_WS, 51000, EDGE_CISCO, 22),
+         "no finding, even with the device inventoried: a SYN scan (SYNs "
+         "unanswered or refused) and an unanswered SNMP get are not "
+         "sessions", frames)
+    emit(out, "edge_snmp_cisco.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", EDGE_WS, 51162, EDGE_SWITCH, 161),
+         "edge_device Cisco IOS 15.0(2)SE11 (snmp_sysdescr); cleartext "
+         "community public; edge_mgmt_session snmp to_device (learned)",
+         edge_snmp(EDGE_WS, EDGE_SWITCH, 51162,
+                   b"Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), "
+                   b"Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)",
+                   "1.3.6.1.4.1.9.1.1208"))
+    emit(out, "edge_snmp_linux.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", EDGE_ADMIN, 51163, EDGE_WS2, 161),
+         "cleartext community only: a Linux agent (net-snmp sysObjectID) "
+         "is not an edge device",
+         edge_snmp(EDGE_ADMIN, EDGE_WS2, 51163,
+                   b"Linux ws2 6.1.0-18-amd64 #1 SMP PREEMPT_DYNAMIC Debian "
+                   b"6.1.76-1 x86_64", "1.3.6.1.4.1.8072.3.2.10"))
+    lldp_sw = edge_lldp_frame(
+        EDGE_MAC_SW, b"", b"access-sw1",
+        b"Juniper Networks, Inc. ex2300-24t Ethernet Switch, kernel JUNOS "
+        b"21.4R3-S5.4, Build date: 2023-08-10", 0x0004 | 0x0010, EDGE_SWITCH)
+    lldp_host = edge_lldp_frame(EDGE_MAC_HOST, b"", b"ws2",
+                                b"Debian GNU/Linux 12 (bookworm)", 0x0080)
+    emit(out, "edge_lldp.pcap", LINKTYPE_EN10MB, "eth>lldp",
+         ("lldp", EDGE_MAC_SW, 0, "01:80:c2:00:00:0e", 0),
+         "one edge_device Juniper Junos 21.4R3-S5.4 (lldp_sysdescr, address "
+         "%s) for two frames of the switch; nothing for a Linux host's "
+         "station-only LLDP" % EDGE_SWITCH,
+         [lldp_sw, lldp_host, lldp_sw])
+    emit(out, "edge_cdp.pcap", LINKTYPE_EN10MB, "eth>802.3>snap>cdp",
+         ("cdp", EDGE_MAC_SW, 0, "01:00:0c:cc:cc:cc", 0),
+         "one edge_device Cisco IOS 15.2(7)E8 switch (cdp_software)",
+         [edge_cdp_frame(
+             "00:1b:54:aa:00:09", b"core-sw2.example",
+             b"Cisco IOS Software, C2960X Software (C2960X-UNIVERSALK9-M), "
+             b"Version 15.2(7)E8, RELEASE SOFTWARE (fc1)",
+             b"cisco WS-C2960X-48FPD-L", 0x28, "198.51.100.9")])
+    # Winbox: MikroTik's own management protocol on 8291 (opaque here).
+    steps = [(C2S, pattern(40, 7)), (S2C, pattern(80, 8)),
+             (C2S, pattern(120, 9)), (S2C, pattern(60, 10))]
+    emit(out, "edge_winbox.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50291, EDGE_MIKROTIK, 8291),
+         "edge_device MikroTik RouterOS (session tcp/8291); "
+         "edge_mgmt_session winbox to_device",
+         edge_session(EDGE_WS, EDGE_MIKROTIK, 50291, 8291, steps))
+    # The inventoried device starts sessions: SSH to a workstation (a
+    # pivot: reported), DNS and NTP (allowed: not reported).
+    conv = edge_ssh(EDGE_CISCO, EDGE_WS2, 40022,
+                    b"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u2")
+    q = DNS(id=77, rd=1, qd=DNSQR(qname="ntp.example.net", qtype="A"))
+    a = DNS(id=77, qr=1, rd=1, ra=1, qd=q.qd,
+            an=DNSRR(rrname="ntp.example.net", type="A", ttl=60,
+                     rdata="192.0.2.123"))
+    conv += [w_eth(C2S, IP(src=EDGE_CISCO, dst="192.0.2.53", ttl=64, id=1) /
+                   UDP(sport=40053, dport=53) / q),
+             w_eth(S2C, IP(src="192.0.2.53", dst=EDGE_CISCO, ttl=64, id=2) /
+                   UDP(sport=53, dport=40053) / a)]
+    ntp = b"\x23" + b"\x00" * 47
+    conv += [w_eth(C2S, IP(src=EDGE_CISCO, dst="192.0.2.123", ttl=64, id=3) /
+                   UDP(sport=123, dport=123) / Raw(ntp)),
+             w_eth(S2C, IP(src="192.0.2.123", dst=EDGE_CISCO, ttl=64, id=4) /
+                   UDP(sport=123, dport=123) / Raw(b"\x24" + b"\x01" * 47))]
+    emit(out, "edge_egress.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp|udp",
+         ("tcp", EDGE_CISCO, 40022, EDGE_WS2, 22),
+         "with the device inventoried: edge_mgmt_session ssh from_device "
+         "(high); its DNS and NTP are allowed; with edge_egress_allowed "
+         "%s<>%s nothing" % (EDGE_CISCO, EDGE_WS2), conv)
+    # IPMI/RMCP on UDP 623 (DMTF ASF 2.0 3.2.4): a presence ping answered
+    # by a pong from a server's BMC.
+    bmc = "198.51.100.5"
+    ping = struct.pack(">BBBBIBBBB", 6, 0, 0xFF, 6, 4542, 0x80, 0x11, 0, 0)
+    pong = struct.pack(">BBBBIBBBB", 6, 0, 0xFF, 6, 4542, 0x40, 0x11, 0,
+                       16) + struct.pack(">IIBB6s", 4542, 0, 0x81, 0,
+                                         b"\0" * 6)
+    emit(out, "edge_ipmi.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", EDGE_WS, 50623, bmc, 623),
+         "edge_device bmc IPMI (session udp/623 answered); "
+         "edge_mgmt_session ipmi to_device",
+         [w_eth(C2S, IP(src=EDGE_WS, dst=bmc, id=0x4500) /
+                UDP(sport=50623, dport=623) / Raw(ping)),
+          w_eth(S2C, IP(src=bmc, dst=EDGE_WS, id=0x4501) /
+                UDP(sport=623, dport=50623) / Raw(pong))])
+    # An SSL VPN portal's login page, then an ordinary web server's page.
+    def http_rsp(server, body):
+        return (b"HTTP/1.1 200 OK\r\nServer: " + server +
+                b"\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n"
+                % len(body) + body)
+    get = (b"GET /remote/login?lang=en HTTP/1.1\r\nHost: vpn.example.com\r\n"
+           b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+    conv = edge_session(EDGE_WS, "198.51.100.4", 50080, 80,
+                        [(C2S, get), (S2C, http_rsp(b"xxxxxxxx-xxxxx",
+                                                    b"<html>login</html>"))])
+    get2 = (b"GET /index.html HTTP/1.1\r\nHost: www.example.com\r\n"
+            b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+    conv += edge_session(EDGE_WS, EDGE_WS2, 50081, 80,
+                         [(C2S, get2), (S2C, http_rsp(b"nginx/1.22.1",
+                                                      b"<html>hi</html>"))])
+    # Landing pages: a MikroTik's WebFig and an ordinary nginx welcome.
+    def html_rsp(server, title):
+        body = b"<html><head><title>" + title + b"</title></head></html>"
+        return (b"HTTP/1.1 200 OK\r\nServer: " + server +
+                b"\r\nContent-Type: text/html; charset=utf-8\r\n"
+                b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    root = (b"GET / HTTP/1.1\r\nHost: 198.51.100.6\r\n"
+            b"User-Agent: curl/7.88.1\r\nAccept: */*\r\n\r\n")
+    tconv = edge_session(EDGE_WS, "198.51.100.6", 50082, 80,
+                         [(C2S, root), (S2C, html_rsp(
+                             b"nginx", b"RouterOS router configuration page"))])
+    tconv += edge_session(EDGE_WS, EDGE_WS2, 50083, 80,
+                          [(C2S, root), (S2C, html_rsp(
+                              b"nginx/1.22.1", b"Welcome to nginx!"))])
+    emit(out, "edge_http_title.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50082, "198.51.100.6", 80),
+         "edge_device MikroTik RouterOS (http_title of WebFig's page); "
+         "edge_mgmt_session http; nothing for nginx's welcome page", tconv)
+    emit(out, "edge_http_portal.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", EDGE_WS, 50080, "198.51.100.4", 80),
+         "edge_device Fortinet FortiGate SSL VPN (http_path /remote/login, "
+         "Server xxxxxxxx-xxxxx); edge_mgmt_session http to_device; "
+         "nothing for nginx between workstations", conv)
+
+
+def capture_pcap_bytes(n_records=3):
+    """A small little-endian microsecond pcap file: header and records."""
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+    for i in range(n_records):
+        frame = bytes(Ether(src=MAC_C, dst=MAC_S) / IP(src="10.1.1.1",
+                      dst="10.1.1.2", id=i) / UDP(sport=1000, dport=2000) /
+                      Raw(b"x" * 20))
+        out += struct.pack("<IIII", T0, i, len(frame), len(frame)) + frame
+    return out
+
+
+def capture_pcapng_bytes():
+    """A pcapng Section Header Block, an Interface Description Block."""
+    shb = _pcapng_block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0,
+                                                 -1))
+    idb = _pcapng_block(1, struct.pack("<HHI", 1, 0, 65535))
+    return shb + idb + pattern(300, 11)
+
+
+def build_capture(out):
+    """Capture files on the wire, mirror streams, rpcap; with negatives."""
+    dev, ws, ws2, srv = EDGE_CISCO, EDGE_WS, EDGE_WS2, "192.0.2.70"
+    pc = capture_pcap_bytes()
+    # tcpdump -w - | nc: the device streams a capture to a host, in two
+    # segments; an ordinary file with a pcap magic inside it; and a
+    # stream picked up mid-way (no SYN: its start is unknown).
+    conv = edge_session(dev, srv, 41000, 9999,
+                        [(C2S, pc[:60]), (C2S, pc[60:])])
+    doc = b"%PDF-1.7\n" + pattern(200, 12) + pc[:24] + pattern(100, 13)
+    conv += edge_session(ws, ws2, 41001, 9998, [(C2S, doc),
+                                                (S2C, b"ok\n")])
+    mid = df_tcp(ws, ws2, 41002, 9997, [(C2S, pattern(100, 14)),
+                                        (C2S, pc)])
+    conv += wrap_all(mid[3:], w_eth)          # no handshake seen
+    emit(out, "capture_tcp_stream.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", dev, 41000, srv, 9999),
+         "packet_capture file pcap over tcp, upload from %s (high when it "
+         "is inventoried); nothing for a PDF with a pcap header inside it, "
+         "nor for a stream whose start was not seen" % dev, conv)
+
+    # FTP: STOR of a pcapng (passive data connection), RETR of a PDF.
+    ctl = [(S2C, b"220 ftp\r\n"), (C2S, b"USER ewftp\r\n"),
+           (S2C, b"331 Password required.\r\n"), (C2S, b"PASS pw\r\n"),
+           (S2C, b"230 Logged in.\r\n"), (C2S, b"TYPE I\r\n"),
+           (S2C, b"200 Binary.\r\n"), (C2S, b"PASV\r\n"),
+           (S2C, b"227 Entering Passive Mode (192,0,2,70,195,80).\r\n"),
+           (C2S, b"STOR capture.pcapng\r\n"),
+           (S2C, b"150 Ok to send data.\r\n"), (S2C, b"226 Done.\r\n"),
+           (C2S, b"PASV\r\n"),
+           (S2C, b"227 Entering Passive Mode (192,0,2,70,195,81).\r\n"),
+           (C2S, b"RETR report.pdf\r\n"), (S2C, b"150 Opening.\r\n"),
+           (S2C, b"226 Done.\r\n")]
+    pkts = df_tcp(ws, srv, 41021, 21, ctl, close=False)
+    stor = df_tcp(ws, srv, 41022, 50000, [(C2S, capture_pcapng_bytes())],
+                  isn=(3000, 4000))
+    retr = df_tcp(ws, srv, 41023, 50001, [(S2C, doc)], isn=(5000, 6000))
+    conv = wrap_all(pkts[:13] + stor + pkts[13:] + retr, w_eth)
+    emit(out, "capture_ftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41022, srv, 50000),
+         "packet_capture file pcapng over ftp-data named capture.pcapng, "
+         "upload; the ftp login (cleartext_credential); nothing for the "
+         "RETR of report.pdf", conv)
+
+    # TFTP: the device writes running.pcap (WRQ), reads startup-config.
+    def tftp(op, name):
+        return struct.pack(">H", op) + name + b"\0octet\0"
+    frames = [w_eth(C2S, IP(src=dev, dst=srv, id=1) /
+                    UDP(sport=41069, dport=69) / tftp(2, b"running.pcap")),
+              w_eth(S2C, IP(src=srv, dst=dev, id=2) /
+                    UDP(sport=50069, dport=41069) / b"\0\x04\0\0"),
+              w_eth(C2S, IP(src=dev, dst=srv, id=3) /
+                    UDP(sport=41069, dport=50069) /
+                    (b"\0\x03\0\x01" + pc[:512])),
+              w_eth(S2C, IP(src=srv, dst=dev, id=4) /
+                    UDP(sport=50069, dport=41069) / b"\0\x04\0\x01"),
+              w_eth(C2S, IP(src=dev, dst=srv, id=5) /
+                    UDP(sport=41070, dport=69) / tftp(1, b"startup-config")),
+              w_eth(S2C, IP(src=srv, dst=dev, id=6) /
+                    UDP(sport=50070, dport=41070) /
+                    (b"\0\x03\0\x01" + b"hostname r1\r\n!\r\nend\r\n")),
+              w_eth(C2S, IP(src=dev, dst=srv, id=7) /
+                    UDP(sport=41070, dport=50070) / b"\0\x04\0\x01")]
+    emit(out, "capture_tftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", dev, 41069, srv, 69),
+         "packet_capture file pcap over tftp named running.pcap, upload "
+         "from %s; nothing for the startup-config read" % dev, frames)
+
+    # HTTP: a multipart upload of dump.pcap, a download of a pcapng, and
+    # an ordinary page.
+    body = (b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; "
+            b"filename=\"dump.pcap\"\r\nContent-Type: application/"
+            b"octet-stream\r\n\r\n" + pc + b"\r\n--XyZ--\r\n")
+    post = (b"POST /upload HTTP/1.1\r\nHost: files.example.com\r\n"
+            b"Content-Type: multipart/form-data; boundary=XyZ\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)) + body
+    ok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+    ng = capture_pcapng_bytes()
+    get = b"GET /captures/site.pcapng HTTP/1.1\r\nHost: files.example.com\r\n\r\n"
+    got = (b"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
+           b"Content-Length: %d\r\n\r\n" % len(ng)) + ng
+    page = b"GET /index.html HTTP/1.1\r\nHost: files.example.com\r\n\r\n"
+    html = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+            b"Content-Length: 20\r\n\r\n<html>pcap</html>\r\n")
+    conv = edge_session(ws, srv, 41080, 80, [(C2S, post), (S2C, ok)])
+    conv += edge_session(ws, srv, 41081, 80, [(C2S, get), (S2C, got),
+                                               (C2S, page), (S2C, html)])
+    emit(out, "capture_http.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41080, srv, 80),
+         "packet_capture file pcap over http named dump.pcap (multipart "
+         "upload); packet_capture file pcapng over http named "
+         "/captures/site.pcapng (download); nothing for /index.html", conv)
+
+    # GRE: a mirror (both directions of a flow arrive in one direction of
+    # the tunnel) next to a routed tunnel (gre_ftp.pcap's, no finding).
+    inner = ftp_conversation(False, ws, ws2, sport=41090)
+    frames = [bytes(Ether(src=MAC_OA, dst=MAC_OB) /
+                    IP(src="203.0.113.5", dst="203.0.113.6", ttl=62,
+                       id=0x2100, proto=47) / GRE(proto=0x0800) / p)
+              for _, p in inner]
+    emit(out, "capture_gre_mirror.pcap", LINKTYPE_EN10MB,
+         "eth>ipv4>gre>ipv4>tcp", ("tcp", ws, 41090, ws2, 21),
+         "packet_capture mirror gre-mirror 203.0.113.5 -> 203.0.113.6 (both "
+         "directions of the inner flow in one tunnel direction), with totals; "
+         "the inner ftp login", frames)
+
+    # A device's configuration fetched over FTP by a workstation (and by
+    # the admin host: no finding with admin_hosts set).
+    def cfg_session(client, sport):
+        ctl = [(S2C, b"220 r1\r\n"), (C2S, b"USER admin\r\n"),
+               (S2C, b"331 Password required.\r\n"), (C2S, b"PASS pw\r\n"),
+               (S2C, b"230 Logged in.\r\n"), (C2S, b"PASV\r\n"),
+               (S2C, b"227 Entering Passive Mode (198,51,100,1,195,90).\r\n"),
+               (C2S, b"RETR flash:/startup-config\r\n"),
+               (S2C, b"150 Opening.\r\n"), (S2C, b"226 Done.\r\n")]
+        c = df_tcp(client, dev, sport, 21, ctl)
+        d = df_tcp(client, dev, sport + 1, 50010,
+                   [(S2C, b"hostname r1\r\n!\r\nenable secret 5 $1$x$y\r\n")],
+                   isn=(7000, 8000))
+        return wrap_all(c[:10] + d + c[10:], w_eth)
+    emit(out, "edge_config_ftp.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41300, dev, 21),
+         "with %s inventoried and admin_hosts=%s: edge_mgmt_session ftp and "
+         "config_transfer of startup-config (download, high) for %s; "
+         "nothing for the admin host" % (dev, EDGE_ADMIN, ws),
+         cfg_session(ws, 41300) + cfg_session(EDGE_ADMIN, 41310))
+
+    # rpcap: password authentication, open, start capture, packets.
+    def rp(t, payload=b"", value=0):
+        return struct.pack(">BBHI", 0, t, value, len(payload)) + payload
+    auth = rp(8, struct.pack(">HHHH", 1, 0, 6, 11) + b"ewcapt" +
+              b"rpcap-Pass1")
+    steps = [(C2S, auth), (S2C, rp(0x88)),
+             (C2S, rp(3, b"eth0")), (S2C, rp(0x83, struct.pack(">II", 1, 0))),
+             (C2S, rp(4, struct.pack(">IHHHH", 65535, 0, 0, 1, 0) +
+                      struct.pack(">HHI", 0, 0, 0))),
+             (S2C, rp(0x84, struct.pack(">IHH", 65535, 2003, 0))),
+             (S2C, rp(7, struct.pack(">IIIII", T0, 0, 60, 60, 1) +
+                      pattern(60, 15)))]
+    conv = edge_session(ws, dev, 41200, 2002, steps)
+    bad = [(C2S, rp(8, struct.pack(">HHHH", 1, 0, 6, 5) + b"ewcapt" +
+                    b"wrong")), (S2C, rp(1, b"auth failed"))]
+    conv += edge_session(ws2, dev, 41201, 2002, bad)
+    emit(out, "capture_rpcap.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", ws, 41200, dev, 2002),
+         "rpcap password login ewcapt success and wrong failure "
+         "(cleartext_credential); packet_capture mirror rpcap exporter %s "
+         "receiver %s" % (dev, ws), conv)
+# ============================================ end of edge-devices section
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -2385,6 +2803,8 @@ def main():
     build_layer(out)
     build_dissector_fixes(out)
     build_remote_access(out)
+    build_edge(out)
+    build_capture(out)
     build_tunnels(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")

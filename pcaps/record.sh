@@ -13,8 +13,13 @@
 #
 # Usage: pcaps/record.sh [PROTO...]     (as root; default: all of them)
 #   PROTO: ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb
-#          socks5 tinyproxy dns rmm vnc rdp beacon handoff
+#          socks5 tinyproxy dns rmm vnc rdp beacon handoff edge capture
 #          ssh_tunnels iodine dns2tcp ptunnel ping connect vxlan (tunnels)
+#   edge (rec_edge, issue 8): ew-srv is an edge device, ew-cli a workstation
+#   (10.99.0.1) and, with a second address, the admin host (10.99.0.3).
+#   capture (rec_capture, issue 8): captures leaving ew-srv (tcpdump | nc,
+#   FTP, TFTP, HTTP upload, SMB) and an ordinary file with a pcap header
+#   inside.
 # Re-runnable: leftovers of an earlier run (namespaces, our processes in
 # them) are removed first, packages are installed only when missing, and a
 # run for some protocols keeps the CREDENTIALS.tsv lines of the others.
@@ -28,7 +33,7 @@ umask 022
 
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/recorded
-ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns rmm vnc rdp beacon handoff"
+ALL_PROTOS="ftp http telnet pop3 imap smtp snmp ldap redis postgres mariadb socks5 tinyproxy dns rmm vnc rdp beacon handoff edge capture"
 # tunnels (issue 9)
 ALL_PROTOS="$ALL_PROTOS ssh_tunnels iodine dns2tcp ptunnel ping connect vxlan"
 NS_C=ew-cli NS_S=ew-srv
@@ -47,7 +52,8 @@ PKGS="tcpdump iproute2 curl lftp vsftpd nginx-light apache2-utils
 inetutils-telnetd inetutils-inetd dovecot-pop3d dovecot-imapd dovecot-core
 postfix snmpd snmp slapd ldap-utils redis-server redis-tools postgresql
 postgresql-client mariadb-server mariadb-client dante-server tinyproxy
-dnsmasq-base bind9-dnsutils python3 openssl iputils-ping tightvncserver xfonts-base xrdp openssh-server openssh-client"
+dnsmasq-base bind9-dnsutils python3 openssl iputils-ping tightvncserver xfonts-base xrdp openssh-server openssh-client
+sshpass netcat-openbsd tftpd-hpa samba smbclient"
 # tunnels (issue 9)
 PKGS="$PKGS expect iodine dns2tcp ptunnel-ng"
 
@@ -146,14 +152,22 @@ wait_listen() {
 	return 1
 }
 
-# capture NAME [SNAPLEN] / capture_stop: tcpdump on the server's veth,
-# client traffic only; whole packets unless SNAPLEN says otherwise.
+# capture NAME [FILTER|SNAPLEN] / capture_stop: tcpdump on the server's
+# veth, client traffic only: FILTER another tcpdump filter, or (a number)
+# SNAPLEN bytes of each packet; whole packets by default.
 capture() {
+	local filter="host $CLI and host $SRV" snap=0
+
+	case "${2:-}" in
+	'') ;;
+	*[!0-9]*) filter=$2 ;;
+	*) snap=$2 ;;
+	esac
 	cap_file=$state/cap/$1.pcap
 	mkdir -p "$state/cap"
 	rm -f "$cap_file" "$state/tcpdump.err"
-	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U -s "${2:-0}" \
-	    -w "$cap_file" "host $CLI and host $SRV" 2>"$state/tcpdump.err" &
+	ip netns exec "$NS_S" tcpdump -i "$IF_S" --immediate-mode -U -s "$snap" \
+	    -w "$cap_file" "$filter" 2>"$state/tcpdump.err" &
 	cap_pid=$!
 	echo "$cap_pid" >>"$state/pids"
 
@@ -196,10 +210,9 @@ ensure_user() {
 # Each rec_<proto> runs in a subshell with set -e; it returns non-zero (or
 # exits) when something did not work, and the summary says so.
 
-rec_ftp() {
-	ensure_user ewftp ftp-Secret-1
+# vsftpd_start YES|NO: vsftpd on the server for ewftp, writes allowed or not.
+vsftpd_start() {
 	mkdir -p "$state/ftp/empty"
-	echo "edgeward test file" >/home/ewftp/readme.txt
 	cat >"$state/ftp/vsftpd.conf" <<-EOF
 	listen=YES
 	listen_ipv6=NO
@@ -207,7 +220,7 @@ rec_ftp() {
 	background=NO
 	anonymous_enable=NO
 	local_enable=YES
-	write_enable=NO
+	write_enable=$1
 	pam_service_name=vsftpd
 	secure_chroot_dir=$state/ftp/empty
 	seccomp_sandbox=NO
@@ -218,6 +231,12 @@ rec_ftp() {
 	EOF
 	bg vsftpd vsftpd "$state/ftp/vsftpd.conf"
 	wait_listen tcp 21
+}
+
+rec_ftp() {
+	ensure_user ewftp ftp-Secret-1
+	echo "edgeward test file" >/home/ewftp/readme.txt
+	vsftpd_start NO
 	capture ftp
 	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 "ftp://$SRV/readme.txt" >/dev/null
 	in_cli curl -sS --max-time 10 -u ewftp:wrong-Secret-9 "ftp://$SRV/" >/dev/null 2>&1 || true
@@ -506,6 +525,254 @@ rec_snmp() {
 	cred snmp.pcap snmp - private "v2c set sysContact.0, answered (write community)"
 	cred snmp.pcap snmp - ew-Community-7 "v1 get sysContact.0, answered"
 	cred snmp.pcap snmp - wrong-Community-9 "v2c get, no answer (unknown community)"
+}
+
+# ------------------------------------------------ edge devices (issue 8)
+# ew-srv (10.99.0.2) plays an edge device; ew-cli is a workstation
+# (10.99.0.1) and, with a second address, the admin host (ADM, 10.99.0.3).
+# Captures: edge_ssh, edge_telnet, edge_snmp, edge_http, edge_egress
+# (tests/golden/TESTLIST says which are inventoried and who is admin).
+ADM=10.99.0.3
+EDGE_NET="net 10.99.0.0/24 and not arp"
+
+edge_admin_up() {
+	ip -n "$NS_C" addr add "$ADM/24" dev "$IF_C" 2>/dev/null || true
+}
+
+# edge_sshd NS ADDR: an OpenSSH server of our own (password logins).
+edge_sshd() {
+	local ns=$1 addr=$2 d=$state/sshd-$1
+	mkdir -p "$d" /run/sshd
+	[ -f "$d/key" ] || ssh-keygen -q -t ed25519 -N '' -f "$d/key"
+	cat >"$d/sshd_config" <<-EOF
+	ListenAddress $addr:22
+	HostKey $d/key
+	PidFile $d/pid
+	PasswordAuthentication yes
+	KbdInteractiveAuthentication no
+	UsePAM yes
+	AllowUsers ewedge
+	EOF
+	ip netns exec "$ns" /usr/sbin/sshd -D -f "$d/sshd_config" -E "$d/log" &
+	echo $! >>"$state/pids"
+	for _ in $(seq 50); do
+		[ -n "$(ip netns exec "$ns" ss -Hltn "sport = :22")" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+edge_ssh_to() {	# NS SRC DEST COMMAND
+	ip netns exec "$1" sshpass -p edge-Secret-1 ssh -q -b "$2" \
+	    -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+	    -o PubkeyAuthentication=no -o ConnectTimeout=5 "ewedge@$3" "$4"
+}
+
+rec_edge() {
+	ensure_user ewedge edge-Secret-1
+	ensure_user ewtelnet telnet-Secret-1
+	edge_admin_up
+
+	# SSH into the device from the workstation and from the admin host.
+	edge_sshd "$NS_S" "$SRV"
+	capture edge_ssh "$EDGE_NET"
+	edge_ssh_to "$NS_C" "$CLI" "$SRV" "uname -a" >/dev/null
+	edge_ssh_to "$NS_C" "$ADM" "$SRV" "uname -a" >/dev/null
+	capture_stop
+
+	# Telnet: the workstation logs in and types device-like commands,
+	# one with a secret and one capture; the admin host logs in too.
+	echo "telnet stream tcp nowait root /usr/sbin/telnetd telnetd" >"$state/inetd.conf"
+	bg inetd /usr/sbin/inetutils-inetd -d -p "$state/inetd.pid" "$state/inetd.conf"
+	wait_listen tcp 23
+	cat >"$state/edge_telnet.py" <<-'EOF'
+	import socket, sys, warnings
+	warnings.simplefilter("ignore")
+	import telnetlib
+	src, host = sys.argv[1], sys.argv[2]
+	t = telnetlib.Telnet()
+	t.sock = socket.create_connection((host, 23), 15, source_address=(src, 0))
+	t.host, t.port = host, 23
+	t.read_until(b"login: ", 15)
+	t.write(b"ewtelnet\r\n")
+	t.read_until(b"assword:", 15)
+	t.write(b"telnet-Secret-1\r\n")
+	t.read_until(b"$ ", 15)
+	for cmd in sys.argv[3:]:
+	    t.write(cmd.encode() + b"\r\n")
+	    t.read_until(b"$ ", 15)
+	t.write(b"exit\r\n")
+	t.read_all()
+	EOF
+	capture edge_telnet "$EDGE_NET"
+	in_cli /usr/bin/python3 "$state/edge_telnet.py" "$CLI" "$SRV" \
+	    "show running-config" "snmp-server community s3cret-Comm RO" \
+	    "tcpdump -i any -w /tmp/edge.pcap" "id"
+	in_cli /usr/bin/python3 "$state/edge_telnet.py" "$ADM" "$SRV" "id"
+	capture_stop
+	expect_in_pcap "$cap_file" "uid=" "s3cret-Comm"
+
+	# SNMP: reads from the workstation and the admin host, a SET from
+	# the admin host (always reported).
+	cat >"$state/snmpd-edge.conf" <<-EOF
+	agentAddress udp:$SRV:161
+	rocommunity public 10.99.0.0/24
+	rwcommunity private 10.99.0.0/24
+	sysDescr Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 15.0(2)SE11, RELEASE SOFTWARE (fc3)
+	EOF
+	bg snmpd-edge snmpd -f -Lo -C -c "$state/snmpd-edge.conf" -p "$state/snmpd-edge.pid"
+	wait_listen udp 161
+	capture edge_snmp "$EDGE_NET"
+	in_cli snmpget -v2c -c public -t 2 -r 0 "$SRV" 1.3.6.1.2.1.1.1.0 >/dev/null
+	in_cli snmpget --clientaddr="$ADM" -v2c -c public -t 2 -r 0 "$SRV" 1.3.6.1.2.1.1.5.0 >/dev/null
+	in_cli snmpset --clientaddr="$ADM" -v2c -c private -t 2 -r 0 "$SRV" \
+	    1.3.6.1.2.1.1.4.0 s "noc@example.test" >/dev/null
+	capture_stop
+	expect_in_pcap "$cap_file" "C2960" "noc@example.test"
+
+	# HTTP: the device serves an SSL VPN portal's login path (found and
+	# learned from it), fetched by the workstation and the admin host.
+	nginx_start
+	mkdir -p "$state/nginx/www/remote"
+	echo "<html><title>login</title></html>" >"$state/nginx/www/remote/login"
+	chmod -R a+rX "$state/nginx/www"
+	capture edge_http "$EDGE_NET"
+	in_cli curl -sS --max-time 10 -o /dev/null "http://$SRV/remote/login?lang=en"
+	in_cli curl -sS --max-time 10 --interface "$ADM" -o /dev/null "http://$SRV/remote/login"
+	capture_stop
+	expect_in_pcap "$cap_file" "GET /remote/login" "HTTP/1.1 200"
+
+	# HTTPS: the device's admin UI with a FortiGate-like certificate
+	# (TLS 1.2, so the certificate is in clear), fetched by the
+	# workstation: found from the certificate subject and learned.
+	openssl req -x509 -newkey rsa:2048 -nodes -days 30 -keyout "$state/ui.key" \
+	    -out "$state/ui.crt" -subj "/C=US/O=Fortinet/CN=FGT60FTK2209XXXX" \
+	    2>/dev/null
+	ip netns exec "$NS_S" openssl s_server -quiet -accept "$SRV:443" \
+	    -cert "$state/ui.crt" -key "$state/ui.key" -www \
+	    >>"$state/s_server.log" 2>&1 &
+	echo $! >>"$state/pids"
+	wait_listen tcp 443
+	capture edge_https "$EDGE_NET"
+	in_cli curl -sSk --tls-max 1.2 --max-time 10 -o /dev/null "https://$SRV/"
+	capture_stop
+
+	# Out of the device: it opens SSH to the workstation.
+	edge_sshd "$NS_C" "$CLI"
+	capture edge_egress "$EDGE_NET"
+	edge_ssh_to "$NS_S" "$SRV" "$CLI" "uname -a" >/dev/null
+	capture_stop
+}
+
+# capture: captures leaving the device (ew-srv): tcpdump piped to nc, a
+# pcapng fetched over FTP and TFTP, one uploaded over HTTP; and a pcap
+# header inside an ordinary file sent the same ways (no finding).
+rec_capture() {
+	local d=$state/capture
+	ensure_user ewftp ftp-Secret-1
+	mkdir -p "$d/tftp"
+	chmod 777 "$d/tftp"
+	# A real capture, written by tcpdump on the device's loopback.
+	in_srv ip link set lo up
+	in_srv tcpdump -i lo -U -c 6 -w "$d/lo.pcapng" --time-stamp-precision=micro \
+	    2>/dev/null &
+	local tp=$!
+	sleep 0.5
+	in_srv ping -c 3 -i 0.2 127.0.0.1 >/dev/null
+	wait "$tp"
+	in_srv tcpdump -r "$d/lo.pcapng" -w "$d/lo.pcap" 2>/dev/null
+	# An ordinary file with a pcap header 200 bytes in.
+	{ head -c 200 /usr/share/common-licenses/GPL-3; head -c 24 "$d/lo.pcap";
+	  head -c 400 /usr/share/common-licenses/GPL-3; } >"$d/notes.txt"
+	cp "$d/lo.pcapng" /home/ewftp/site.pcapng
+	cp "$d/notes.txt" /home/ewftp/notes.txt
+	cp "$d/lo.pcap" "$d/tftp/running.pcap"
+	cp "$d/notes.txt" "$d/tftp/notes.txt"
+	chmod 644 /home/ewftp/*.pcapng /home/ewftp/notes.txt "$d/tftp/"*
+
+	# tcpdump -w - | nc: the device streams a live capture out.
+	ip netns exec "$NS_C" nc -l -p 9999 >"$d/received.pcap" &
+	echo $! >>"$state/pids"
+	sleep 0.3
+	capture edge_capture_nc "$EDGE_NET"
+	in_srv sh -c "tcpdump -i lo -U -c 4 -w - 2>/dev/null | nc -q 1 $CLI 9999" &
+	sleep 0.5
+	in_srv ping -c 3 -i 0.2 127.0.0.1 >/dev/null
+	sleep 1
+	in_srv sh -c "nc -q 1 $CLI 9999 <$d/notes.txt" 2>/dev/null || true
+	capture_stop
+
+	# FTP: the workstation fetches the capture and the notes from the
+	# device.
+	vsftpd_start YES
+	# TFTP: the same two files from the device's tftpd.
+	bg tftpd in.tftpd -L -a "$SRV:69" -s "$d/tftp"
+	wait_listen udp 69
+	# HTTP: the workstation uploads the capture to the device (a server
+	# that reads the whole body before it answers, unlike nginx's
+	# 'return', which made curl stop sending).
+	cat >"$d/upload.py" <<-'EOF'
+	import sys
+	from http.server import BaseHTTPRequestHandler, HTTPServer
+	class H(BaseHTTPRequestHandler):
+	    def do_POST(self):
+	        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+	        self.send_response(200)
+	        self.send_header("Content-Length", "2")
+	        self.end_headers()
+	        self.wfile.write(b"ok")
+	    def log_message(self, *a):
+	        pass
+	HTTPServer((sys.argv[1], 80), H).serve_forever()
+	EOF
+	bg upload /usr/bin/python3 "$d/upload.py" "$SRV"
+	wait_listen tcp 80
+	capture edge_capture_files "$EDGE_NET"
+	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 -o /dev/null "ftp://$SRV/site.pcapng"
+	in_cli curl -sS --max-time 10 -u ewftp:ftp-Secret-1 -o /dev/null "ftp://$SRV/notes.txt"
+	in_cli curl -sS --max-time 10 -o /dev/null "tftp://$SRV/running.pcap"
+	in_cli curl -sS --max-time 10 -o /dev/null "tftp://$SRV/notes.txt"
+	in_cli curl -sS --max-time 10 -o /dev/null -H "Expect:" -F "file=@$d/lo.pcap" "http://$SRV/upload"
+	in_cli curl -sS --max-time 10 -o /dev/null -H "Expect:" -F "file=@$d/notes.txt" "http://$SRV/upload"
+	capture_stop
+	expect_in_pcap "$cap_file" "RETR site.pcapng" "running.pcap" 'filename="lo.pcap"'
+
+	# SMB2/3 (unencrypted): the workstation reads the capture and the
+	# notes from the device's share and writes a capture to it.
+	ensure_user ewsmb smb-Secret-1
+	mkdir -p "$d/smb" "$d/share"
+	cp "$d/lo.pcapng" "$d/notes.txt" "$d/share/"
+	chmod 777 "$d/share"
+	cat >"$d/smb.conf" <<-EOF
+	[global]
+	server role = standalone server
+	interfaces = $SRV
+	bind interfaces only = yes
+	smb ports = 445
+	disable netbios = yes
+	server min protocol = SMB2
+	pid directory = $d/smb
+	lock directory = $d/smb
+	state directory = $d/smb
+	cache directory = $d/smb
+	private dir = $d/smb
+	ncalrpc dir = $d/smb/ncalrpc
+	log file = $d/smb/log
+	passdb backend = tdbsam:$d/smb/passdb.tdb
+	[share]
+	path = $d/share
+	read only = no
+	EOF
+	printf 'smb-Secret-1\nsmb-Secret-1\n' |
+	    smbpasswd -c "$d/smb.conf" -s -a ewsmb >/dev/null
+	bg smbd smbd --foreground --no-process-group -s "$d/smb.conf"
+	wait_listen tcp 445
+	capture edge_capture_smb "$EDGE_NET"
+	in_cli smbclient -s "$d/smb.conf" "//$SRV/share" -U ewsmb%smb-Secret-1 \
+	    -c "get lo.pcapng /dev/null; get notes.txt /dev/null; put $d/lo.pcap up.pcap" \
+	    >/dev/null 2>&1
+	capture_stop
+	expect_in_pcap "$cap_file" "SMB"
 }
 
 rec_ldap() {

@@ -282,6 +282,18 @@ tick_all(struct reader *r, uint32_t type, uint64_t ts)
 	r->last_tick_us = ts;
 }
 
+/* FNV-1a of a MAC address: spreads link-layer frames over the workers. */
+static uint32_t
+mac_hash(const uint8_t *mac)
+{
+	uint32_t h = 2166136261u;
+	unsigned i;
+
+	for (i = 0; i < 6; i++)
+		h = (h ^ mac[i]) * 16777619u;
+	return h;
+}
+
 static void
 one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
     const uint8_t *bytes)
@@ -306,6 +318,17 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 	if (decode_packet(&c->s->dopts, &st->dstats, p, r->linktype, bytes,
 	    hdr->caplen, hdr->len, ts) < 0) {
 		st->non_ip++;
+		/*
+		 * LLDP, CDP and their kind name the device that sent them:
+		 * one worker (by the sender's MAC) gets the frame.
+		 */
+		if (decode_link_control(r->linktype, bytes, hdr->caplen)) {
+			if (c->nworkers > 1)
+				wi = mac_hash(bytes + 6) % c->nworkers;
+			p->caplen = hdr->caplen;
+			push(r, &c->workers[wi], IN_FRAME, r->seq, ts, p, bytes,
+			    hdr->caplen);
+		}
 	} else {
 		p->seq = r->seq;
 		if (c->nworkers > 1)

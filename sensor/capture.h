@@ -20,15 +20,18 @@
 enum in_type {
 	IN_PKT = 1,
 	IN_TICK,
-	IN_END
+	IN_END,
+	IN_FRAME	/* a link-local control frame without IP (decode.h) */
 };
 
 struct in_rec {
 	uint32_t	type;
 	uint32_t	reader;
-	uint64_t	seq;		/* IN_PKT: packet number; else last sent */
+	uint64_t	seq;		/* IN_PKT, IN_FRAME: packet number; else
+					 * last sent */
 	uint64_t	ts_us;
-	struct pkt	pkt;		/* IN_PKT only; data re-based by worker */
+	struct pkt	pkt;		/* IN_PKT only; data re-based by worker;
+					 * IN_FRAME: caplen only */
 	uint8_t		frame[];
 };
 

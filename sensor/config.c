@@ -153,6 +153,21 @@ const struct config_key config_keys[] = {
 	K("rmm_allowed", CT_WORDLIST, rmm_allowed, 0, 0, "",
 	    "sanctioned remote-access tools: tool[:tenant] (repeatable, "
 	    "@FILE)"),
+	/* edge devices (detectors/edge_device.c) */
+	K("edge_learn", CT_BOOL, edge_learn, 0, 1, "yes",
+	    "edge devices discovered from their own traffic count as "
+	    "inventoried (edge_mgmt_session)"),
+	K("edge_max_devices", CT_UINT, edge_max_devices, 16, 1u << 20, "4096",
+	    "discovered edge devices and learned (device, host) pairs "
+	    "remembered per worker; the least recently seen is forgotten, "
+	    "counted"),
+	K("edge_mgmt_window", CT_UINT, edge_mgmt_window, 0, 86400, "3600",
+	    "seconds in which management sessions of one client to one "
+	    "device and service are one finding with a count (0: off)"),
+	K("edge_egress_allowed", CT_PAIRSET, edge_egress_allowed, 0, 0, "",
+	    "sessions edge devices may start besides the signatures' "
+	    "allow-list: DEVICE<>DEST pairs, or DEST for any device "
+	    "(repeatable, @FILE)"),
 	/* remote access, beacons and the hand-off chain */
 	K("rmm_window", CT_UINT, rmm_window, 60, 7 * 86400, "3600",
 	    "seconds one remote_access finding covers per client, tool and "
@@ -247,7 +262,9 @@ static const char *const runtime_keys[] = {
 	"tunnel_report_interval", "dns_tunnel_window", "dns_tunnel_min_unique",
 	"dns_tunnel_min_length", "dns_tunnel_min_entropy", "icmp_tunnel_window",
 	"icmp_tunnel_min_packets", "icmp_tunnel_min_entropy",
-	"ssh_forward_min_exchanges", "ssh_forward_min_bytes", NULL
+	"ssh_forward_min_exchanges", "ssh_forward_min_bytes",
+	/* edge devices */
+	"edge_learn", "edge_mgmt_window", "edge_egress_allowed", NULL
 };
 
 const char *const config_role_names[] = {

@@ -89,6 +89,11 @@ struct config {
 	char		collectors[CONFIG_LIST_TEXT];
 	char		tunnel_allowed[CONFIG_LIST_TEXT];
 	char		rmm_allowed[CONFIG_LIST_TEXT];
+	/* edge devices (detectors/edge_device.c) */
+	int		edge_learn;		/* discovered count as inventoried */
+	unsigned	edge_max_devices;	/* remembered per worker */
+	unsigned	edge_mgmt_window;	/* seconds, de-duplication */
+	char		edge_egress_allowed[CONFIG_LIST_TEXT];
 	/* remote access, beacons, hand-off (rmm_corr.c, beacon*.c, handoff.c) */
 	unsigned	rmm_window;		/* seconds */
 	int		rmm_report_allowed;

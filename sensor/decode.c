@@ -150,6 +150,18 @@ decode_link_supported(int linktype)
 	return 0;
 }
 
+int
+decode_link_control(int linktype, const uint8_t *data, uint32_t caplen)
+{
+	static const uint8_t ieee[5] = { 0x01, 0x80, 0xc2, 0x00, 0x00 };
+	static const uint8_t cisco[6] = { 0x01, 0x00, 0x0c, 0xcc, 0xcc, 0xcc };
+
+	if (linktype != LINK_EN10MB || caplen < 14)
+		return 0;
+	return (memcmp(data, ieee, 5) == 0 && data[5] <= 0x0f) ||
+	    memcmp(data, cisco, 6) == 0;
+}
+
 static int
 anomaly(struct dec *d, enum decode_anomaly a)
 {
@@ -542,7 +554,7 @@ dec_gre(struct dec *d, struct cursor *c)
 {
 	uint16_t flags, proto;
 	uint32_t key = 0;
-	unsigned ver;
+	unsigned ver, n;
 
 	flags = cur_be16(c);
 	proto = cur_be16(c);
@@ -588,10 +600,15 @@ dec_gre(struct dec *d, struct cursor *c)
 	default:
 		return anomaly(d, DA_GRE_UNKNOWN_PROTO);
 	}
+	n = d->p->nencap;
 	if (push_encap(d, ENCAP_GRE, key, 1) < 0)
 		return -1;
-	if (proto == ETH_TEB)
+	if (proto == ETH_TEB) {
+		/* Bridged frames, not routed packets: a remote mirror. */
+		if (d->p->nencap > n)
+			d->p->encap[n].frames = 1;
 		return dec_eth(d, c);
+	}
 	if (proto == ETH_MPLS)
 		return dec_mpls(d, c);
 	return dec_ip(d, c);

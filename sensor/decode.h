@@ -74,6 +74,8 @@ struct encap_layer {
 	uint8_t		type;		/* enum encap_type */
 	uint8_t		family;		/* outer IP family (0: L2 layer) */
 	uint16_t	sport, dport;	/* outer UDP ports for UDP tunnels */
+	uint8_t		frames;		/* carries Ethernet frames: GRE
+					 * transparent Ethernet bridging */
 	uint32_t	id;		/* VLAN id, MPLS label, VNI, GRE key,
 					 * ERSPAN session, PPPoE session */
 	uint8_t		src[16];	/* outer IP endpoints (tunnels only) */
@@ -199,6 +201,17 @@ int	decode_ip_datagram(const struct decode_opts *o, struct decode_stats *st,
 
 /* Name of an encapsulation type ("vxlan", "erspan-ii" ...). */
 const char *encap_type_name(unsigned type);
+
+/*
+ * Whether a frame that decode_packet() did not take (no IP) is a link-local
+ * control frame: Ethernet to an IEEE 802.1D reserved group
+ * (01:80:c2:00:00:00-0f: LLDP, STP, LACP ...) or to Cisco's
+ * 01:00:0c:cc:cc:cc (CDP, VTP, DTP).  Such frames describe the devices
+ * that send them; the capture hands them to the link-layer dissectors
+ * (dissector.h, DISSECTOR_L2) without a flow.  The first 6 bytes of a
+ * frame are read; nothing else.
+ */
+int	decode_link_control(int linktype, const uint8_t *data, uint32_t caplen);
 
 /* Whether a link type is one decode_packet() understands. */
 int	decode_link_supported(int linktype);

@@ -46,7 +46,7 @@ detect_init(struct worker *w, char *errbuf, size_t errlen)
 	const struct detector *d;
 	const uint8_t *p;
 	size_t off = 0;
-	unsigned i, n = 0;
+	unsigned i, e, n = 0;
 
 	while (detector_registry[n] != NULL)
 		n++;
@@ -65,14 +65,23 @@ detect_init(struct worker *w, char *errbuf, size_t errlen)
 	}
 	de->n = n;
 	w->det = de;
+	if (n > DETECT_MAX) {
+		snprintf(errbuf, errlen, "more than %d detectors", DETECT_MAX);
+		return -1;
+	}
 	for (i = 0; i < n; i++) {
 		d = detector_registry[i];
 		de->off[i] = off;
 		off += align_up(d->flow_state_size);
 		de->events |= d->events;
-		if (d->events & DET_EV_PACKET)
-			for (p = d->ip_protos; p != NULL && *p != 0; p++)
+		for (e = 0; e < DETECT_EVENTS; e++)
+			if (d->events & (1u << e))
+				de->takers[e][de->ntakers[e]++] = (uint8_t)i;
+		if ((d->events & DET_EV_PACKET) && d->packet != NULL)
+			for (p = d->ip_protos; p != NULL && *p != 0; p++) {
 				de->want_proto[*p] = 1;
+				de->proto_takers[*p] |= 1u << i;
+			}
 		if (d->worker_new != NULL &&
 		    (de->ws[i] = d->worker_new(&w->s->cfg)) == NULL) {
 			snprintf(errbuf, errlen, "detector %s: out of memory for "
@@ -104,7 +113,7 @@ detect_fini(struct worker *w)
 static void *
 flow_state(struct detect *de, struct flow *f, unsigned i)
 {
-	return detector_registry[i]->flow_state_size ?
+	return f != NULL && detector_registry[i]->flow_state_size ?
 	    (uint8_t *)flow_extra(f) + de->off[i] : NULL;
 }
 
@@ -113,19 +122,13 @@ struct det_event {
 	unsigned		 ev;		/* DET_EV_* */
 	const struct app_fact	*app;
 	const struct fact	*fact;
-	const struct pkt	*pkt;
-	int			 dir;
 };
 
-static int
-wants_proto(const struct detector *d, uint8_t proto)
+/* The bit number of a DET_EV_* value (one bit set). */
+static unsigned
+ev_index(unsigned ev)
 {
-	const uint8_t *p;
-
-	for (p = d->ip_protos; p != NULL && *p != 0; p++)
-		if (*p == proto)
-			return 1;
-	return 0;
+	return (unsigned)__builtin_ctz(ev);
 }
 
 /* Calls the event's hook of every detector that asked for it. */
@@ -135,15 +138,15 @@ dispatch(struct worker *w, struct flow *f, const struct det_event *e)
 	struct detect *de = w->det;
 	struct detctx ctx = { w, f, 0, 0 };
 	const struct detector *d;
+	unsigned k, i, ei;
 	void *fs;
-	unsigned i;
 
 	if (!(de->events & e->ev))
 		return;
-	for (i = 0; i < de->n; i++) {
+	ei = ev_index(e->ev);
+	for (k = 0; k < de->ntakers[ei]; k++) {
+		i = de->takers[ei][k];
 		d = detector_registry[i];
-		if (!(d->events & e->ev))
-			continue;
 		ctx.i = i;
 		fs = flow_state(de, f, i);
 		switch (e->ev) {
@@ -163,10 +166,6 @@ dispatch(struct worker *w, struct flow *f, const struct det_event *e)
 		case DET_EV_SESSION:
 			if (d->session != NULL)
 				d->session(&ctx, fs);
-			break;
-		case DET_EV_PACKET:
-			if (d->packet != NULL && wants_proto(d, f->key.proto))
-				d->packet(&ctx, fs, e->pkt, e->dir);
 			break;
 		case DET_EV_FLOW_END:
 			if (d->flow_end != NULL)
@@ -208,25 +207,34 @@ detect_session(struct worker *w, struct flow *f)
 	dispatch(w, f, &e);
 }
 
+/*
+ * The hot path: only the detectors that listed this IP protocol, found
+ * from a bitmap, without the general dispatch.
+ */
 void
 detect_packet(struct worker *w, struct flow *f, const struct pkt *p, int dir)
 {
-	struct det_event e = { .ev = DET_EV_PACKET, .pkt = p, .dir = dir };
+	struct detect *de = w->det;
 	struct detctx ctx = { w, f, 0, 0 };
 	const struct detector *d;
+	uint32_t m = de->proto_takers[f->key.proto], taken = m;
 	unsigned subs = f->det_pkt_subs, i;
 
-	if (w->det->want_proto[f->key.proto])
-		dispatch(w, f, &e);
+	while (m != 0) {
+		i = (unsigned)__builtin_ctz(m);
+		m &= m - 1;
+		ctx.i = i;
+		detector_registry[i]->packet(&ctx, flow_state(de, f, i), p, dir);
+	}
 	/* Flows a detector chose (det_flow_packets), once per detector. */
 	for (i = 0; subs != 0; i++, subs >>= 1) {
-		if (!(subs & 1))
+		if (!(subs & 1) || (taken & (1u << i)))
 			continue;
 		d = detector_registry[i];
-		if (d->packet == NULL || wants_proto(d, f->key.proto))
+		if (d->packet == NULL)
 			continue;
 		ctx.i = i;
-		d->packet(&ctx, flow_state(w->det, f, i), p, dir);
+		d->packet(&ctx, flow_state(de, f, i), p, dir);
 	}
 }
 

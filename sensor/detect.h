@@ -31,6 +31,17 @@ struct detect {
 	struct det_stats	*st;
 	unsigned		 events;	/* union of every detector's */
 	uint8_t			 want_proto[256];	/* DET_EV_PACKET */
+	/*
+	 * For each event bit, the registry indices of the detectors that
+	 * take it, in registry order (at most DETECT_MAX each): an event
+	 * walks only its own takers (DET_EV_PACKET is per packet).
+	 */
+#define DETECT_EVENTS	7
+#define DETECT_MAX	32
+	uint8_t			 takers[DETECT_EVENTS][DETECT_MAX];
+	uint8_t			 ntakers[DETECT_EVENTS];
+	/* DET_EV_PACKET: the detectors (bit = registry index) per protocol. */
+	uint32_t		 proto_takers[256];
 	struct weird		 counts[WEIRD_MAX];	/* det_count() */
 	unsigned		 ncounts;
 };

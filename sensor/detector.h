@@ -14,7 +14,10 @@
  *   DET_EV_APP         nDPI's classification of the flow is final
  *                      (struct app_fact; basis says whether it was guessed)
  *   DET_EV_FACT        a dissector or the engine reported a fact whose
- *                      type is in fact_mask (1u << FACT_*)
+ *                      type is in fact_mask (1u << FACT_*); a FACT_DEVICE
+ *                      from a link-layer frame (LLDP, CDP) has no flow:
+ *                      det_flow() is NULL and `fs` NULL, and findings
+ *                      leave through det_emit_endpoints()
  *   DET_EV_SESSION     the flow became a session: payload went both ways
  *                      (TCP: after a SYN/SYN-ACK handshake, or picked up
  *                      mid-stream); once per flow.  A scan never gets here.

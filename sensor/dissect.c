@@ -21,8 +21,9 @@
 
 struct dctx {
 	struct worker	*w;
-	struct flow	*f;
+	struct flow	*f;		/* NULL for a link-layer frame */
 	int		 dir;
+	const struct dissector *l2;	/* the frame's dissector (f NULL) */
 };
 
 /* ---- the dissector context (dissector.h) --------------------------------- */
@@ -40,7 +41,8 @@ dctx_credential(struct dctx *ctx, const struct cred_fact *c)
 
 	memset(&f, 0, sizeof(f));
 	f.type = FACT_CREDENTIAL;
-	f.source = ctx->f->dis != NULL ? ctx->f->dis->name : "engine";
+	f.source = ctx->f == NULL ? ctx->l2->name :
+	    ctx->f->dis != NULL ? ctx->f->dis->name : "engine";
 	f.u.cred = c;
 	detect_fact(ctx->w, ctx->f, &f);
 }
@@ -48,7 +50,8 @@ dctx_credential(struct dctx *ctx, const struct cred_fact *c)
 const void *
 dctx_tables(const struct dctx *ctx)
 {
-	return sigdb_dissector_tables(ctx->w->s->sigs, ctx->f->dis);
+	return sigdb_dissector_tables(ctx->w->s->sigs, ctx->f != NULL ?
+	    ctx->f->dis : ctx->l2);
 }
 
 void
@@ -60,6 +63,8 @@ dctx_weird(struct dctx *ctx, const char *name)
 void
 dctx_done(struct dctx *ctx)
 {
+	if (ctx->f == NULL)
+		return;
 	ctx->f->dis_done = 1;
 	if (ctx->f->stream != NULL)
 		stream_stop(ctx->f->stream);
@@ -74,13 +79,13 @@ dctx_time_us(const struct dctx *ctx)
 uint16_t
 dctx_server_port(const struct dctx *ctx)
 {
-	return flow_server_port(ctx->f);
+	return ctx->f != NULL ? flow_server_port(ctx->f) : 0;
 }
 
 uint8_t
 dctx_ip_proto(const struct dctx *ctx)
 {
-	return ctx->f->key.proto;
+	return ctx->f != NULL ? ctx->f->key.proto : 0;	/* 0: a frame */
 }
 
 /* ---- attaching ----------------------------------------------------------- */
@@ -183,7 +188,7 @@ materialize(struct worker *w, struct flow *f)
 static void
 release(struct worker *w, struct flow *f)
 {
-	struct dctx ctx = { w, f, 0 };
+	struct dctx ctx = { w, f, 0, NULL };
 	size_t n;
 
 	if (!f->dis_live)
@@ -309,7 +314,7 @@ void
 dissect_packet(struct worker *w, struct flow *f, const struct pkt *p,
     int dir)
 {
-	struct dctx ctx = { w, f, dir };
+	struct dctx ctx = { w, f, dir, NULL };
 	struct stream_opts so;
 
 	select_dissector(w, f, p, dir);
@@ -347,4 +352,19 @@ dissect_flow_end(struct worker *w, struct flow *f)
 		stream_finish(f->stream, &w->sstats);
 	if (f->dis != NULL)
 		release(w, f);
+}
+
+void
+dissect_frame(struct worker *w, const uint8_t *frame, uint32_t len)
+{
+	const struct dissector *const *dp;
+	struct dctx ctx = { w, NULL, 0, NULL };
+
+	for (dp = w->s->dissectors; *dp != NULL; dp++)
+		if (((*dp)->transport & DISSECTOR_L2) && (*dp)->probe != NULL &&
+		    (*dp)->probe(frame, len, 0)) {
+			ctx.l2 = *dp;
+			(*dp)->parse(&ctx, NULL, 0, frame, len);
+			return;
+		}
 }

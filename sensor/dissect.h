@@ -15,6 +15,11 @@ struct pkt;
 /* One packet of a TCP or UDP flow (p->l4_ok). */
 void	dissect_packet(struct worker *w, struct flow *f, const struct pkt *p,
 	    int dir);
+/*
+ * A link-local control frame (decode_link_control()): offered to the
+ * DISSECTOR_L2 dissectors, without a flow.
+ */
+void	dissect_frame(struct worker *w, const uint8_t *frame, uint32_t len);
 /* Flow end: the dissector flushes what it still holds; memory is freed. */
 void	dissect_flow_end(struct worker *w, struct flow *f);
 

@@ -41,6 +41,13 @@
 
 #define DISSECTOR_TCP		0x01
 #define DISSECTOR_UDP		0x02
+/*
+ * Link-local control frames (LLDP, CDP ...: decode_link_control() in
+ * decode.h), which belong to no flow: probe() then parse() get the whole
+ * Ethernet frame (dir 0, state NULL: a frame is parsed alone), facts go to
+ * detectors with no flow, and dctx_server_port() is 0.
+ */
+#define DISSECTOR_L2		0x04
 
 /* Direction of data relative to the flow's client (its initiator). */
 #define DIR_TO_SERVER		0

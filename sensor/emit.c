@@ -258,6 +258,10 @@ finding_emit(struct worker *w, const struct flow *fl,
 	hdr.severity = (uint8_t)f->severity;
 	hdr.len = (uint16_t)n;
 	hdr.ts_us = w->now_us;
+	hdr.flags |= f->out_flags;
+	hdr.fold_key = f->fold_key;
+	hdr.fold_tally = f->fold_tally;
+	memcpy(hdr.fold_sum, f->fold_sum, sizeof(hdr.fold_sum));
 	fill_endpoints(fl, ep, &hdr);
 	if (fl != NULL && f->cred.set) {
 		fill_cred(w, fl, f, &hdr.cred);

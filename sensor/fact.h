@@ -22,6 +22,7 @@ enum fact_type {
 	FACT_COMMAND,		/* struct command_fact: a typed command */
 	FACT_MIRROR,		/* struct mirror_fact: mirrored traffic */
 	FACT_PROXY,		/* struct proxy_fact: CONNECT, SOCKS, WebSocket */
+	FACT_DEVICE,		/* struct device_fact: what a host says it is */
 	FACT_TYPE_MAX
 };
 
@@ -149,7 +150,7 @@ struct dns_fact {
 /* A file transfer starts (FTP RETR/STOR, TFTP RRQ/WRQ, HTTP body ...). */
 struct file_fact {
 	const char	*proto;
-	int		 upload;	/* towards the server */
+	int		 upload;	/* towards the server; -1 unknown */
 	const uint8_t	*name;
 	size_t		 name_len;
 	const uint8_t	*head;		/* the first bytes of the content */
@@ -173,6 +174,11 @@ struct mirror_fact {
 	uint8_t		 family;
 	uint8_t		 src[16], dst[16];
 	uint32_t	 session;	/* ERSPAN session id, TZSP ... */
+	/*
+	 * family 0: the stream is the flow itself (rpcap); its exporter is
+	 * the flow's client when this is set, else its server.
+	 */
+	uint8_t		 exporter_is_client;
 };
 
 /*
@@ -197,6 +203,48 @@ struct proxy_fact {
 					 * granted) or no */
 };
 
+/* ---- device (edge-device discovery) -------------------------------------- */
+
+#define DEVICE_MAX_ATTRS	8
+
+/*
+ * Something a host says about itself that names what it is, reported by
+ * the dissector that read it: an SSH server banner, an SNMP agent's
+ * sysDescr and sysObjectID, an LLDP or CDP frame.  Policy (which banners
+ * are appliances, which role) is the detectors' and signatures' business.
+ *
+ * In a flow, `from_server` says which side spoke.  A link-layer frame has
+ * no flow (struct fact reaches detectors with det_flow() NULL): the
+ * sender's MAC is in `mac`, and an address the frame announces for
+ * management (LLDP Management Address, CDP Addresses) in family/addr.
+ */
+struct device_attr {
+	const char	*name;		/* string literal: "ssh_banner" ... */
+	const uint8_t	*value;
+	size_t		 len;
+};
+
+struct device_fact {
+	const char		*proto;		/* "ssh", "snmp", "lldp", "cdp" */
+	int			 from_server;
+	int			 has_mac;
+	uint8_t			 mac[6];
+	uint8_t			 family;	/* 0: none, 4 or 6 */
+	uint8_t			 addr[16];
+	struct device_attr	 attrs[DEVICE_MAX_ATTRS];
+	unsigned		 nattrs;
+};
+
+/*
+ * A capability bitmap as "name,name" (bit i is names[i]), NUL-terminated
+ * in out; returns its length (names that do not fit are left out).
+ */
+size_t	 device_caps_text(uint32_t bits, const char *const *names,
+	    size_t nnames, char *out, size_t cap);
+/* Adds an attribute (name: a string literal; empty values are skipped). */
+void	 device_fact_attr(struct device_fact *d, const char *name,
+	    const uint8_t *v, size_t n);
+
 struct fact {
 	enum fact_type	 type;
 	const char	*source;	/* reporting dissector or "engine" */
@@ -208,6 +256,7 @@ struct fact {
 		const struct command_fact	*cmd;
 		const struct mirror_fact	*mirror;
 		const struct proxy_fact		*proxy;
+		const struct device_fact	*device;
 	} u;
 };
 

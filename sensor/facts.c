@@ -1,6 +1,7 @@
 /*
  * facts.c - building the facts dissectors report (see fact.h).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "fact.h"
@@ -57,4 +58,37 @@ fact_extra_bool(struct cred_fact *f, const char *key, int v)
 
 	if (e != NULL)
 		e->num = v != 0;
+}
+
+void
+device_fact_attr(struct device_fact *d, const char *name, const uint8_t *v,
+    size_t n)
+{
+	if (d->nattrs >= DEVICE_MAX_ATTRS || v == NULL || n == 0)
+		return;
+	d->attrs[d->nattrs].name = name;
+	d->attrs[d->nattrs].value = v;
+	d->attrs[d->nattrs].len = n;
+	d->nattrs++;
+}
+
+size_t
+device_caps_text(uint32_t bits, const char *const *names, size_t nnames,
+    char *out, size_t cap)
+{
+	size_t n = 0, i;
+	int w;
+
+	out[0] = '\0';
+	for (i = 0; i < nnames && i < 32; i++) {
+		if (!(bits & (1u << i)))
+			continue;
+		w = snprintf(out + n, cap - n, "%s%s", n ? "," : "", names[i]);
+		if (w < 0 || (size_t)w >= cap - n) {
+			out[n] = '\0';
+			break;
+		}
+		n += (size_t)w;
+	}
+	return n;
 }

@@ -92,6 +92,25 @@ struct finding {
 	 */
 	const uint8_t		*secret_hmac;	/* SHA256_LEN bytes */
 	struct finding_cred	 cred;
+	/*
+	 * Optional, 0: none.  Findings a publisher correlator folds across
+	 * workers (one edge_device per address whichever worker saw it)
+	 * carry the key they fold by; finding_emit copies it to the record.
+	 */
+	/*
+	 * OUT_F_* flags for the publisher's correlators (output.h), e.g.
+	 * OUT_F_ALLOWED: policy sanctions what this finding shows, so the
+	 * hand-off chain does not count it as a step.
+	 */
+	uint8_t			 out_flags;
+	uint64_t		 fold_key;
+	/*
+	 * With fold_key: a tally (fold_sum, e.g. packets, bytes, flows) that
+	 * the correlator adds up over the workers and reports once, at the
+	 * end, with the key's first finding; a tally is never published.
+	 */
+	uint8_t			 fold_tally;
+	uint64_t		 fold_sum[3];
 	/* Optional: writes nested fields at the end of the kind's object. */
 	void			(*extra)(struct jbuf *j, const void *arg);
 	const void		*extra_arg;

@@ -718,7 +718,7 @@ list_dissectors(void)
 		printf("%-10s %-8s", (*d)->name,
 		    ((*d)->transport & DISSECTOR_TCP) ?
 		    (((*d)->transport & DISSECTOR_UDP) ? "tcp,udp" : "tcp") :
-		    "udp");
+		    ((*d)->transport & DISSECTOR_UDP) ? "udp" : "frame");
 		for (p = (*d)->ports; p != NULL && *p != 0; p++)
 			printf("%s%u", p == (*d)->ports ? " " : ",", *p);
 		printf("  %s\n", (*d)->description);

@@ -110,6 +110,9 @@ struct out_rec {
 	uint8_t		has_ep;		/* ep below is filled */
 	uint8_t		flags;		/* OUT_F_* */
 	uint8_t		has_cred;	/* cred below is filled */
+	uint64_t	fold_key;	/* struct finding's, 0: none */
+	uint8_t		fold_tally;	/* struct finding's */
+	uint64_t	fold_sum[3];
 	struct finding_endpoints ep;
 	struct out_cred	cred;
 	char		body[];		/* finding_format() output */

@@ -234,6 +234,10 @@ worker_main(void *arg)
 				enter(w, WORKER_KEY_PACKET(r->seq));
 				process_packet(w, r);
 				break;
+			case IN_FRAME:
+				enter(w, WORKER_KEY_PACKET(r->seq));
+				dissect_frame(w, r->frame, r->pkt.caplen);
+				break;
 			case IN_TICK:
 				tick(w, r);
 				break;

@@ -59,6 +59,32 @@ read -r pass fail <"$tmp/counts"
 total=$(($(wc -l <"$shared/MANIFEST.tsv") - 1))
 fail=$((total - pass))
 echo "extended: $pass passed, $fail failed"
+# Edge devices and capture (tests/shared_edge.tsv): each row's count of a
+# kind, and every edge-mgmt-capture capture has a row.
+for file in $(awk -F'\t' '$6 == "edge-mgmt-capture" { print $1 }' \
+    "$shared/MANIFEST.tsv"); do
+	grep -q "^${file#edge-mgmt-capture/}	" "$top/tests/shared_edge.tsv" ||
+	    { echo "FAIL $file: no row in tests/shared_edge.tsv"; fail=$((fail + 1)); }
+done
+edge_todo=0
+while IFS='	' read -r file kind min max opts; do
+	case "$file" in ''|'#'*) continue ;; esac
+	todo=0
+	case "$opts" in todo*) todo=1; opts=${opts#todo} ;; esac
+	# shellcheck disable=SC2086
+	n=$("$bin" -q -r "$shared/edge-mgmt-capture/$file" -w 2 $opts 2>/dev/null |
+	    grep -c "\"kind\":\"$kind\"")
+	if [ "$n" -ge "$min" ] && [ "$n" -le "$max" ]; then
+		pass=$((pass + 1))
+	elif [ $todo -eq 1 ]; then
+		echo "TODO $file: $n $kind ($min..$max wanted)$opts"
+		edge_todo=$((edge_todo + 1))
+	else
+		echo "FAIL $file: $n $kind, $min..$max wanted$opts"
+		fail=$((fail + 1))
+	fi
+done <"$top/tests/shared_edge.tsv"
+echo "shared edge: $edge_todo todo"
 # Expected remote-access tools and beacons (tests/shared_remote_access.tsv;
 # todo rows are known misses and do not fail).
 grep -v -e '^#' -e '^file	' "$top/tests/shared_remote_access.tsv" |

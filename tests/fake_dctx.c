@@ -69,7 +69,11 @@ dctx_credential(struct dctx *ctx, const struct cred_fact *f)
 void
 dctx_fact(struct dctx *ctx, const struct fact *f)
 {
-	struct fake_dns *d;
+	const struct device_fact *d;
+	struct fake_device *r;
+	struct fake_command *c;
+	struct fake_dns *dn;
+	unsigned i;
 
 	if (f->type == FACT_CREDENTIAL) {
 		dctx_credential(ctx, f->u.cred);
@@ -78,27 +82,85 @@ dctx_fact(struct dctx *ctx, const struct fact *f)
 	ctx->nother++;
 	if (f->type == FACT_PROXY && ctx->nproxy < FAKE_MAX_FACTS) {
 		const struct proxy_fact *p = f->u.proxy;
-		struct fake_proxy *r = &ctx->proxy[ctx->nproxy++];
+		struct fake_proxy *pr = &ctx->proxy[ctx->nproxy++];
 
-		copy_str(r->method, sizeof(r->method),
+		copy_str(pr->method, sizeof(pr->method),
 		    (const uint8_t *)p->method, p->method ? strlen(p->method) : 0);
-		copy_str(r->command, sizeof(r->command),
+		copy_str(pr->command, sizeof(pr->command),
 		    (const uint8_t *)p->command, p->command ?
 		    strlen(p->command) : 0);
-		copy_str(r->host, sizeof(r->host), p->host, p->host_len);
-		copy_str(r->path, sizeof(r->path), p->path, p->path_len);
-		copy_str(r->subprotocol, sizeof(r->subprotocol),
+		copy_str(pr->host, sizeof(pr->host), p->host, p->host_len);
+		copy_str(pr->path, sizeof(pr->path), p->path, p->path_len);
+		copy_str(pr->subprotocol, sizeof(pr->subprotocol),
 		    p->subprotocol, p->subprotocol_len);
-		r->port = p->port;
-		r->outcome = p->outcome;
+		pr->port = p->port;
+		pr->outcome = p->outcome;
 	}
 	if (f->type == FACT_DNS && ctx->ndns < FAKE_MAX_FACTS) {
-		d = &ctx->dns[ctx->ndns++];
-		d->f = *f->u.dns;
-		copy_str(d->qname, sizeof(d->qname), f->u.dns->qname,
+		dn = &ctx->dns[ctx->ndns++];
+		dn->f = *f->u.dns;
+		copy_str(dn->qname, sizeof(dn->qname), f->u.dns->qname,
 		    f->u.dns->qname_len);
-		d->f.qname = (const uint8_t *)d->qname;
+		dn->f.qname = (const uint8_t *)dn->qname;
 	}
+	if (f->type == FACT_COMMAND && ctx->ncommands < FAKE_MAX_COMMANDS) {
+		c = &ctx->commands[ctx->ncommands++];
+		copy_str(c->proto, sizeof(c->proto),
+		    (const uint8_t *)f->u.cmd->proto, strlen(f->u.cmd->proto));
+		copy_str(c->line, sizeof(c->line), f->u.cmd->line,
+		    f->u.cmd->line_len);
+		c->len = f->u.cmd->line_len;
+	}
+	if (f->type == FACT_FILE && ctx->nfiles < FAKE_MAX_FILES) {
+		struct fake_file *ff = &ctx->files[ctx->nfiles++];
+
+		memset(ff, 0, sizeof(*ff));
+		copy_str(ff->proto, sizeof(ff->proto),
+		    (const uint8_t *)f->u.file->proto, strlen(f->u.file->proto));
+		ff->upload = f->u.file->upload;
+		copy_str(ff->name, sizeof(ff->name), f->u.file->name,
+		    f->u.file->name_len);
+		ff->head_len = f->u.file->head_len < sizeof(ff->head) ?
+		    f->u.file->head_len : sizeof(ff->head);
+		if (f->u.file->head != NULL)
+			memcpy(ff->head, f->u.file->head, ff->head_len);
+		ff->size = f->u.file->size;
+	}
+	if (f->type == FACT_MIRROR) {
+		ctx->nmirrors++;
+		ctx->mirror_exporter_is_client =
+		    f->u.mirror->exporter_is_client;
+	}
+	if (f->type != FACT_DEVICE || ctx->ndevices >= FAKE_MAX_DEVICES)
+		return;
+	d = f->u.device;
+	r = &ctx->devices[ctx->ndevices++];
+	memset(r, 0, sizeof(*r));
+	copy_str(r->proto, sizeof(r->proto), (const uint8_t *)d->proto,
+	    strlen(d->proto));
+	r->from_server = d->from_server;
+	r->has_mac = d->has_mac;
+	memcpy(r->mac, d->mac, 6);
+	r->family = d->family;
+	memcpy(r->addr, d->addr, 16);
+	r->nattrs = d->nattrs;
+	for (i = 0; i < d->nattrs && i < DEVICE_MAX_ATTRS; i++) {
+		copy_str(r->name[i], sizeof(r->name[i]),
+		    (const uint8_t *)d->attrs[i].name, strlen(d->attrs[i].name));
+		copy_str(r->value[i], sizeof(r->value[i]), d->attrs[i].value,
+		    d->attrs[i].len);
+	}
+}
+
+const char *
+fake_device_attr(const struct fake_device *d, const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < d->nattrs && i < DEVICE_MAX_ATTRS; i++)
+		if (strcmp(d->name[i], name) == 0)
+			return d->value[i];
+	return NULL;
 }
 
 const void *

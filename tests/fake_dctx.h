@@ -36,6 +36,39 @@ struct fake_fact {
 	int64_t		extra_num[FACT_MAX_EXTRAS];
 };
 
+/* A device fact (FACT_DEVICE), deep-copied. */
+#define FAKE_MAX_DEVICES	4
+struct fake_device {
+	char		proto[16];
+	int		from_server;
+	int		has_mac;
+	uint8_t		mac[6];
+	uint8_t		family;
+	uint8_t		addr[16];
+	unsigned	nattrs;
+	char		name[DEVICE_MAX_ATTRS][32];
+	char		value[DEVICE_MAX_ATTRS][FAKE_STR];
+};
+
+/* A command fact (FACT_COMMAND), deep-copied. */
+#define FAKE_MAX_COMMANDS	16
+struct fake_command {
+	char		proto[16];
+	char		line[FAKE_STR];
+	size_t		len;
+};
+
+/* A file fact (FACT_FILE), deep-copied; a mirror fact's side. */
+#define FAKE_MAX_FILES	4
+struct fake_file {
+	char		proto[16];
+	int		upload;
+	char		name[FAKE_STR];
+	uint8_t		head[64];
+	size_t		head_len;
+	int64_t		size;
+};
+
 struct dctx {
 	struct fake_fact facts[FAKE_MAX_FACTS];
 	unsigned	nfacts;
@@ -52,6 +85,14 @@ struct dctx {
 	 * $top_srcdir/signatures at the first fake_feed(). */
 	const void	*tables;
 	unsigned	nother;		/* facts other than credentials */
+	struct fake_device devices[FAKE_MAX_DEVICES];
+	unsigned	ndevices;
+	struct fake_command commands[FAKE_MAX_COMMANDS];
+	unsigned	ncommands;
+	struct fake_file files[FAKE_MAX_FILES];
+	unsigned	nfiles;
+	unsigned	nmirrors;
+	int		mirror_exporter_is_client;
 	/*
 	 * What dctx_ip_proto() says, and how fake_feed() delivers: 17 feeds
 	 * each call as one datagram; 0 (the default) means 6 for a dissector
@@ -90,6 +131,8 @@ size_t	fake_feeds(struct dctx *ctx, const struct dissector *d, void *state,
 	    int dir, const char *s);
 /* Runs d->free (flow end). */
 void	fake_end(struct dctx *ctx, const struct dissector *d, void *state);
+/* The value of a recorded device attribute by name, or NULL. */
+const char *fake_device_attr(const struct fake_device *d, const char *name);
 /* Count of weirds with this name. */
 unsigned fake_weird_count(const struct dctx *ctx, const char *name);
 /* A recorded extra by key, or NULL/0. */

@@ -377,7 +377,95 @@ test_lookalike(void)
 	CU_ASSERT_EQUAL(ctx.nfacts, 0);
 }
 
+/* ---- files: CREATE names, WRITE and READ at offset 0 ---------------------- */
+
+static void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)(v >> 8);
+}
+
+static void
+put32(uint8_t *p, uint32_t v)
+{
+	put16(p, (uint16_t)v);
+	put16(p + 2, (uint16_t)(v >> 16));
+}
+
+/* NBSS + SMB2 header (command, message id, response?) + body; length. */
+static size_t
+smb2_msg(uint8_t *out, uint16_t cmd, uint32_t mid, int resp,
+    const uint8_t *body, size_t blen)
+{
+	size_t n = 64 + blen;
+
+	memset(out, 0, 4 + 64);
+	out[1] = (uint8_t)(n >> 16);
+	out[2] = (uint8_t)(n >> 8);
+	out[3] = (uint8_t)n;
+	memcpy(out + 4, "\xfeSMB", 4);
+	put16(out + 4 + 4, 64);
+	put16(out + 4 + 12, cmd);
+	put32(out + 4 + 16, resp ? 1 : 0);
+	put32(out + 4 + 24, mid);
+	memcpy(out + 4 + 64, body, blen);
+	return 4 + n;
+}
+
+static void
+test_smb2_files(void)
+{
+	static const uint8_t pcap[] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0 };
+	uint8_t body[256], msg[512];
+	size_t n;
+
+	setup();
+	/* CREATE "dump.pcap" (UTF-16LE name at 120 from the header). */
+	memset(body, 0, sizeof(body));
+	put16(body, 57);
+	put16(body + 44, 120);
+	put16(body + 46, 18);
+	memcpy(body + 56, "d\0u\0m\0p\0.\0p\0c\0a\0p\0", 18);
+	n = smb2_msg(msg, 5, 7, 0, body, 56 + 18);
+	feed(DIR_TO_SERVER, msg, n);
+	/* Its response: FileId volatile half 0x4242. */
+	memset(body, 0, sizeof(body));
+	put16(body, 89);
+	put32(body + 72, 0x4242);
+	n = smb2_msg(msg, 5, 7, 1, body, 88);
+	feed(DIR_TO_CLIENT, msg, n);
+	/* WRITE at offset 8 first (not the start), then at offset 0. */
+	memset(body, 0, sizeof(body));
+	put16(body, 49);
+	put16(body + 2, 64 + 48);
+	put32(body + 4, sizeof(pcap));
+	put32(body + 8, 8);
+	put32(body + 24, 0x4242);
+	memcpy(body + 48, pcap, sizeof(pcap));
+	n = smb2_msg(msg, 9, 8, 0, body, 48 + sizeof(pcap));
+	feed(DIR_TO_SERVER, msg, n);
+	CU_ASSERT_EQUAL(ctx.nfiles, 0);
+	put32(body + 8, 0);
+	n = smb2_msg(msg, 9, 9, 0, body, 48 + sizeof(pcap));
+	feed(DIR_TO_SERVER, msg, n);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfiles, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.files[0].proto, "smb");
+	CU_ASSERT_STRING_EQUAL(ctx.files[0].name, "dump.pcap");
+	CU_ASSERT_EQUAL(ctx.files[0].upload, 1);
+	CU_ASSERT_EQUAL(ctx.files[0].head_len, sizeof(pcap));
+	CU_ASSERT(memcmp(ctx.files[0].head, pcap, sizeof(pcap)) == 0);
+	/* Once per file; an unknown FileId is nothing. */
+	feed(DIR_TO_SERVER, msg, n);
+	put32(body + 24, 0x9999);
+	n = smb2_msg(msg, 9, 10, 0, body, 48 + sizeof(pcap));
+	feed(DIR_TO_SERVER, msg, n);
+	CU_ASSERT_EQUAL(ctx.nfiles, 1);
+	CU_ASSERT_EQUAL(ctx.nweirds, 0);
+}
+
 UNIT_MAIN("smb",
+    { "SMB2 files: CREATE name, WRITE at offset 0", test_smb2_files },
     { "SMB2 NTLMv2 session setup: success", test_smb2_ntlm_success },
     { "SMB2 byte by byte: logon failure",
 	test_smb2_logon_failure_bytewise },

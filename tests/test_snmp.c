@@ -272,7 +272,75 @@ test_lookalike_negative(void)
 	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "snmp_bad_version"), 1);
 }
 
+/* A Response with sysObjectID.0 = 1.3.6.1.4.1.9.1.1208 (a Cisco). */
+static const uint8_t response_objid[] = {
+	0x30, 0x2f,			/* Message SEQUENCE, 47 bytes */
+	0x02, 0x01, 0x01,		/*   version v2c */
+	0x04, 0x06, 'p', 'u', 'b', 'l', 'i', 'c',
+	0xa2, 0x22,			/*   [2] Response-PDU, 34 bytes */
+	0x02, 0x02, 0x12, 0x35,		/*     request-id 0x1235 */
+	0x02, 0x01, 0x00,		/*     error-status */
+	0x02, 0x01, 0x00,		/*     error-index */
+	0x30, 0x16,			/*     variable-bindings */
+	0x30, 0x14,			/*       VarBind */
+	0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x02, 0x00,
+	0x06, 0x08, 0x2b, 0x06, 0x01, 0x04, 0x01, 0x09, 0x01, 0x89,
+	/* (1208 = 0x89 0x38 in base 128) */
+};
+
+static void
+test_device_fact(void)
+{
+	uint8_t objid[sizeof(response_objid) + 1];
+
+	/* sysDescr.0 in an answer without error: one device fact. */
+	setup();
+	response[RESPONSE_ERROR_STATUS] = 0;
+	fake_feed(&ctx, &snmp_dissector, state, DIR_TO_SERVER, get_public,
+	    sizeof(get_public));
+	fake_feed(&ctx, &snmp_dissector, state, DIR_TO_CLIENT, response,
+	    sizeof(response));
+	CU_ASSERT_EQUAL_FATAL(ctx.ndevices, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.devices[0].proto, "snmp");
+	CU_ASSERT_EQUAL(ctx.devices[0].from_server, 1);
+	CU_ASSERT_STRING_EQUAL(fake_device_attr(&ctx.devices[0],
+	    "snmp_sysdescr"), "Linux");
+	/* Once per flow. */
+	fake_feed(&ctx, &snmp_dissector, state, DIR_TO_CLIENT, response,
+	    sizeof(response));
+	CU_ASSERT_EQUAL(ctx.ndevices, 1);
+
+	/* sysObjectID.0 in dotted form. */
+	setup();
+	memcpy(objid, response_objid, sizeof(response_objid));
+	objid[sizeof(response_objid)] = 0x38;
+	/* the last arc byte: message, PDU, list, VarBind, value + 1 */
+	objid[1]++;
+	objid[14]++;
+	objid[26]++;
+	objid[28]++;
+	objid[40]++;
+	fake_feed(&ctx, &snmp_dissector, state, DIR_TO_CLIENT, objid,
+	    sizeof(objid));
+	CU_ASSERT_EQUAL_FATAL(ctx.ndevices, 1);
+	CU_ASSERT_STRING_EQUAL(fake_device_attr(&ctx.devices[0],
+	    "snmp_sysobjectid"), "1.3.6.1.4.1.9.1.1208");
+
+	/* An error answer, a request, an OID cut in its last arc: none. */
+	setup();
+	response[RESPONSE_ERROR_STATUS] = 2;
+	fake_feed(&ctx, &snmp_dissector, state, DIR_TO_CLIENT, response,
+	    sizeof(response));
+	fake_feed(&ctx, &snmp_dissector, state, DIR_TO_SERVER, get_public,
+	    sizeof(get_public));
+	fake_feed(&ctx, &snmp_dissector, state, DIR_TO_CLIENT, response_objid,
+	    sizeof(response_objid));
+	CU_ASSERT_EQUAL(ctx.ndevices, 0);
+	response[RESPONSE_ERROR_STATUS] = 0;
+}
+
 UNIT_MAIN("snmp",
+    { "device fact: sysDescr, sysObjectID", test_device_fact },
     { "v2c get + response: success", test_get_response_success },
     { "a walk is one fact", test_walk_reported_once },
     { "v1 set + noAccess: failure, write", test_set_noaccess_failure },
