@@ -62,7 +62,15 @@ struct capture {
 	struct reader_stats	 st[16];
 	_Atomic uint64_t	 dispatched;	/* highest seq handed out */
 	uint64_t		 file_bytes_total;
-	int			 progress;	/* stderr is a terminal */
+	/*
+	 * The offline progress line (capture_open: stderr is a terminal and
+	 * no_progress is 0).  main sets no_progress (-q) and published (the
+	 * publisher's count of findings) before capture_open.
+	 */
+	int			 progress;
+	int			 no_progress;
+	int			 sizes_known;	/* every input a regular file */
+	const uint64_t		*published;
 	struct reader		*readers;	/* one per input */
 };
 

@@ -117,7 +117,7 @@ usage(FILE *fp)
 "      --check-config      validate the configuration and exit\n"
 "      --list-dissectors   list the protocol dissectors and exit\n"
 "      --list-detectors    list the detectors and exit\n"
-"  -q, --quiet             no summary table at the end\n"
+"  -q, --quiet             no progress line, no summary table at the end\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              this help\n");
 }
@@ -859,6 +859,9 @@ main(int argc, char **argv)
 	cap.nfiles = o.nfiles;
 	cap.ifaces = o.ifaces;
 	cap.nifaces = o.nifaces;
+	/* The progress line: a terminal, not -q; counts what is published. */
+	cap.no_progress = o.quiet;
+	cap.published = &pub.st.findings;
 	if (capture_open(&cap, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgeward: %s\n", err);
 		capture_close(&cap);
