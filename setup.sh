@@ -8,7 +8,7 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config
 libpcap-dev libndpi-dev libndpi-bin libmaxminddb-dev libhiredis-dev libcunit1-dev
 redis-server libmaxmind-db-writer-perl python3 python3-scapy python3-jsonschema
-mandoc tcpdump curl iproute2"
+mandoc tcpdump curl iproute2 chromium"
 
 missing=""
 for p in $PKGS; do

@@ -294,6 +294,10 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 	 */
 	if (ts > r->last_ts)
 		r->last_ts = ts;
+	if (st->first_ts_us == 0 || ts < st->first_ts_us)
+		st->first_ts_us = ts;
+	if (ts > st->last_ts_us)
+		st->last_ts_us = ts;
 	st->packets++;
 	st->bytes += hdr->len;
 	r->seq++;

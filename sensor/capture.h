@@ -42,6 +42,7 @@ struct reader_stats {
 	uint64_t	kernel_drops;
 	uint64_t	ifdrops;
 	uint64_t	bad_records;
+	uint64_t	first_ts_us, last_ts_us;	/* packet times seen */
 	struct decode_stats dstats;
 };
 

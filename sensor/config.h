@@ -64,6 +64,9 @@ struct config {
 	unsigned	redis_maxlen;
 	char		spool_dir[CONFIG_STR];
 	uint64_t	spool_max_bytes;
+	/* operators: the HTML report */
+	char		report_file[CONFIG_STR];
+	unsigned	report_max_findings;
 	/* enrichment */
 	char		geoip_db[CONFIG_MAX_LIST][CONFIG_STR];
 	unsigned	geoip_db_count;

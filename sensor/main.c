@@ -51,6 +51,7 @@
 #include "geoip.h"
 #include "redis_conn.h"
 #include "redis_sink.h"
+#include "report.h"
 #include "output.h"
 #include "ring.h"
 #include "sensor.h"
@@ -113,6 +114,7 @@ usage(FILE *fp)
 "      --redis URL         also publish to Redis: redis://[user:pass@]host:port[/db]\n"
 "                          or unix:///path[?db=N] (see edgeward.conf(5))\n"
 "      --geoip FILE        MaxMind City/Country or ASN database (repeatable)\n"
+"      --report FILE.html  write an HTML report of the run at its end\n"
 "  -u, --user USER         drop privileges to USER after opening captures\n"
 "      --check-config      validate the configuration and exit\n"
 "      --list-dissectors   list the protocol dissectors and exit\n"
@@ -151,6 +153,7 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 		{ "reveal-secrets", no_argument, NULL, 'R' },
 		{ "redis", required_argument, NULL, 'D' },
 		{ "geoip", required_argument, NULL, 'G' },
+		{ "report", required_argument, NULL, 'H' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "list-dissectors", no_argument, NULL, 'L' },
@@ -214,6 +217,10 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 			break;
 		case 'u':
 			if (add_override(o, "user", optarg) < 0)
+				return -1;
+			break;
+		case 'H':
+			if (add_override(o, "report_file", optarg) < 0)
 				return -1;
 			break;
 		case 'c':
@@ -769,7 +776,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct timespec t0, t1;
 	struct totals tot;
-	struct sink *sink;
+	struct sink *sink, *report = NULL;
 	sigset_t sigs;
 	const char *file;
 	char err[1024], bpf[1024];
@@ -912,6 +919,23 @@ main(int argc, char **argv)
 		}
 		pub.sinks[pub.nsinks++] = sink;
 	}
+	if (s.cfg.report_file[0] != '\0') {
+		struct report_opts rpo;
+
+		memset(&rpo, 0, sizeof(rpo));
+		rpo.path = s.cfg.report_file;
+		rpo.max_findings = s.cfg.report_max_findings;
+		rpo.inputs = s.live ? o.ifaces : o.files;
+		rpo.ninputs = s.live ? o.nifaces : o.nfiles;
+		rpo.live = s.live;
+		rpo.sensor = s.cfg.sensor_name;
+		rpo.version = "edgeward " PACKAGE_VERSION;
+		if ((report = report_sink_open(&rpo, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "edgeward: %s\n", err);
+			return 1;
+		}
+		pub.sinks[pub.nsinks++] = report;
+	}
 	/* A daemon's fingerprints should survive restarts: say when they won't. */
 	if (s.key_ephemeral && o.nifaces > 0)
 		fprintf(stderr, "edgeward: note: no secret_key_file set: secret "
@@ -964,11 +988,24 @@ main(int argc, char **argv)
 	close(ctl.wake_fd);
 	control_free_old(&ctl, 1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (!o.quiet) {
+	if (!o.quiet || report != NULL)
 		totals_collect(&tot, &cap, workers, s.cfg.workers, &pub);
+	if (!o.quiet)
 		summary_print(stderr, &tot, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, pub.sinks,
 		    pub.nsinks);
+	if (report != NULL) {
+		uint64_t first = 0, last = 0;
+
+		for (i = 0; i < EDGEWARD_MAX_READERS; i++) {
+			if (cap.st[i].first_ts_us != 0 && (first == 0 ||
+			    cap.st[i].first_ts_us < first))
+				first = cap.st[i].first_ts_us;
+			if (cap.st[i].last_ts_us > last)
+				last = cap.st[i].last_ts_us;
+		}
+		report_sink_run(report, &tot, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, first, last);
 	}
 	for (i = 0; i < pub.nsinks; i++)
 		pub.sinks[i]->ops->close(pub.sinks[i]);

@@ -246,7 +246,8 @@ summary_print(FILE *fp, const struct totals *t, double secs,
 
 	totals_print(fp, t, secs);
 	for (i = 0; i < nsinks; i++) {
-		if (strcmp(sinks[i]->ops->name, "file") == 0)
+		if (strcmp(sinks[i]->ops->name, "file") == 0 ||
+		    strcmp(sinks[i]->ops->name, "report") == 0)
 			continue;
 		memset(&ss, 0, sizeof(ss));
 		sinks[i]->ops->stats(sinks[i], &ss);
