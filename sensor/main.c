@@ -53,6 +53,7 @@
 #include "redis_sink.h"
 #include "report.h"
 #include "output.h"
+#include "sentinel.h"
 #include "ring.h"
 #include "sensor.h"
 #include "sigdb.h"
@@ -458,6 +459,9 @@ open_redis(const struct config *c, char *err, size_t errlen)
 	ro.maxlen = c->redis_maxlen;
 	ro.spool_dir = c->spool_dir;
 	ro.spool_max_bytes = c->spool_max_bytes;
+	ro.sentinels = c->redis_sentinels;
+	ro.master_name = c->redis_master_name;
+	ro.sentinel_password_file = c->redis_sentinel_password_file;
 	ro.log = redis_log;
 	return redis_sink_open(&ro, err, errlen);
 }
@@ -485,6 +489,18 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 	    redis_url_parse(c->redis_url, &rt, err, errlen) < 0)
 		return -1;
 	secure_zero(&rt, sizeof(rt));
+	if (c->redis_sentinels[0] != '\0') {
+		struct sentinel_set ss;
+
+		if (sentinel_parse(c->redis_sentinels, c->redis_master_name,
+		    &ss, err, errlen) < 0)
+			return -1;
+		if (deep && c->redis_sentinel_password_file[0] != '\0' &&
+		    sentinel_password_file(c->redis_sentinel_password_file,
+		    &ss, err, errlen) < 0)
+			return -1;
+		secure_zero(&ss, sizeof(ss));
+	}
 	if (c->user[0] != '\0' && getpwnam(c->user) == NULL) {
 		snprintf(err, errlen, "user '%s' does not exist (create it or "
 		    "change the user key)", c->user);
@@ -912,7 +928,7 @@ main(int argc, char **argv)
 		if (strcmp(s.cfg.output_file, "-") != 0)
 			pub.file = sink;
 	}
-	if (s.cfg.redis_url[0] != '\0') {
+	if (s.cfg.redis_url[0] != '\0' || s.cfg.redis_sentinels[0] != '\0') {
 		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "edgeward: %s\n", err);
 			return 1;

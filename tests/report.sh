@@ -68,7 +68,7 @@ done
 "$bin" -q -r "$top/pcaps/crafted/many_pairs.pcap" --set sensor_name=many \
     --set report_max_findings=100 --report "$tmp/many.html" -o "$tmp/many.json" ||
     { echo "report: many_pairs run failed"; exit 1; }
-$py "$top/tests/report_hostile.py" "$tmp/hostile.pcap" ||
+PYTHONDONTWRITEBYTECODE=1 $py "$top/tests/report_hostile.py" "$tmp/hostile.pcap" ||
     { echo "report: cannot craft the hostile capture ($py, scapy)"; exit 1; }
 "$bin" -q -r "$tmp/hostile.pcap" --set sensor_name=hostile \
     --report "$tmp/hostile.html" -o "$tmp/hostile.json" ||
