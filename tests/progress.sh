@@ -4,9 +4,9 @@
 # stops and continues it (SIGSTOP/SIGCONT, 3% duty) so a short capture
 # takes seconds of wall time and the line is redrawn several times.
 #   1. on a terminal: lines redrawn in place ("\r", erase to end of line),
-#      at most about four a second, each with the share of both files read
+#      at most about four a second, each with the share of all files read
 #      (never going back, never 100%, matching the packets read of all
-#      four files),
+#      twelve files),
 #      packets, packets/s, flows, findings and ETA; the line is erased at
 #      the end and the summary follows; the findings are the same as a
 #      run without a terminal;
@@ -31,9 +31,10 @@ import os, pty, re, select, signal, subprocess, sys, time
 
 binp, big, small, tmp = sys.argv[1:5]
 key = ["--set", "secret_key_file=" + os.path.join(tmp, "hmac.key")]
-# Four inputs, the capture and its copy twice: seconds of wall time at
-# the duty below, so the line is redrawn several times.
-inputs = ["-r", big, "-r", small, "-r", big, "-r", small]
+# Twelve inputs, the capture and its copy six times: seconds of wall time
+# at the duty below (and about a second even unthrottled), so the line is
+# redrawn several times.
+inputs = ["-r", big, "-r", small] * 6
 passed = failed = 0
 
 def ok(msg):
@@ -124,7 +125,8 @@ if len(lines) >= 2:
 else:
     bad("%d progress lines drawn (want 2 or more): %r" % (len(lines), raw[:300]))
 # redraw rate: times of the chunks that carry a line
-times = [t for t, d in chunks if b"packets/s" in d]
+times = [t for t, d in chunks if b"packets/s  " in d and b"\x1b[K" in d
+         and b"summary" not in d]
 if len(times) >= 2:
     span = times[-1] - times[0]
     rate = (len(times) - 1) / span if span > 0 else 99
@@ -138,9 +140,9 @@ if pcts and len(pcts) == len(lines) and all(b >= a for a, b in zip(pcts, pcts[1:
     ok("share of all files read: %.1f%% .. %.1f%%, never back" % (pcts[0], pcts[-1]))
 else:
     bad("shares: %r" % pcts)
-# Four inputs of equal size: the share must be that of all of them, which
-# the packet count on the same line tells (a share per file would be four
-# times it while the first file is read, and go back at the next).
+# Twelve inputs of equal size: the share must be that of all of them,
+# which the packet count on the same line tells (a share per file would be
+# twelve times it while the first file is read, and go back at the next).
 def num(t):
     f = {"k": 1e3, "M": 1e6, "G": 1e9}
     p = t.split(" ")
@@ -150,7 +152,7 @@ total_pkts = int(m.group(1)) if m else 0
 off = [abs(float(l[0]) - 100.0 * num(l[1]) / total_pkts)
        for l in lines if l[0]] if total_pkts else [99]
 if off and max(off) < 3.0:
-    ok("the share is of all four files: packets read / all packets, "
+    ok("the share is of all twelve files: packets read / all packets, "
        "within %.1f points on every line" % max(off))
 else:
     bad("shares do not match the packets read of all files: %r" % off)
