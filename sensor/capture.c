@@ -37,12 +37,14 @@ struct reader {
 	pcap_t		*h;
 	FILE		*fp;		/* offline: ours, closed by pcap_close */
 	char		*iobuf;		/* fp's buffer, freed after pcap_close */
+	int		 checked;	/* opened once at start */
 	const char	*name;
 	int		 linktype;
 	uint64_t	 seq;
 	uint64_t	 last_tick_seq;
 	uint64_t	 last_tick_us;
 	uint64_t	 last_ts;
+	uint64_t	 size;		/* offline: bytes, 0 if not a file */
 	pthread_t	 thread;
 	struct pkt	 pkt;
 	int		 rc;
@@ -117,8 +119,17 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 		    pcap_datalink_val_to_name(r->linktype) : "?", r->linktype);
 		return -1;
 	}
-	if (strcmp(f, "-") != 0 && stat(f, &sb) == 0)
-		c->file_bytes_total += (uint64_t)sb.st_size;
+	/* Sizes count once: a file is opened to be checked, then again to be
+	 * read. */
+	if (!r->checked) {
+		r->checked = 1;
+		if (strcmp(f, "-") != 0 && stat(f, &sb) == 0 &&
+		    S_ISREG(sb.st_mode)) {
+			r->size = (uint64_t)sb.st_size;
+			c->file_bytes_total += r->size;
+		} else
+			c->sizes_known = 0;
+	}
 	r->name = f;
 	return apply_filter(r->h, f, c->s->cfg.bpf, errbuf, errlen);
 }
@@ -183,28 +194,49 @@ open_live(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	return apply_filter(r->h, ifc, cfg->bpf, errbuf, errlen);
 }
 
+/* A file's handle and buffer go once it has been read (or checked). */
+static void
+close_offline(struct reader *r)
+{
+	if (r->h != NULL)
+		pcap_close(r->h);
+	r->h = NULL;
+	r->fp = NULL;		/* pcap_close closed it */
+	free(r->iobuf);
+	r->iobuf = NULL;
+}
+
 int
 capture_open(struct capture *c, char *errbuf, size_t errlen)
 {
 	unsigned i, n = c->nfiles ? c->nfiles : c->nifaces;
 
-	if (n > 16) {
-		snprintf(errbuf, errlen, "at most 16 inputs at once");
+	if (c->nfiles > CAPTURE_MAX_FILES ||
+	    c->nifaces > EDGEWARD_MAX_READERS) {
+		snprintf(errbuf, errlen, "at most %d files or %d interfaces at "
+		    "once", CAPTURE_MAX_FILES, EDGEWARD_MAX_READERS);
 		return -1;
 	}
-	if ((c->readers = calloc(16, sizeof(*c->readers))) == NULL) {
+	if ((c->readers = calloc(n + 1, sizeof(*c->readers))) == NULL ||
+	    (c->st = calloc(n + 1, sizeof(*c->st))) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
 		return -1;
 	}
+	c->ninputs = n;
+	c->sizes_known = 1;
 	for (i = 0; i < n; i++) {
 		c->readers[i].c = c;
 		c->readers[i].idx = i;
 		if ((c->nfiles ? open_offline(c, i, errbuf, errlen) :
 		    open_live(c, i, errbuf, errlen)) < 0)
 			return -1;
+		/* Every file is checked now; all but the first (and standard
+		 * input, which cannot be opened twice) are reopened in turn. */
+		if (c->nfiles > 0 && i > 0 && strcmp(c->files[i], "-") != 0)
+			close_offline(&c->readers[i]);
 	}
-	c->progress = c->nfiles > 0 && isatty(STDERR_FILENO) &&
-	    c->file_bytes_total > 0;
+	c->progress = c->nfiles > 0 && !c->no_progress &&
+	    isatty(STDERR_FILENO);
 	return 0;
 }
 
@@ -215,13 +247,12 @@ capture_close(struct capture *c)
 
 	if (c->readers == NULL)
 		return;
-	for (i = 0; i < 16; i++) {
-		if (c->readers[i].h != NULL)
-			pcap_close(c->readers[i].h);
-		free(c->readers[i].iobuf);
-	}
+	for (i = 0; i < c->ninputs; i++)
+		close_offline(&c->readers[i]);
 	free(c->readers);
+	free(c->st);
 	c->readers = NULL;
+	c->st = NULL;
 }
 
 /*
@@ -312,6 +343,10 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 	 */
 	if (ts > r->last_ts)
 		r->last_ts = ts;
+	if (st->first_ts_us == 0 || ts < st->first_ts_us)
+		st->first_ts_us = ts;
+	if (ts > st->last_ts_us)
+		st->last_ts_us = ts;
 	st->packets++;
 	st->bytes += hdr->len;
 	r->seq++;
@@ -343,33 +378,84 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 		tick_all(r, IN_TICK, r->last_ts);
 }
 
+/* ---- the offline progress line ------------------------------------------ */
+
+#define PROGRESS_MS	250	/* redraws at most four times a second */
+#define LD(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+/* 1234567 -> "1.23 M" style, for a line that must fit a terminal. */
+static void
+human(char *buf, size_t len, double v)
+{
+	if (v >= 1e9)
+		snprintf(buf, len, "%.2f G", v / 1e9);
+	else if (v >= 1e6)
+		snprintf(buf, len, "%.2f M", v / 1e6);
+	else if (v >= 1e4)
+		snprintf(buf, len, "%.1f k", v / 1e3);
+	else
+		snprintf(buf, len, "%.0f", v);
+}
+
+/*
+ * The progress line on stderr (a terminal): share of all input files read
+ * (bytes, across every -r), packets/s, flows seen by the workers, findings
+ * published so far, and the time left at the byte rate so far.  Redrawn in
+ * place ("\r", then erase to the end of the line) at most every
+ * PROGRESS_MS; the last call erases it, as the summary follows.  Other
+ * threads' counters are read with relaxed loads (a moment old is fine).
+ * An input that is not a regular file (a pipe, stdin) has no size: then
+ * the line has no share and no time left.
+ */
 static void
 show_progress(struct capture *c, struct reader *r, uint64_t start_ms,
     uint64_t *last_ms, int final)
 {
-	uint64_t now = mono_ms(), done = 0;
-	double pct = 0, secs;
+	uint64_t now = mono_ms(), done = 0, flows = 0, findings = 0;
+	char pkts[24], rate[24], fl[24], fi[24], pct[16] = "", eta[24] = "";
+	double secs, left;
 	FILE *fp;
 	long pos;
 	unsigned i;
 
-	if (!c->progress || (!final && now - *last_ms < 500))
+	if (!c->progress)
+		return;
+	if (final) {
+		fputs("\r\033[K", stderr);
+		fflush(stderr);
+		return;
+	}
+	if (now - *last_ms < PROGRESS_MS)
 		return;
 	*last_ms = now;
-	for (i = 0; i < r->idx; i++) {
-		struct stat sb;
-
-		if (stat(c->files[i], &sb) == 0)
-			done += (uint64_t)sb.st_size;
-	}
+	for (i = 0; i < r->idx; i++)
+		done += c->readers[i].size;
 	if ((fp = pcap_file(r->h)) != NULL && (pos = ftell(fp)) > 0)
 		done += (uint64_t)pos;
-	if (c->file_bytes_total > 0)
-		pct = 100.0 * (double)done / (double)c->file_bytes_total;
-	secs = (now - start_ms) / 1000.0;
-	fprintf(stderr, "\r  %5.1f%%  %llu packets  %.0f packets/s   %s",
-	    final ? 100.0 : pct, (unsigned long long)r->seq,
-	    secs > 0 ? r->seq / secs : 0.0, final ? "\n" : "");
+	for (i = 0; i < c->nworkers; i++)
+		if (c->workers[i].flows != NULL)
+			flows += LD(flow_table_stats(c->workers[i].flows)->created);
+	if (c->published != NULL)
+		findings = LD(*c->published);
+	secs = (double)(now - start_ms) / 1000.0;
+	human(pkts, sizeof(pkts), (double)r->seq);
+	human(rate, sizeof(rate), secs > 0 ? (double)r->seq / secs : 0.0);
+	human(fl, sizeof(fl), (double)flows);
+	human(fi, sizeof(fi), (double)findings);
+	if (c->sizes_known && c->file_bytes_total > 0) {
+		if (done > c->file_bytes_total)
+			done = c->file_bytes_total;
+		snprintf(pct, sizeof(pct), "%5.1f%%  ",
+		    100.0 * (double)done / (double)c->file_bytes_total);
+		if (done > 0 && secs >= 0.2) {
+			left = secs * (double)(c->file_bytes_total - done) /
+			    (double)done;
+			snprintf(eta, sizeof(eta), "  ETA %u:%02u",
+			    (unsigned)(left / 60), (unsigned)left % 60);
+		}
+	}
+	fprintf(stderr, "\r%s%s packets  %s packets/s  %s flows  %s findings%s"
+	    "\033[K", pct, pkts, rate, fl, fi, eta);
 	fflush(stderr);
 }
 
@@ -379,7 +465,8 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 	struct pcap_pkthdr *hdr;
 	const u_char *bytes;
 	struct reader *r, *first = &c->readers[0];
-	uint64_t start = mono_ms(), last = 0;
+	uint64_t start = mono_ms(), last = start;
+	char err[1024];
 	unsigned i;
 	int rc = 0, ret = 0;
 
@@ -393,12 +480,20 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 			r->last_ts = c->readers[i - 1].last_ts;
 		}
 		r->idx = i;
+		if (r->h == NULL && open_offline(c, i, err, sizeof(err)) < 0) {
+			/* Checked at start, gone or changed since. */
+			fprintf(stderr, "edgeward: %s (skipped)\n", err);
+			c->st[i].bad_records++;
+			close_offline(r);
+			first->seq = r->seq;
+			continue;
+		}
 		while (!*c->s->stop &&
 		    (rc = pcap_next_ex(r->h, &hdr, &bytes)) >= 0) {
 			if (rc == 0)
 				continue;
 			one_packet(r, hdr, bytes);
-			if ((r->seq & 255) == 0)
+			if ((r->seq & 63) == 0)
 				show_progress(c, r, start, &last, 0);
 		}
 		if (rc == PCAP_ERROR) {
@@ -408,6 +503,8 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 			c->st[i].bad_records++;
 		}
 		first->seq = r->seq;
+		if (i > 0)
+			close_offline(r);
 	}
 	r = &c->readers[c->nfiles ? c->nfiles - 1 : 0];
 	if (c->nfiles > 0)

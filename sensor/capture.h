@@ -45,12 +45,20 @@ struct reader_stats {
 	uint64_t	kernel_drops;
 	uint64_t	ifdrops;
 	uint64_t	bad_records;
+	uint64_t	first_ts_us, last_ts_us;	/* packet times seen */
 	struct decode_stats dstats;
 };
 
 struct sensor;
 struct worker;
 struct reader;
+
+/*
+ * Limits: live interfaces each have a ring per worker (EDGEWARD_MAX_READERS);
+ * files are read one after another, one open at a time, so many may be
+ * given (rotated captures).
+ */
+#define CAPTURE_MAX_FILES	4096
 
 struct capture {
 	const struct sensor	*s;
@@ -62,10 +70,19 @@ struct capture {
 	/* live */
 	const char *const	*ifaces;
 	unsigned		 nifaces;
-	struct reader_stats	 st[16];
+	struct reader_stats	*st;		/* [ninputs] */
+	unsigned		 ninputs;
 	_Atomic uint64_t	 dispatched;	/* highest seq handed out */
 	uint64_t		 file_bytes_total;
-	int			 progress;	/* stderr is a terminal */
+	/*
+	 * The offline progress line (capture_open: stderr is a terminal and
+	 * no_progress is 0).  main sets no_progress (-q) and published (the
+	 * publisher's count of findings) before capture_open.
+	 */
+	int			 progress;
+	int			 no_progress;
+	int			 sizes_known;	/* every input a regular file */
+	const uint64_t		*published;
 	struct reader		*readers;	/* one per input */
 };
 

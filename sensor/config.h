@@ -76,6 +76,12 @@ struct config {
 	unsigned	redis_maxlen;
 	char		spool_dir[CONFIG_STR];
 	uint64_t	spool_max_bytes;
+	/* operators: Redis Sentinel, the HTML report */
+	char		redis_sentinels[CONFIG_STR];	/* host:port,... */
+	char		redis_master_name[64];
+	char		redis_sentinel_password_file[CONFIG_STR];
+	char		report_file[CONFIG_STR];
+	unsigned	report_max_findings;
 	/* enrichment */
 	char		geoip_db[CONFIG_MAX_LIST][CONFIG_STR];
 	unsigned	geoip_db_count;

@@ -51,14 +51,16 @@
 #include "geoip.h"
 #include "redis_conn.h"
 #include "redis_sink.h"
+#include "report.h"
 #include "output.h"
+#include "sentinel.h"
 #include "ring.h"
 #include "sensor.h"
 #include "sigdb.h"
 #include "stats.h"
 #include "worker.h"
 
-#define MAX_INPUTS	16
+#define MAX_INPUTS	CAPTURE_MAX_FILES
 #define MAX_OVERRIDES	64
 
 /* The mutable globals: flags the signal handlers set. */
@@ -113,11 +115,12 @@ usage(FILE *fp)
 "      --redis URL         also publish to Redis: redis://[user:pass@]host:port[/db]\n"
 "                          or unix:///path[?db=N] (see edgeward.conf(5))\n"
 "      --geoip FILE        MaxMind City/Country or ASN database (repeatable)\n"
+"      --report FILE.html  write an HTML report of the run at its end\n"
 "  -u, --user USER         drop privileges to USER after opening captures\n"
 "      --check-config      validate the configuration and exit\n"
 "      --list-dissectors   list the protocol dissectors and exit\n"
 "      --list-detectors    list the detectors and exit\n"
-"  -q, --quiet             no summary table at the end\n"
+"  -q, --quiet             no progress line, no summary table at the end\n"
 "  -V, --version           print the version and exit\n"
 "  -h, --help              this help\n");
 }
@@ -151,6 +154,7 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 		{ "reveal-secrets", no_argument, NULL, 'R' },
 		{ "redis", required_argument, NULL, 'D' },
 		{ "geoip", required_argument, NULL, 'G' },
+		{ "report", required_argument, NULL, 'H' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "check-config", no_argument, NULL, 'C' },
 		{ "list-dissectors", no_argument, NULL, 'L' },
@@ -214,6 +218,10 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 			break;
 		case 'u':
 			if (add_override(o, "user", optarg) < 0)
+				return -1;
+			break;
+		case 'H':
+			if (add_override(o, "report_file", optarg) < 0)
 				return -1;
 			break;
 		case 'c':
@@ -451,6 +459,9 @@ open_redis(const struct config *c, char *err, size_t errlen)
 	ro.maxlen = c->redis_maxlen;
 	ro.spool_dir = c->spool_dir;
 	ro.spool_max_bytes = c->spool_max_bytes;
+	ro.sentinels = c->redis_sentinels;
+	ro.master_name = c->redis_master_name;
+	ro.sentinel_password_file = c->redis_sentinel_password_file;
 	ro.log = redis_log;
 	return redis_sink_open(&ro, err, errlen);
 }
@@ -478,6 +489,18 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 	    redis_url_parse(c->redis_url, &rt, err, errlen) < 0)
 		return -1;
 	secure_zero(&rt, sizeof(rt));
+	if (c->redis_sentinels[0] != '\0') {
+		struct sentinel_set ss;
+
+		if (sentinel_parse(c->redis_sentinels, c->redis_master_name,
+		    &ss, err, errlen) < 0)
+			return -1;
+		if (deep && c->redis_sentinel_password_file[0] != '\0' &&
+		    sentinel_password_file(c->redis_sentinel_password_file,
+		    &ss, err, errlen) < 0)
+			return -1;
+		secure_zero(&ss, sizeof(ss));
+	}
 	if (c->user[0] != '\0' && getpwnam(c->user) == NULL) {
 		snprintf(err, errlen, "user '%s' does not exist (create it or "
 		    "change the user key)", c->user);
@@ -769,7 +792,7 @@ main(int argc, char **argv)
 	struct sigaction sa;
 	struct timespec t0, t1;
 	struct totals tot;
-	struct sink *sink;
+	struct sink *sink, *report = NULL;
 	sigset_t sigs;
 	const char *file;
 	char err[1024], bpf[1024];
@@ -859,6 +882,9 @@ main(int argc, char **argv)
 	cap.nfiles = o.nfiles;
 	cap.ifaces = o.ifaces;
 	cap.nifaces = o.nifaces;
+	/* The progress line: a terminal, not -q; counts what is published. */
+	cap.no_progress = o.quiet;
+	cap.published = &pub.st.findings;
 	if (capture_open(&cap, err, sizeof(err)) < 0) {
 		fprintf(stderr, "edgeward: %s\n", err);
 		capture_close(&cap);
@@ -902,12 +928,29 @@ main(int argc, char **argv)
 		if (strcmp(s.cfg.output_file, "-") != 0)
 			pub.file = sink;
 	}
-	if (s.cfg.redis_url[0] != '\0') {
+	if (s.cfg.redis_url[0] != '\0' || s.cfg.redis_sentinels[0] != '\0') {
 		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "edgeward: %s\n", err);
 			return 1;
 		}
 		pub.sinks[pub.nsinks++] = sink;
+	}
+	if (s.cfg.report_file[0] != '\0') {
+		struct report_opts rpo;
+
+		memset(&rpo, 0, sizeof(rpo));
+		rpo.path = s.cfg.report_file;
+		rpo.max_findings = s.cfg.report_max_findings;
+		rpo.inputs = s.live ? o.ifaces : o.files;
+		rpo.ninputs = s.live ? o.nifaces : o.nfiles;
+		rpo.live = s.live;
+		rpo.sensor = s.cfg.sensor_name;
+		rpo.version = "edgeward " PACKAGE_VERSION;
+		if ((report = report_sink_open(&rpo, err, sizeof(err))) == NULL) {
+			fprintf(stderr, "edgeward: %s\n", err);
+			return 1;
+		}
+		pub.sinks[pub.nsinks++] = report;
 	}
 	/* A daemon's fingerprints should survive restarts: say when they won't. */
 	if (s.key_ephemeral && o.nifaces > 0)
@@ -961,11 +1004,24 @@ main(int argc, char **argv)
 	close(ctl.wake_fd);
 	control_free_old(&ctl, 1);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (!o.quiet) {
+	if (!o.quiet || report != NULL)
 		totals_collect(&tot, &cap, workers, s.cfg.workers, &pub);
+	if (!o.quiet)
 		summary_print(stderr, &tot, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, pub.sinks,
 		    pub.nsinks);
+	if (report != NULL) {
+		uint64_t first = 0, last = 0;
+
+		for (i = 0; cap.st != NULL && i < cap.ninputs; i++) {
+			if (cap.st[i].first_ts_us != 0 && (first == 0 ||
+			    cap.st[i].first_ts_us < first))
+				first = cap.st[i].first_ts_us;
+			if (cap.st[i].last_ts_us > last)
+				last = cap.st[i].last_ts_us;
+		}
+		report_sink_run(report, &tot, (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, first, last);
 	}
 	for (i = 0; i < pub.nsinks; i++)
 		pub.sinks[i]->ops->close(pub.sinks[i]);

@@ -20,12 +20,14 @@
 #include <hiredis/hiredis.h>
 
 #include "redis_sink.h"
+#include "sentinel.h"
 #include "spool.h"
 
 #define RS_BATCH		64	/* live: flush every N findings */
 #define RS_REPLAY_BATCH		256
 #define RS_BACKOFF_MIN		100
 #define RS_BACKOFF_MAX		30000
+#define RS_SENTINEL_BACKOFF_MAX	1000	/* a failover takes seconds */
 #define RS_STALL_BREAK_MIN	10000	/* give a slow server this long */
 #define RS_RECONCILE_EXTRA	1000	/* other writers' entries to look past */
 #define RS_FIELD_MAX		256	/* kind, severity, id, sensor */
@@ -80,6 +82,9 @@ struct redis_sink {
 	int		 stalled;
 	unsigned long long next_attempt;
 	unsigned long long backoff;
+	unsigned long long backoff_max;
+	int		 use_sentinel;
+	struct sentinel_set sentinels;
 	uint64_t	 rng;
 	struct rs_entry	 ring[REDIS_SINK_INFLIGHT];
 	size_t		 head;
@@ -262,7 +267,7 @@ rs_schedule_retry(struct redis_sink *s)
 	s->rng ^= s->rng << 17;
 	j = d / 2 + s->rng % (d / 2 + 1);
 	s->next_attempt = redis_now_ms() + j;
-	s->backoff = d * 2 > RS_BACKOFF_MAX ? RS_BACKOFF_MAX : d * 2;
+	s->backoff = d * 2 > s->backoff_max ? s->backoff_max : d * 2;
 }
 
 static void
@@ -651,12 +656,45 @@ rs_reconcile(struct redis_sink *s)
 	return 0;
 }
 
+/*
+ * Sentinel: the master's address, asked before every connect.  0, or -1
+ * (logged, retry scheduled) when no sentinel answered.
+ */
+static int
+rs_find_master(struct redis_sink *s)
+{
+	char host[256], err[1024], old[300];
+	int port;
+
+	if (sentinel_master(&s->sentinels, s->connect_ms, s->command_ms, host,
+	    sizeof(host), &port, err, sizeof(err)) < 0) {
+		s->st.errors++;
+		s->degraded = 1;
+		rs_schedule_retry(s);
+		rs_log(s, "redis: no sentinel named the master '%s' (%.600s); "
+		    "spooling, retrying with backoff", s->sentinels.master, err);
+		return -1;
+	}
+	if (strcmp(host, s->target.host) == 0 && port == s->target.port)
+		return 0;
+	snprintf(old, sizeof(old), "%s", s->target.host[0] != '\0' ?
+	    s->name : "");
+	snprintf(s->target.host, sizeof(s->target.host), "%s", host);
+	s->target.port = port;
+	redis_target_name(&s->target, s->name, sizeof(s->name));
+	rs_log(s, "redis: the sentinels name %s master '%s'%s%s", s->name,
+	    s->sentinels.master, old[0] != '\0' ? ", was " : "", old);
+	return 0;
+}
+
 static void
 rs_connect(struct redis_sink *s)
 {
 	enum redis_conn_fail why;
 	char err[300];
 
+	if (s->use_sentinel && rs_find_master(s) < 0)
+		return;
 	s->c = redis_conn_open(&s->target, s->connect_ms, s->command_ms, &why,
 	    err, sizeof(err));
 	if (s->c == NULL) {
@@ -666,6 +704,19 @@ rs_connect(struct redis_sink *s)
 			s->last_refused = 1;
 		rs_schedule_retry(s);
 		rs_log(s, "redis: %s; spooling, retrying with backoff", err);
+		return;
+	}
+	/* A demoted master still answers, as a replica: write only to one
+	 * that says it is the master. */
+	if (s->use_sentinel && sentinel_is_master(s->c, s->command_ms, err,
+	    sizeof(err)) != 1) {
+		redisFree(s->c);
+		s->c = NULL;
+		s->st.errors++;
+		s->degraded = 1;
+		rs_schedule_retry(s);
+		rs_log(s, "redis %s: not the master (%s); asking the sentinels "
+		    "again", s->name, err);
 		return;
 	}
 	s->stalled = 0;
@@ -870,6 +921,7 @@ rs_free(struct redis_sink *s)
 	spool_close(s->sp);
 	free(s->scratch);
 	explicit_bzero(&s->target, sizeof(s->target));
+	explicit_bzero(&s->sentinels, sizeof(s->sentinels));
 	free(s);
 }
 
@@ -934,13 +986,47 @@ redis_sink_open(const struct redis_opts *o, char *errbuf, size_t errlen)
 		return NULL;
 	}
 	s->base.ops = &redis_sink_ops;
-	if (redis_url_parse(o->url, &s->target, errbuf, errlen) != 0 ||
-	    (o->password_file != NULL && redis_password_file(o->password_file,
-	    &s->target, errbuf, errlen) != 0)) {
+	s->backoff_max = RS_BACKOFF_MAX;
+	if (o->sentinels != NULL && o->sentinels[0] != '\0') {
+		/* The URL, optional, gives user, password and database. */
+		s->use_sentinel = 1;
+		s->backoff_max = RS_SENTINEL_BACKOFF_MAX;
+		if (sentinel_parse(o->sentinels, o->master_name ?
+		    o->master_name : "mymaster", &s->sentinels, errbuf,
+		    errlen) != 0 || (o->sentinel_password_file != NULL &&
+		    o->sentinel_password_file[0] != '\0' &&
+		    sentinel_password_file(o->sentinel_password_file,
+		    &s->sentinels, errbuf, errlen) != 0)) {
+			rs_free(s);
+			return NULL;
+		}
+	}
+	if (s->use_sentinel && (o->url == NULL || o->url[0] == '\0')) {
+		memset(&s->target, 0, sizeof(s->target));
+		s->target.port = REDIS_DEFAULT_PORT;
+	} else if (redis_url_parse(o->url, &s->target, errbuf, errlen) != 0) {
 		rs_free(s);
 		return NULL;
 	}
-	redis_target_name(&s->target, s->name, sizeof(s->name));
+	if (s->use_sentinel && s->target.is_unix) {
+		snprintf(errbuf, errlen, "redis_sentinels: the master's address "
+		    "comes from the sentinels; give redis_url as redis://[user:"
+		    "password@]host[/db] or leave it empty");
+		rs_free(s);
+		return NULL;
+	}
+	if (s->use_sentinel)
+		s->target.host[0] = '\0';	/* asked before each connect */
+	if (o->password_file != NULL && redis_password_file(o->password_file,
+	    &s->target, errbuf, errlen) != 0) {
+		rs_free(s);
+		return NULL;
+	}
+	if (s->use_sentinel)
+		snprintf(s->name, sizeof(s->name), "master '%s'",
+		    s->sentinels.master);
+	else
+		redis_target_name(&s->target, s->name, sizeof(s->name));
 	snprintf(s->key_stream, sizeof(s->key_stream), "%s:findings", prefix);
 	snprintf(s->key_list, sizeof(s->key_list), "%s:findings:list", prefix);
 	snprintf(s->key_health, sizeof(s->key_health), "%s:health", prefix);

@@ -30,6 +30,16 @@
  * sink keeps its own monotonic clock.  At most
  * REDIS_SINK_INFLIGHT findings are in flight; a finding longer than
  * REDIS_SINK_MAX_ITEM bytes is dropped and counted.
+ *
+ * Sentinel (sentinels set): the master's address comes from the sentinels
+ * (sentinel.h) at open and before every reconnect, and ROLE must say
+ * "master" before anything is written; the URL, if any, gives only the
+ * user, password and database.  A failover is then a disconnect like any
+ * other: findings go to the spool, the in-flight ones are checked against
+ * the new master's stream, and the spool is replayed there.  The backoff
+ * between attempts is capped at RS_SENTINEL_BACKOFF_MAX, as a failover
+ * takes seconds.  A write the old master acknowledged but had not yet
+ * replicated when it died is lost with it (edgeward(8), REDIS SENTINEL).
  */
 #ifndef EDGEWARD_REDIS_SINK_H
 #define EDGEWARD_REDIS_SINK_H
@@ -67,6 +77,10 @@ struct redis_opts {
 	unsigned	 command_timeout_ms; /* 0: 500 */
 	redis_log_fn	*log;		/* NULL: stderr */
 	void		*log_arg;
+	/* Redis Sentinel: "host:port,..."; NULL or "": none */
+	const char	*sentinels;
+	const char	*master_name;	/* NULL: "mymaster" */
+	const char	*sentinel_password_file; /* NULL: no AUTH */
 };
 
 /*

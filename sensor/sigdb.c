@@ -38,7 +38,10 @@ sigdb_dir(const struct config *cfg, char *out, size_t outlen, char *errbuf,
     size_t errlen)
 {
 	static const char *const candidates[] = {
-		PKGDATADIR "/signatures", SRCSIGDIR,
+		PKGDATADIR "/signatures",
+#ifdef SRCSIGDIR
+		SRCSIGDIR,	/* an uninstalled build (Makefile.am) */
+#endif
 	};
 	size_t i;
 
@@ -57,9 +60,14 @@ sigdb_dir(const struct config *cfg, char *out, size_t outlen, char *errbuf,
 			snprintf(out, outlen, "%s", candidates[i]);
 			return 0;
 		}
+#ifdef SRCSIGDIR
 	snprintf(errbuf, errlen, "no signatures directory: neither %s nor %s "
 	    "exists (run make install, or set signatures_dir)", candidates[0],
 	    candidates[1]);
+#else
+	snprintf(errbuf, errlen, "no signatures directory: %s does not exist "
+	    "(reinstall, or set signatures_dir)", candidates[0]);
+#endif
 	return -1;
 }
 

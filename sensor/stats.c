@@ -98,7 +98,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 	unsigned i, k;
 
 	memset(t, 0, sizeof(*t));
-	for (i = 0; c != NULL && i < 16; i++) {
+	for (i = 0; c != NULL && c->st != NULL && i < c->ninputs; i++) {
 		r = &c->st[i];
 		t->packets += LD(r->packets);
 		t->bytes += LD(r->bytes);
@@ -276,7 +276,8 @@ summary_print(FILE *fp, const struct totals *t, double secs,
 
 	totals_print(fp, t, secs);
 	for (i = 0; i < nsinks; i++) {
-		if (strcmp(sinks[i]->ops->name, "file") == 0)
+		if (strcmp(sinks[i]->ops->name, "file") == 0 ||
+		    strcmp(sinks[i]->ops->name, "report") == 0)
 			continue;
 		memset(&ss, 0, sizeof(ss));
 		sinks[i]->ops->stats(sinks[i], &ss);
