@@ -428,6 +428,105 @@ http_urlencoded(struct dctx *ctx, struct http_fields *f, const uint8_t *s,
 	}
 }
 
+/* ---- device CLI commands sent over HTTP APIs ------------------------------ */
+
+#define HTTP_CMD_MAX	256
+
+/*
+ * PAN-OS XML API operational command: type=op&cmd=<debug><dataplane>...
+ * PAN-OS maps each CLI word to an element, so the command is the element
+ * names of its opening tags in order ("debug dataplane packet-diag set
+ * capture on"), element text kept as a word too.
+ */
+static size_t
+http_panos_cmd(const uint8_t *x, size_t n, uint8_t *out, size_t cap)
+{
+	size_t i = 0, o = 0, k;
+	int in_tag = 0, closing = 0, name = 0;
+
+	for (i = 0; i < n && o + 1 < cap; i++) {
+		uint8_t c = x[i];
+
+		if (c == '<') {
+			in_tag = 1;
+			closing = i + 1 < n && x[i + 1] == '/';
+			name = !closing;
+			if (name && o > 0 && out[o - 1] != ' ')
+				out[o++] = ' ';
+			continue;
+		}
+		if (in_tag) {
+			if (c == '>')
+				in_tag = 0;
+			else if (c == ' ' || c == '/')
+				name = 0;
+			else if (name)
+				out[o++] = c;
+			continue;
+		}
+		/* text between tags: a value ("<member>eth1/1</member>") */
+		if (c > ' ' && c < 0x7f) {
+			if (o > 0 && out[o - 1] != ' ' && (i == 0 ||
+			    x[i - 1] == '>'))
+				out[o++] = ' ';
+			out[o++] = c;
+		}
+	}
+	for (k = o; k > 0 && out[k - 1] == ' '; k--)
+		;
+	return k;
+}
+
+/*
+ * Commands some devices take in a request line: PAN-OS XML API ("/api/"
+ * with type=op&cmd=...), MikroTik RouterOS REST ("/rest/tool/sniffer/
+ * start" is "/tool sniffer start").  Reported as command facts (proto
+ * "http"), like a line typed in a Telnet session, for the capture and
+ * management detectors.  JSON bodies (Cisco NX-API, Arista eAPI) are not
+ * read.
+ */
+static void
+http_cli_api(struct dctx *ctx, const uint8_t *t, size_t tlen)
+{
+	uint8_t cmd[HTTP_CMD_MAX], dec[HTTP_CMD_MAX * 4];
+	const uint8_t *q, *v;
+	size_t off, plen, qlen, i, n = 0;
+	long qm = tp_find(t, tlen, '?'), amp, eq, dn;
+	int op = 0;
+
+	if (tlen > 6 && memcmp(t, "/rest/", 6) == 0) {
+		plen = qm < 0 ? tlen : (size_t)qm;
+		cmd[n++] = '/';
+		for (i = 6; i < plen && n + 1 < sizeof(cmd); i++)
+			cmd[n++] = t[i] == '/' ? ' ' : t[i];
+		tp_command(ctx, "http", cmd, n);
+		return;
+	}
+	if (qm < 0 || !(tlen > 5 && memcmp(t, "/api/", 5) == 0))
+		return;
+	q = t + qm + 1;
+	qlen = tlen - (size_t)qm - 1;
+	v = NULL;
+	plen = 0;
+	for (off = 0; off < qlen; off += plen + 1) {
+		amp = tp_find(q + off, qlen - off, '&');
+		plen = amp < 0 ? qlen - off : (size_t)amp;
+		eq = tp_find(q + off, plen, '=');
+		if (eq == 4 && memcmp(q + off, "type", 4) == 0 &&
+		    plen - 5 == 2 && memcmp(q + off + 5, "op", 2) == 0)
+			op = 1;
+		if (eq == 3 && memcmp(q + off, "cmd", 3) == 0) {
+			v = q + off + 4;
+			n = plen - 4;
+		}
+	}
+	if (!op || v == NULL ||
+	    (dn = tp_pct_decode(v, n, dec, sizeof(dec), 1)) <= 0)
+		return;
+	n = http_panos_cmd(dec, (size_t)dn, cmd, sizeof(cmd));
+	tp_command(ctx, "http", cmd, n);
+}
+
 /* The first occurrence of pat (exact bytes) in s, or -1. */
 static long
 http_memfind(const uint8_t *s, size_t n, const uint8_t *pat, size_t m)
@@ -887,6 +986,7 @@ http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 		st->ws_path_len = (uint16_t)tp_copy(st->ws_path,
 		    sizeof(st->ws_path), st->path, st->path_len);
 	}
+	http_cli_api(ctx, rl.target, rl.tlen);
 	if (qm >= 0 && !rl.has_auth) {
 		q = rl.target + qm + 1;
 		hash = tp_find(q, rl.tlen - (size_t)qm - 1, '#');

@@ -1039,6 +1039,39 @@ def pg_msg(kind, body):
     return kind + struct.pack(">I", len(body) + 4) + body
 
 
+def build_cli_api(out):
+    """
+    capture_cli_api.pcap: packet capture started through device HTTP APIs,
+    not typed in a terminal: a PAN-OS XML API operational command (debug
+    dataplane packet-diag set capture on) and a RouterOS REST call
+    (/tool sniffer start), each answered; then an ordinary PAN-OS API
+    query (show system info) that must not count as a capture command.
+    """
+    fw, mt = "198.51.100.1", "198.51.100.2"
+    cap = ("GET /api/?type=op&cmd=%3Cdebug%3E%3Cdataplane%3E%3Cpacket-diag"
+           "%3E%3Cset%3E%3Ccapture%3E%3Con%2F%3E%3C%2Fcapture%3E%3C%2Fset"
+           "%3E%3C%2Fpacket-diag%3E%3C%2Fdataplane%3E%3C%2Fdebug%3E&key=KEY"
+           " HTTP/1.1\r\nHost: fw.example.net\r\n\r\n").encode()
+    info = ("GET /api/?type=op&cmd=%3Cshow%3E%3Csystem%3E%3Cinfo%3E%3C%2Finfo"
+            "%3E%3C%2Fsystem%3E%3C%2Fshow%3E&key=KEY HTTP/1.1\r\n"
+            "Host: fw.example.net\r\n\r\n").encode()
+    ok = (b"HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\n"
+          b"Content-Length: 27\r\n\r\n<response status=\"success\"/>")
+    rest = (b"POST /rest/tool/sniffer/start HTTP/1.1\r\nHost: mt\r\n"
+            b"Content-Type: application/json\r\nContent-Length: 2\r\n"
+            b"\r\n{}")
+    rok = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n[]"
+    conv = df_tcp(C4, fw, 46001, 80, [(C2S, info), (S2C, ok), (C2S, cap),
+                                        (S2C, ok)], isn=(11000, 12000))
+    conv += df_tcp(C4, mt, 46002, 80, [(C2S, rest), (S2C, rok)],
+                   isn=(13000, 14000))
+    emit(out, "capture_cli_api.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 46001, fw, 80),
+         "packet_capture command: panos (debug dataplane packet-diag set "
+         "capture on) and mikrotik (/tool sniffer start); show system info "
+         "is no capture", wrap_all(conv, w_eth))
+
+
 def build_layer(out):
     """
     pending_overflow_pgsql.pcap: a PostgreSQL PasswordMessage one byte too
@@ -1060,6 +1093,7 @@ def build_layer(out):
           (C2S, big[:cut1]), (C2S, big[cut1:cut2]), (C2S, big[cut2:]),
           (S2C, pg_msg(b"R", struct.pack(">I", 0)))]
     conv = df_tcp(C4, S4, 45432, 5432, ex, isn=(7000, 9000))
+    build_cli_api(out)
     emit(out, "pending_overflow_pgsql.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
          ("tcp", C4, 45432, S4, 5432),
          "no finding: the 8193-byte PasswordMessage overflows the pending "

@@ -467,7 +467,45 @@ test_probe(void)
 	    strlen(notreq), DIR_TO_SERVER));
 }
 
+/* Device CLI commands in API requests: PAN-OS XML API, RouterOS REST. */
+static void
+test_cli_api(void)
+{
+	new_flow();
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER,
+	    "GET /api/?type=op&cmd=%3Cdebug%3E%3Cdataplane%3E%3Cpacket-diag%3E"
+	    "%3Cset%3E%3Ccapture%3E%3Con%2F%3E%3C%2Fcapture%3E%3C%2Fset%3E"
+	    "%3C%2Fpacket-diag%3E%3C%2Fdataplane%3E%3C%2Fdebug%3E&key=K "
+	    "HTTP/1.1\r\nHost: fw\r\n\r\n");
+	CU_ASSERT_EQUAL_FATAL(ctx.ncommands, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].line,
+	    "debug dataplane packet-diag set capture on");
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].proto, "http");
+	/* a value between tags is a word of the command */
+	new_flow();
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER,
+	    "GET /api/?cmd=<show><interface>ethernet1/1</interface></show>"
+	    "&type=op HTTP/1.1\r\nHost: fw\r\n\r\n");
+	CU_ASSERT_EQUAL_FATAL(ctx.ncommands, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].line,
+	    "show interface ethernet1/1");
+	new_flow();
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER,
+	    "POST /rest/tool/sniffer/start HTTP/1.1\r\nHost: mt\r\n"
+	    "Content-Length: 0\r\n\r\n");
+	CU_ASSERT_EQUAL_FATAL(ctx.ncommands, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].line, "/tool sniffer start");
+	/* not a command: other API types, other paths, no cmd */
+	new_flow();
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER,
+	    "GET /api/?type=config&action=get&xpath=/config HTTP/1.1\r\n"
+	    "\r\nGET /index.html?cmd=x HTTP/1.1\r\n\r\n"
+	    "GET /api/?type=op HTTP/1.1\r\n\r\n");
+	CU_ASSERT_EQUAL(ctx.ncommands, 0);
+}
+
 UNIT_MAIN("http",
+    { "device CLI commands in API requests", test_cli_api },
     { "Basic success", test_basic_success },
     { "Basic byte by byte", test_basic_bytewise },
     { "pipelined Basic and Bearer", test_pipelined_basic_and_bearer },
