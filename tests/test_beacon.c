@@ -43,12 +43,13 @@ static struct sensor s;
 static void
 setup(void)
 {
+	const char *top = getenv("top_srcdir");
 	char err[512];
 
 	memset(&s, 0, sizeof(s));
 	config_defaults(&s.cfg);
-	snprintf(s.cfg.signatures_dir, sizeof(s.cfg.signatures_dir), "%s",
-	    SRCSIGDIR);
+	snprintf(s.cfg.signatures_dir, sizeof(s.cfg.signatures_dir),
+	    "%s/signatures", top ? top : ".");
 	s.cfg.beacon_max_series = 16;
 	s.sigs = sigdb_load(&s.cfg, NULL, err, sizeof(err));
 	if (s.sigs == NULL)

@@ -70,12 +70,13 @@ tcp(uint32_t src, uint32_t dst, uint16_t sp, uint16_t dp, uint8_t flags,
 static void
 setup(const char *allowed)
 {
+	const char *top = getenv("top_srcdir");
 	char err[512];
 
 	memset(&s, 0, sizeof(s));
 	config_defaults(&s.cfg);
-	snprintf(s.cfg.signatures_dir, sizeof(s.cfg.signatures_dir), "%s",
-	    SRCSIGDIR);
+	snprintf(s.cfg.signatures_dir, sizeof(s.cfg.signatures_dir),
+	    "%s/signatures", top ? top : ".");
 	snprintf(s.cfg.rmm_allowed, sizeof(s.cfg.rmm_allowed), "%s", allowed);
 	s.cfg.rmm_max_entries = 16;
 	s.sigs = sigdb_load(&s.cfg, NULL, err, sizeof(err));
