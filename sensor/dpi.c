@@ -118,6 +118,10 @@ module_new(uint64_t *bytes)
 int
 dpi_init(struct worker *w, char *errbuf, size_t errlen)
 {
+	if ((w->ndpi_pkt = malloc(DPI_PKT_MAX)) == NULL) {
+		snprintf(errbuf, errlen, "out of memory for nDPI");
+		return -1;
+	}
 	/* The module main opened for the signatures: worker 0's now. */
 	if (w->id == 0 && w->s->ndpi_spare != NULL) {
 		w->ndpi = w->s->ndpi_spare;
@@ -137,6 +141,8 @@ dpi_fini(struct worker *w)
 	if (w->ndpi != NULL)
 		ndpi_exit_detection_module(w->ndpi);
 	w->ndpi = NULL;
+	free(w->ndpi_pkt);
+	w->ndpi_pkt = NULL;
 }
 
 struct ndpi_detection_module_struct *
@@ -245,6 +251,9 @@ finish(struct worker *w, struct flow *f, ndpi_protocol r, int guessed)
 	a.dissected = f->dis != NULL;
 	detect_app(w, f, &a);
 	before = dpi_thread_bytes;
+	/* nDPI frees its TCP or UDP buffers by the transport of the last
+	 * packet it parsed: make that the flow's, whatever came last. */
+	nf->l4_proto = f->key.proto;
 	ndpi_flow_free(nf);
 	f->ndpi = NULL;
 	account(w, f, before);
@@ -270,9 +279,43 @@ give_up(struct worker *w, struct flow *f)
 	finish(w, f, r, guessed);
 }
 
+/*
+ * The datagram as nDPI is to see it (see dpi.h): the IP datagram itself,
+ * or for IPv6 with extension headers a copy in w->ndpi_pkt of the fixed
+ * header (next header: the transport, payload length: the transport's
+ * bytes) followed by the transport header and payload.
+ */
+static const uint8_t *
+dpi_view(struct worker *w, const struct pkt *p, uint32_t *lenp)
+{
+	uint32_t len, end, l4;
+
+	len = p->caplen - p->l3_off;
+	if (len > p->l3_len)
+		len = p->l3_len;
+	if (len > 0xffff)
+		len = 0xffff;
+	*lenp = len;
+	if (p->family != 6 || p->l4_off <= p->l3_off + 40 || len < 40 ||
+	    w->ndpi_pkt == NULL)
+		return p->data + p->l3_off;
+	end = p->l3_off + len;
+	if (p->l4_off > end)
+		return NULL;
+	l4 = end - p->l4_off;
+	memcpy(w->ndpi_pkt, p->data + p->l3_off, 40);
+	w->ndpi_pkt[4] = (uint8_t)((p->l3_len - (p->l4_off - p->l3_off)) >> 8);
+	w->ndpi_pkt[5] = (uint8_t)(p->l3_len - (p->l4_off - p->l3_off));
+	w->ndpi_pkt[6] = p->proto;
+	memcpy(w->ndpi_pkt + 40, p->data + p->l4_off, l4);
+	*lenp = 40 + l4;
+	return w->ndpi_pkt;
+}
+
 void
 dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 {
+	const uint8_t *pkt;
 	ndpi_protocol r;
 	uint32_t len;
 	int64_t before;
@@ -289,13 +332,10 @@ dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 		memset(f->ndpi, 0, SIZEOF_FLOW_STRUCT);
 		w->dpist.flows++;
 	}
-	len = p->caplen - p->l3_off;
-	if (len > p->l3_len)
-		len = p->l3_len;
-	if (len > 0xffff)
-		len = 0xffff;
-	r = ndpi_detection_process_packet(w->ndpi, f->ndpi,
-	    p->data + p->l3_off, (unsigned short)len, p->ts_us / 1000);
+	if ((pkt = dpi_view(w, p, &len)) == NULL)
+		len = 0;
+	r = ndpi_detection_process_packet(w->ndpi, f->ndpi, pkt,
+	    (unsigned short)len, p->ts_us / 1000);
 	account(w, f, before);
 	f->dpi_pkts++;
 	if ((r.app_protocol != NDPI_PROTOCOL_UNKNOWN ||

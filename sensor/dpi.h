@@ -14,7 +14,16 @@
  * other way).  Every call into nDPI for a flow charges the flow memcap
  * with what that call allocated and released, so the summary's memory
  * figures include nDPI's per-flow buffers.
+ *
+ * What nDPI is handed: the innermost IP datagram, except an IPv6 one with
+ * extension headers, which nDPI gets rebuilt as the fixed header followed
+ * by the transport header (dpi_packet).  nDPI 4.2 walks only some of the
+ * headers the decoder walks (not AH, HIP, shim6): it would take such a
+ * packet of a TCP flow for another transport, and at the end free only
+ * what that other transport keeps, leaking the TLS reassembly buffer
+ * (2 KiB a flow, outside every memcap; issue 13).
  */
+#define DPI_PKT_MAX	(40 + 65535)
 #ifndef EDGEWARD_DPI_H
 #define EDGEWARD_DPI_H
 

@@ -45,7 +45,7 @@ enum severity {
 	SEV_CRITICAL
 };
 
-#define FINDING_MAX_ATTRS	32
+#define FINDING_MAX_ATTRS	64	/* sensor_health has about 45 */
 #define FINDING_MAX_MITRE	4
 #define FINDING_JSON_MAX	16384
 

@@ -778,6 +778,23 @@ list_detectors(void)
 		    (*c)->description);
 }
 
+/*
+ * A closed standard descriptor would be handed to the next open(): the
+ * spool or a capture would become "standard output".  Each closed one gets
+ * /dev/null, standard output read-only so that writing findings to it
+ * fails and is reported (file sink) rather than vanishing.
+ */
+static void
+std_fds_reserve(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 2 ? O_WRONLY : O_RDONLY) != fd)
+			_exit(2);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -799,6 +816,7 @@ main(int argc, char **argv)
 	unsigned i, j, nin;
 	int rc = 0, nset;
 
+	std_fds_reserve();
 	if (parse_args(argc, argv, &o, bpf, sizeof(bpf)) < 0)
 		return 2;
 	if (o.list_dissectors) {
@@ -919,8 +937,8 @@ main(int argc, char **argv)
 	pub.nworkers = s.cfg.workers;
 	pub.cap = &cap;
 	if (s.cfg.output_file[0] != '\0') {
-		if ((sink = file_sink_open(s.cfg.output_file, s.live, err,
-		    sizeof(err))) == NULL) {
+		if ((sink = file_sink_open(s.cfg.output_file, s.live,
+		    s.cfg.reveal_secrets, err, sizeof(err))) == NULL) {
 			fprintf(stderr, "edgeward: %s\n", err);
 			return 1;
 		}
@@ -1003,6 +1021,11 @@ main(int argc, char **argv)
 	pthread_join(ctl.thread, NULL);
 	close(ctl.wake_fd);
 	control_free_old(&ctl, 1);
+	/* The output's last lines, so the summary counts what was lost. */
+	for (i = 0; i < pub.nsinks; i++)
+		if (strcmp(pub.sinks[i]->ops->name, "file") == 0 &&
+		    file_sink_flush(pub.sinks[i]) > 0)
+			rc = 1;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o.quiet || report != NULL)
 		totals_collect(&tot, &cap, workers, s.cfg.workers, &pub);

@@ -30,14 +30,91 @@
 
 /* ---- JSON lines file sink ------------------------------------------------ */
 
+/*
+ * Lines are gathered in our own buffer and written with write(2), so a
+ * failed or short write is seen with the exact bytes that reached the
+ * file: the lines wholly written count as published, the rest as lost
+ * (st.dropped, the summary's output_lost), and a line cut in the middle
+ * is cut off again (ftruncate) where the file is a regular file, so the
+ * next write after the disk has room again starts on a line of its own.
+ * The first failure is said once on stderr; the run then exits 1
+ * (file_sink_lost).
+ */
+#define FILE_SINK_BUF	(1 << 16)
+
 struct file_sink {
 	struct sink		 base;
-	FILE			*fp;
-	char			 path[256];
-	int			 own;
+	int			 fd;
+	int			 own;		/* not stdout: ours to close */
+	int			 regular;	/* can be cut back (ftruncate) */
 	int			 line_buffered;
+	int			 said;		/* the failure was reported */
+	char			 path[256];
+	char			*buf;
+	size_t			 used;
+	uint64_t		 lines;		/* in buf */
 	struct sink_stats	 st;
 };
+
+static void
+file_fail(struct file_sink *fs, int err, uint64_t lost)
+{
+	fs->st.errors++;
+	fs->st.dropped += lost;
+	if (fs->said)
+		return;
+	fs->said = 1;
+	fprintf(stderr, "edgeward: cannot write findings to %s: %s; the "
+	    "findings not written are counted (output_lost) and the run will "
+	    "exit 1\n", fs->own ? fs->path : "standard output",
+	    strerror(err));
+}
+
+/* Writes the buffer out; counts what reached the file and what did not. */
+static int
+file_flush(struct file_sink *fs)
+{
+	size_t done = 0, whole, i;
+	uint64_t nl = 0;
+	off_t start = -1;
+	ssize_t n;
+	int err = 0;
+
+	if (fs->used == 0)
+		return 0;
+	if (fs->regular)
+		start = lseek(fs->fd, 0, SEEK_END);
+	while (done < fs->used) {
+		n = write(fs->fd, fs->buf + done, fs->used - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err = n < 0 ? errno : ENOSPC;
+			break;
+		}
+		done += (size_t)n;
+	}
+	if (done == fs->used) {
+		fs->st.published += fs->lines;
+		fs->used = 0;
+		fs->lines = 0;
+		return 0;
+	}
+	/* Lines written in full; a cut one is cut off the file again. */
+	for (i = 0, whole = 0; i < done; i++)
+		if (fs->buf[i] == '\n') {
+			nl++;
+			whole = i + 1;
+		}
+	if (whole < done && start >= 0 &&
+	    ftruncate(fs->fd, start + (off_t)whole) != 0)
+		fs->st.errors++;
+	fs->st.published += nl;
+	file_fail(fs, err, fs->lines - nl);
+	fs->used = 0;
+	fs->lines = 0;
+	return -1;
+}
 
 static int
 file_write(struct sink *s, const struct sink_item *it)
@@ -45,13 +122,16 @@ file_write(struct sink *s, const struct sink_item *it)
 	struct file_sink *fs = (struct file_sink *)s;
 
 	fs->st.produced++;
-	if (fwrite(it->json, 1, it->len, fs->fp) != it->len ||
-	    putc('\n', fs->fp) == EOF) {
-		fs->st.errors++;
-		fs->st.dropped++;
+	if (fs->used + it->len + 1 > FILE_SINK_BUF)
+		(void)file_flush(fs);	/* what it lost, it counted */
+	if (it->len + 1 > FILE_SINK_BUF) {
+		file_fail(fs, EMSGSIZE, 1);
 		return -1;
 	}
-	fs->st.published++;
+	memcpy(fs->buf + fs->used, it->json, it->len);
+	fs->used += it->len;
+	fs->buf[fs->used++] = '\n';
+	fs->lines++;
 	return 0;
 }
 
@@ -60,8 +140,18 @@ file_poll(struct sink *s, uint64_t now_ms)
 {
 	struct file_sink *fs = (struct file_sink *)s;
 
+	(void)now_ms;
 	if (fs->line_buffered)
-		fflush(fs->fp);
+		(void)file_flush(fs);
+}
+
+uint64_t
+file_sink_flush(struct sink *s)
+{
+	struct file_sink *fs = (struct file_sink *)s;
+
+	(void)file_flush(fs);
+	return fs->st.dropped;
 }
 
 static void
@@ -69,9 +159,10 @@ file_close(struct sink *s)
 {
 	struct file_sink *fs = (struct file_sink *)s;
 
-	fflush(fs->fp);
+	(void)file_flush(fs);
 	if (fs->own)
-		fclose(fs->fp);
+		close(fs->fd);
+	free(fs->buf);
 	free(fs);
 }
 
@@ -89,60 +180,82 @@ static const struct sink_ops file_sink_ops = {
 	.stats = file_stats,
 };
 
+/*
+ * Opens for appending; a file made here gets mode (0640, 0600 when it
+ * will hold secrets), never the umask's 0644.  -1 with errno.
+ */
+static int
+file_open_append(const char *path, mode_t mode)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY,
+	    mode);
+}
+
+static int
+fd_regular(int fd)
+{
+	struct stat sb;
+
+	return fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
 struct sink *
-file_sink_open(const char *path, int line_buffered, char *errbuf,
-    size_t errlen)
+file_sink_open(const char *path, int line_buffered, int secrets,
+    char *errbuf, size_t errlen)
 {
 	struct file_sink *fs;
 
-	if ((fs = calloc(1, sizeof(*fs))) == NULL) {
+	if ((fs = calloc(1, sizeof(*fs))) == NULL ||
+	    (fs->buf = malloc(FILE_SINK_BUF)) == NULL) {
+		free(fs);
 		snprintf(errbuf, errlen, "out of memory");
 		return NULL;
 	}
 	fs->base.ops = &file_sink_ops;
 	fs->line_buffered = line_buffered;
 	if (strcmp(path, "-") == 0) {
-		fs->fp = stdout;
+		fs->fd = STDOUT_FILENO;
 	} else {
-		if ((fs->fp = fopen(path, "a")) == NULL) {
+		if ((fs->fd = file_open_append(path, secrets ? 0600 : 0640))
+		    < 0) {
 			snprintf(errbuf, errlen, "cannot open output file %s: %s "
 			    "(check the directory exists and is writable)", path,
 			    strerror(errno));
+			free(fs->buf);
 			free(fs);
 			return NULL;
 		}
 		fs->own = 1;
 		snprintf(fs->path, sizeof(fs->path), "%s", path);
 	}
-	setvbuf(fs->fp, NULL, _IOFBF, 1 << 16);
+	fs->regular = fd_regular(fs->fd);
 	return &fs->base;
 }
 
 int
-file_sink_reopen(struct sink *s, const char *path, char *errbuf,
-    size_t errlen)
+file_sink_reopen(struct sink *s, const char *path, int secrets,
+    char *errbuf, size_t errlen)
 {
 	struct file_sink *fs = (struct file_sink *)s;
 	struct stat now, cur;
-	FILE *fp;
+	int fd;
 
 	if (!fs->own)
 		return 0;
 	/* Same path, same file still there: nothing was rotated. */
 	if (strcmp(path, fs->path) == 0 && stat(path, &now) == 0 &&
-	    fstat(fileno(fs->fp), &cur) == 0 && now.st_dev == cur.st_dev &&
+	    fstat(fs->fd, &cur) == 0 && now.st_dev == cur.st_dev &&
 	    now.st_ino == cur.st_ino)
 		return 0;
-	if ((fp = fopen(path, "a")) == NULL) {
+	if ((fd = file_open_append(path, secrets ? 0600 : 0640)) < 0) {
 		snprintf(errbuf, errlen, "cannot reopen output file %s: %s "
 		    "(still writing to %s)", path, strerror(errno), fs->path);
 		return -1;
 	}
-	setvbuf(fp, NULL, _IOFBF, 1 << 16);
-	if (fflush(fs->fp) != 0)
-		fs->st.errors++;
-	fclose(fs->fp);
-	fs->fp = fp;
+	(void)file_flush(fs);
+	close(fs->fd);
+	fs->fd = fd;
+	fs->regular = fd_regular(fd);
 	snprintf(fs->path, sizeof(fs->path), "%s", path);
 	return 0;
 }
@@ -374,6 +487,7 @@ static void
 publisher_health(struct publisher *p, uint64_t now_ms)
 {
 	const struct sensor *s = p->s;
+	const struct limit_counter *l;
 	struct finding f;
 	struct totals t;
 	struct out_rec *r;
@@ -393,32 +507,30 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	finding_init(&f, FK_SENSOR_HEALTH, SEV_INFO, 100);
 	finding_int(&f, "packets", (int64_t)t.packets);
 	finding_int(&f, "bytes", (int64_t)t.bytes);
-	finding_int(&f, "kernel_drops", (int64_t)t.kernel_drops);
-	finding_int(&f, "ring_drops", (int64_t)t.ring_drops);
-	finding_int(&f, "findings_dropped", (int64_t)t.findings_dropped);
 	finding_int(&f, "flows_active", (int64_t)t.flows_active);
-	finding_int(&f, "flows_evicted", (int64_t)t.flows_evicted);
 	finding_int(&f, "memory_bytes", (int64_t)t.memory);
+	finding_int(&f, "ndpi_memory_bytes", (int64_t)t.ndpi_memory);
 	finding_int(&f, "publisher_backlog_bytes", (int64_t)backlog);
+	/* Every limit's counter, named as in the summary (stats.h); the
+	 * drops and flows_evicted among them. */
+	for (l = limit_counters; l->name != NULL; l++)
+		finding_int(&f, l->name, (int64_t)limit_value(&t, l));
 	for (i = 0; i < FK_MAX; i++)
 		finding_int(&f, health_kind_keys[i], (int64_t)t.findings[i]);
 	finding_int(&f, "dedup_suppressed",
 	    (int64_t)totals_corr(&t, "dedup_suppressed"));
 	finding_int(&f, "correlate_entries", (int64_t)totals_corr(&t, "entries"));
-	finding_int(&f, "correlate_evicted", (int64_t)totals_corr(&t, "evicted"));
 	for (i = 0; i < p->nsinks; i++) {
 		memset(&ss, 0, sizeof(ss));
 		p->sinks[i]->ops->stats(p->sinks[i], &ss);
 		if (strcmp(p->sinks[i]->ops->name, "redis") == 0) {
-			/* produced = published + spooled + in flight + dropped */
+			/* produced = published + spooled + in flight + dropped
+			 * (redis_dropped is among the limits above) */
 			finding_int(&f, "redis_produced", (int64_t)ss.produced);
 			finding_int(&f, "redis_published", (int64_t)ss.published);
 			finding_int(&f, "redis_spooled", (int64_t)ss.spool_pending);
 			finding_int(&f, "redis_inflight", (int64_t)ss.inflight);
-			finding_int(&f, "redis_dropped", (int64_t)ss.dropped);
 			finding_int(&f, "redis_connected", ss.connected != 0);
-		} else if (ss.dropped > 0) {
-			finding_int(&f, "sink_dropped", (int64_t)ss.dropped);
 		}
 	}
 	n = finding_format(s, NULL, &f, body + offsetof(struct out_rec, body),
@@ -464,7 +576,8 @@ publisher_runtime(struct publisher *p, uint64_t now_ms)
 	if (seq != p->reopen_seen) {
 		p->reopen_seen = seq;
 		if (p->file != NULL && file_sink_reopen(p->file,
-		    p->view.cfg.output_file, err, sizeof(err)) < 0)
+		    p->view.cfg.output_file, p->view.cfg.reveal_secrets, err,
+		    sizeof(err)) < 0)
 			fprintf(stderr, "edgeward: %s\n", err);
 	}
 	if (atomic_exchange_explicit(&rt->stats_request, 0,

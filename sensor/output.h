@@ -159,19 +159,28 @@ struct publisher {
 };
 
 /*
- * A sink writing JSON lines to a file ("-" = stdout).  Returns NULL with
- * errbuf filled when the file cannot be opened.
+ * A sink writing JSON lines to a file ("-" = stdout), appending; a file it
+ * creates gets mode 0640, or 0600 with secrets set (reveal_secrets).
+ * Returns NULL with errbuf filled when the file cannot be opened.  Write
+ * errors (a full disk, a closed stdout) are said once on stderr; the lines
+ * not written are counted in stats().dropped, and a line cut in the middle
+ * is removed from a regular file.
  */
 struct sink	*file_sink_open(const char *path, int line_buffered,
-		    char *errbuf, size_t errlen);
+		    int secrets, char *errbuf, size_t errlen);
 
 /*
  * Reopens a file sink's file at path (SIGHUP, after logrotate moved it):
  * the new file is opened first, so on failure (-1, errbuf set) the old one
  * stays in use.  Standard output is left alone.  Publisher thread only.
  */
-int	file_sink_reopen(struct sink *s, const char *path, char *errbuf,
-	    size_t errlen);
+int	file_sink_reopen(struct sink *s, const char *path, int secrets,
+	    char *errbuf, size_t errlen);
+/*
+ * Writes out what is buffered; returns the findings lost so far (write
+ * errors).  The sink's owner only (main once the publisher has ended).
+ */
+uint64_t file_sink_flush(struct sink *s);
 
 /*
  * Starts the publisher thread.  p->s is copied into p->view first.  Besides

@@ -2,6 +2,7 @@
  * stats.c - totals and the summary table; see stats.h.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "defrag.h"
@@ -13,6 +14,48 @@
 #include "worker.h"
 
 #define LD(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
+
+#define LIM(name, key, field)	{ name, key, offsetof(struct totals, field) }
+
+/*
+ * Defragmentation first: its evictions were the counters an operator
+ * could not see.  The order is the summary's and sensor_health's.
+ */
+const struct limit_counter limit_counters[] = {
+	LIM("defrag_evicted_memcap", "defrag_memcap", defrag_evicted_memcap),
+	LIM("defrag_evicted_datagrams", "4096 incomplete datagrams",
+	    defrag_evicted_datagrams),
+	LIM("defrag_dropped_memcap", "defrag_memcap", defrag_dropped_memcap),
+	LIM("defrag_dropped_fragments", "128 fragments a datagram",
+	    defrag_dropped_fragments),
+	LIM("defrag_timeouts", "defrag_timeout", defrag_timeouts),
+	LIM("flows_evicted", "flow_memcap", flows_evicted),
+	LIM("flow_end_charge_refused", "flow_memcap", flows_end_charge_refused),
+	LIM("flow_alloc_failures", "memory", flow_alloc_failures),
+	LIM("ndpi_over_memcap", "flow_memcap", ndpi_over_memcap),
+	LIM("stream_ooo_limit", "stream_ooo_max", stream.ooo_limit),
+	LIM("stream_depth_reached", "stream_depth", stream.depth_reached),
+	LIM("stream_pending_overflow", "a dissector's max_pending",
+	    pending_overflow),
+	LIM("detector_evicted", "detector_memcap, *_max_*", detector_evicted),
+	LIM("correlate_evicted", "correlate_max_entries", corr_evicted),
+	LIM("ring_drops", "ring_mb", ring_drops),
+	LIM("kernel_drops", "buffer_mb", kernel_drops),
+	LIM("findings_dropped", "output_ring_mb", findings_dropped),
+	LIM("findings_too_big", "64 KiB a finding", findings_too_big),
+	LIM("output_lost", "output_file writes", output_lost),
+	LIM("redis_dropped", "spool_max_bytes", redis_dropped),
+	{ NULL, NULL, 0 }
+};
+
+uint64_t
+limit_value(const struct totals *t, const struct limit_counter *l)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)t + l->offset, sizeof(v));
+	return v;
+}
 
 void
 weird_count(struct weird *tab, unsigned *n, unsigned max, const char *name)
@@ -88,6 +131,27 @@ csum_add(struct csum_stats *t, const struct csum_stats *s)
 	t->unreliable += LD(s->unreliable);
 }
 
+/*
+ * What the sinks lost.  Only the sinks' owner calls totals_collect (the
+ * publisher thread, or main once the publisher has ended), so their
+ * stats() may be called here.
+ */
+static void
+sinks_collect(struct totals *t, const struct publisher *p)
+{
+	struct sink_stats ss;
+	unsigned i;
+
+	for (i = 0; i < p->nsinks; i++) {
+		memset(&ss, 0, sizeof(ss));
+		p->sinks[i]->ops->stats(p->sinks[i], &ss);
+		if (strcmp(p->sinks[i]->ops->name, "redis") == 0)
+			t->redis_dropped += ss.dropped;
+		else if (strcmp(p->sinks[i]->ops->name, "file") == 0)
+			t->output_lost += ss.dropped;
+	}
+}
+
 void
 totals_collect(struct totals *t, const struct capture *c, struct worker *w,
     unsigned nw, const struct publisher *p)
@@ -137,6 +201,7 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_end_charge_refused +=
 			    LD(fs->end_charge_refused);
 			t->flows_tcp_reused += LD(fs->tcp_reused);
+			t->flow_alloc_failures += LD(fs->alloc_failures);
 			csum_add(&t->csum, &fs->csum);
 			t->memory += LD(fs->memory);
 			t->peak_memory += LD(fs->peak_memory);
@@ -149,6 +214,8 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->flows_end_charge_refused +=
 			    w[i].final_flows.end_charge_refused;
 			t->flows_tcp_reused += w[i].final_flows.tcp_reused;
+			t->flow_alloc_failures +=
+			    w[i].final_flows.alloc_failures;
 			csum_add(&t->csum, &w[i].final_flows.csum);
 			t->peak_memory += w[i].final_flows.peak_memory;
 			t->fixed_memory += w[i].final_flows.fixed_memory;
@@ -160,8 +227,19 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 			t->defrag_overlaps += LD(ds->overlaps);
 			t->defrag_drops += LD(ds->memcap_drops) +
 			    LD(ds->too_big) + LD(ds->bad_fragments);
+			t->defrag_evicted_memcap += LD(ds->memcap_evictions);
+			t->defrag_evicted_datagrams += LD(ds->tables_full);
+			t->defrag_dropped_memcap += LD(ds->memcap_drops);
+			t->defrag_dropped_fragments +=
+			    LD(ds->too_many_fragments);
 		}
+		t->ndpi_over_memcap += LD(w[i].dpist.over_memcap);
+		t->ndpi_memory += LD(w[i].dpist.memory);
+		t->ndpi_peak += LD(w[i].dpist.peak_memory);
+		t->pending_overflow += LD(w[i].st.dissector_pending_overflow);
 	}
+	if (p != NULL)
+		sinks_collect(t, p);
 	if (p != NULL) {
 		t->published = LD(p->st.findings);
 		memcpy(t->corr, p->st.corr, sizeof(t->corr));
@@ -184,6 +262,14 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 		detect_counters(&w[i], add_det, t);
 	for (k = 0; k < t->ncorr; k++)
 		add_det(t, t->corr[k].name, t->corr[k].count);
+	t->corr_evicted = totals_corr(t, "evicted");
+	/* Detectors' and correlators' own tables ("..._evicted"). */
+	for (k = 0; k < t->ndet; k++) {
+		size_t n = strlen(t->det_names[k]);
+
+		if (n > 8 && strcmp(t->det_names[k] + n - 8, "_evicted") == 0)
+			t->detector_evicted += t->det_counts[k];
+	}
 	add_weird(t, "tcp_overlap_mismatch", t->stream.overlap_mismatch);
 	add_weird(t, "tcp_gap", t->stream.gaps);
 	add_weird(t, "tcp_ooo_limit", t->stream.ooo_limit);
@@ -193,6 +279,24 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 	add_weird(t, "flow_end_charge_refused", t->flows_end_charge_refused);
 	add_weird(t, "tcp_checksum_bad", t->csum.tcp_bad);
 	add_weird(t, "udp_checksum_bad", t->csum.udp_bad);
+}
+
+/*
+ * The limits block: every bound with the times it was hit, zeros too, so
+ * a reader sees which limits exist and that none was reached.
+ */
+static void
+limits_print(FILE *fp, const struct totals *t)
+{
+	const struct limit_counter *l;
+	uint64_t hit = 0;
+
+	for (l = limit_counters; l->name != NULL; l++)
+		hit += limit_value(t, l) > 0;
+	fprintf(fp, "  %-28s %" PRIu64 " hit\n", "limits", hit);
+	for (l = limit_counters; l->name != NULL; l++)
+		fprintf(fp, "    %-26s %-10" PRIu64 " %s\n", l->name,
+		    limit_value(t, l), l->key);
 }
 
 void
@@ -226,6 +330,10 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	if (t->flow_unreleased > 0)
 		fprintf(fp, "  %-28s %" PRIu64 " bytes (an accounting bug)\n",
 		    "flow memory unreleased", t->flow_unreleased);
+	/* nDPI's per-flow buffers are charged to the flows while they live;
+	 * what it still holds at the end is its own caches (or a leak). */
+	fprintf(fp, "  %-28s %" PRIu64 " KiB held, peak %" PRIu64 " KiB\n",
+	    "nDPI flow memory", t->ndpi_memory / 1024, t->ndpi_peak / 1024);
 	if (t->flows_peak > 0 && t->peak_memory > t->fixed_memory)
 		fprintf(fp, "  %-28s %" PRIu64 "\n", "bytes per active flow",
 		    (t->peak_memory - t->fixed_memory) / t->flows_peak);
@@ -250,6 +358,7 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	fprintf(fp, "  %-28s kernel %" PRIu64 ", ring %" PRIu64
 	    ", findings %" PRIu64 "\n", "drops", t->kernel_drops, t->ring_drops,
 	    t->findings_dropped);
+	limits_print(fp, t);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "decode anomalies",
 	    t->decode_anomalies);
 	for (k = 0; k < t->ndecode; k++)

@@ -40,7 +40,18 @@ struct totals {
 	unsigned		ncorr;
 	uint64_t		defrag_reassembled, defrag_timeouts,
 				defrag_overlaps, defrag_drops;
-	uint64_t		ndpi_flows;
+	/* defrag_drops by cause, and the datagrams evicted for room */
+	uint64_t		defrag_evicted_memcap, defrag_evicted_datagrams,
+				defrag_dropped_memcap, defrag_dropped_fragments;
+	uint64_t		ndpi_flows, ndpi_over_memcap, ndpi_memory,
+				ndpi_peak;
+	uint64_t		pending_overflow;	/* dissector bytes */
+	uint64_t		flow_alloc_failures;
+	uint64_t		detector_evicted;	/* det counters *_evicted */
+	uint64_t		corr_evicted;		/* the correlate table */
+	/* Sinks (the owner's view: see summary_print): findings lost by the
+	 * output file (write errors) and by Redis (spool full, errors). */
+	uint64_t		output_lost, redis_dropped;
 	struct decode_stats	decode;
 	struct stream_stats	stream;
 	uint64_t		decode_anomalies;	/* sum of decode.anomalies */
@@ -58,6 +69,20 @@ struct totals {
 	uint64_t		det_counts[128];
 	unsigned		ndet;
 };
+
+/*
+ * Every bound the sensor enforces has a counter of the times it was hit;
+ * this table names them once, for the summary's "limits" block and the
+ * sensor_health finding (same names in both).  key is the configuration
+ * key (or the fixed limit) that sets the bound.
+ */
+struct limit_counter {
+	const char	*name;
+	const char	*key;
+	size_t		 offset;	/* uint64_t in struct totals */
+};
+extern const struct limit_counter limit_counters[];
+uint64_t	limit_value(const struct totals *t, const struct limit_counter *l);
 
 /* A correlator counter by name (0 when none reported it). */
 uint64_t totals_corr(const struct totals *t, const char *name);

@@ -63,6 +63,8 @@ struct worker {
 	struct flow_table	*flows;
 	struct ndpi_detection_module_struct *ndpi;
 	struct dpi_stats	 dpist;
+	uint8_t			*ndpi_pkt;	/* dpi.c: a packet rebuilt for
+						 * nDPI (DPI_PKT_MAX bytes) */
 	struct detect		*det;
 	struct defrag		*defrag;
 	struct decode_stats	 dstats;

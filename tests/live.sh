@@ -159,6 +159,17 @@ if wait_for 5 health_redis; then
 else
 	bad "sensor_health Redis accounting: $(grep '"kind":"sensor_health"' "$out" | tail -1 | grep -o '"redis_[a-z]*":[0-9]*' | tr '\n' ' ')"
 fi
+# Every limit's counter (sensor/stats.c, limit_counters), as in the summary.
+missing=""
+for k in $(sed -n 's/^[[:space:]]*LIM("\([a-z_]*\)".*/\1/p' "$top/sensor/stats.c"); do
+	grep '"kind":"sensor_health"' "$out" | tail -1 | grep -q "\"$k\":[0-9]" ||
+	    missing="$missing $k"
+done
+if [ -z "$missing" ]; then
+	ok "sensor_health carries every limit's counter"
+else
+	bad "sensor_health lacks:$missing"
+fi
 n=$(ip netns exec "$ns" redis-cli -p 6390 XLEN edgeward:findings 2>/dev/null)
 if [ "${n:-0}" -gt 0 ]; then
 	ok "$n findings in the Redis stream"
