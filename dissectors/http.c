@@ -1409,6 +1409,19 @@ http_free(struct dctx *ctx, void *state)
 	ntlmssp_settle(ctx, &st->ntlm_pend, CRED_OUTCOME_UNKNOWN);
 }
 
+/* Nothing for http_free() to report. */
+static int
+http_quiet(const void *state)
+{
+	const struct http_state *st = state;
+	unsigned i;
+
+	for (i = 0; i < HTTP_CREDS; i++)
+		if (st->creds[i].pending)
+			return 0;
+	return !st->ntlm_pend.used;
+}
+
 static const uint16_t http_ports[] = { 80, 3128, 8000, 8008, 8080, 8888, 0 };
 
 /* ---- signature table -------------------------------------------------- */
@@ -1509,6 +1522,7 @@ const struct dissector http_dissector = {
 	.parse = http_parse,
 	.state_size = sizeof(struct http_state),
 	.free = http_free,
+	.quiet = http_quiet,
 	.max_pending = 32768,
 	.load = http_load,
 	.unload = http_unload,

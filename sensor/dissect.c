@@ -181,6 +181,26 @@ materialize(struct worker *w, struct flow *f)
 	f->dis_live = 1;
 }
 
+/* The TCP stream and pending buffers go back (no more data will come). */
+static void
+release_stream(struct worker *w, struct flow *f, struct dctx *ctx)
+{
+	struct stream_opts so = { .release = mem_release };
+	size_t n = 0;
+
+	if (f->stream != NULL) {
+		stream_free(f->stream, &so, ctx);
+		f->stream = NULL;
+		n += stream_size();
+	}
+	if (f->pend != NULL) {
+		n += pending_free(f->pend) + sizeof(*f->pend);
+		free(f->pend);
+		f->pend = NULL;
+	}
+	flow_mem_release(w->flows, n);
+}
+
 /*
  * The dissector has its last word (free() flushes what it still holds)
  * and its memory goes back: at flow end, or as soon as it is done.
@@ -189,28 +209,16 @@ static void
 release(struct worker *w, struct flow *f)
 {
 	struct dctx ctx = { w, f, 0, NULL };
-	size_t n;
 
 	if (!f->dis_live)
 		return;
 	f->dis_live = 0;
 	if (f->dis->free != NULL)
 		f->dis->free(&ctx, f->dis_state);
-	n = attach_cost(f->dis, f);
-	if (f->stream != NULL) {
-		struct stream_opts so = { .release = mem_release };
-
-		stream_free(f->stream, &so, &ctx);
-		f->stream = NULL;
-	}
-	if (f->pend != NULL) {
-		n += pending_free(f->pend);
-		free(f->pend);
-		f->pend = NULL;
-	}
+	release_stream(w, f, &ctx);
 	free(f->dis_state);
 	f->dis_state = NULL;
-	flow_mem_release(w->flows, n);
+	flow_mem_release(w->flows, f->dis->state_size);
 }
 
 /* Chooses d for the flow; its state comes with the first payload. */
@@ -352,6 +360,25 @@ dissect_flow_end(struct worker *w, struct flow *f)
 		stream_finish(f->stream, &w->sstats);
 	if (f->dis != NULL)
 		release(w, f);
+}
+
+void
+dissect_flow_closed(struct worker *w, struct flow *f)
+{
+	struct dctx ctx = { w, f, 0, NULL };
+
+	if (!f->dis_live || (f->stream == NULL && f->pend == NULL))
+		return;
+	if (f->stream != NULL)
+		stream_finish(f->stream, &w->sstats);
+	if (f->dis->quiet != NULL && f->dis->quiet(f->dis_state)) {
+		release(w, f);
+		f->dis_done = 1;
+		return;
+	}
+	/* What free() will report waits for the flow's end, with the
+	 * state; the buffers need not. */
+	release_stream(w, f, &ctx);
 }
 
 void

@@ -20,6 +20,12 @@ void	dissect_packet(struct worker *w, struct flow *f, const struct pkt *p,
  * DISSECTOR_L2 dissectors, without a flow.
  */
 void	dissect_frame(struct worker *w, const uint8_t *frame, uint32_t len);
+/*
+ * A TCP flow closed (FIN both ways, or RST): no more data can come, so
+ * the dissector has its last word and its state, stream and pending
+ * buffers go now rather than when the flow times out.
+ */
+void	dissect_flow_closed(struct worker *w, struct flow *f);
 /* Flow end: the dissector flushes what it still holds; memory is freed. */
 void	dissect_flow_end(struct worker *w, struct flow *f);
 

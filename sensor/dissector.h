@@ -72,6 +72,14 @@ struct dissector {
 	void		(*free)(struct dctx *ctx, void *state);
 	size_t		 max_pending;	/* 0: default (8 KiB) */
 	/*
+	 * Optional.  1 when free() would report nothing for this state (no
+	 * login awaiting its answer ...).  A TCP flow that closes (FIN both
+	 * ways, or RST) with a quiet dissector gives its state back at once;
+	 * otherwise the state waits for the flow's end, so what free()
+	 * reports keeps its time and place in the output.
+	 */
+	int		(*quiet)(const void *state);
+	/*
 	 * Optional signature tables (signatures/, sensor/sigload.h): load()
 	 * builds an immutable table from the directory at start and on
 	 * SIGHUP (control thread; errbuf "FILE:LINE: why" on failure, the old

@@ -118,7 +118,10 @@ module_new(uint64_t *bytes)
 int
 dpi_init(struct worker *w, char *errbuf, size_t errlen)
 {
-	if ((w->ndpi_pkt = malloc(DPI_PKT_MAX)) == NULL) {
+	if ((w->ndpi_scratch = calloc(1, SIZEOF_FLOW_STRUCT)) == NULL ||
+	    (w->ndpi_pkt = malloc(DPI_PKT_MAX)) == NULL) {
+		free(w->ndpi_scratch);
+		w->ndpi_scratch = NULL;
 		snprintf(errbuf, errlen, "out of memory for nDPI");
 		return -1;
 	}
@@ -141,6 +144,8 @@ dpi_fini(struct worker *w)
 	if (w->ndpi != NULL)
 		ndpi_exit_detection_module(w->ndpi);
 	w->ndpi = NULL;
+	free(w->ndpi_scratch);
+	w->ndpi_scratch = NULL;
 	free(w->ndpi_pkt);
 	w->ndpi_pkt = NULL;
 }
@@ -254,7 +259,10 @@ finish(struct worker *w, struct flow *f, ndpi_protocol r, int guessed)
 	/* nDPI frees its TCP or UDP buffers by the transport of the last
 	 * packet it parsed: make that the flow's, whatever came last. */
 	nf->l4_proto = f->key.proto;
-	ndpi_flow_free(nf);
+	if (nf == w->ndpi_scratch)
+		ndpi_free_flow_data(nf);	/* the worker's, not the flow's */
+	else
+		ndpi_flow_free(nf);
 	f->ndpi = NULL;
 	account(w, f, before);
 	/* What nDPI kept for itself past the flow (its caches) stays counted
@@ -280,13 +288,100 @@ give_up(struct worker *w, struct flow *f)
 }
 
 /*
+ * Deferred nDPI state (TCP): until a flow's first payload its packets are
+ * run through the worker's scratch state, after a replay of the ones
+ * before them, and only logged (flow.h, struct flow_prepkt) when that
+ * shows nDPI learnt nothing from them: no protocol, nothing allocated.
+ * SYN floods, scans and handshakes that go nowhere then cost no nDPI
+ * state.  When the first payload comes (or the log is full, or nDPI did
+ * learn something) the state is allocated and the log replayed into it,
+ * so nDPI sees exactly the packets it always saw, in order, with their
+ * times.  nDPI reads a payload-less TCP packet's addresses, ports,
+ * flags, sequence and acknowledgement numbers only (4.2: connection
+ * tracking, the port/address guess, the no-payload dissectors), which is
+ * what the log keeps.
+ */
+
+/* A payload-less IPv4/IPv6 + TCP packet from a log entry; its length. */
+static unsigned short
+pre_build(const struct flow *f, const struct flow_prepkt *pp, uint8_t *buf)
+{
+	const uint8_t *src = pp->to_server ? flow_client_addr(f) :
+	    flow_server_addr(f);
+	const uint8_t *dst = pp->to_server ? flow_server_addr(f) :
+	    flow_client_addr(f);
+	uint16_t sport = pp->to_server ? flow_client_port(f) :
+	    flow_server_port(f);
+	uint16_t dport = pp->to_server ? flow_server_port(f) :
+	    flow_client_port(f);
+	uint8_t *t;
+	unsigned short n;
+
+	if (f->key.family == 6) {
+		memset(buf, 0, 40);
+		buf[0] = 0x60;
+		buf[5] = 20;		/* payload length */
+		buf[6] = 6;		/* next header: TCP */
+		buf[7] = 64;
+		memcpy(buf + 8, src, 16);
+		memcpy(buf + 24, dst, 16);
+		t = buf + 40;
+		n = 60;
+	} else {
+		memset(buf, 0, 20);
+		buf[0] = 0x45;
+		buf[3] = 40;		/* total length */
+		buf[6] = 0x40;		/* DF */
+		buf[8] = 64;
+		buf[9] = 6;
+		memcpy(buf + 12, src, 4);
+		memcpy(buf + 16, dst, 4);
+		t = buf + 20;
+		n = 40;
+	}
+	memset(t, 0, 20);
+	t[0] = (uint8_t)(sport >> 8);
+	t[1] = (uint8_t)sport;
+	t[2] = (uint8_t)(dport >> 8);
+	t[3] = (uint8_t)dport;
+	t[4] = (uint8_t)(pp->seq >> 24);
+	t[5] = (uint8_t)(pp->seq >> 16);
+	t[6] = (uint8_t)(pp->seq >> 8);
+	t[7] = (uint8_t)pp->seq;
+	t[8] = (uint8_t)(pp->ack >> 24);
+	t[9] = (uint8_t)(pp->ack >> 16);
+	t[10] = (uint8_t)(pp->ack >> 8);
+	t[11] = (uint8_t)pp->ack;
+	t[12] = 0x50;
+	t[13] = pp->flags;
+	return n;
+}
+
+/* Replays flow f's logged packets into nDPI state nf. */
+static void
+pre_replay(struct worker *w, const struct flow *f,
+    struct ndpi_flow_struct *nf)
+{
+	uint8_t buf[64];
+	unsigned i;
+	unsigned short n;
+
+	for (i = 0; i < f->npre; i++) {
+		n = pre_build(f, &f->pre[i], buf);
+		(void)ndpi_detection_process_packet(w->ndpi, nf, buf, n,
+		    (f->first_us + f->pre[i].dt_us) / 1000);
+	}
+}
+
+/*
  * The datagram as nDPI is to see it (see dpi.h): the IP datagram itself,
  * or for IPv6 with extension headers a copy in w->ndpi_pkt of the fixed
  * header (next header: the transport, payload length: the transport's
- * bytes) followed by the transport header and payload.
+ * bytes) followed by the transport header and payload.  *lenp is 0 when
+ * there is nothing nDPI can read.
  */
 static const uint8_t *
-dpi_view(struct worker *w, const struct pkt *p, uint32_t *lenp)
+dpi_view(struct worker *w, const struct pkt *p, unsigned short *lenp)
 {
 	uint32_t len, end, l4;
 
@@ -295,33 +390,109 @@ dpi_view(struct worker *w, const struct pkt *p, uint32_t *lenp)
 		len = p->l3_len;
 	if (len > 0xffff)
 		len = 0xffff;
-	*lenp = len;
+	*lenp = (unsigned short)len;
 	if (p->family != 6 || p->l4_off <= p->l3_off + 40 || len < 40 ||
 	    w->ndpi_pkt == NULL)
 		return p->data + p->l3_off;
 	end = p->l3_off + len;
-	if (p->l4_off > end)
-		return NULL;
+	if (p->l4_off > end) {
+		*lenp = 0;
+		return p->data + p->l3_off;
+	}
 	l4 = end - p->l4_off;
 	memcpy(w->ndpi_pkt, p->data + p->l3_off, 40);
 	w->ndpi_pkt[4] = (uint8_t)((p->l3_len - (p->l4_off - p->l3_off)) >> 8);
 	w->ndpi_pkt[5] = (uint8_t)(p->l3_len - (p->l4_off - p->l3_off));
 	w->ndpi_pkt[6] = p->proto;
 	memcpy(w->ndpi_pkt + 40, p->data + p->l4_off, l4);
-	*lenp = 40 + l4;
+	*lenp = (unsigned short)(40 + l4);
 	return w->ndpi_pkt;
+}
+
+/*
+ * A payload-less TCP packet of a flow without nDPI state: tried on the
+ * scratch state.  Returns 1 when it was logged instead of kept (nDPI
+ * learnt nothing), 0 when the flow now has its own state (f->ndpi, the
+ * scratch's, charged) and *r the packet's result.
+ */
+static int
+pre_try(struct worker *w, struct flow *f, const struct pkt *p,
+    ndpi_protocol *r)
+{
+	struct ndpi_flow_struct *nf = w->ndpi_scratch;
+	struct flow_prepkt *pp;
+	const uint8_t *pkt;
+	unsigned short len;
+	int64_t before = dpi_thread_bytes;
+
+	memset(nf, 0, SIZEOF_FLOW_STRUCT);
+	pre_replay(w, f, nf);
+	pkt = dpi_view(w, p, &len);
+	*r = ndpi_detection_process_packet(w->ndpi, nf, pkt, len,
+	    p->ts_us / 1000);
+	if (dpi_thread_bytes == before &&
+	    r->app_protocol == NDPI_PROTOCOL_UNKNOWN &&
+	    r->master_protocol == NDPI_PROTOCOL_UNKNOWN &&
+	    nf->detected_protocol_stack[0] == NDPI_PROTOCOL_UNKNOWN &&
+	    nf->detected_protocol_stack[1] == NDPI_PROTOCOL_UNKNOWN &&
+	    nf->category == NDPI_PROTOCOL_CATEGORY_UNSPECIFIED) {
+		pp = &f->pre[f->npre++];
+		pp->dt_us = (uint32_t)(p->ts_us - f->first_us);
+		pp->seq = p->tcp_seq;
+		pp->ack = p->tcp_ack;
+		pp->flags = p->tcp_flags;
+		pp->to_server = f->client_is_a ==
+		    (memcmp(p->src, f->key.a, f->key.family == 6 ? 16 : 4) == 0 &&
+		    p->sport == f->key.pa);
+		return 1;
+	}
+	/* nDPI learnt something: the flow keeps this state. */
+	if ((f->ndpi = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT)) == NULL) {
+		ndpi_free_flow_data(nf);
+		account(w, f, before);
+		return -1;
+	}
+	memcpy(f->ndpi, nf, SIZEOF_FLOW_STRUCT);
+	f->npre = 0;
+	account(w, f, before);
+	return 0;
+}
+
+/* Whether a packet of a flow without nDPI state may go to the log. */
+static int
+pre_loggable(const struct flow *f, const struct pkt *p)
+{
+	return f->key.proto == 6 && p->l4_ok && p->pl_len == 0 &&
+	    f->npre < FLOW_PRE_MAX && p->ts_us >= f->first_us &&
+	    p->ts_us - f->first_us <= UINT32_MAX &&
+	    memcmp(p->src, p->dst, f->key.family == 6 ? 16 : 4) != 0;
 }
 
 void
 dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 {
 	const uint8_t *pkt;
+	unsigned short len;
 	ndpi_protocol r;
-	uint32_t len;
 	int64_t before;
+	int rc;
 
 	if (f->dpi_done)
 		return;
+	if (f->dpi_pkts == 0)
+		w->dpist.flows++;
+	if (f->ndpi == NULL && pre_loggable(f, p)) {
+		if ((rc = pre_try(w, f, p, &r)) == 1) {
+			f->dpi_pkts++;
+			return;
+		}
+		if (rc < 0) {
+			f->dpi_done = 1;
+			worker_weird(w, "ndpi_alloc_failed");
+			return;
+		}
+		goto result;
+	}
 	before = dpi_thread_bytes;
 	if (f->ndpi == NULL) {
 		if ((f->ndpi = ndpi_flow_malloc(SIZEOF_FLOW_STRUCT)) == NULL) {
@@ -330,13 +501,14 @@ dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 			return;
 		}
 		memset(f->ndpi, 0, SIZEOF_FLOW_STRUCT);
-		w->dpist.flows++;
+		pre_replay(w, f, f->ndpi);
+		f->npre = 0;
 	}
-	if ((pkt = dpi_view(w, p, &len)) == NULL)
-		len = 0;
-	r = ndpi_detection_process_packet(w->ndpi, f->ndpi, pkt,
-	    (unsigned short)len, p->ts_us / 1000);
+	pkt = dpi_view(w, p, &len);
+	r = ndpi_detection_process_packet(w->ndpi, f->ndpi, pkt, len,
+	    p->ts_us / 1000);
 	account(w, f, before);
+result:
 	f->dpi_pkts++;
 	if ((r.app_protocol != NDPI_PROTOCOL_UNKNOWN ||
 	    r.master_protocol != NDPI_PROTOCOL_UNKNOWN) &&
@@ -351,6 +523,18 @@ dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 void
 dpi_flow_end(struct worker *w, struct flow *f)
 {
+	int64_t before;
+
+	if (f->ndpi == NULL && !f->dpi_done && f->npre > 0) {
+		/* Logged packets only: nDPI's last word on them, from the
+		 * scratch state. */
+		before = dpi_thread_bytes;
+		memset(w->ndpi_scratch, 0, SIZEOF_FLOW_STRUCT);
+		pre_replay(w, f, w->ndpi_scratch);
+		f->ndpi = w->ndpi_scratch;
+		f->npre = 0;
+		account(w, f, before);
+	}
 	if (f->ndpi != NULL)
 		give_up(w, f);
 }

@@ -274,6 +274,23 @@ flow_alloc_size(const struct flow_table *t)
 	return ((sizeof(struct flow) + 15) & ~(size_t)15) + t->o.extra;
 }
 
+size_t
+flow_mem_block(size_t n)
+{
+	/* glibc on 64-bit: an 8-byte size header, 16-byte granules, 32-byte
+	 * chunks at least. */
+	n = (n + 8 + 15) & ~(size_t)15;
+	return n < 32 ? 32 : n;
+}
+
+/* What one flow costs: its block and, when it has one, its tunnel's. */
+static size_t
+flow_charge(const struct flow_table *t, int encap)
+{
+	return flow_mem_block(flow_alloc_size(t)) +
+	    (encap ? flow_mem_block(sizeof(struct flow_encap)) : 0);
+}
+
 void *
 flow_extra(struct flow *f)
 {
@@ -311,9 +328,8 @@ flow_end(struct flow_table *t, struct flow *f)
 	if (t->o.end != NULL)
 		t->o.end(t->o.end_arg, f);
 	t->ending--;
+	flow_mem_release(t, flow_charge(t, f->encap != NULL));
 	free(f->encap);
-	flow_mem_release(t, flow_alloc_size(t) +
-	    (f->encap != NULL ? sizeof(*f->encap) : 0));
 	free(f);
 	t->st.ended++;
 	t->st.active--;
@@ -392,6 +408,38 @@ record_encap(struct flow *f, const struct pkt *p)
 	}
 }
 
+/*
+ * The table doubles its buckets when flows outnumber them twice, so
+ * chains stay short whatever hash_size says (a flood of a million flows
+ * on the default 65536 buckets spent most of its time walking chains).
+ * The new array is counted as fixed memory (forced: a rehash never
+ * evicts); a failed allocation just keeps the old one.
+ */
+#define FLOW_BUCKETS_MAX	(1u << 26)
+
+static void
+maybe_grow(struct flow_table *t)
+{
+	size_t n = (size_t)t->mask + 1, i;
+	struct flow **nb, *f, *next;
+
+	if (t->st.active <= 2 * n || n >= FLOW_BUCKETS_MAX)
+		return;
+	if ((nb = calloc(2 * n, sizeof(*nb))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		for (f = t->buckets[i]; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = nb[f->hash & (2 * n - 1)];
+			nb[f->hash & (2 * n - 1)] = f;
+		}
+	free(t->buckets);
+	t->buckets = nb;
+	t->mask = (unsigned)(2 * n - 1);
+	flow_mem_force(t, n * sizeof(*nb));
+	t->st.fixed_memory += n * sizeof(*nb);
+}
+
 struct flow *
 flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 {
@@ -446,7 +494,7 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 	 * One charge for the flow and its encapsulation record, so at most
 	 * one round of eviction; what is not allocated is given back.
 	 */
-	need = flow_alloc_size(t) + (p->nencap ? sizeof(struct flow_encap) : 0);
+	need = flow_charge(t, p->nencap != 0);
 	if (flow_mem_charge(t, need) < 0) {
 		t->st.alloc_failures++;
 		return NULL;
@@ -461,7 +509,8 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 			record_encap(f, p);
 		else {
 			/* The flow goes on without its tunnel record. */
-			flow_mem_release(t, sizeof(struct flow_encap));
+			flow_mem_release(t,
+			    flow_mem_block(sizeof(struct flow_encap)));
 			t->st.alloc_failures++;
 		}
 	}
@@ -482,6 +531,7 @@ flow_lookup(struct flow_table *t, const struct pkt *p, int *dir)
 	t->st.created++;
 	if (++t->st.active > t->st.peak_active)
 		t->st.peak_active = t->st.active;
+	maybe_grow(t);
 	*dir = (sender_a == f->client_is_a) ? DIR_TO_SERVER : DIR_TO_CLIENT;
 	return f;
 }

@@ -57,6 +57,19 @@ struct flow_encap {
 #define FLOW_TCP_RST		0x10
 #define FLOW_TCP_DATA		0x20	/* payload in either direction */
 
+/*
+ * A TCP packet seen before the flow's first payload, while nDPI's flow
+ * state is not allocated yet (dpi.c): what nDPI reads of such a packet,
+ * kept so it can be replayed into that state when it is allocated.
+ */
+#define FLOW_PRE_MAX		3
+struct flow_prepkt {
+	uint32_t	dt_us;		/* packet time - flow first_us */
+	uint32_t	seq, ack;
+	uint8_t		flags;		/* TCP flags */
+	uint8_t		to_server;	/* sent by the client */
+};
+
 struct flow {
 	struct flow	*hnext;
 	struct flow	*lru_prev, *lru_next;
@@ -85,6 +98,7 @@ struct flow {
 	uint16_t	 app_master, app_proto;	/* ndpi_protocol ids */
 	uint16_t	 app_category;		/* ndpi_protocol_category_t */
 	uint16_t	 dpi_pkts;
+	struct flow_prepkt pre[FLOW_PRE_MAX];	/* before nDPI state */
 
 	/* dissector and TCP streams (allocated only when one attaches) */
 	const struct dissector *dis;
@@ -95,6 +109,7 @@ struct flow {
 	uint8_t		 dis_live;	/* dissector state allocated */
 	uint8_t		 probed[2];
 	uint8_t		 ports_checked;	/* dissector port match done */
+	uint8_t		 npre;		/* pre[] in use (nDPI) */
 
 	/* encapsulation the flow arrived in (NULL: none) */
 	struct flow_encap *encap;
@@ -195,6 +210,12 @@ void		 flow_set_busy(struct flow_table *t, struct flow *f);
 int		 flow_mem_charge(struct flow_table *t, size_t n);
 void		 flow_mem_force(struct flow_table *t, size_t n);
 void		 flow_mem_release(struct flow_table *t, size_t n);
+/*
+ * What malloc really takes for an n-byte block (its header and rounding):
+ * flows and their tunnel records are charged that, so a memcap bounds the
+ * resident memory they take.
+ */
+size_t		 flow_mem_block(size_t n);
 /* The flow_table_opts.extra bytes that follow a flow. */
 void		*flow_extra(struct flow *f);
 const struct flow_stats *flow_table_stats(const struct flow_table *t);

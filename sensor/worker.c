@@ -130,6 +130,8 @@ process_ip(struct worker *w, struct pkt *p)
 	dpi_packet(w, f, p);
 	if (p->l4_ok && (f->key.proto == 6 || f->key.proto == 17))
 		dissect_packet(w, f, p, dir);
+	if (f->dis_live && f->fclass == FC_TCP_CLOSED)
+		dissect_flow_closed(w, f);
 	if (w->det->want_proto[f->key.proto] || f->det_pkt_subs != 0)
 		detect_packet(w, f, p, dir);
 	if (became_session(f)) {

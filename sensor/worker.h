@@ -36,6 +36,7 @@ struct defrag;
 struct detect;
 struct staged;
 struct ndpi_detection_module_struct;
+struct ndpi_flow_struct;
 
 struct worker_stats {
 	uint64_t	packets;
@@ -62,6 +63,9 @@ struct worker {
 	struct ring		*out;
 	struct flow_table	*flows;
 	struct ndpi_detection_module_struct *ndpi;
+	/* nDPI flow state for trial runs and replays (dpi.c), never a
+	 * flow's own */
+	struct ndpi_flow_struct *ndpi_scratch;
 	struct dpi_stats	 dpist;
 	uint8_t			*ndpi_pkt;	/* dpi.c: a packet rebuilt for
 						 * nDPI (DPI_PKT_MAX bytes) */

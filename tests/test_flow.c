@@ -438,7 +438,7 @@ test_memcap(void)
 	t = table(&e, 1 << 20, 0);
 	base = flow_table_stats(t)->memory;	/* the bucket array */
 	flow_table_free(t);
-	t = table(&e, base + 3 * sizeof(struct flow), 0);
+	t = table(&e, base + 3 * flow_mem_block(sizeof(struct flow)), 0);
 	for (i = 0; i < 3; i++) {
 		pkt4(&p, (uint64_t)i + 1, (uint64_t)(i + 1) * SEC, A4, B4, 17,
 		    (uint16_t)(3000 + i), 53, 0);
@@ -467,15 +467,17 @@ test_memcap(void)
 	pkt4(&p, 12, 7 * SEC, A4, B4, 17, 3002, 53, 0);
 	CU_ASSERT_PTR_EQUAL(flow_lookup(t, &p, &dir), f[2]);
 	/* Extra memory charged for a flow's state evicts others too. */
-	CU_ASSERT_EQUAL(flow_mem_charge(t, sizeof(struct flow)), 0);
+	CU_ASSERT_EQUAL(flow_mem_charge(t, flow_mem_block(sizeof(struct flow))), 0);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->evicted, 3);
 	CU_ASSERT_EQUAL(e.seq[2], 10);
-	flow_mem_release(t, sizeof(struct flow));
+	flow_mem_release(t, flow_mem_block(sizeof(struct flow)));
 	/* With only the busy flow left, a charge that cannot be met fails. */
-	CU_ASSERT_EQUAL(flow_mem_charge(t, 3 * sizeof(struct flow)), -1);
+	CU_ASSERT_EQUAL(flow_mem_charge(t,
+	    3 * flow_mem_block(sizeof(struct flow))), -1);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->active, 1);
 	CU_ASSERT_EQUAL(e.seq[3], 11);
-	CU_ASSERT(flow_table_stats(t)->memory <= base + 3 * sizeof(struct flow));
+	CU_ASSERT(flow_table_stats(t)->memory <=
+	    base + 3 * flow_mem_block(sizeof(struct flow)));
 	flow_table_free(t);
 	CU_ASSERT_EQUAL(e.n, 5);
 }
@@ -735,7 +737,7 @@ test_end_callback_charges(void)
 	unsigned i;
 	int dir;
 
-	t = charger_table(&c, base + 3 * sizeof(struct flow), 64);
+	t = charger_table(&c, base + 3 * flow_mem_block(sizeof(struct flow)), 64);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	for (i = 1; i <= 10; i++) {
 		pkt4(&p, i, i * SEC, A4, B4, 6, (uint16_t)(3000 + i), 3389,
@@ -752,10 +754,10 @@ test_end_callback_charges(void)
 	CU_ASSERT_EQUAL(c.refused, 7);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->end_charge_refused, 7);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->memory,
-	    base + 3 * sizeof(struct flow));
+	    base + 3 * flow_mem_block(sizeof(struct flow)));
 	/* With room under the memcap a callback's charge succeeds. */
 	flow_table_free(t);
-	t = charger_table(&c, base + 4 * sizeof(struct flow), 64);
+	t = charger_table(&c, base + 4 * flow_mem_block(sizeof(struct flow)), 64);
 	for (i = 1; i <= 3; i++) {
 		pkt4(&p, i, i * SEC, A4, B4, 17, (uint16_t)(3000 + i), 53, 0);
 		feed(t, &p, &dir);
@@ -782,8 +784,8 @@ test_end_batch_safe(void)
 	unsigned i;
 	int dir;
 
-	t = charger_table(&c, base + 20 * sizeof(struct flow),
-	    sizeof(struct flow));
+	t = charger_table(&c, base + 20 * flow_mem_block(sizeof(struct flow)),
+	    flow_mem_block(sizeof(struct flow)));
 	for (i = 1; i <= 20; i++) {
 		pkt4(&p, i, SEC, A4, B4, 17, (uint16_t)(4000 + i), 53, 0);
 		CU_ASSERT_PTR_NOT_NULL(feed(t, &p, &dir));
@@ -863,7 +865,8 @@ test_alloc_failure_accounting(void)
 	CU_ASSERT_EQUAL(fail_count, 0);
 	CU_ASSERT_PTR_NULL(f->encap);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->alloc_failures, 2);
-	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base + sizeof(struct flow));
+	CU_ASSERT_EQUAL(flow_table_stats(t)->memory,
+	    base + flow_mem_block(sizeof(struct flow)));
 	/* With memory, a tagged flow pays for both. */
 	fail_count = 0;
 	pkt4_vlan(&p, 3, 20, A4, B4, 40000, 21);
@@ -871,13 +874,50 @@ test_alloc_failure_accounting(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	CU_ASSERT_PTR_NOT_NULL(f->encap);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base +
-	    2 * sizeof(struct flow) + sizeof(struct flow_encap));
+	    2 * flow_mem_block(sizeof(struct flow)) +
+	    flow_mem_block(sizeof(struct flow_encap)));
 	flow_expire(t, 1000 * SEC);
 	CU_ASSERT_EQUAL(flow_table_stats(t)->memory, base);
 	flow_table_free(t);
 }
 
+/*
+ * More flows than twice the buckets: the table doubles them (counted as
+ * fixed memory) and every flow is still found, as the same flow.
+ */
+static void
+test_hash_growth(void)
+{
+	static struct flow *seen[1000];
+	struct ended e;
+	struct flow_table *t = table(&e, 1 << 30, 0);
+	uint64_t fixed = flow_table_stats(t)->fixed_memory;
+	struct pkt p;
+	unsigned i;
+	int dir;
+
+	for (i = 0; i < 1000; i++) {
+		pkt4(&p, i + 1, SEC, A4, B4, 6, (uint16_t)(2000 + i), 80,
+		    TH_SYN);
+		seen[i] = feed(t, &p, &dir);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(seen[i]);
+	}
+	/* 64 buckets at first: 128, 256 and 512 by 1000 flows. */
+	CU_ASSERT_EQUAL(flow_table_stats(t)->fixed_memory,
+	    fixed + (64 + 128 + 256) * sizeof(void *));
+	for (i = 0; i < 1000; i++) {
+		pkt4(&p, 2000 + i, 2 * SEC, B4, A4, 6, 80, (uint16_t)(2000 + i),
+		    TH_SYN | TH_ACK);
+		CU_ASSERT_PTR_EQUAL(feed(t, &p, &dir), seen[i]);
+		CU_ASSERT_EQUAL(dir, DIR_TO_CLIENT);
+	}
+	CU_ASSERT_EQUAL(flow_table_stats(t)->created, 1000);
+	flow_table_free(t);
+	CU_ASSERT_EQUAL(e.n, 64);	/* the first 64 ends are recorded */
+}
+
 UNIT_MAIN("flow",
+	{ "more flows than buckets: the table grows", test_hash_growth },
 	{ "both directions, one flow", test_both_directions },
 	{ "client and server", test_client_direction },
 	{ "ICMP replies and requests", test_icmp },
