@@ -18,7 +18,13 @@
  * "Last login" or a shell prompt ($ # > %) → success; unknown if the flow
  * ends before either.
  * Command facts: after a successful login, each line typed at the shell or
- * device CLI (the first TN_MAX_COMMANDS), for edge_mgmt_session findings.
+ * device CLI (the first TN_MAX_COMMANDS), for edge_mgmt_session and
+ * packet_capture findings.  A session that reaches a CLI prompt with no
+ * login at all (tp_cli_prompt: a console server's reverse Telnet port,
+ * 2000 + line on Cisco, Digi and Opengear, found by its option
+ * negotiation; a device with no login configured) counts as logged in.
+ * Known gap: raw-TCP serial ports (no Telnet negotiation, 4000 + line)
+ * have no structure to recognise them by and are not dissected.
  * Not a fact: prompt words in the middle of server output, anything the
  * client types before a login when no prompt is pending, a user line
  * without a password.
@@ -177,8 +183,15 @@ tn_server(struct dctx *ctx, struct telnet_state *st, const uint8_t *data,
 		}
 	}
 	prompt = tp_prompt_at_end(&st->tail);
-	if (prompt == TP_PROMPT_NONE)
+	if (prompt == TP_PROMPT_NONE) {
+		/* Already at a CLI, no login asked: commands follow. */
+		if (st->phase == TN_IDLE && !st->logged_in &&
+		    tp_cli_prompt(&st->tail)) {
+			st->logged_in = 1;
+			tp_tty_clear(&st->line);
+		}
 		return;
+	}
 	next = prompt == TP_PROMPT_USER ? TN_USER : TN_PASS;
 	/* The same prompt still at the end (the server only negotiated):
 	 * keep what the user has typed so far. */

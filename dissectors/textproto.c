@@ -582,6 +582,49 @@ tp_login_verdict(const struct tp_tail *t, enum cred_outcome *outcome)
 	return 0;
 }
 
+int
+tp_cli_prompt(const struct tp_tail *t)
+{
+	size_t n = tail_trimmed(t), start, i, words = 1;
+	uint8_t ch, last;
+
+	if (n == 0)
+		return 0;
+	last = t->buf[n - 1];
+	if (last != '$' && last != '#' && last != '>' && last != '%')
+		return 0;
+	/* "100%" ends a progress line, not a csh prompt. */
+	if (last == '%' && n > 1 && t->buf[n - 2] >= '0' && t->buf[n - 2] <= '9')
+		return 0;
+	for (start = n; start > 0; start--)
+		if (t->buf[start - 1] == '\n' || t->buf[start - 1] == '\r')
+			break;
+	/* Something before the prompt character (a bare "#" or ">" is too
+	 * little to tell from output), and a short line: a tail cut in
+	 * half (tp_tail_add) keeps 128 bytes, so a line that starts it is
+	 * whole. */
+	if (n - start < 2 || n - start > 64)
+		return 0;
+	ch = t->buf[start];
+	if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	    (ch >= '0' && ch <= '9') || ch == '['))
+		return 0;
+	for (i = start; i < n - 1; i++) {
+		ch = t->buf[i];
+		if (ch == ' ') {
+			if (++words > 3)
+				return 0;
+			continue;
+		}
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9'))
+			continue;
+		if (strchr("._-()/:@~[]", ch) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
 void
 tp_command(struct dctx *ctx, const char *proto, const uint8_t *line,
     size_t len)

@@ -264,4 +264,13 @@ enum tp_prompt tp_prompt_at_end(const struct tp_tail *t);
  */
 int	tp_login_verdict(const struct tp_tail *t, enum cred_outcome *outcome);
 
+/*
+ * 1 when server output ends with a device CLI or shell prompt on a line
+ * of its own: a host-like word and at most a few more ("fw01 #",
+ * "[admin@MikroTik] >", "user@host:~$", "Router(config)#"), no markup,
+ * no sentence.  A console reached through a terminal server is often
+ * already at such a prompt, with no login in the session.
+ */
+int	tp_cli_prompt(const struct tp_tail *t);
+
 #endif

@@ -1072,6 +1072,49 @@ def build_cli_api(out):
          "is no capture", wrap_all(conv, w_eth))
 
 
+def build_console(out):
+    """
+    capture_console.pcap: a console server's reverse Telnet port (2005:
+    2000 + line 5), reached from a workstation; the firewall behind the
+    line is already at its CLI prompt (no login in the session), and a
+    capture command is typed, echoed key by key.
+    capture_console_neg.pcap: a Telnet session whose output ends in HTML
+    and then in a progress figure, not in a prompt; the client types
+    tcpdump lines after each (no command, no finding).
+    """
+    cs = "198.51.100.3"
+    neg = b"\xff\xfb\x01\xff\xfb\x03"          # WILL ECHO, WILL SGA
+    cneg = b"\xff\xfd\x01\xff\xfd\x03"         # DO ECHO, DO SGA
+
+    def typed(line):
+        steps = []
+        for ch in line:
+            steps.append((C2S, ch.encode()))
+            if ch != "\r":
+                steps.append((S2C, ch.encode()))
+        return steps
+
+    ex = [(S2C, neg), (C2S, cneg), (S2C, b"\r\nFGT60E # ")]
+    ex += typed("diagnose sniffer packet any 'port 21' 4\r")
+    ex += [(S2C, b"\r\ninterfaces=[any]\r\nfilters=[port 21]\r\n")]
+    conv = df_tcp(C4, cs, 46101, 2005, ex, isn=(15000, 16000))
+    emit(out, "capture_console.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 46101, cs, 2005),
+         "packet_capture command: fortios (diagnose sniffer packet) typed "
+         "on a console server's reverse Telnet line, no login",
+         wrap_all(conv, w_eth))
+    ex = [(S2C, neg), (C2S, cneg),
+          (S2C, b"<html><body>maintenance</body></html>")]
+    ex += typed("tcpdump -i any -w /tmp/x.pcap\r")
+    ex += [(S2C, b"\r\ncopying 100%")]
+    ex += typed("tcpdump -i any\r")
+    conv = df_tcp(C4, S4, 46102, 23, ex, isn=(17000, 18000))
+    emit(out, "capture_console_neg.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 46102, S4, 23),
+         "no finding: Telnet output that is no prompt (HTML, a progress "
+         "figure) before the lines typed", wrap_all(conv, w_eth))
+
+
 def build_layer(out):
     """
     pending_overflow_pgsql.pcap: a PostgreSQL PasswordMessage one byte too
@@ -1094,6 +1137,7 @@ def build_layer(out):
           (S2C, pg_msg(b"R", struct.pack(">I", 0)))]
     conv = df_tcp(C4, S4, 45432, 5432, ex, isn=(7000, 9000))
     build_cli_api(out)
+    build_console(out)
     emit(out, "pending_overflow_pgsql.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
          ("tcp", C4, 45432, S4, 5432),
          "no finding: the 8193-byte PasswordMessage overflows the pending "

@@ -169,6 +169,37 @@ test_lookalike(void)
 	CU_ASSERT_EQUAL(ctx.nfacts, 0);
 }
 
+/* A console server's reverse Telnet port: already at the device's CLI. */
+static void
+test_console_at_prompt(void)
+{
+	start();
+	server(negotiation);
+	client(client_neg, sizeof(client_neg) - 1);
+	server("\r\nFGT60E # ");
+	type_echoed("diagnose sniffer packet any 'port 21' 4\r");
+	server("\r\ninterfaces=[any]\r\n");
+	finish();
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);
+	CU_ASSERT_EQUAL_FATAL(ctx.ncommands, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].line,
+	    "diagnose sniffer packet any 'port 21' 4");
+}
+
+/* Output that is no prompt: what the client types is no command. */
+static void
+test_console_no_prompt(void)
+{
+	start();
+	server(negotiation);
+	server("<html><body>hello</body></html>");
+	type_echoed("tcpdump -i any -w /tmp/x.pcap\r");
+	server("\r\n100%");
+	type_echoed("tcpdump -i any\r");
+	finish();
+	CU_ASSERT_EQUAL(ctx.ncommands, 0);
+}
+
 static void
 test_probe(void)
 {
@@ -185,4 +216,6 @@ UNIT_MAIN("telnet",
     { "byte by byte, ^U", test_bytewise_script },
     { "malformed input", test_malformed },
     { "look-alike output", test_lookalike },
+    { "console already at a CLI prompt", test_console_at_prompt },
+    { "no prompt, no command", test_console_no_prompt },
     { "probe", test_probe })

@@ -143,6 +143,32 @@ test_prompts_and_verdicts(void)
 }
 
 static void
+test_cli_prompt(void)
+{
+	static const char *const yes[] = {
+		"\r\nfw01 # ", "[admin@MikroTik] > ", "alice@host:~$ ",
+		"banner\r\nRouter(config)#", "FGT60E (global) # ", "host%",
+		NULL
+	};
+	static const char *const no[] = {
+		"</html>", "\r\n$ ", "# ", "this line has too many words >",
+		"Press RETURN to get started.\r\n", "\r\n100%",
+		"a,b #", "\r\n-> ", "", NULL
+	};
+	struct tp_tail t;
+	unsigned i;
+
+	for (i = 0; yes[i] != NULL; i++) {
+		tail_set(&t, yes[i]);
+		CU_ASSERT(tp_cli_prompt(&t));
+	}
+	for (i = 0; no[i] != NULL; i++) {
+		tail_set(&t, no[i]);
+		CU_ASSERT(!tp_cli_prompt(&t));
+	}
+}
+
+static void
 test_auth_params(void)
 {
 	static const char *const keys[] = { "username", "nonce", "qop" };
@@ -170,4 +196,5 @@ UNIT_MAIN("textproto",
     { "tp_pct_decode", test_pct_decode },
     { "terminal line editor", test_tty_line },
     { "prompts and verdicts", test_prompts_and_verdicts },
+    { "CLI prompts", test_cli_prompt },
     { "auth-param lists", test_auth_params })
