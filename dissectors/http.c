@@ -84,7 +84,9 @@ enum http_chunk {
 enum http_form {
 	HF_NONE = 0,
 	HF_URLENCODED,
-	HF_MULTIPART
+	HF_MULTIPART,
+	HF_NXAPI,	/* Cisco NX-API JSON (POST /ins): commands */
+	HF_EAPI		/* Arista eAPI JSON-RPC (POST /command-api) */
 };
 
 struct http_dir {
@@ -482,8 +484,7 @@ http_panos_cmd(const uint8_t *x, size_t n, uint8_t *out, size_t cap)
  * with type=op&cmd=...), MikroTik RouterOS REST ("/rest/tool/sniffer/
  * start" is "/tool sniffer start").  Reported as command facts (proto
  * "http"), like a line typed in a Telnet session, for the capture and
- * management detectors.  JSON bodies (Cisco NX-API, Arista eAPI) are not
- * read.
+ * management detectors.  JSON bodies: http_json_cli().
  */
 static void
 http_cli_api(struct dctx *ctx, const uint8_t *t, size_t tlen)
@@ -525,6 +526,139 @@ http_cli_api(struct dctx *ctx, const uint8_t *t, size_t tlen)
 		return;
 	n = http_panos_cmd(dec, (size_t)dn, cmd, sizeof(cmd));
 	tp_command(ctx, "http", cmd, n);
+}
+
+/*
+ * Device CLI commands in a JSON request body.  Cisco NX-API (POST /ins):
+ * "input" of its ins_api form ("show version ;show clock": commands split
+ * on ';') and "cmd" of its JSON-RPC form.  Arista eAPI (POST /command-api,
+ * JSON-RPC runCmds): the strings of the "cmds" array and the "cmd" of its
+ * object elements, never their "input" (the answer to a prompt: enable's
+ * password).  A small tokenizer, not a parser: strings are decoded
+ * (escapes; \uXXXX outside ASCII becomes '?'), nesting is followed to
+ * HTTP_JSON_DEPTH, and at most HTTP_JSON_CMDS commands are reported.
+ */
+#define HTTP_JSON_DEPTH	16
+#define HTTP_JSON_CMDS	16
+
+/* A JSON string at b[0] == '"': decoded into out; the bytes it took. */
+static size_t
+http_json_string(const uint8_t *b, size_t n, uint8_t *out, size_t cap,
+    size_t *olen)
+{
+	size_t i = 1, o = 0;
+	uint8_t c;
+
+	while (i < n && b[i] != '"') {
+		c = b[i++];
+		if (c == '\\' && i < n) {
+			c = b[i++];
+			switch (c) {
+			case 'n': case 'r': case 't': case 'b': case 'f':
+				c = ' ';
+				break;
+			case 'u':
+				c = '?';
+				if (n - i >= 4 && b[i] == '0' && b[i + 1] == '0' &&
+				    tp_hexval(b[i + 2]) >= 0 &&
+				    tp_hexval(b[i + 3]) >= 0 &&
+				    tp_hexval(b[i + 2]) < 8)
+					c = (uint8_t)(tp_hexval(b[i + 2]) * 16 +
+					    tp_hexval(b[i + 3]));
+				i += n - i < 4 ? n - i : 4;
+				break;
+			default:	/* \" \\ \/ */
+				break;
+			}
+		}
+		if (o + 1 < cap)
+			out[o++] = c;
+	}
+	*olen = o;
+	return i < n ? i + 1 : n;
+}
+
+static void
+http_json_command(struct dctx *ctx, int nxapi, const uint8_t *s, size_t n,
+    unsigned *count)
+{
+	size_t a = 0, b, e;
+
+	while (a < n && *count < HTTP_JSON_CMDS) {
+		e = n;
+		if (nxapi)
+			for (e = a; e < n && s[e] != ';'; e++)
+				;
+		for (b = a; b < e && s[b] == ' '; b++)
+			;
+		a = e + 1;
+		while (e > b && s[e - 1] == ' ')
+			e--;
+		if (e > b) {
+			tp_command(ctx, "http", s + b, e - b);
+			(*count)++;
+		}
+	}
+}
+
+static void
+http_json_cli(struct dctx *ctx, int nxapi, const uint8_t *b, size_t n)
+{
+	uint8_t val[HTTP_CMD_MAX], key[8], stack_key[HTTP_JSON_DEPTH][8];
+	uint8_t stack_arr[HTTP_JSON_DEPTH];
+	size_t i = 0, vlen, klen = 0;
+	unsigned depth = 0, count = 0;
+	const uint8_t *k;
+	int arr;
+
+	memset(key, 0, sizeof(key));
+	while (i < n && count < HTTP_JSON_CMDS) {
+		switch (b[i]) {
+		case '{':
+		case '[':
+			if (depth == HTTP_JSON_DEPTH) {
+				dctx_weird(ctx, "http_json_too_deep");
+				return;
+			}
+			memcpy(stack_key[depth], key, sizeof(key));
+			stack_arr[depth++] = b[i] == '[';
+			memset(key, 0, sizeof(key));
+			i++;
+			continue;
+		case '}':
+		case ']':
+			if (depth > 0)
+				depth--;
+			memset(key, 0, sizeof(key));
+			i++;
+			continue;
+		case '"':
+			break;
+		default:
+			i++;
+			continue;
+		}
+		i += http_json_string(b + i, n - i, val, sizeof(val), &vlen);
+		while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' ||
+		    b[i] == '\n'))
+			i++;
+		if (i < n && b[i] == ':') {	/* a key */
+			klen = vlen < sizeof(key) - 1 ? vlen : 0;
+			memset(key, 0, sizeof(key));
+			memcpy(key, val, klen);
+			i++;
+			continue;
+		}
+		arr = depth > 0 && stack_arr[depth - 1];
+		k = arr ? stack_key[depth - 1] : key;
+		if (strcmp((const char *)k, "cmd") == 0 ||
+		    (nxapi && strcmp((const char *)k, "input") == 0) ||
+		    (!nxapi && arr && strcmp((const char *)k, "cmds") == 0))
+			http_json_command(ctx, nxapi, val, vlen, &count);
+		if (!arr)
+			memset(key, 0, sizeof(key));
+		tp_wipe(val, vlen);
+	}
 }
 
 /* The first occurrence of pat (exact bytes) in s, or -1. */
@@ -678,6 +812,11 @@ http_inspect_body(struct dctx *ctx, struct http_state *st,
 {
 	struct http_fields f;
 
+	if (st->form == HF_NXAPI || st->form == HF_EAPI) {
+		http_json_cli(ctx, st->form == HF_NXAPI, body, n);
+		st->form = HF_NONE;
+		return;
+	}
 	memset(&f, 0, sizeof(f));
 	if (st->form == HF_URLENCODED)
 		http_urlencoded(ctx, &f, body, n, complete);
@@ -998,6 +1137,15 @@ http_request(struct dctx *ctx, struct http_state *st, const uint8_t *data,
 	http_body_start(ctx, &st->d[DIR_TO_SERVER], &h);
 	st->form = (uint8_t)(rl.has_auth || st->d[DIR_TO_SERVER].body ==
 	    HB_HEAD ? HF_NONE : rl.form);
+	/* Device APIs that take CLI commands in a JSON body (with or without
+	 * an Authorization header: they usually have one). */
+	if (rl.form == HF_NONE && st->d[DIR_TO_SERVER].body != HB_HEAD &&
+	    tp_ieq(rl.method, rl.mlen, "POST")) {
+		if (tp_ieq(st->path, st->path_len, "/ins"))
+			st->form = HF_NXAPI;
+		else if (tp_ieq(st->path, st->path_len, "/command-api"))
+			st->form = HF_EAPI;
+	}
 	return head;
 }
 

@@ -1072,6 +1072,56 @@ def build_cli_api(out):
          "is no capture", wrap_all(conv, w_eth))
 
 
+def build_cli_json(out):
+    """
+    capture_cli_json.pcap: packet capture started through JSON device
+    APIs: Cisco NX-API (POST /ins, ins_api input "show version
+    ;ethanalyzer local ...") and Arista eAPI (POST /command-api, chunked,
+    runCmds with enable and its password as input, then bash tcpdump);
+    then an NX-API call with show commands only (no capture).  All carry
+    Basic credentials (admin), as such calls do.
+    """
+    nx, ar = "198.51.100.4", "198.51.100.5"
+    auth = b"Authorization: Basic YWRtaW46bnhwYXNz\r\n"
+
+    def post(path, body, chunked=False):
+        h = (b"POST " + path + b" HTTP/1.1\r\nHost: sw\r\n" + auth +
+             b"Content-Type: application/json\r\n")
+        if chunked:
+            half = len(body) // 2
+            return (h + b"Transfer-Encoding: chunked\r\n\r\n" +
+                    b"%x\r\n" % half + body[:half] + b"\r\n" +
+                    b"%x\r\n" % (len(body) - half) + body[half:] +
+                    b"\r\n0\r\n\r\n")
+        return h + b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+    ok = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+          b"Content-Length: 2\r\n\r\n{}")
+    nxcap = (b'{"ins_api": {"version": "1.0", "type": "cli_show", '
+             b'"chunk": "0", "sid": "1", "input": "show version ;'
+             b'ethanalyzer local interface inband write bootflash:c.pcap",'
+             b' "output_format": "json"}}')
+    nxshow = (b'{"ins_api": {"version": "1.0", "type": "cli_show", '
+              b'"chunk": "0", "sid": "1", "input": "show clock ;show '
+              b'interface brief", "output_format": "json"}}')
+    eapi = (b'{"jsonrpc": "2.0", "method": "runCmds", "params": '
+            b'{"version": 1, "cmds": [{"cmd": "enable", "input": '
+            b'"en4ble-s3cret"}, "bash timeout 10 tcpdump -i et1 -w '
+            b'/mnt/flash/x.pcap"], "format": "json"}, "id": "1"}')
+    conv = df_tcp(C4, nx, 46201, 80, [(C2S, post(b"/ins", nxcap)),
+                                        (S2C, ok)], isn=(19000, 20000))
+    conv += df_tcp(C4, ar, 46202, 80, [(C2S, post(b"/command-api", eapi,
+                                                  True)), (S2C, ok)],
+                   isn=(21000, 22000))
+    conv += df_tcp(C4, nx, 46203, 80, [(C2S, post(b"/ins", nxshow)),
+                                        (S2C, ok)], isn=(23000, 24000))
+    emit(out, "capture_cli_json.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", C4, 46201, nx, 80),
+         "packet_capture command: cisco_nxos (ethanalyzer local) and "
+         "tcpdump (eAPI bash, chunked body); show commands are no capture; "
+         "eAPI's enable password never appears", wrap_all(conv, w_eth))
+
+
 def build_console(out):
     """
     capture_console.pcap: a console server's reverse Telnet port (2005:
@@ -1138,6 +1188,7 @@ def build_layer(out):
     conv = df_tcp(C4, S4, 45432, 5432, ex, isn=(7000, 9000))
     build_cli_api(out)
     build_console(out)
+    build_cli_json(out)
     emit(out, "pending_overflow_pgsql.pcap", LINKTYPE_EN10MB, "eth>ipv4>tcp",
          ("tcp", C4, 45432, S4, 5432),
          "no finding: the 8193-byte PasswordMessage overflows the pending "

@@ -504,8 +504,73 @@ test_cli_api(void)
 	CU_ASSERT_EQUAL(ctx.ncommands, 0);
 }
 
+/* Feeds one POST with a JSON body (Content-Length, or chunked in two). */
+static void
+post_json(const char *path, const char *body, int chunked)
+{
+	char req[2048];
+	size_t half = strlen(body) / 2;
+
+	if (chunked)
+		snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: sw\r\n"
+		    "Authorization: Basic YWRtaW46YWRtaW4=\r\n"
+		    "Content-Type: application/json-rpc\r\n"
+		    "Transfer-Encoding: chunked\r\n\r\n%zx\r\n%.*s\r\n"
+		    "%zx\r\n%s\r\n0\r\n\r\n", path, half, (int)half, body,
+		    strlen(body) - half, body + half);
+	else
+		snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: sw\r\n"
+		    "Authorization: Basic YWRtaW46YWRtaW4=\r\n"
+		    "Content-Type: application/json\r\n"
+		    "Content-Length: %zu\r\n\r\n%s", path, strlen(body), body);
+	new_flow();
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER, req);
+}
+
+/* Device CLI commands in JSON bodies: Cisco NX-API, Arista eAPI. */
+static void
+test_cli_json(void)
+{
+	post_json("/ins", "{\"ins_api\": {\"version\": \"1.0\", \"type\": "
+	    "\"cli_show\", \"chunk\": \"0\", \"sid\": \"1\", \"input\": "
+	    "\"show version ;ethanalyzer local interface inband write "
+	    "bootflash:c.pcap\", \"output_format\": \"json\"}}", 0);
+	CU_ASSERT_EQUAL_FATAL(ctx.ncommands, 2);
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].line, "show version");
+	CU_ASSERT_STRING_EQUAL(ctx.commands[1].line,
+	    "ethanalyzer local interface inband write bootflash:c.pcap");
+	/* NX-API JSON-RPC, an escaped quote and a \u escape */
+	post_json("/ins", "[{\"jsonrpc\":\"2.0\",\"method\":\"cli\","
+	    "\"params\":{\"cmd\":\"show run | i \\\"host\\u0041\\\"\","
+	    "\"version\":1},\"id\":1}]", 1);
+	CU_ASSERT_EQUAL_FATAL(ctx.ncommands, 1);
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].line, "show run | i \"hostA\"");
+	/* eAPI: cmds strings and objects' cmd; never an object's input */
+	post_json("/command-api", "{\"jsonrpc\": \"2.0\", \"method\": "
+	    "\"runCmds\", \"params\": {\"version\": 1, \"cmds\": "
+	    "[{\"cmd\": \"enable\", \"input\": \"s3cret\"}, \"bash timeout "
+	    "10 tcpdump -i et1 -w /mnt/flash/x.pcap\"], \"format\": "
+	    "\"json\"}, \"id\": \"1\"}", 1);
+	CU_ASSERT_EQUAL_FATAL(ctx.ncommands, 2);
+	CU_ASSERT_STRING_EQUAL(ctx.commands[0].line, "enable");
+	CU_ASSERT_STRING_EQUAL(ctx.commands[1].line,
+	    "bash timeout 10 tcpdump -i et1 -w /mnt/flash/x.pcap");
+	/* not commands: other paths, eAPI's other strings, GET */
+	post_json("/api/v1/ins", "{\"input\": \"tcpdump -i any\"}", 0);
+	CU_ASSERT_EQUAL(ctx.ncommands, 0);
+	post_json("/command-api", "{\"method\": \"runCmds\", \"id\": "
+	    "\"tcpdump\", \"params\": {\"format\": \"text\", \"input\": "
+	    "\"x\"}}", 0);
+	CU_ASSERT_EQUAL(ctx.ncommands, 0);
+	new_flow();
+	fake_feeds(&ctx, &http_dissector, fst, DIR_TO_SERVER,
+	    "GET /ins HTTP/1.1\r\nHost: sw\r\n\r\n");
+	CU_ASSERT_EQUAL(ctx.ncommands, 0);
+}
+
 UNIT_MAIN("http",
     { "device CLI commands in API requests", test_cli_api },
+    { "device CLI commands in JSON bodies", test_cli_json },
     { "Basic success", test_basic_success },
     { "Basic byte by byte", test_basic_bytewise },
     { "pipelined Basic and Bearer", test_pipelined_basic_and_bearer },
