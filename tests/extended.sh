@@ -5,8 +5,8 @@
 # For every capture in MANIFEST.tsv: exit status 0 and schema-valid findings.
 # remote-access captures nDPI 4.2 knows must give a remote_access finding,
 # naming the tools tests/shared_remote_access.tsv lists (and the beacons it
-# lists); benign captures must give no finding at all (no beacon either)
-# and no decode anomaly.
+# lists); benign captures must give no finding at all and no decode
+# anomaly; no capture outside the beacons category may give a beacon.
 # The credential captures must give the findings tests/shared_credentials.tsv
 # lists, the tunnel captures the tunnel types tests/shared_tunnels.tsv lists.
 set -u
@@ -34,6 +34,12 @@ tail -n +2 "$shared/MANIFEST.tsv" | cut -f1,6 | while IFS='	' read -r file cat; 
 	if [ -s "$tmp/out" ] && ! python3 "$top/tests/validate.py" \
 	    "$top/man/edgeward-findings.schema.json" "$tmp/out" >"$tmp/v" 2>&1; then
 		bad "$file" "schema: $(cat "$tmp/v")"
+		continue
+	fi
+	# Periodic traffic outside the beacon captures (SIP registrations,
+	# keepalives of every kind) is no beacon.
+	if [ "$cat" != beacons ] && grep -q '"kind":"beacon"' "$tmp/out"; then
+		bad "$file" "beacon outside the beacon captures: $(grep -m1 '"kind":"beacon"' "$tmp/out" | head -c 300)"
 		continue
 	fi
 	case "$cat" in
