@@ -118,7 +118,8 @@ module_new(uint64_t *bytes)
 int
 dpi_init(struct worker *w, char *errbuf, size_t errlen)
 {
-	if ((w->ndpi_scratch = calloc(1, SIZEOF_FLOW_STRUCT)) == NULL ||
+	if ((w->ndpi_scratch = calloc(DPI_SCRATCH, SIZEOF_FLOW_STRUCT)) ==
+	    NULL ||
 	    (w->ndpi_pkt = malloc(DPI_PKT_MAX)) == NULL) {
 		free(w->ndpi_scratch);
 		w->ndpi_scratch = NULL;
@@ -259,7 +260,9 @@ finish(struct worker *w, struct flow *f, ndpi_protocol r, int guessed)
 	/* nDPI frees its TCP or UDP buffers by the transport of the last
 	 * packet it parsed: make that the flow's, whatever came last. */
 	nf->l4_proto = f->key.proto;
-	if (nf == w->ndpi_scratch)
+	if ((const char *)nf >= (const char *)w->ndpi_scratch &&
+	    (const char *)nf < (const char *)w->ndpi_scratch +
+	    DPI_SCRATCH * SIZEOF_FLOW_STRUCT)
 		ndpi_free_flow_data(nf);	/* the worker's, not the flow's */
 	else
 		ndpi_flow_free(nf);
@@ -409,6 +412,63 @@ dpi_view(struct worker *w, const struct pkt *p, unsigned short *lenp)
 	return w->ndpi_pkt;
 }
 
+static struct ndpi_flow_struct *
+scratch_state(struct worker *w, unsigned k)
+{
+	return (struct ndpi_flow_struct *)((char *)w->ndpi_scratch +
+	    (size_t)k * SIZEOF_FLOW_STRUCT);
+}
+
+/*
+ * The scratch state that holds flow f after its logged packets (the last
+ * trial on it was f's and logged), or -1: then a replay is needed.  A flow
+ * starts its log on a fresh state (npre 0), so an address reused by a new
+ * flow never matches.
+ */
+static int
+scratch_find(const struct worker *w, const struct flow *f)
+{
+	unsigned k;
+
+	if (f->npre == 0)
+		return -1;
+	for (k = 0; k < DPI_SCRATCH; k++)
+		if (w->scratch[k].f == f &&
+		    w->scratch[k].first_us == f->first_us &&
+		    w->scratch[k].npre == f->npre)
+			return (int)k;
+	return -1;
+}
+
+/* Scratch state k is handed over or about to change: it holds no flow. */
+static void
+scratch_forget(struct worker *w, unsigned k)
+{
+	w->scratch[k].f = NULL;
+	w->scratch[k].used = 0;
+}
+
+/* A scratch state holding f after its logged packets: found, or the least
+ * recently used one brought there by a replay.  Forgotten on return. */
+static unsigned
+scratch_load(struct worker *w, const struct flow *f)
+{
+	int i = scratch_find(w, f);
+	unsigned k, lru = 0;
+
+	if (i >= 0) {
+		scratch_forget(w, (unsigned)i);
+		return (unsigned)i;
+	}
+	for (k = 1; k < DPI_SCRATCH; k++)
+		if (w->scratch[k].used < w->scratch[lru].used)
+			lru = k;
+	scratch_forget(w, lru);
+	memset(scratch_state(w, lru), 0, SIZEOF_FLOW_STRUCT);
+	pre_replay(w, f, scratch_state(w, lru));
+	return lru;
+}
+
 /*
  * A payload-less TCP packet of a flow without nDPI state: tried on the
  * scratch state.  Returns 1 when it was logged instead of kept (nDPI
@@ -419,14 +479,15 @@ static int
 pre_try(struct worker *w, struct flow *f, const struct pkt *p,
     ndpi_protocol *r)
 {
-	struct ndpi_flow_struct *nf = w->ndpi_scratch;
+	struct ndpi_flow_struct *nf;
 	struct flow_prepkt *pp;
 	const uint8_t *pkt;
 	unsigned short len;
 	int64_t before = dpi_thread_bytes;
 
-	memset(nf, 0, SIZEOF_FLOW_STRUCT);
-	pre_replay(w, f, nf);
+	unsigned k = scratch_load(w, f);
+
+	nf = scratch_state(w, k);
 	pkt = dpi_view(w, p, &len);
 	*r = ndpi_detection_process_packet(w->ndpi, nf, pkt, len,
 	    p->ts_us / 1000);
@@ -444,6 +505,10 @@ pre_try(struct worker *w, struct flow *f, const struct pkt *p,
 		pp->to_server = f->client_is_a ==
 		    (memcmp(p->src, f->key.a, f->key.family == 6 ? 16 : 4) == 0 &&
 		    p->sport == f->key.pa);
+		w->scratch[k].f = f;
+		w->scratch[k].first_us = f->first_us;
+		w->scratch[k].npre = f->npre;
+		w->scratch[k].used = ++w->scratch_clock;
 		return 1;
 	}
 	/* nDPI learnt something: the flow keeps this state. */
@@ -475,7 +540,7 @@ dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 	unsigned short len;
 	ndpi_protocol r;
 	int64_t before;
-	int rc;
+	int rc, i;
 
 	if (f->dpi_done)
 		return;
@@ -500,8 +565,16 @@ dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 			worker_weird(w, "ndpi_alloc_failed");
 			return;
 		}
-		memset(f->ndpi, 0, SIZEOF_FLOW_STRUCT);
-		pre_replay(w, f, f->ndpi);
+		if ((i = scratch_find(w, f)) >= 0) {
+			/* nothing nDPI-owned in it: logged trials allocate
+			 * nothing */
+			memcpy(f->ndpi, scratch_state(w, (unsigned)i),
+			    SIZEOF_FLOW_STRUCT);
+			scratch_forget(w, (unsigned)i);
+		} else {
+			memset(f->ndpi, 0, SIZEOF_FLOW_STRUCT);
+			pre_replay(w, f, f->ndpi);
+		}
 		f->npre = 0;
 	}
 	pkt = dpi_view(w, p, &len);
@@ -529,9 +602,7 @@ dpi_flow_end(struct worker *w, struct flow *f)
 		/* Logged packets only: nDPI's last word on them, from the
 		 * scratch state. */
 		before = dpi_thread_bytes;
-		memset(w->ndpi_scratch, 0, SIZEOF_FLOW_STRUCT);
-		pre_replay(w, f, w->ndpi_scratch);
-		f->ndpi = w->ndpi_scratch;
+		f->ndpi = scratch_state(w, scratch_load(w, f));
 		f->npre = 0;
 		account(w, f, before);
 	}

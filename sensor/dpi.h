@@ -23,6 +23,12 @@
  * what that other transport keeps, leaking the TLS reassembly buffer
  * (2 KiB a flow, outside every memcap; issue 13).
  */
+/*
+ * Scratch nDPI states a worker keeps for flows whose payload-less packets
+ * are only logged (dpi.c): handshakes of this many flows can interleave
+ * without a replay.
+ */
+#define DPI_SCRATCH	8
 #define DPI_PKT_MAX	(40 + 65535)
 #ifndef EDGEWARD_DPI_H
 #define EDGEWARD_DPI_H

@@ -65,7 +65,16 @@ struct worker {
 	struct ndpi_detection_module_struct *ndpi;
 	/* nDPI flow state for trial runs and replays (dpi.c), never a
 	 * flow's own */
-	struct ndpi_flow_struct *ndpi_scratch;
+	struct ndpi_flow_struct *ndpi_scratch;	/* DPI_SCRATCH states */
+	/* Which flow's logged packets each scratch state holds, and how
+	 * many (dpi.c: no replay while the flow's handshake goes on). */
+	struct {
+		const struct flow	*f;
+		uint64_t		 first_us;
+		uint64_t		 used;	/* scratch_clock; 0: free */
+		unsigned		 npre;
+	}			 scratch[DPI_SCRATCH];
+	uint64_t		 scratch_clock;
 	struct dpi_stats	 dpist;
 	uint8_t			*ndpi_pkt;	/* dpi.c: a packet rebuilt for
 						 * nDPI (DPI_PKT_MAX bytes) */
