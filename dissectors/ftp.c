@@ -171,9 +171,10 @@ ftp_probe(const uint8_t *data, size_t len, int dir)
 {
 	size_t n;
 
-	if (dir != DIR_TO_CLIENT || tp_line(data, len, &n) == 0 || n < 4)
-		return 0;
-	if (memcmp(data, "220", 3) != 0 || (data[3] != ' ' && data[3] != '-'))
+	/* The greeting's code first: most first payloads are not one, and
+	 * are then not scanned for a line end. */
+	if (dir != DIR_TO_CLIENT || len < 4 || memcmp(data, "220", 3) != 0 ||
+	    (data[3] != ' ' && data[3] != '-') || tp_line(data, len, &n) == 0)
 		return 0;
 	return tp_ifind(data, n, "ftp") >= 0 && tp_ifind(data, n, "smtp") < 0;
 }

@@ -364,7 +364,8 @@ imap_probe(const uint8_t *data, size_t len, int dir)
 {
 	size_t n;
 
-	if (dir != DIR_TO_CLIENT || tp_line(data, len, &n) == 0)
+	if (dir != DIR_TO_CLIENT || len < 5 || data[0] != '*' ||
+	    tp_line(data, len, &n) == 0)
 		return 0;
 	return (tp_iprefix(data, n, "* OK ") ||
 	    tp_iprefix(data, n, "* PREAUTH ")) && tp_ifind(data, n, "imap") >= 0;

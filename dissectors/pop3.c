@@ -240,8 +240,8 @@ pop3_probe(const uint8_t *data, size_t len, int dir)
 {
 	size_t n;
 
-	return dir == DIR_TO_CLIENT && tp_line(data, len, &n) > 0 &&
-	    n >= 4 && memcmp(data, "+OK ", 4) == 0;
+	return dir == DIR_TO_CLIENT && len >= 4 &&
+	    memcmp(data, "+OK ", 4) == 0 && tp_line(data, len, &n) > 0;
 }
 
 static void
