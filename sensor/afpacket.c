@@ -761,7 +761,10 @@ thread_main(void *arg)
 		if (pfd[ap->nifaces].revents & POLLIN)
 			(void)read(t->efd, &one, sizeof(one));
 	}
-	/* Our end mark to every other thread, then theirs to us. */
+	/* What the kernel has already handed over, then our end mark to
+	 * every other thread, then theirs to us. */
+	for (k = 0; k < ap->nifaces; k++)
+		(void)read_blocks(t, &t->sk[k]);
 	for (i = 0; i < ap->n; i++)
 		if (i != t->idx)
 			hand_off(t, i, IN_END, NULL, NULL, 0, wall_us());
