@@ -755,6 +755,8 @@ thread_main(void *arg)
 			snprintf(t->err, sizeof(t->err), "capture on %s failed: %s",
 			    c->ifaces[0], strerror(errno));
 			t->rc = -1;
+			/* The others wait for our end mark: the run ends. */
+			*c->s->stop = 1;
 			break;
 		}
 		atomic_store(&t->sleeping, 0);

@@ -467,12 +467,6 @@ open_redis(const struct config *c, char *err, size_t errlen)
 	return redis_sink_open(&ro, err, errlen);
 }
 
-/*
- * Checks across keys that config_set cannot see.  Always: redis_mode words,
- * the Redis URL, that the user exists.  deep (--check-config) also opens
- * what the run would open: the GeoIP databases, the secret key and Redis
- * password files, the capture filter, the output file's directory.
- */
 /* The smallest AF_PACKET block (a power of two) for a snap length. */
 static unsigned long long
 block_for(unsigned snaplen)
@@ -484,6 +478,12 @@ block_for(unsigned snaplen)
 	return b;
 }
 
+/*
+ * Checks across keys that config_set cannot see.  Always: redis_mode words,
+ * the Redis URL, that the user exists.  deep (--check-config) also opens
+ * what the run would open: the GeoIP databases, the secret key and Redis
+ * password files, the capture filter, the output file's directory.
+ */
 static int
 validate_config(const struct config *c, int deep, char *err, size_t errlen)
 {
