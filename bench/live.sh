@@ -171,7 +171,7 @@ run_suricata() {
 	    >"$tmp/su.out" 2>&1 &
 	tpid=$!
 	local i=0
-	while ! grep -q "threads initialized\|Engine started" "$tmp/su.out" &&
+	while ! grep -qs "threads initialized\|Engine started" "$tmp/su.out" &&
 	    [ $i -lt 60 ]; do
 		sleep 0.5
 		i=$((i + 1))
