@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afpacket.h"
 #include "capture.h"
 #include "clock.h"
 #include "flow.h"
@@ -210,6 +211,7 @@ int
 capture_open(struct capture *c, char *errbuf, size_t errlen)
 {
 	unsigned i, n = c->nfiles ? c->nfiles : c->nifaces;
+	int rc;
 
 	if (c->nfiles > CAPTURE_MAX_FILES ||
 	    c->nifaces > EDGEWARD_MAX_READERS) {
@@ -217,6 +219,9 @@ capture_open(struct capture *c, char *errbuf, size_t errlen)
 		    "once", CAPTURE_MAX_FILES, EDGEWARD_MAX_READERS);
 		return -1;
 	}
+	/* Live on Linux: AF_PACKET capture threads, where they can be. */
+	if (c->nifaces > 0 && (rc = afpacket_open(c, errbuf, errlen)) != 0)
+		return rc < 0 ? -1 : 0;
 	if ((c->readers = calloc(n + 1, sizeof(*c->readers))) == NULL ||
 	    (c->st = calloc(n + 1, sizeof(*c->st))) == NULL) {
 		snprintf(errbuf, errlen, "out of memory");
@@ -245,6 +250,7 @@ capture_close(struct capture *c)
 {
 	unsigned i;
 
+	afpacket_close(c);
 	if (c->readers == NULL)
 		return;
 	for (i = 0; i < c->ninputs; i++)
@@ -597,5 +603,7 @@ capture_run(struct capture *c, char *errbuf, size_t errlen)
 {
 	if (c->nfiles > 0)
 		return run_offline(c, errbuf, errlen);
+	if (c->afp != NULL)
+		return afpacket_run(c, errbuf, errlen);
 	return run_live(c, errbuf, errlen);
 }

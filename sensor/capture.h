@@ -43,7 +43,10 @@ struct reader_stats {
 	uint64_t	ring_drops;	/* live: worker ring full */
 	uint64_t	kernel_recv;
 	uint64_t	kernel_drops;
+	uint64_t	kernel_freezes;	/* AF_PACKET: ring full (tp_freeze_q_cnt) */
 	uint64_t	ifdrops;
+	uint64_t	handoffs;	/* AF_PACKET: packets given to their
+					 * owner thread (afpacket.h) */
 	uint64_t	bad_records;
 	uint64_t	first_ts_us, last_ts_us;	/* packet times seen */
 	struct decode_stats dstats;
@@ -52,6 +55,7 @@ struct reader_stats {
 struct sensor;
 struct worker;
 struct reader;
+struct afpacket;
 
 /*
  * Limits: live interfaces each have a ring per worker (EDGEWARD_MAX_READERS);
@@ -84,6 +88,8 @@ struct capture {
 	int			 sizes_known;	/* every input a regular file */
 	const uint64_t		*published;
 	struct reader		*readers;	/* one per input */
+	/* Live on AF_PACKET (afpacket.h): st[] has one entry per thread. */
+	struct afpacket		*afp;
 };
 
 /*

@@ -24,8 +24,9 @@
 const struct config_key config_keys[] = {
 	K("sensor_name", CT_STR, sensor_name, 0, 0, "",
 	    "name in every finding's sensor field (default: host name)"),
-	K("workers", CT_UINT, workers, 1, 64, "1",
-	    "worker threads (share-nothing; flows hashed by address pair)"),
+	K("workers", CT_UINT, workers, 0, 64, "0",
+	    "worker threads (share-nothing; flows hashed by address pair); "
+	    "0: one per online CPU, at most 64"),
 	K("snaplen", CT_UINT, snaplen, 64, 262144, "65535",
 	    "live capture snap length in bytes"),
 	K("promisc", CT_BOOL, promisc, 0, 1, "yes",
@@ -34,6 +35,20 @@ const struct config_key config_keys[] = {
 	    "kernel capture buffer per interface, MiB"),
 	K("ring_mb", CT_UINT, ring_mb, 1, 4096, "16",
 	    "packet ring between capture and each worker, MiB"),
+	K("capture_method", CT_ENUM, capture_method, 0, 2, "auto",
+	    "live capture: auto (AF_PACKET where it can, else libpcap), "
+	    "afpacket, pcap"),
+	K("afpacket_fanout", CT_ENUM, afpacket_fanout, 0, 1, "pair",
+	    "how AF_PACKET spreads packets over the threads: pair (a BPF "
+	    "program hashing the IP address pair) or hash (the kernel's flow "
+	    "hash); packets whose inner pair belongs to another thread are "
+	    "handed over"),
+	K("afpacket_block_size", CT_SIZE, afpacket_block_size, 64 * 1024,
+	    64 * MB, "1m", "AF_PACKET ring block size, a power of two; "
+	    "buffer_mb is split into such blocks among the threads"),
+	K("capture_cpus", CT_STR, capture_cpus, 0, 0, "",
+	    "CPUs the capture threads run on, thread i on the i-th listed "
+	    "(e.g. 0,2-3; empty: anywhere)"),
 	K("max_encap_depth", CT_UINT, max_encap_depth, 1, 16, "8",
 	    "encapsulation layers decoded before giving up"),
 	K("tzsp_any_port", CT_BOOL, tzsp_any_port, 0, 1, "yes",
@@ -236,6 +251,8 @@ static const struct {
 	const char	*words[4];
 } enum_words[] = {
 	{ "checksum_validation", { "no", "auto", "yes", NULL } },
+	{ "capture_method", { "auto", "afpacket", "pcap", NULL } },
+	{ "afpacket_fanout", { "pair", "hash", NULL, NULL } },
 };
 
 /*
@@ -488,6 +505,55 @@ set_list(char *text, const struct config_key *k, const char *value,
 	return 0;
 }
 
+/* Online CPUs, 1..64 (the workers key's bound). */
+static unsigned
+online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+int
+config_cpu_list(const char *text, unsigned *cpus, unsigned max,
+    char *errbuf, size_t errlen)
+{
+	const char *p = text;
+	char *end;
+	unsigned long a, b;
+	unsigned n = 0;
+
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		a = strtoul(p, &end, 10);
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			if (*p < '0' || *p > '9')
+				goto bad;
+			b = strtoul(p, &end, 10);
+		}
+		if (b < a || b >= CONFIG_MAX_CPU)
+			goto bad;
+		for (; a <= b; a++) {
+			if (cpus != NULL && n < max)
+				cpus[n] = (unsigned)a;
+			n++;
+		}
+		if (*end == ',' && end[1] != '\0')
+			end++;
+		else if (*end != '\0')
+			goto bad;
+		p = end;
+	}
+	return (int)n;
+bad:
+	snprintf(errbuf, errlen, "capture_cpus: '%s' is not a CPU list (numbers "
+	    "and ranges below %d, e.g. 0,2-3)", text, CONFIG_MAX_CPU);
+	return -1;
+}
+
 int
 config_set(struct config *c, const char *key, const char *value,
     char *errbuf, size_t errlen)
@@ -509,6 +575,9 @@ config_set(struct config *c, const char *key, const char *value,
 			    key, k->size - 1);
 			return -1;
 		}
+		if (strcmp(key, "capture_cpus") == 0 &&
+		    config_cpu_list(value, NULL, 0, errbuf, errlen) < 0)
+			return -1;
 		memcpy(base + k->offset, value, strlen(value) + 1);
 		return 0;
 	case CT_STRLIST: {
@@ -560,6 +629,16 @@ config_set(struct config *c, const char *key, const char *value,
 			    (unsigned long long)k->max);
 			return -1;
 		}
+		if (strcmp(key, "afpacket_block_size") == 0 &&
+		    (n & (n - 1)) != 0) {
+			snprintf(errbuf, errlen, "%s: %llu is not a power of two "
+			    "(e.g. 1m)", key, (unsigned long long)n);
+			return -1;
+		}
+		/* workers = 0: one per CPU, resolved here so that everything
+		 * after sees the real number. */
+		if (strcmp(key, "workers") == 0 && n == 0)
+			n = online_cpus();
 		if (k->type == CT_UINT)
 			*(unsigned *)(base + k->offset) = (unsigned)n;
 		else

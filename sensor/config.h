@@ -26,6 +26,10 @@ struct config {
 	int		promisc;
 	unsigned	buffer_mb;
 	unsigned	ring_mb;		/* per worker input ring */
+	unsigned	capture_method;		/* enum config_capture */
+	unsigned	afpacket_fanout;	/* enum config_fanout */
+	uint64_t	afpacket_block_size;	/* bytes, a power of two */
+	char		capture_cpus[CONFIG_STR];	/* "0,2-3" */
 	/* decode and flows */
 	unsigned	max_encap_depth;
 	int		tzsp_any_port;
@@ -146,6 +150,26 @@ enum config_type {
 	CT_ENUM		/* one word of a list (config.c), stored as its
 			 * index in an unsigned */
 };
+
+/* capture_method and afpacket_fanout (CT_ENUM, their words' order). */
+enum config_capture {
+	CONFIG_CAPTURE_AUTO = 0,
+	CONFIG_CAPTURE_AFPACKET,
+	CONFIG_CAPTURE_PCAP
+};
+enum config_fanout {
+	CONFIG_FANOUT_PAIR = 0,
+	CONFIG_FANOUT_HASH
+};
+#define CONFIG_MAX_CPU	1024
+
+/*
+ * Parses a CPU list ("0,2-3") into cpus (at most max of them kept; cpus may
+ * be NULL to check only).  Returns how many CPUs the list names, or -1 with
+ * errbuf set (one line naming the key).
+ */
+int	config_cpu_list(const char *text, unsigned *cpus, unsigned max,
+	    char *errbuf, size_t errlen);
 
 /* Edge-device roles, the tags of edge_devices (CT_ROLESET). */
 enum config_role {

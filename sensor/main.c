@@ -42,6 +42,7 @@
 #include <ndpi_api.h>
 #include <pcap/pcap.h>
 
+#include "afpacket.h"
 #include "capture.h"
 #include "config.h"
 #include "correlator.h"
@@ -105,7 +106,7 @@ usage(FILE *fp)
 "  -r, --read FILE         read a pcap/pcapng file ('-' for stdin); repeatable\n"
 "  -i, --interface IFACE   capture live on IFACE; repeatable\n"
 "  -o, --output FILE       write findings to FILE instead of stdout\n"
-"  -w, --workers N         worker threads (default 1)\n"
+"  -w, --workers N         worker threads (default: one per CPU)\n"
 "  -c, --config FILE       configuration file (edgeward.conf(5))\n"
 "      --set KEY=VALUE     set any configuration key (repeatable)\n"
 "  -s, --snaplen N         live snap length\n"
@@ -466,6 +467,17 @@ open_redis(const struct config *c, char *err, size_t errlen)
 	return redis_sink_open(&ro, err, errlen);
 }
 
+/* The smallest AF_PACKET block (a power of two) for a snap length. */
+static unsigned long long
+block_for(unsigned snaplen)
+{
+	unsigned long long b = 64 * 1024;
+
+	while (b < (unsigned long long)snaplen + 256)
+		b <<= 1;
+	return b;
+}
+
 /*
  * Checks across keys that config_set cannot see.  Always: redis_mode words,
  * the Redis URL, that the user exists.  deep (--check-config) also opens
@@ -504,6 +516,14 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 	if (c->user[0] != '\0' && getpwnam(c->user) == NULL) {
 		snprintf(err, errlen, "user '%s' does not exist (create it or "
 		    "change the user key)", c->user);
+		return -1;
+	}
+	/* A block holds whole packets: the kernel would cut longer ones. */
+	if (c->afpacket_block_size < (uint64_t)c->snaplen + 256) {
+		snprintf(err, errlen, "afpacket_block_size %llu cannot hold a "
+		    "packet of snaplen %u bytes (raise it to %llu or lower "
+		    "snaplen)", (unsigned long long)c->afpacket_block_size,
+		    c->snaplen, (unsigned long long)block_for(c->snaplen));
 		return -1;
 	}
 	if (!deep)
@@ -920,10 +940,12 @@ main(int argc, char **argv)
 		/* Offline the publisher merges by packet number; live it
 		 * publishes as findings come, so workers need no watermark. */
 		workers[i].dispatched = s.live ? NULL : &cap.dispatched;
-		workers[i].nin = nin;
-		for (j = 0; j < nin; j++)
-			if ((workers[i].in[j] = ring_new((size_t)s.cfg.ring_mb
-			    << 20)) == NULL) {
+		/* AF_PACKET: no reader; a hand-off ring from each thread. */
+		workers[i].nin = cap.afp != NULL ? s.cfg.workers : nin;
+		for (j = 0; j < workers[i].nin; j++)
+			if ((workers[i].in[j] = ring_new(cap.afp != NULL ?
+			    afpacket_handoff_ring_bytes(&s.cfg) :
+			    (size_t)s.cfg.ring_mb << 20)) == NULL) {
 				fprintf(stderr, "edgeward: out of memory for rings "
 				    "(lower ring_mb)\n");
 				return 1;
@@ -991,7 +1013,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeward: %s\n", err);
 		return 1;
 	}
-	for (i = 0; i < s.cfg.workers; i++)
+	/* AF_PACKET capture threads are the workers (capture_run). */
+	for (i = 0; cap.afp == NULL && i < s.cfg.workers; i++)
 		if (worker_start(&workers[i]) < 0) {
 			fprintf(stderr, "edgeward: cannot start worker threads\n");
 			return 1;
@@ -1012,7 +1035,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeward: %s\n", err);
 		rc = 1;
 	}
-	for (i = 0; i < s.cfg.workers; i++)
+	for (i = 0; cap.afp == NULL && i < s.cfg.workers; i++)
 		worker_join(&workers[i]);
 	publisher_join(&pub);
 	atomic_store_explicit(&ctl.done, 1, memory_order_release);

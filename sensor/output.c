@@ -511,6 +511,19 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 	finding_int(&f, "memory_bytes", (int64_t)t.memory);
 	finding_int(&f, "ndpi_memory_bytes", (int64_t)t.ndpi_memory);
 	finding_int(&f, "publisher_backlog_bytes", (int64_t)backlog);
+	finding_int(&f, "kernel_packets", (int64_t)t.kernel_recv);
+	finding_int(&f, "kernel_freezes", (int64_t)t.kernel_freezes);
+	finding_int(&f, "handoffs", (int64_t)t.handoffs);
+	/* Per worker (capture thread on AF_PACKET): an uneven spread shows. */
+	for (i = 0; i < t.nworkers; i++) {
+		static const char *const wk[] = { "worker0_packets",
+		    "worker1_packets", "worker2_packets", "worker3_packets",
+		    "worker4_packets", "worker5_packets", "worker6_packets",
+		    "worker7_packets" };
+
+		if (i < sizeof(wk) / sizeof(wk[0]))
+			finding_int(&f, wk[i], (int64_t)t.worker_packets[i]);
+	}
 	/* Every limit's counter, named as in the summary (stats.h); the
 	 * drops and flows_evicted among them. */
 	for (l = limit_counters; l->name != NULL; l++)

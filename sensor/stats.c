@@ -170,6 +170,8 @@ totals_collect(struct totals *t, const struct capture *c, struct worker *w,
 		t->kernel_recv += LD(r->kernel_recv);
 		t->kernel_drops += LD(r->kernel_drops);
 		t->ring_drops += LD(r->ring_drops);
+		t->kernel_freezes += LD(r->kernel_freezes);
+		t->handoffs += LD(r->handoffs);
 		for (k = 0; k < DA_MAX; k++)
 			t->decode.anomalies[k] += LD(r->dstats.anomalies[k]);
 	}
@@ -358,6 +360,13 @@ totals_print(FILE *fp, const struct totals *t, double secs)
 	fprintf(fp, "  %-28s kernel %" PRIu64 ", ring %" PRIu64
 	    ", findings %" PRIu64 "\n", "drops", t->kernel_drops, t->ring_drops,
 	    t->findings_dropped);
+	/* Live: what the kernel saw (drops included) and, on AF_PACKET, how
+	 * often its ring was full and how many packets changed thread. */
+	if (t->kernel_recv > 0 || t->kernel_drops > 0)
+		fprintf(fp, "  %-28s %" PRIu64 " received, %" PRIu64
+		    " ring-full episodes, %" PRIu64 " handed to another "
+		    "thread\n", "kernel capture", t->kernel_recv,
+		    t->kernel_freezes, t->handoffs);
 	limits_print(fp, t);
 	fprintf(fp, "  %-28s %" PRIu64 "\n", "decode anomalies",
 	    t->decode_anomalies);

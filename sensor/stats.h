@@ -26,6 +26,8 @@ struct totals {
 	uint64_t		worker_packets[64];	/* per worker */
 	unsigned		nworkers;
 	uint64_t		kernel_recv, kernel_drops, ring_drops;
+	/* AF_PACKET: ring-full episodes, packets handed to their owner */
+	uint64_t		kernel_freezes, handoffs;
 	uint64_t		flows_created, flows_active, flows_peak;
 	uint64_t		flows_evicted, flows_timed_out;
 	uint64_t		flows_end_charge_refused, flows_tcp_reused;

@@ -143,14 +143,13 @@ process_ip(struct worker *w, struct pkt *p)
 }
 
 static void
-process_packet(struct worker *w, struct in_rec *r)
+process_packet(struct worker *w, struct pkt *p, const uint8_t *frame)
 {
-	struct pkt *p = &r->pkt;
 	const uint8_t *whole;
 	uint32_t wlen;
 	int rc;
 
-	p->data = r->frame;
+	p->data = frame;
 	w->st.packets++;
 	w->st.bytes += p->wirelen;
 	if (!p->is_fragment) {
@@ -176,14 +175,14 @@ enter(struct worker *w, uint64_t key)
 
 /* A tick: flows past their timeouts end, then the detectors' tick. */
 static void
-tick(struct worker *w, const struct in_rec *r)
+tick(struct worker *w, uint64_t seq, uint64_t ts)
 {
 	worker_apply_runtime(w);
-	enter(w, WORKER_KEY_EXPIRE(r->seq));
-	flow_expire(w->flows, r->ts_us);
-	defrag_expire(w->defrag, r->ts_us);
-	enter(w, WORKER_KEY_DETECT(r->seq));
-	detect_tick(w, r->ts_us, 0);
+	enter(w, WORKER_KEY_EXPIRE(seq));
+	flow_expire(w->flows, ts);
+	defrag_expire(w->defrag, ts);
+	enter(w, WORKER_KEY_DETECT(seq));
+	detect_tick(w, ts, 0);
 }
 
 /*
@@ -193,15 +192,50 @@ tick(struct worker *w, const struct in_rec *r)
  * tick has, so they follow everything else.
  */
 static void
-finish(struct worker *w, const struct in_rec *r)
+finish(struct worker *w, uint64_t seq, uint64_t ts)
 {
-	enter(w, WORKER_KEY_EXPIRE(r->seq + 1));
+	enter(w, WORKER_KEY_EXPIRE(seq + 1));
 	flow_table_end_all(w->flows);
 	w->final_flows = *flow_table_stats(w->flows);
 	flow_table_free(w->flows);
 	w->flows = NULL;
-	enter(w, WORKER_KEY_DETECT(r->seq + 1));
-	detect_tick(w, r->ts_us, 1);
+	enter(w, WORKER_KEY_DETECT(seq + 1));
+	detect_tick(w, ts, 1);
+}
+
+/* Nothing more comes from this worker (the publisher's merge). */
+static void
+finished(struct worker *w)
+{
+	worker_set_progress(w, UINT64_MAX, UINT64_MAX, UINT64_MAX);
+	atomic_store_explicit(&w->cfg_seen, UINT64_MAX, memory_order_release);
+	atomic_store_explicit(&w->finished, 1, memory_order_release);
+}
+
+void
+worker_input(struct worker *w, enum in_type type, uint64_t seq, uint64_t ts,
+    struct pkt *p, const uint8_t *frame)
+{
+	w->now_us = ts;
+	switch (type) {
+	case IN_PKT:
+		enter(w, WORKER_KEY_PACKET(seq));
+		process_packet(w, p, frame);
+		break;
+	case IN_FRAME:
+		enter(w, WORKER_KEY_PACKET(seq));
+		dissect_frame(w, frame, p->caplen);
+		break;
+	case IN_TICK:
+		tick(w, seq, ts);
+		break;
+	case IN_END:
+		finish(w, seq, ts);
+		finished(w);
+		return;
+	}
+	w->last_key = w->cur_key;
+	worker_set_progress(w, w->cur_key + 1, 0, 0);
 }
 
 static int
@@ -234,19 +268,19 @@ worker_main(void *arg)
 			switch (r->type) {
 			case IN_PKT:
 				enter(w, WORKER_KEY_PACKET(r->seq));
-				process_packet(w, r);
+				process_packet(w, &r->pkt, r->frame);
 				break;
 			case IN_FRAME:
 				enter(w, WORKER_KEY_PACKET(r->seq));
 				dissect_frame(w, r->frame, r->pkt.caplen);
 				break;
 			case IN_TICK:
-				tick(w, r);
+				tick(w, r->seq, r->ts_us);
 				break;
 			case IN_END:
 				/* Several live inputs: end flows at the last. */
 				if (++ended == w->nin)
-					finish(w, r);
+					finish(w, r->seq, r->ts_us);
 				break;
 			}
 			w->last_key = w->cur_key;
@@ -279,9 +313,7 @@ worker_main(void *arg)
 		if (++spins >= 4)
 			ring_wait_any(&w->bell, w->in, w->nin, 1000);
 	}
-	worker_set_progress(w, UINT64_MAX, UINT64_MAX, UINT64_MAX);
-	atomic_store_explicit(&w->cfg_seen, UINT64_MAX, memory_order_release);
-	atomic_store_explicit(&w->finished, 1, memory_order_release);
+	finished(w);
 	return NULL;
 }
 

@@ -20,6 +20,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "capture.h"
 #include "decode.h"
 #include "dpi.h"
 #include "finding.h"
@@ -57,7 +58,8 @@ struct worker {
 	uint64_t		 cfg_gen;	/* snapshot applied to view */
 	_Atomic uint64_t	 cfg_seen;	/* same, for the control thread */
 	unsigned		 id;
-	struct ring		*in[EDGEWARD_MAX_READERS];
+	struct ring		*in[64];	/* readers, or AF_PACKET hand-offs
+						 * from each thread (workers <= 64) */
 	unsigned		 nin;
 	struct ring_bell	 bell;		/* shared by the input rings */
 	struct ring		*out;
@@ -120,6 +122,15 @@ int	worker_init(struct worker *w, const struct sensor *s, unsigned id,
 int	worker_start(struct worker *w);
 void	worker_join(struct worker *w);
 void	worker_fini(struct worker *w);
+/*
+ * One input item, for a thread that owns the worker and reads its own
+ * input (afpacket.c) instead of the worker's rings: type and seq as in
+ * struct in_rec; p and frame for IN_PKT (p->data is set to frame), frame
+ * and p->caplen for IN_FRAME.  IN_END ends every flow and marks the worker
+ * finished; nothing may follow it.
+ */
+void	worker_input(struct worker *w, enum in_type type, uint64_t seq,
+	    uint64_t ts, struct pkt *p, const uint8_t *frame);
 /* Reads a worker's progress triple consistently (publisher side). */
 void	worker_progress(struct worker *w, uint64_t out[3]);
 void	worker_set_progress(struct worker *w, uint64_t key, uint64_t fs,

@@ -71,7 +71,7 @@ chown nobody "$tmp/log"
 cp -r "$top/signatures" "$tmp/sig"
 chmod -R a+rX "$tmp/sig"
 conf=$tmp/edgeward.conf
-printf 'sensor_name = live-test\nhealth_interval = 1\n' >"$conf"
+printf 'sensor_name = live-test\nhealth_interval = 1\nworkers = 1\n' >"$conf"
 chmod 644 "$conf"
 out=$tmp/log/findings.json
 # A Redis inside the namespace (its own loopback, so a fixed port is free);

@@ -60,14 +60,25 @@ load_bytes(const void *data, size_t len, const char **pathp)
 	return r;
 }
 
+/* What workers = 0 means. */
+static unsigned
+online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
 #define LOAD(text)	load_bytes(text, sizeof(text) - 1, NULL)
 
 static void
 test_defaults(void)
 {
 	config_defaults(&cfg);
-	CU_ASSERT_EQUAL(cfg.workers, 1);
+	CU_ASSERT_EQUAL(cfg.workers, online_cpus());
 	CU_ASSERT_EQUAL(cfg.snaplen, 65535);
+	CU_ASSERT_EQUAL(cfg.capture_method, CONFIG_CAPTURE_AUTO);
+	CU_ASSERT_EQUAL(cfg.afpacket_block_size, 1 << 20);
 	CU_ASSERT_EQUAL(cfg.promisc, 1);
 	CU_ASSERT_EQUAL(cfg.tzsp_any_port, 1);
 	CU_ASSERT_EQUAL(cfg.reveal_secrets, 0);
@@ -131,9 +142,33 @@ static void
 test_range(void)
 {
 	config_defaults(&cfg);
-	CU_ASSERT_EQUAL(set("workers", "0"), -1);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "out of range 1..64"));
 	CU_ASSERT_EQUAL(set("workers", "65"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "out of range 0..64"));
+	/* 0: one per online CPU */
+	CU_ASSERT_EQUAL(set("workers", "0"), 0);
+	CU_ASSERT_EQUAL(cfg.workers, online_cpus());
+	/* AF_PACKET keys */
+	CU_ASSERT_EQUAL(set("afpacket_block_size", "96k"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "afpacket_block_size: 98304 is not "
+	    "a power of two"));
+	CU_ASSERT_EQUAL(set("afpacket_block_size", "32k"), -1);
+	CU_ASSERT_EQUAL(set("afpacket_block_size", "4m"), 0);
+	CU_ASSERT_EQUAL(set("capture_method", "afpacket"), 0);
+	CU_ASSERT_EQUAL(cfg.capture_method, CONFIG_CAPTURE_AFPACKET);
+	CU_ASSERT_EQUAL(set("capture_method", "pf_ring"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "is not one of auto, afpacket, pcap"));
+	CU_ASSERT_EQUAL(set("afpacket_fanout", "hash"), 0);
+	CU_ASSERT_EQUAL(cfg.afpacket_fanout, CONFIG_FANOUT_HASH);
+	CU_ASSERT_EQUAL(set("capture_cpus", "0,2-3"), 0);
+	CU_ASSERT_STRING_EQUAL(cfg.capture_cpus, "0,2-3");
+	CU_ASSERT_EQUAL(set("capture_cpus", "3-1"), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "capture_cpus: '3-1' is not a CPU "
+	    "list"));
+	CU_ASSERT_EQUAL(set("capture_cpus", "0,,1"), -1);
+	CU_ASSERT_EQUAL(set("capture_cpus", "0,"), -1);
+	CU_ASSERT_EQUAL(set("capture_cpus", "x"), -1);
+	CU_ASSERT_EQUAL(set("capture_cpus", "5000"), -1);
+	CU_ASSERT_EQUAL(set("capture_cpus", ""), 0);
 	CU_ASSERT_EQUAL(set("workers", "64"), 0);
 	CU_ASSERT_EQUAL(set("workers", "1"), 0);
 	CU_ASSERT_EQUAL(set("flow_memcap", "1048575"), -1);	/* below 1m */
@@ -335,7 +370,7 @@ test_missing_file(void)
 	    sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err,
 	    "/nonexistent/edgeward.conf: cannot open"));
-	CU_ASSERT_EQUAL(cfg.workers, 1);
+	CU_ASSERT_EQUAL(cfg.workers, online_cpus());
 }
 
 static void
