@@ -662,9 +662,12 @@ publisher_main(void *arg)
 			break;
 		}
 		/* Nothing to release: sleep rather than poll (findings are
-		 * rare next to packets; workers never wait on us for long). */
+		 * rare next to packets; workers never wait on us for long).
+		 * 0.5 ms at first; after about 100 ms with nothing, 10 ms, so
+		 * an idle sensor wakes 100 times a second, not 2000. */
 		if (++idle > 2) {
-			struct timespec ts = { 0, 500000 };
+			struct timespec ts = { 0, idle > 200 ? 10000000 :
+			    500000 };
 
 			nanosleep(&ts, NULL);
 		}
