@@ -309,6 +309,11 @@ tick_all(struct reader *r, uint32_t type, uint64_t ts)
 		push(r, &c->workers[i], type, r->seq, ts, NULL, NULL, 0);
 		ring_kick(c->workers[i].in[c->nfiles ? 0 : r->idx]);
 	}
+	/*
+	 * Every ring is published now (ring_kick): only then may a worker
+	 * take dispatched as "nothing at or below this is still coming".
+	 */
+	atomic_store_explicit(&c->dispatched, r->seq, memory_order_release);
 	r->last_tick_seq = r->seq;
 	r->last_tick_us = ts;
 }
@@ -372,7 +377,6 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 		push(r, &c->workers[wi], IN_PKT, r->seq, ts, p, bytes,
 		    hdr->caplen);
 	}
-	atomic_store_explicit(&c->dispatched, r->seq, memory_order_release);
 	if (!c->s->live && (r->seq - r->last_tick_seq >= TICK_PACKETS ||
 	    ts >= r->last_tick_us + TICK_US))
 		tick_all(r, IN_TICK, r->last_ts);

@@ -60,6 +60,15 @@ struct reader;
  */
 #define CAPTURE_MAX_FILES	4096
 
+/*
+ * Offline, the input rings publish every CAPTURE_RING_BATCH records (and at
+ * every tick), not every record: fewer fences and wake-ups, and a worker's
+ * cached view of the head lasts a batch (ring_set_batch, before the workers
+ * start).  Live keeps a batch of one: a quiet link must not hold packets
+ * back until the next tick.
+ */
+#define CAPTURE_RING_BATCH	64
+
 struct capture {
 	const struct sensor	*s;
 	struct worker		*workers;
@@ -72,7 +81,8 @@ struct capture {
 	unsigned		 nifaces;
 	struct reader_stats	*st;		/* [ninputs] */
 	unsigned		 ninputs;
-	_Atomic uint64_t	 dispatched;	/* highest seq handed out */
+	_Atomic uint64_t	 dispatched;	/* highest seq on every ring, published
+						 * (set at ticks) */
 	uint64_t		 file_bytes_total;
 	/*
 	 * The offline progress line (capture_open: stderr is a terminal and

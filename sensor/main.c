@@ -921,13 +921,17 @@ main(int argc, char **argv)
 		 * publishes as findings come, so workers need no watermark. */
 		workers[i].dispatched = s.live ? NULL : &cap.dispatched;
 		workers[i].nin = nin;
-		for (j = 0; j < nin; j++)
+		for (j = 0; j < nin; j++) {
 			if ((workers[i].in[j] = ring_new((size_t)s.cfg.ring_mb
 			    << 20)) == NULL) {
 				fprintf(stderr, "edgeward: out of memory for rings "
 				    "(lower ring_mb)\n");
 				return 1;
 			}
+			if (!s.live)
+				ring_set_batch(workers[i].in[j],
+				    CAPTURE_RING_BATCH);
+		}
 	}
 	cap.workers = workers;
 	cap.nworkers = s.cfg.workers;

@@ -264,7 +264,7 @@ worker_main(void *arg)
 		 * Idle (offline): nothing at or below the reader's last
 		 * dispatched packet d can still come our way; the next item
 		 * is at least the tick after d.  Read d before re-checking the
-		 * rings: the reader commits a record before counting it.
+		 * rings: the reader publishes a record before counting it.
 		 */
 		if (w->dispatched != NULL) {
 			d = atomic_load_explicit(w->dispatched,
