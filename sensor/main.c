@@ -34,6 +34,7 @@
 #include <string.h>
 #include <stdatomic.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -795,6 +796,22 @@ std_fds_reserve(void)
 			_exit(2);
 }
 
+/*
+ * CPUs this process may run on.  Offline with one worker and a single CPU,
+ * the reader runs the worker itself (worker.h inline_mode): no ring, no
+ * copy, no hand-off.  With two or more the reader and the worker overlap,
+ * which measured faster in wall time (bench/README.md).
+ */
+static int
+cpus_allowed(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 2;
+	return CPU_COUNT(&set);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -921,6 +938,8 @@ main(int argc, char **argv)
 		 * publishes as findings come, so workers need no watermark. */
 		workers[i].dispatched = s.live ? NULL : &cap.dispatched;
 		workers[i].nin = nin;
+		workers[i].inline_mode = !s.live && s.cfg.workers == 1 &&
+		    cpus_allowed() < 2;
 		for (j = 0; j < nin; j++) {
 			if ((workers[i].in[j] = ring_new((size_t)s.cfg.ring_mb
 			    << 20)) == NULL) {
