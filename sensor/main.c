@@ -831,6 +831,7 @@ main(int argc, char **argv)
 	const char *file;
 	char err[1024], bpf[1024];
 	unsigned i, j, nin;
+	size_t ring_mb;
 	int rc = 0, nset;
 
 	std_fds_reserve();
@@ -901,6 +902,9 @@ main(int argc, char **argv)
 	s.stop = &stop_flag;
 	s.rt = &rt;
 	nin = s.live ? o.nifaces : 1;
+	ring_mb = s.cfg.ring_mb;
+	if (!s.live && ring_mb > CAPTURE_OFFLINE_RING_MB)
+		ring_mb = CAPTURE_OFFLINE_RING_MB;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -941,8 +945,8 @@ main(int argc, char **argv)
 		workers[i].inline_mode = !s.live && s.cfg.workers == 1 &&
 		    cpus_allowed() < 2;
 		for (j = 0; j < nin; j++) {
-			if ((workers[i].in[j] = ring_new((size_t)s.cfg.ring_mb
-			    << 20)) == NULL) {
+			if ((workers[i].in[j] = ring_new(ring_mb << 20)) ==
+			    NULL) {
 				fprintf(stderr, "edgeward: out of memory for rings "
 				    "(lower ring_mb)\n");
 				return 1;
