@@ -148,21 +148,26 @@ echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo |
 echo "load average (1/5/15 min): before $load_before, after $load_after"
 echo "rounds: $runs (every tool once per round); wall = median (fastest), CPU = median user+system"
 echo
-printf '%-22s %9s %15s %7s %9s %8s %10s %10s\n' tool packets \
-    "wall_s (min)" cpu_s peak_MiB x_raw ndpi/tool suri/tool
+printf '%-22s %8s %15s %6s %8s | %8s %6s %6s | %10s %10s\n' tool packets \
+    "wall_s (min)" cpu_s peak_MiB wall/raw ndpi/x suri/x cpu:ndpi/x cpu:suri/x
 for i in "${!names[@]}"; do
 	n=${names[$i]}
 	[ -n "${wall[$n]:-}" ] || continue
-	sr="-"
-	[ -n "${wall[suricata]:-}" ] && sr=$(ratio "${wall[suricata]}" "${wall[$n]}")
-	printf '%-22s %9s %7.3f (%5.3f) %7.2f %9.1f %8s %10s %10s\n' \
+	sw="-" sc="-"
+	if [ -n "${wall[suricata]:-}" ]; then
+		sw=$(ratio "${wall[suricata]}" "${wall[$n]}")
+		sc=$(ratio "${cpu[suricata]}" "${cpu[$n]}")
+	fi
+	printf '%-22s %8s %7.3f (%5.3f) %6.2f %8.1f | %8s %6s %6s | %10s %10s\n' \
 	    "${labels[$i]}" "${pkts[$n]:--}" "${wall[$n]}" "${fastest[$n]}" \
 	    "${cpu[$n]}" "$(echo "${rss[$n]} / 1024" | bc -l)" \
 	    "$(ratio "${wall[$n]}" "${wall[raw]}")" \
-	    "$(ratio "${wall[ndpi]}" "${wall[$n]}")" "$sr"
+	    "$(ratio "${wall[ndpi]}" "${wall[$n]}")" "$sw" \
+	    "$(ratio "${cpu[ndpi]}" "${cpu[$n]}")" "$sc"
 done
-echo "x_raw: wall / the raw loop's (target for edgeward -w 1: <= 2.00);"
-echo "ndpi/tool, suri/tool: how many times faster than ndpiReader, Suricata (target >= 4.00)"
+echo "wall/raw: median wall / the raw loop's (target for edgeward -w 1: <= 2.00)."
+echo "ndpi/x, suri/x: how many times faster than ndpiReader, Suricata by median wall"
+echo "(target >= 4.00); cpu:...: the same by median CPU time (user + system, all threads)."
 for n in "${failed[@]}"; do
 	notes+=("$n failed at least once (see above); its row counts the runs that passed")
 done
@@ -173,5 +178,5 @@ done
 if [ "${BENCH_MEMORY:-1}" != 0 ]; then
 	echo
 	echo "memory per flow (bench/memory.sh):"
-	EDGEWARD=$edgeward "$here/memory.sh"
+	EDGEWARD=$edgeward bash "$here/memory.sh"
 fi
