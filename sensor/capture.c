@@ -4,9 +4,11 @@
  *
  * Offline there is one reader (this thread) and the input is read in order,
  * file after file, as one stream of packets.  A full worker ring makes the
- * reader wait: nothing is lost.  Live there is one reader thread per
- * interface; a full worker ring is a counted drop (capture must never stall,
- * or the kernel drops instead, uncounted by us).
+ * reader wait: nothing is lost.  An inline worker (one worker, one CPU:
+ * worker.h) is run by the reader itself on libpcap's buffer, no ring.
+ * Live there is one reader thread per interface; a full worker ring is a
+ * counted drop (capture must never stall, or the kernel drops instead,
+ * uncounted by us).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -267,12 +269,17 @@ capture_close(struct capture *c)
  */
 static int
 push(struct reader *r, struct worker *w, uint32_t type, uint64_t seq,
-    uint64_t ts, const struct pkt *p, const uint8_t *frame, uint32_t caplen)
+    uint64_t ts, struct pkt *p, const uint8_t *frame, uint32_t caplen)
 {
 	struct ring *ring = w->in[r->c->nfiles ? 0 : r->idx];
 	struct in_rec *rec;
 	unsigned spins = 0;
 
+	if (w->inline_mode) {
+		/* The reader runs the worker: libpcap's buffer, in place. */
+		worker_item(w, type, seq, ts, p, frame);
+		return 0;
+	}
 	while ((rec = ring_reserve(ring, (uint32_t)sizeof(*rec) + caplen))
 	    == NULL) {
 		if (r->c->s->live) {
@@ -313,8 +320,14 @@ tick_all(struct reader *r, uint32_t type, uint64_t ts)
 
 	for (i = 0; i < c->nworkers; i++) {
 		push(r, &c->workers[i], type, r->seq, ts, NULL, NULL, 0);
-		ring_kick(c->workers[i].in[c->nfiles ? 0 : r->idx]);
+		if (!c->workers[i].inline_mode)
+			ring_kick(c->workers[i].in[c->nfiles ? 0 : r->idx]);
 	}
+	/*
+	 * Every ring is published now (ring_kick): only then may a worker
+	 * take dispatched as "nothing at or below this is still coming".
+	 */
+	atomic_store_explicit(&c->dispatched, r->seq, memory_order_release);
 	r->last_tick_seq = r->seq;
 	r->last_tick_us = ts;
 }
@@ -378,7 +391,6 @@ one_packet(struct reader *r, const struct pcap_pkthdr *hdr,
 		push(r, &c->workers[wi], IN_PKT, r->seq, ts, p, bytes,
 		    hdr->caplen);
 	}
-	atomic_store_explicit(&c->dispatched, r->seq, memory_order_release);
 	if (!c->s->live && (r->seq - r->last_tick_seq >= TICK_PACKETS ||
 	    ts >= r->last_tick_us + TICK_US))
 		tick_all(r, IN_TICK, r->last_ts);

@@ -34,6 +34,7 @@
 #include <string.h>
 #include <stdatomic.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/eventfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -815,6 +816,22 @@ std_fds_reserve(void)
 			_exit(2);
 }
 
+/*
+ * CPUs this process may run on.  Offline with one worker and a single CPU,
+ * the reader runs the worker itself (worker.h inline_mode): no ring, no
+ * copy, no hand-off.  With two or more the reader and the worker overlap,
+ * which measured faster in wall time (bench/README.md).
+ */
+static int
+cpus_allowed(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return 2;
+	return CPU_COUNT(&set);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -834,6 +851,7 @@ main(int argc, char **argv)
 	const char *file;
 	char err[1024], bpf[1024];
 	unsigned i, j, nin;
+	size_t ring_mb;
 	int rc = 0, nset;
 
 	std_fds_reserve();
@@ -904,6 +922,9 @@ main(int argc, char **argv)
 	s.stop = &stop_flag;
 	s.rt = &rt;
 	nin = s.live ? o.nifaces : 1;
+	ring_mb = s.cfg.ring_mb;
+	if (!s.live && ring_mb > CAPTURE_OFFLINE_RING_MB)
+		ring_mb = CAPTURE_OFFLINE_RING_MB;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -942,14 +963,20 @@ main(int argc, char **argv)
 		workers[i].dispatched = s.live ? NULL : &cap.dispatched;
 		/* AF_PACKET: no reader; a hand-off ring from each thread. */
 		workers[i].nin = cap.afp != NULL ? s.cfg.workers : nin;
-		for (j = 0; j < workers[i].nin; j++)
+		workers[i].inline_mode = !s.live && s.cfg.workers == 1 &&
+		    cpus_allowed() < 2;
+		for (j = 0; j < workers[i].nin; j++) {
 			if ((workers[i].in[j] = ring_new(cap.afp != NULL ?
 			    afpacket_handoff_ring_bytes(&s.cfg) :
-			    (size_t)s.cfg.ring_mb << 20)) == NULL) {
+			    ring_mb << 20)) == NULL) {
 				fprintf(stderr, "edgeward: out of memory for rings "
 				    "(lower ring_mb)\n");
 				return 1;
 			}
+			if (!s.live)
+				ring_set_batch(workers[i].in[j],
+				    CAPTURE_RING_BATCH);
+		}
 	}
 	cap.workers = workers;
 	cap.nworkers = s.cfg.workers;

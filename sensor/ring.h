@@ -28,18 +28,44 @@ struct ring_bell {
 	_Atomic uint32_t	 sleepers;
 };
 
+/*
+ * Cache lines: what never changes after ring_new(), the producer's line
+ * (the published head, its cached view of tail, its reservation and the
+ * commits not yet published) and the consumer's (the published tail, its
+ * cached view of head, its read position and the releases not yet
+ * published) are each on their own, so neither side writes a line the
+ * other reads except when it publishes.
+ *
+ * Batching (ring_set_batch): with a batch of n, commits are published
+ * every n records (and by ring_flush, ring_kick and before the producer
+ * waits), releases every n records (and whenever the consumer finds the
+ * ring empty).  A batch of 1 (the default) publishes every record at once.
+ */
+#define RING_LINE	64
+
 struct ring {
+	/* set by ring_new/ring_set_bell/ring_set_batch, then read-only */
 	uint8_t			*buf;
-	size_t			 cap;		/* power of two not required */
-	_Atomic size_t		 head;		/* next write offset (producer) */
-	char			 pad1[64 - sizeof(size_t)];
-	_Atomic size_t		 tail;		/* next read offset (consumer) */
-	char			 pad2[64 - sizeof(size_t)];
-	size_t			 resv_off;	/* producer-private */
-	size_t			 resv_len;
-	/* futex words: bumped on commit / release when someone sleeps */
-	struct ring_bell	 own_bell;
+	size_t			 cap;
 	struct ring_bell	*bell;		/* data: &own_bell or shared */
+	uint32_t		 batch;
+
+	/* producer */
+	_Alignas(RING_LINE) _Atomic size_t head; /* published write offset */
+	size_t			 p_head;	/* committed, maybe unpublished */
+	size_t			 p_tail;	/* last tail seen */
+	size_t			 resv_off;
+	size_t			 resv_len;
+	uint32_t		 p_unpub;	/* commits not yet published */
+
+	/* consumer */
+	_Alignas(RING_LINE) _Atomic size_t tail; /* published read offset */
+	size_t			 c_tail;	/* released, maybe unpublished */
+	size_t			 c_head;	/* last head seen */
+	uint32_t		 c_unpub;	/* releases not yet published */
+
+	/* futex words: bumped when someone sleeps */
+	_Alignas(RING_LINE) struct ring_bell own_bell;
 	_Atomic uint32_t	 space_seq;
 	_Atomic uint32_t	 space_sleepers;
 };
@@ -49,11 +75,16 @@ void		 ring_free(struct ring *r);
 /* Space for a record of n bytes, or NULL when the ring is full. */
 void		*ring_reserve(struct ring *r, uint32_t n);
 void		 ring_commit(struct ring *r);
+/* Publishes the commits of a batch now (producer). */
+void		 ring_flush(struct ring *r);
+/* Publishes every n commits / releases (n >= 1; before use). */
+void		 ring_set_batch(struct ring *r, uint32_t n);
 /* Wakes a sleeping consumer now (end of a batch, a tick). */
 void		 ring_kick(struct ring *r);
 /* The oldest record and its length, or NULL when empty. */
 const void	*ring_peek(struct ring *r, uint32_t *n);
 void		 ring_release(struct ring *r);
+/* Consumer side: no record left to peek (published ones included). */
 int		 ring_empty(struct ring *r);
 /*
  * Sleeps until the ring has a record (consumer) or room (producer), or
@@ -70,6 +101,7 @@ void		 ring_set_bell(struct ring *r, struct ring_bell *bell);
  */
 void		 ring_wait_any(struct ring_bell *bell, struct ring *const *rs,
 		    unsigned n, unsigned timeout_us);
+/* Bytes used as published (either side; a moment old). */
 size_t		 ring_used(struct ring *r);
 
 #endif

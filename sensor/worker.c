@@ -175,14 +175,14 @@ enter(struct worker *w, uint64_t key)
 
 /* A tick: flows past their timeouts end, then the detectors' tick. */
 static void
-tick(struct worker *w, uint64_t seq, uint64_t ts)
+tick(struct worker *w, uint64_t seq, uint64_t ts_us)
 {
 	worker_apply_runtime(w);
 	enter(w, WORKER_KEY_EXPIRE(seq));
-	flow_expire(w->flows, ts);
-	defrag_expire(w->defrag, ts);
+	flow_expire(w->flows, ts_us);
+	defrag_expire(w->defrag, ts_us);
 	enter(w, WORKER_KEY_DETECT(seq));
-	detect_tick(w, ts, 0);
+	detect_tick(w, ts_us, 0);
 }
 
 /*
@@ -192,7 +192,7 @@ tick(struct worker *w, uint64_t seq, uint64_t ts)
  * tick has, so they follow everything else.
  */
 static void
-finish(struct worker *w, uint64_t seq, uint64_t ts)
+finish(struct worker *w, uint64_t seq, uint64_t ts_us)
 {
 	enter(w, WORKER_KEY_EXPIRE(seq + 1));
 	flow_table_end_all(w->flows);
@@ -200,23 +200,14 @@ finish(struct worker *w, uint64_t seq, uint64_t ts)
 	flow_table_free(w->flows);
 	w->flows = NULL;
 	enter(w, WORKER_KEY_DETECT(seq + 1));
-	detect_tick(w, ts, 1);
+	detect_tick(w, ts_us, 1);
 }
 
-/* Nothing more comes from this worker (the publisher's merge). */
-static void
-finished(struct worker *w)
-{
-	worker_set_progress(w, UINT64_MAX, UINT64_MAX, UINT64_MAX);
-	atomic_store_explicit(&w->cfg_seen, UINT64_MAX, memory_order_release);
-	atomic_store_explicit(&w->finished, 1, memory_order_release);
-}
-
-void
-worker_input(struct worker *w, enum in_type type, uint64_t seq, uint64_t ts,
+int
+worker_item(struct worker *w, uint32_t type, uint64_t seq, uint64_t ts_us,
     struct pkt *p, const uint8_t *frame)
 {
-	w->now_us = ts;
+	w->now_us = ts_us;
 	switch (type) {
 	case IN_PKT:
 		enter(w, WORKER_KEY_PACKET(seq));
@@ -227,15 +218,24 @@ worker_input(struct worker *w, enum in_type type, uint64_t seq, uint64_t ts,
 		dissect_frame(w, frame, p->caplen);
 		break;
 	case IN_TICK:
-		tick(w, seq, ts);
+		tick(w, seq, ts_us);
 		break;
 	case IN_END:
-		finish(w, seq, ts);
-		finished(w);
-		return;
+		/* Several live inputs: end flows at the last. */
+		if (++w->ended == w->nin)
+			finish(w, seq, ts_us);
+		break;
 	}
 	w->last_key = w->cur_key;
-	worker_set_progress(w, w->cur_key + 1, 0, 0);
+	if (w->ended < w->nin) {
+		worker_set_progress(w, w->cur_key + 1, 0, 0);
+		return 0;
+	}
+	/* Everything this worker emits is out: the publisher may finish. */
+	worker_set_progress(w, UINT64_MAX, UINT64_MAX, UINT64_MAX);
+	atomic_store_explicit(&w->cfg_seen, UINT64_MAX, memory_order_release);
+	atomic_store_explicit(&w->finished, 1, memory_order_release);
+	return 1;
 }
 
 static int
@@ -249,46 +249,41 @@ inputs_empty(struct worker *w)
 	return 1;
 }
 
+/*
+ * AF_PACKET (afpacket.c): a capture thread feeds its worker directly.  Its
+ * own IN_END ends the worker; the ends of its hand-off rings are counted
+ * there, not here.
+ */
+void
+worker_input(struct worker *w, enum in_type type, uint64_t seq, uint64_t ts,
+    struct pkt *p, const uint8_t *frame)
+{
+	if (type == IN_END)
+		w->ended = w->nin - 1;
+	(void)worker_item(w, type, seq, ts, p, frame);
+}
+
 static void *
 worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct in_rec *r;
-	unsigned i, spins = 0, ended = 0, got;
+	unsigned i, spins = 0, got;
 	uint32_t n;
 	uint64_t d;
+	int done = 0;
 
-	for (;;) {
+	while (!done) {
 		got = 0;
-		for (i = 0; i < w->nin; i++) {
+		for (i = 0; i < w->nin && !done; i++) {
 			if ((r = (struct in_rec *)ring_peek(w->in[i], &n)) == NULL)
 				continue;
 			got = 1;
-			w->now_us = r->ts_us;
-			switch (r->type) {
-			case IN_PKT:
-				enter(w, WORKER_KEY_PACKET(r->seq));
-				process_packet(w, &r->pkt, r->frame);
-				break;
-			case IN_FRAME:
-				enter(w, WORKER_KEY_PACKET(r->seq));
-				dissect_frame(w, r->frame, r->pkt.caplen);
-				break;
-			case IN_TICK:
-				tick(w, r->seq, r->ts_us);
-				break;
-			case IN_END:
-				/* Several live inputs: end flows at the last. */
-				if (++ended == w->nin)
-					finish(w, r->seq, r->ts_us);
-				break;
-			}
-			w->last_key = w->cur_key;
-			if (ended < w->nin)
-				worker_set_progress(w, w->cur_key + 1, 0, 0);
+			done = worker_item(w, r->type, r->seq, r->ts_us, &r->pkt,
+			    r->frame);
 			ring_release(w->in[i]);
 		}
-		if (ended >= w->nin)
+		if (done)
 			break;
 		if (got) {
 			spins = 0;
@@ -298,7 +293,7 @@ worker_main(void *arg)
 		 * Idle (offline): nothing at or below the reader's last
 		 * dispatched packet d can still come our way; the next item
 		 * is at least the tick after d.  Read d before re-checking the
-		 * rings: the reader commits a record before counting it.
+		 * rings: the reader publishes a record before counting it.
 		 */
 		if (w->dispatched != NULL) {
 			d = atomic_load_explicit(w->dispatched,
@@ -313,7 +308,6 @@ worker_main(void *arg)
 		if (++spins >= 4)
 			ring_wait_any(&w->bell, w->in, w->nin, 1000);
 	}
-	finished(w);
 	return NULL;
 }
 
@@ -372,15 +366,22 @@ worker_start(struct worker *w)
 {
 	unsigned i;
 
+	if (w->inline_mode)
+		return 0;
 	for (i = 0; i < w->nin; i++)
 		ring_set_bell(w->in[i], &w->bell);
-	return pthread_create(&w->thread, NULL, worker_main, w) == 0 ? 0 : -1;
+	if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+		return -1;
+	w->started = 1;
+	return 0;
 }
 
 void
 worker_join(struct worker *w)
 {
-	pthread_join(w->thread, NULL);
+	if (w->started)
+		pthread_join(w->thread, NULL);
+	w->started = 0;
 }
 
 void

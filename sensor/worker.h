@@ -104,6 +104,14 @@ struct worker {
 	_Atomic uint64_t	*dispatched;
 	uint64_t		 last_key;
 	_Atomic int		 finished;
+	unsigned		 ended;		/* IN_END records seen */
+	/*
+	 * Offline with one worker the reader may run it itself
+	 * (capture.c: no ring, no copy, no thread): then worker_start
+	 * starts nothing and the reader calls worker_item.
+	 */
+	int			 inline_mode;
+	int			 started;	/* its thread runs */
 	struct flow_stats	 final_flows;	/* kept after the table is freed */
 	pthread_t		 thread;
 	char			 json[FINDING_JSON_MAX];
@@ -120,6 +128,14 @@ void	worker_weird(struct worker *w, const char *name);
 int	worker_init(struct worker *w, const struct sensor *s, unsigned id,
 	    char *errbuf, size_t errlen);
 int	worker_start(struct worker *w);
+/*
+ * One input item (capture.h's IN_* type, its packet number and time; p and
+ * frame for IN_PKT and IN_FRAME, p's data re-based on frame).  Called by
+ * the worker's thread, or by the reader for an inline worker.  Returns 1
+ * after the last IN_END (the worker is finished), else 0.
+ */
+int	worker_item(struct worker *w, uint32_t type, uint64_t seq,
+	    uint64_t ts_us, struct pkt *p, const uint8_t *frame);
 void	worker_join(struct worker *w);
 void	worker_fini(struct worker *w);
 /*

@@ -2,8 +2,9 @@
  * test_ring.c - the SPSC record ring: reserve/commit/peek/release, wrap
  * markers with records of varying sizes, a full ring refusing records
  * without touching unread data, a record that ends exactly at the buffer's
- * end, and a two-thread producer/consumer run of 1e6 records carrying
- * sequence numbers and checksums.
+ * end, and two-thread producer/consumer runs of 1e6 records carrying
+ * sequence numbers and checksums (one spinning, one batched with both
+ * sides sleeping on the ring).
  */
 #include <pthread.h>
 #include <sched.h>
@@ -307,6 +308,7 @@ struct stress {
 	uint32_t	 errors;
 	uint32_t	 received;
 	int		 timed_out;
+	int		 sleepy;	/* wait on the ring instead of yielding */
 };
 
 static uint32_t
@@ -344,7 +346,10 @@ producer(void *arg)
 				s->timed_out = 1;
 				return NULL;
 			}
-			sched_yield();
+			if (s->sleepy)
+				ring_wait_space(s->r, n, 10 * 1000 * 1000);
+			else
+				sched_yield();
 		}
 		memcpy(w, &seq, 4);
 		fill(w + 4, n - 8, seq);
@@ -352,6 +357,7 @@ producer(void *arg)
 		memcpy(w + n - 4, &sum, 4);
 		ring_commit(s->r);
 	}
+	ring_flush(s->r);
 	return NULL;
 }
 
@@ -369,7 +375,10 @@ consumer(void *arg)
 				s->timed_out = 1;
 				return NULL;
 			}
-			sched_yield();
+			if (s->sleepy)
+				ring_wait_data(s->r, 10 * 1000 * 1000);
+			else
+				sched_yield();
 			continue;
 		}
 		memcpy(&seq, q, 4);
@@ -383,23 +392,51 @@ consumer(void *arg)
 	return NULL;
 }
 
+/* A producer and a consumer thread through one ring; s->r is freed. */
+static void
+run_stress(struct stress *s)
+{
+	pthread_t pt, ct;
+
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&ct, NULL, consumer, s), 0);
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&pt, NULL, producer, s), 0);
+	pthread_join(pt, NULL);
+	pthread_join(ct, NULL);
+	CU_ASSERT_FALSE(s->timed_out);
+	CU_ASSERT_EQUAL(s->errors, 0);
+	CU_ASSERT_EQUAL(s->received, STRESS_N);
+	CU_ASSERT_TRUE(ring_empty(s->r));
+	ring_free(s->r);
+}
+
 static void
 test_threads(void)
 {
 	struct stress s = { 0 };
-	pthread_t pt, ct;
 
 	s.r = ring_new(CAP * 4);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s.r);
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&ct, NULL, consumer, &s), 0);
-	CU_ASSERT_EQUAL_FATAL(pthread_create(&pt, NULL, producer, &s), 0);
-	pthread_join(pt, NULL);
-	pthread_join(ct, NULL);
-	CU_ASSERT_FALSE(s.timed_out);
-	CU_ASSERT_EQUAL(s.errors, 0);
-	CU_ASSERT_EQUAL(s.received, STRESS_N);
-	CU_ASSERT_TRUE(ring_empty(s.r));
-	ring_free(s.r);
+	run_stress(&s);
+}
+
+/*
+ * Batched publishing (32 records) with both sides sleeping instead of
+ * spinning: the producer on a full ring, the consumer on an empty one,
+ * each with a 10 s timeout.  A lost wake-up would cost a whole timeout:
+ * the run must take far less.
+ */
+static void
+test_threads_batched_sleeping(void)
+{
+	struct stress s = { 0 };
+	time_t t0 = now_s();
+
+	s.r = ring_new(CAP * 4);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s.r);
+	ring_set_batch(s.r, 32);
+	s.sleepy = 1;
+	run_stress(&s);
+	CU_ASSERT(now_s() - t0 < 8);
 }
 
 /*
@@ -468,5 +505,6 @@ UNIT_MAIN("ring",
 	{ "full ring refuses, never overwrites", test_full },
 	{ "wrap blocked by the unread tail", test_wrap_blocked },
 	{ "record ending exactly at the end", test_exact_end },
+	{ "batched, both sides sleeping", test_threads_batched_sleeping },
 	{ "two threads, 1e6 records", test_threads },
 	{ "a shared bell wakes on any ring", test_shared_bell })
