@@ -68,112 +68,28 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from capfile import BadCapture, ip_layers, parse_capture
+
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# ---- reading captures into (linktype, snaplen, records) -------------------
-# A record is [ts_us, data, orig_len].
-
-
-class BadCapture(Exception):
-    pass
-
-
-def parse_classic(b):
-    magic = b[:4]
-    table = {b"\xd4\xc3\xb2\xa1": ("<", 1), b"\xa1\xb2\xc3\xd4": (">", 1),
-             b"\x4d\x3c\xb2\xa1": ("<", 1000), b"\xa1\xb2\x3c\x4d": (">", 1000)}
-    if magic not in table or len(b) < 24:
-        raise BadCapture("not a classic pcap")
-    e, div = table[magic]
-    snap, link = struct.unpack_from(e + "II", b, 16)
-    recs, off = [], 24
-    while off + 16 <= len(b):
-        ts, frac, cap, orig = struct.unpack_from(e + "IIII", b, off)
-        off += 16
-        data = b[off:off + cap]
-        off += cap
-        recs.append([ts * 1000000 + frac // div, data, orig])
-    return link & 0xffff, snap, recs
-
-
-def parse_pcapng(b):
-    if len(b) < 12 or b[:4] != b"\x0a\x0d\x0d\x0a":
-        raise BadCapture("not a pcapng")
-    e = "<" if b[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
-    ifaces, recs, off = [], [], 0
-    while off + 12 <= len(b):
-        btype, blen = struct.unpack_from(e + "II", b, off)
-        if blen < 12 or off + blen > len(b):
-            break
-        body = b[off + 8:off + blen - 4]
-        if btype == 1 and len(body) >= 8:
-            link, _, snap = struct.unpack_from(e + "HHI", body, 0)
-            ifaces.append((link, snap))
-        elif btype == 6 and len(body) >= 20:
-            _, hi, lo, cap, orig = struct.unpack_from(e + "IIIII", body, 0)
-            recs.append([(hi << 32) | lo, body[20:20 + cap], orig])
-        elif btype == 3 and len(body) >= 4:
-            orig = struct.unpack_from(e + "I", body, 0)[0]
-            recs.append([0, body[4:4 + orig], orig])
-        off += blen
-    if not ifaces:
-        raise BadCapture("pcapng without an interface")
-    return ifaces[0][0], ifaces[0][1], recs
-
-
-def parse_capture(b):
-    if b[:4] == b"\x0a\x0d\x0d\x0a":
-        return parse_pcapng(b)
-    return parse_classic(b)
-
-
-# ---- where the headers are in a packet ------------------------------------
-
-def l3_offset(link, d):
-    """Offset of the IP header for the common link types, else None."""
-    if link == 1:				# EN10MB
-        off = 12
-        while off + 2 <= len(d) and d[off:off + 2] in (b"\x81\x00",
-                                                       b"\x88\xa8"):
-            off += 4
-        if off + 2 > len(d):
-            return None
-        return off + 2 if d[off:off + 2] in (b"\x08\x00", b"\x86\xdd") \
-            else None
-    fixed = {0: 4, 108: 4, 101: 0, 12: 0, 14: 0, 228: 0, 229: 0, 113: 16,
-             276: 20, 9: 4, 104: 4}
-    return fixed.get(link)
+# ---- where the headers are in a packet ---------------------------------------
+# A record (capfile.py) is [ts_us, data, orig_len].
 
 
 def header_spans(link, d):
     """[(name, start, end)] of the link, IP, L4 header and payload head."""
-    spans = []
-    l3 = l3_offset(link, d)
-    if l3 is None or l3 >= len(d):
+    ip = ip_layers(link, d)
+    if ip is None:
         return [("bytes", 0, min(len(d), 64))] if d else []
-    if l3 > 0:
-        spans.append(("link", 0, l3))
-    v = d[l3] >> 4
-    if v == 4:
-        hl = max(20, (d[l3] & 15) * 4)
-        proto = d[l3 + 9] if l3 + 9 < len(d) else 0
-        l4 = l3 + hl
-        spans.append(("ip", l3, l3 + hl))
-    elif v == 6:
-        proto, l4 = (d[l3 + 6] if l3 + 6 < len(d) else 0), l3 + 40
-        spans.append(("ip", l3, l3 + 40))
-        while proto in (0, 43, 60, 44, 51) and l4 + 2 <= len(d):
-            n = 8 if proto == 44 else ((d[l4 + 1] + 2) * 4 if proto == 51
-                                       else (d[l4 + 1] + 1) * 8)
-            spans.append(("ip6ext", l4, l4 + n))
-            proto, l4 = d[l4], l4 + n
-    else:
-        return [("bytes", 0, min(len(d), 64))]
-    if proto == 6 and l4 + 13 <= len(d):
+    spans = [("link", 0, ip["l3"])] if ip["l3"] > 0 else []
+    spans.append(("ip", ip["l3"], ip["ip_end"]))
+    spans += [("ip6ext", s, e) for s, e in ip["ext"]]
+    l4 = ip["l4"]
+    if ip["proto"] == 6 and l4 + 13 <= len(d):
         thl = max(20, (d[l4 + 12] >> 4) * 4)
         spans.append(("tcp", l4, l4 + thl))
         spans.append(("payload", l4 + thl, l4 + thl + 32))
-    elif proto == 17:
+    elif ip["proto"] == 17:
         spans.append(("udp", l4, l4 + 8))
         spans.append(("payload", l4 + 8, l4 + 8 + 32))
     else:
@@ -475,13 +391,15 @@ def ng_build(rng, m):
     return {"e": e, "blocks": blocks}
 
 
-def ng_pick(rng, n, types):
-    cands = [i for i, b in enumerate(n["blocks"]) if b["type"] in types]
+def ng_pick(rng, n, types=None):
+    """A block of one of types (None: any) that is not pre-serialised."""
+    cands = [i for i, b in enumerate(n["blocks"]) if "raw" not in b and
+             (types is None or b["type"] in types)]
     return rng.choice(cands) if cands else None
 
 
 def nop_blocklen(rng, n):
-    i = rng.randrange(len(n["blocks"]))
+    i = ng_pick(rng, n)
     tl = 12 + len(n["blocks"][i]["body"])
     n["blocks"][i]["len"] = rng.choice((0, 4, 8, 11, 12, tl - 4, tl + 4,
                                         tl + 1, tl + 2, 0xffffffff,
@@ -491,7 +409,7 @@ def nop_blocklen(rng, n):
 
 
 def nop_trailer(rng, n):
-    i = rng.randrange(len(n["blocks"]))
+    i = ng_pick(rng, n)
     tl = 12 + len(n["blocks"][i]["body"])
     n["blocks"][i]["trail"] = rng.choice((0, tl + 4, tl - 4, 0xffffffff))
     return "ng_trailer block %d trail %#x" % (i, n["blocks"][i]["trail"])
@@ -611,7 +529,7 @@ def nop_section(rng, n):
     raw = []
     for b in blocks:
         tl = 12 + len(b["body"])
-        raw.append({"raw": struct.pack(e2 + "II", b["type"], tl) + b["body"] +
+        raw.append({"type": None, "raw": struct.pack(e2 + "II", b["type"], tl) + b["body"] +
                     struct.pack(e2 + "I", tl)})
     n["blocks"][at:at] = raw
     return "ng_section at block %d %s link %d" % (at, "BE" if e2 == ">" else
