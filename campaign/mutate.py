@@ -68,6 +68,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+# No __pycache__ in the source tree (read-only in make distcheck).
+sys.dont_write_bytecode = True
 from capfile import BadCapture, ip_layers, parse_capture
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

@@ -37,6 +37,8 @@ import re
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# No __pycache__ in the source tree (read-only in make distcheck).
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.join(TOP, "campaign"))
 from capfile import BadCapture, parse_capture, transport  # noqa: E402
 
