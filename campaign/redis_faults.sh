@@ -87,11 +87,10 @@ trap 'exit 1' INT TERM
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 pass=Right-Pw-5150
 cli() { redis-cli --no-auth-warning -a "$pass" -h 127.0.0.1 -p "$port" "$@"; }
-# redis_start [redis-server options...]
 redis_start() {
 	redis-server --bind 127.0.0.1 --port "$port" --dir "$tmp/redis" \
 	    --appendonly yes --appendfsync always --save '' \
-	    --requirepass "$pass" --logfile "$tmp/redis/log" "$@" &
+	    --requirepass "$pass" --logfile "$tmp/redis/log" &
 	rpid=$!
 	i=0
 	until cli PING 2>/dev/null | grep -q PONG; do
@@ -216,6 +215,7 @@ for sc in $scenarios; do
 	epid=""
 	[ -n "$rpid" ] || redis_start
 	stream_ids >"$tmp/ids.run"
+	# shellcheck disable=SC2046 # four numbers
 	set -- $(python3 "$tmp/count.py" "$tmp/run.json" "$tmp/ids.run")
 	produced=$1 run_delivered=$2
 	spooled=$(summary spooled)
@@ -226,6 +226,7 @@ for sc in $scenarios; do
 	    --set "redis_password_file=$tmp/pw" --set "spool_dir=$spool" \
 	    >/dev/null 2>"$tmp/drain.err" || true
 	stream_ids >"$tmp/ids.all"
+	# shellcheck disable=SC2046
 	set -- $(python3 "$tmp/count.py" "$tmp/run.json" "$tmp/ids.all")
 	delivered=$2 lost=$3 dup=$4
 	verdict=ok
