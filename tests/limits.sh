@@ -9,7 +9,7 @@
 #  - an AH flood (IPv6 TLS answers behind an Authentication Header, which
 #    nDPI 4.2 does not walk) leaves no nDPI memory held at the end: before
 #    the fix each flow leaked its 2 KiB TLS buffer outside every memcap.
-# campaign/flood.sh runs the same floods with millions of flows and
+# campaign/floods.sh runs the same floods with millions of flows and
 # reports peak RSS against the caps.
 set -u
 top=$(cd "${srcdir:-.}" && pwd)
