@@ -1004,10 +1004,14 @@ static int
 dec_ipv4(struct dec *d, struct cursor *c)
 {
 	struct pkt *p = d->p;
+	uint32_t off = dec_off(d, c);
 	uint8_t vihl, ihl;
 	uint16_t total, fragw;
 
-	p->l3_off = dec_off(d, c);
+	/* p->l3_off moves only once the header is whole: a layer refused
+	 * here leaves the packet as the layer outside it described it
+	 * (nDPI would otherwise read an inner datagram of another
+	 * transport under the outer flow's key). */
 	if (!cur_has(c, 20))
 		return anomaly(d, DA_IPV4_TRUNCATED);
 	vihl = cur_peek(c, 0);
@@ -1024,6 +1028,7 @@ dec_ipv4(struct dec *d, struct cursor *c)
 	if (!cur_has(c, ihl))
 		return anomaly(d, DA_IPV4_TRUNCATED);
 	/* A new innermost IP layer: the previous one is now outer. */
+	p->l3_off = off;
 	p->is_fragment = 0;
 	p->truncated = p->truncated && 1;
 	cur_skip(c, 4);
@@ -1058,10 +1063,10 @@ dec_ipv6(struct dec *d, struct cursor *c)
 	struct pkt *p = d->p;
 	uint16_t plen, fragw;
 	uint8_t nh, hlen;
-	uint32_t nh_off;
+	uint32_t nh_off, off = dec_off(d, c);
 	unsigned n;
 
-	p->l3_off = dec_off(d, c);
+	/* p->l3_off moves once the header is whole (dec_ipv4). */
 	if (!cur_has(c, 40))
 		return anomaly(d, DA_IPV6_TRUNCATED);
 	if ((cur_peek(c, 0) >> 4) != 6)
@@ -1069,6 +1074,7 @@ dec_ipv6(struct dec *d, struct cursor *c)
 	plen = (uint16_t)(cur_peek(c, 4) << 8 | cur_peek(c, 5));
 	if (bound_datagram(d, c, (size_t)plen + 40, DA_IPV6_CAPLEN_SHORT) < 0)
 		return -1;
+	p->l3_off = off;
 	p->is_fragment = 0;
 	cur_skip(c, 6);
 	nh_off = p->l3_off + 6;

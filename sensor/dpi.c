@@ -258,8 +258,11 @@ finish(struct worker *w, struct flow *f, ndpi_protocol r, int guessed)
 	detect_app(w, f, &a);
 	before = dpi_thread_bytes;
 	/* nDPI frees its TCP or UDP buffers by the transport of the last
-	 * packet it parsed: make that the flow's, whatever came last. */
-	nf->l4_proto = f->key.proto;
+	 * packet it parsed; one it could not walk to (AH, HIP, shim6)
+	 * leaves another number there: then the flow's transport is the
+	 * one whose buffers nDPI holds. */
+	if (nf->l4_proto != 6 && nf->l4_proto != 17)
+		nf->l4_proto = f->key.proto;
 	if ((const char *)nf >= (const char *)w->ndpi_scratch &&
 	    (const char *)nf < (const char *)w->ndpi_scratch +
 	    DPI_SCRATCH * SIZEOF_FLOW_STRUCT)

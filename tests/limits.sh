@@ -8,7 +8,12 @@
 #    flood its flows_evicted, an out-of-order flood stream_ooo_limit;
 #  - an AH flood (IPv6 TLS answers behind an Authentication Header, which
 #    nDPI 4.2 does not walk) leaves no nDPI memory held at the end: before
-#    the fix each flow leaked its 2 KiB TLS buffer outside every memcap.
+#    the fix each flow leaked its 2 KiB TLS buffer outside every memcap;
+#  - so does a flood of tunnelled TCP segments cut short by the outer IPv4
+#    length (campaign/repro/erspan_cut_inner.py, found by the mutation
+#    campaign): the decoder had left the inner header's offset with the
+#    outer transport, nDPI parsed the inner TCP under a GRE flow and its
+#    TLS buffer was never freed (40 MiB for 20,000 flows before the fix).
 # campaign/floods.sh runs the same floods with millions of flows and
 # reports peak RSS against the caps.
 set -u
@@ -74,6 +79,16 @@ if [ -n "$held" ] && [ "$held" -lt 64 ]; then
 	ok "AH flood: nDPI holds $held KiB at the end ($(counter flows_evicted) flows evicted)"
 else
 	bad "AH flood: nDPI holds '${held}' KiB at the end (2 KiB a flow leaked)"
+fi
+
+python3 "$top/campaign/repro/erspan_cut_inner.py" 3000 |
+    "$bin" -r - -o /dev/null $caps 2>"$tmp/err" || bad "cut inner flood: exit status"
+sed -e 's/^ *//' -e 's/  */ /g' "$tmp/err" >"$tmp/sum"
+held=$(sed -n 's/^nDPI flow memory \([0-9]*\) KiB held.*/\1/p' "$tmp/sum")
+if [ -n "$held" ] && [ "$held" -lt 64 ]; then
+	ok "cut inner segments: nDPI holds $held KiB at the end"
+else
+	bad "cut inner segments: nDPI holds '${held}' KiB at the end (2 KiB a flow leaked)"
 fi
 
 echo "limits: $pass passed, $fail failed"
