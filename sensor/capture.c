@@ -8,7 +8,12 @@
  * interface; a full worker ring is a counted drop (capture must never stall,
  * or the kernel drops instead, uncounted by us).
  */
+#include "ac-config.h"	/* _GNU_SOURCE: fopencookie */
+
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stddef.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -51,6 +56,111 @@ struct reader {
 	char		 err[512];
 };
 
+/* ---- inputs that are not regular files (issue 13) ----------------------- */
+
+/*
+ * A FIFO, a pipe on standard input, a socket: read through a stdio cookie
+ * that waits in poll() (200 ms at a time) and gives up when the stop flag
+ * is set, so SIGTERM ends a run whose writer never came or stalled (a
+ * plain read(2) or open(2) would block with the signals restarted).
+ * A FIFO is opened without blocking; nothing is read from it before poll()
+ * says a writer came (data, or POLLHUP once it went).  The byte count
+ * gives ftell() a position.
+ */
+struct pipe_in {
+	int				 fd;
+	int				 own;	/* not standard input */
+	const volatile sig_atomic_t	*stop;
+	uint64_t			 pos;
+};
+
+static ssize_t
+pipe_read(void *cookie, char *buf, size_t n)
+{
+	struct pipe_in *pi = cookie;
+	struct pollfd pfd;
+	ssize_t k;
+
+	for (;;) {
+		if (*pi->stop) {
+			errno = EINTR;
+			return -1;
+		}
+		pfd.fd = pi->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		k = read(pi->fd, buf, n);
+		if (k < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (k > 0)
+			pi->pos += (uint64_t)k;
+		return k;
+	}
+}
+
+static int
+pipe_seek(void *cookie, off64_t *off, int whence)
+{
+	struct pipe_in *pi = cookie;
+
+	if (whence != SEEK_CUR || *off != 0) {
+		errno = ESPIPE;
+		return -1;
+	}
+	*off = (off64_t)pi->pos;
+	return 0;
+}
+
+static int
+pipe_close(void *cookie)
+{
+	struct pipe_in *pi = cookie;
+
+	if (pi->own)
+		close(pi->fd);
+	free(pi);
+	return 0;
+}
+
+/* f is not a regular file ("-" is standard input).  NULL: errno set. */
+static FILE *
+pipe_open(const char *f, const volatile sig_atomic_t *stop)
+{
+	static const cookie_io_functions_t io = {
+		.read = pipe_read, .seek = pipe_seek, .close = pipe_close
+	};
+	struct pipe_in *pi;
+	FILE *fp;
+
+	if ((pi = calloc(1, sizeof(*pi))) == NULL)
+		return NULL;
+	pi->stop = stop;
+	if (strcmp(f, "-") == 0)
+		pi->fd = STDIN_FILENO;
+	else if ((pi->fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		free(pi);
+		return NULL;
+	} else
+		pi->own = 1;
+	if ((fp = fopencookie(pi, "r", io)) == NULL) {
+		pipe_close(pi);
+		return NULL;
+	}
+	return fp;
+}
+
+/* Regular files (and standard input redirected from one) take stdio. */
+static int
+is_regular(const char *f)
+{
+	struct stat sb;
+
+	if (strcmp(f, "-") == 0)
+		return fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode);
+	return stat(f, &sb) == 0 && S_ISREG(sb.st_mode);
+}
 
 static int
 apply_filter(pcap_t *h, const char *name, const char *bpf, char *errbuf,
@@ -87,14 +197,21 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	 * Our own FILE with a large buffer: libpcap reads through stdio, and
 	 * the default buffer makes one read(2) per 4 KiB.
 	 */
-	if (strcmp(f, "-") == 0) {
+	if (strcmp(f, "-") == 0 && is_regular(f)) {
 		r->h = pcap_open_offline_with_tstamp_precision(f,
 		    PCAP_TSTAMP_PRECISION_MICRO, perr);
-	} else if ((r->fp = fopen(f, "rb")) == NULL) {
-		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
-		    "readable pcap or pcapng file)", f, strerror(errno));
-		return -1;
 	} else {
+		if (!is_regular(f) && (strcmp(f, "-") == 0 ||
+		    access(f, F_OK) == 0))
+			r->fp = pipe_open(f, c->s->stop);
+		else
+			r->fp = fopen(f, "rb");
+		if (r->fp == NULL) {
+			snprintf(errbuf, errlen, "cannot read capture %s: %s "
+			    "(give a readable pcap or pcapng file)", f,
+			    strerror(errno));
+			return -1;
+		}
 		/* glibc takes the size only with a buffer of our own. */
 		if ((r->iobuf = malloc(READ_BUFFER)) != NULL)
 			setvbuf(r->fp, r->iobuf, _IOFBF, READ_BUFFER);
@@ -103,6 +220,9 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 		if (r->h == NULL) {
 			fclose(r->fp);
 			r->fp = NULL;
+			if (*c->s->stop)
+				snprintf(perr, sizeof(perr), "stopped before the "
+				    "capture's header came");
 		}
 	}
 	if (r->h == NULL) {
@@ -227,12 +347,20 @@ capture_open(struct capture *c, char *errbuf, size_t errlen)
 	for (i = 0; i < n; i++) {
 		c->readers[i].c = c;
 		c->readers[i].idx = i;
+		/* Standard input or a pipe after the first input is opened
+		 * at its turn: it cannot be read twice, and a pipe's writer
+		 * may wait for ours. */
+		if (c->nfiles > 0 && i > 0 && (strcmp(c->files[i], "-") == 0 ||
+		    !is_regular(c->files[i]))) {
+			c->sizes_known = 0;
+			continue;
+		}
 		if ((c->nfiles ? open_offline(c, i, errbuf, errlen) :
 		    open_live(c, i, errbuf, errlen)) < 0)
 			return -1;
-		/* Every file is checked now; all but the first (and standard
-		 * input, which cannot be opened twice) are reopened in turn. */
-		if (c->nfiles > 0 && i > 0 && strcmp(c->files[i], "-") != 0)
+		/* Every file is checked now; all but the first are reopened
+		 * in turn. */
+		if (c->nfiles > 0 && i > 0)
 			close_offline(&c->readers[i]);
 	}
 	c->progress = c->nfiles > 0 && !c->no_progress &&
@@ -482,8 +610,10 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 		r->idx = i;
 		if (r->h == NULL && open_offline(c, i, err, sizeof(err)) < 0) {
 			/* Checked at start, gone or changed since. */
-			fprintf(stderr, "edgeward: %s (skipped)\n", err);
-			c->st[i].bad_records++;
+			if (!*c->s->stop) {
+				fprintf(stderr, "edgeward: %s (skipped)\n", err);
+				c->st[i].bad_records++;
+			}
 			close_offline(r);
 			first->seq = r->seq;
 			continue;
@@ -496,7 +626,7 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 			if ((r->seq & 63) == 0)
 				show_progress(c, r, start, &last, 0);
 		}
-		if (rc == PCAP_ERROR) {
+		if (rc == PCAP_ERROR && !*c->s->stop) {
 			/* A truncated file is common; say so, keep what we have. */
 			fprintf(stderr, "edgeward: %s: %s (stopped reading this "
 			    "file)\n", c->files[i], pcap_geterr(r->h));

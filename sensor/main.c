@@ -795,6 +795,23 @@ std_fds_reserve(void)
 			_exit(2);
 }
 
+/*
+ * A set-up step failed.  A SIGINT or SIGTERM that came while main waited
+ * (for a FIFO's writer, or its reader) is the stop it asked for: exit 0
+ * with one line, as a stop during the run does.
+ */
+static int
+start_failed(const char *err)
+{
+	if (stop_flag) {
+		fprintf(stderr, "edgeward: stopped by a signal before the run "
+		    "began; nothing was analysed\n");
+		return 0;
+	}
+	fprintf(stderr, "edgeward: %s\n", err);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -888,9 +905,16 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
+	/*
+	 * Until the threads start, a stop interrupts what main waits in: the
+	 * open(2) of a FIFO given as -o or report_file whose reader never
+	 * comes would otherwise be restarted for ever.  Afterwards only the
+	 * control thread takes signals, in ppoll().
+	 */
+	sa.sa_flags = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -904,9 +928,11 @@ main(int argc, char **argv)
 	cap.no_progress = o.quiet;
 	cap.published = &pub.st.findings;
 	if (capture_open(&cap, err, sizeof(err)) < 0) {
-		fprintf(stderr, "edgeward: %s\n", err);
 		capture_close(&cap);
-		return 1;
+		if (s.geo != NULL)
+			geoip_close(s.geo);
+		sigdb_free(sigdb);
+		return start_failed(err);
 	}
 	if ((workers = calloc(s.cfg.workers, sizeof(*workers))) == NULL) {
 		fprintf(stderr, "edgeward: out of memory\n");
@@ -938,19 +964,15 @@ main(int argc, char **argv)
 	pub.cap = &cap;
 	if (s.cfg.output_file[0] != '\0') {
 		if ((sink = file_sink_open(s.cfg.output_file, s.live,
-		    s.cfg.reveal_secrets, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "edgeward: %s\n", err);
-			return 1;
-		}
+		    s.cfg.reveal_secrets, err, sizeof(err))) == NULL)
+			goto setup_fail;
 		pub.sinks[pub.nsinks++] = sink;
 		if (strcmp(s.cfg.output_file, "-") != 0)
 			pub.file = sink;
 	}
 	if (s.cfg.redis_url[0] != '\0' || s.cfg.redis_sentinels[0] != '\0') {
-		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "edgeward: %s\n", err);
-			return 1;
-		}
+		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL)
+			goto setup_fail;
 		pub.sinks[pub.nsinks++] = sink;
 	}
 	if (s.cfg.report_file[0] != '\0') {
@@ -964,10 +986,8 @@ main(int argc, char **argv)
 		rpo.live = s.live;
 		rpo.sensor = s.cfg.sensor_name;
 		rpo.version = "edgeward " PACKAGE_VERSION;
-		if ((report = report_sink_open(&rpo, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "edgeward: %s\n", err);
-			return 1;
-		}
+		if ((report = report_sink_open(&rpo, err, sizeof(err))) == NULL)
+			goto setup_fail;
 		pub.sinks[pub.nsinks++] = report;
 	}
 	/* A daemon's fingerprints should survive restarts: say when they won't. */
@@ -975,10 +995,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeward: note: no secret_key_file set: secret "
 		    "fingerprints use a per-run key and will not match across "
 		    "restarts (see edgeward.conf(5), SECRETS)\n");
-	if (drop_privileges(s.cfg.user, err, sizeof(err)) < 0) {
-		fprintf(stderr, "edgeward: %s\n", err);
-		return 1;
-	}
+	if (drop_privileges(s.cfg.user, err, sizeof(err)) < 0)
+		goto setup_fail;
 	/* Only the control thread takes signals (see the top of the file). */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);
@@ -1046,6 +1064,7 @@ main(int argc, char **argv)
 		report_sink_run(report, &tot, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, first, last);
 	}
+out:
 	for (i = 0; i < pub.nsinks; i++)
 		pub.sinks[i]->ops->close(pub.sinks[i]);
 	if (s.geo != NULL)
@@ -1057,4 +1076,9 @@ main(int argc, char **argv)
 	sigdb_free(sigdb);
 	secure_zero(s.hmac_key, sizeof(s.hmac_key));
 	return rc;
+
+setup_fail:
+	/* No thread runs yet: say why, then undo what was opened. */
+	rc = start_failed(err);
+	goto out;
 }
