@@ -472,6 +472,76 @@ open_redis(const struct config *c, char *err, size_t errlen)
  * what the run would open: the GeoIP databases, the secret key and Redis
  * password files, the capture filter, the output file's directory.
  */
+/* A byte count as a size value would be written: "512m", "1g", "1536k". */
+static const char *
+size_str(uint64_t n, char *buf, size_t len)
+{
+	static const char units[] = "gmk";
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		uint64_t u = 1ULL << (10 * (3 - i));
+
+		if (n != 0 && n % u == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", n / u, units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%" PRIu64, n);
+	return buf;
+}
+
+/*
+ * Keys that are each within their range but together leave a table no room
+ * for what it holds (issue 13): the flow hash's buckets are charged to
+ * flow_memcap before any flow, so flow_hash_size=67108864 (512 MiB of
+ * buckets) with the default 512m memcap tracked no flow at all.  The rules
+ * (edgeward.conf(5), LIMITS):
+ *  - the buckets may take at most half of flow_memcap;
+ *  - one flow's out-of-order data, both directions at stream_ooo_max,
+ *    must fit in what the buckets leave, so one flow cannot evict all
+ *    the others.
+ */
+static int
+check_limits(const struct config *c, char *err, size_t errlen)
+{
+	uint64_t buckets = flow_table_bucket_bytes(c->flow_hash_size);
+	uint64_t ooo = 2 * (uint64_t)c->stream_ooo_max, fit;
+	char a[32], b[32], d[32], e[32], g[32], h[32];
+	unsigned max_hash;
+
+	if (buckets > c->flow_memcap / 2) {
+		for (max_hash = 1024; flow_table_bucket_bytes(max_hash * 2) <=
+		    c->flow_memcap / 2; max_hash *= 2)
+			;
+		snprintf(err, errlen, "flow_hash_size %u and flow_memcap %s: "
+		    "the hash buckets (%s per worker) would take more than half "
+		    "of the memcap, leaving too little for flows (lower "
+		    "flow_hash_size to %u or raise flow_memcap to %s)",
+		    c->flow_hash_size, size_str(c->flow_memcap, a, sizeof(a)),
+		    size_str(buckets, b, sizeof(b)), max_hash,
+		    size_str((2 * buckets + (1 << 20) - 1) & ~(uint64_t)((1 << 20)
+		    - 1), d, sizeof(d)));
+		return -1;
+	}
+	if (ooo > c->flow_memcap - buckets) {
+		fit = ((c->flow_memcap - buckets) / 2) & ~(uint64_t)1023;
+		snprintf(err, errlen, "stream_ooo_max %s and flow_memcap %s: one "
+		    "flow's out-of-order data (%s, both directions) would not "
+		    "fit in the memcap less its hash buckets (%s), so one flow "
+		    "could evict every other (lower stream_ooo_max to %s or "
+		    "raise flow_memcap to %s)",
+		    size_str(c->stream_ooo_max, a, sizeof(a)),
+		    size_str(c->flow_memcap, b, sizeof(b)),
+		    size_str(ooo, d, sizeof(d)), size_str(buckets, e, sizeof(e)),
+		    size_str(fit, g, sizeof(g)),
+		    size_str((buckets + ooo + (1 << 20) - 1) & ~(uint64_t)((1 <<
+		    20) - 1), h, sizeof(h)));
+		return -1;
+	}
+	return 0;
+}
+
 static int
 validate_config(const struct config *c, int deep, char *err, size_t errlen)
 {
@@ -506,6 +576,8 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 		    "change the user key)", c->user);
 		return -1;
 	}
+	if (check_limits(c, err, errlen) < 0)
+		return -1;
 	if (!deep)
 		return 0;
 	if (c->geoip_db_count > 0) {
