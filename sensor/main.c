@@ -35,6 +35,7 @@
 #include <stdatomic.h>
 #include <poll.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -217,6 +218,13 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 				return -1;
 			break;
 		case 'u':
+			/* An empty name would silently stay root. */
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "edgeward: -u needs a user name "
+				    "(leave -u out to run as the starting "
+				    "user)\n");
+				return -1;
+			}
 			if (add_override(o, "user", optarg) < 0)
 				return -1;
 			break;
@@ -287,7 +295,74 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 }
 
 /*
- * The HMAC key for secret fingerprints: the key file's bytes (at least 16),
+ * Reads secret_key_file into key (its first cap bytes) and refuses what
+ * cannot be a secret key (issue 13): a file that is not a regular one (a
+ * directory, /dev/zero, a FIFO, which would also block), fewer than
+ * KEY_MIN bytes, and a low-entropy key: fewer than KEY_MIN_VALUES distinct
+ * byte values, or one value in more than half of the bytes (all zero, one
+ * byte or a short word repeated).  A random key passes, raw or written in
+ * hex: 16 random bytes show fewer than 8 values with a probability of
+ * about 1e-12, 32 random hex digits about 4e-8.  *len is the key's length.
+ */
+#define KEY_MIN		16
+#define KEY_MIN_VALUES	8
+
+static int
+read_key(const char *path, uint8_t *key, size_t cap, size_t *len,
+    char *errbuf, size_t errlen)
+{
+	unsigned count[256] = { 0 }, values = 0, most = 0;
+	struct stat sb;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		snprintf(errbuf, errlen, "cannot open secret_key_file %s: %s "
+		    "(create one: head -c 32 /dev/urandom > %s; chmod 600 %s)",
+		    path, strerror(errno), path, path);
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0)
+		sb.st_mode = 0;
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(errbuf, errlen, "secret_key_file %s is %s, not a file "
+		    "(create one: head -c 32 /dev/urandom > FILE; chmod 600 "
+		    "FILE)", path, S_ISDIR(sb.st_mode) ? "a directory" :
+		    "a device, FIFO or socket");
+		close(fd);
+		return -1;
+	}
+	n = read(fd, key, cap);
+	close(fd);
+	if (n < KEY_MIN) {
+		secure_zero(key, cap);
+		snprintf(errbuf, errlen, "secret_key_file %s holds %zd bytes; "
+		    "it needs at least %d (head -c 32 /dev/urandom > %s)", path,
+		    n < 0 ? (ssize_t)0 : n, KEY_MIN, path);
+		return -1;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		if (count[key[i]]++ == 0)
+			values++;
+	for (i = 0; i < 256; i++)
+		if (count[i] > most)
+			most = count[i];
+	if (values < KEY_MIN_VALUES || 2 * (size_t)most > (size_t)n) {
+		secure_zero(key, cap);
+		snprintf(errbuf, errlen, "secret_key_file %s is not a random key "
+		    "(%u distinct byte values in %zd bytes, one of them %u "
+		    "times); fingerprints under it could be brute-forced "
+		    "(head -c 32 /dev/urandom > %s)", path, values, n, most,
+		    path);
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+/*
+ * The HMAC key for secret fingerprints: the key file's bytes (read_key),
  * or a random per-run key (fingerprints then only correlate within a run).
  */
 static int
@@ -295,7 +370,6 @@ load_key(struct sensor *s, char *errbuf, size_t errlen)
 {
 	const char *path = s->cfg.secret_key_file;
 	struct stat sb;
-	ssize_t n;
 	int fd;
 
 	if (path[0] == '\0') {
@@ -312,24 +386,12 @@ load_key(struct sensor *s, char *errbuf, size_t errlen)
 		close(fd);
 		return 0;
 	}
-	if ((fd = open(path, O_RDONLY)) < 0) {
-		snprintf(errbuf, errlen, "cannot open secret_key_file %s: %s "
-		    "(create one: head -c 32 /dev/urandom > %s; chmod 600 %s)",
-		    path, strerror(errno), path, path);
+	if (read_key(path, s->hmac_key, sizeof(s->hmac_key), &s->hmac_key_len,
+	    errbuf, errlen) < 0)
 		return -1;
-	}
-	if (fstat(fd, &sb) == 0 && (sb.st_mode & 0077))
+	if (stat(path, &sb) == 0 && (sb.st_mode & 0077))
 		fprintf(stderr, "edgeward: warning: %s is readable by others "
 		    "(chmod 600 %s)\n", path, path);
-	n = read(fd, s->hmac_key, sizeof(s->hmac_key));
-	close(fd);
-	if (n < 16) {
-		snprintf(errbuf, errlen, "secret_key_file %s holds %zd bytes; "
-		    "it needs at least 16 (head -c 32 /dev/urandom > %s)", path,
-		    n < 0 ? (ssize_t)0 : n, path);
-		return -1;
-	}
-	s->hmac_key_len = (size_t)n;
 	return 0;
 }
 
@@ -375,9 +437,37 @@ build_config(const struct options *o, struct config *cfg, const char *bpf,
 }
 
 /*
+ * Empties the capability bounding set (while root still holds
+ * CAP_SETPCAP, which dropping needs, before setuid), so that nothing this process or a
+ * child executes can regain a capability; a capability the set no longer
+ * holds is skipped.  The loop ends at the first number the kernel does not
+ * know.
+ */
+static int
+clear_bounding_set(char *errbuf, size_t errlen)
+{
+	int cap, r;
+
+	for (cap = 0; cap < 64; cap++) {
+		if ((r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) < 0)
+			break;
+		if (r == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			snprintf(errbuf, errlen, "cannot clear the capability "
+			    "bounding set (capability %d): %s (edgeward needs "
+			    "CAP_SETPCAP to drop it; add it to the unit's "
+			    "CapabilityBoundingSet)", cap, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Drops root for USER once every capture handle, output and spool is open:
- * supplementary groups, then group, then user; refuses to go on if any step
- * fails or root can be regained.
+ * supplementary groups, group, the capability bounding set, then user, and
+ * no-new-privileges (no set-user-ID or file capability takes effect in an
+ * execve() after it); refuses to go on if any step fails or root can be
+ * regained.
  */
 static int
 drop_privileges(const char *user, char *errbuf, size_t errlen)
@@ -392,16 +482,26 @@ drop_privileges(const char *user, char *errbuf, size_t errlen)
 		return -1;
 	}
 	if (getuid() != 0 && geteuid() != 0) {
-		if (getuid() == pw->pw_uid)
-			return 0;
-		snprintf(errbuf, errlen, "cannot switch to user %s: not running "
-		    "as root", user);
-		return -1;
+		if (getuid() != pw->pw_uid) {
+			snprintf(errbuf, errlen, "cannot switch to user %s: not "
+			    "running as root", user);
+			return -1;
+		}
+	} else {
+		/* The set does not limit what this process holds now: the
+		 * set*id calls below keep their capabilities. */
+		if (clear_bounding_set(errbuf, errlen) < 0)
+			return -1;
+		if (setgroups(1, &pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0) {
+			snprintf(errbuf, errlen, "cannot drop privileges to %s: "
+			    "%s", user, strerror(errno));
+			return -1;
+		}
 	}
-	if (setgroups(1, &pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-	    setuid(pw->pw_uid) < 0) {
-		snprintf(errbuf, errlen, "cannot drop privileges to %s: %s",
-		    user, strerror(errno));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(errbuf, errlen, "cannot set no-new-privileges after "
+		    "dropping to %s: %s", user, strerror(errno));
 		return -1;
 	}
 	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
@@ -592,20 +692,14 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 		geoip_close(g);
 	}
 	if (c->secret_key_file[0] != '\0') {
-		if (access(c->secret_key_file, R_OK) < 0 ||
-		    stat(c->secret_key_file, &sb) < 0) {
-			snprintf(err, errlen, "secret_key_file %s: %s (create "
-			    "one: head -c 32 /dev/urandom > %s; chmod 600 %s)",
-			    c->secret_key_file, strerror(errno),
-			    c->secret_key_file, c->secret_key_file);
+		uint8_t key[sizeof(((struct sensor *)0)->hmac_key)];
+		size_t len;
+		int r = read_key(c->secret_key_file, key, sizeof(key), &len,
+		    err, errlen);
+
+		secure_zero(key, sizeof(key));
+		if (r < 0)
 			return -1;
-		}
-		if (sb.st_size < 16) {
-			snprintf(err, errlen, "secret_key_file %s holds %lld "
-			    "bytes; it needs at least 16", c->secret_key_file,
-			    (long long)sb.st_size);
-			return -1;
-		}
 	}
 	if (c->redis_password_file[0] != '\0' &&
 	    access(c->redis_password_file, R_OK) < 0) {
