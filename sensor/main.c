@@ -58,6 +58,7 @@
 #include "ring.h"
 #include "sensor.h"
 #include "sigdb.h"
+#include "spool.h"
 #include "stats.h"
 #include "worker.h"
 
@@ -566,12 +567,6 @@ open_redis(const struct config *c, char *err, size_t errlen)
 	return redis_sink_open(&ro, err, errlen);
 }
 
-/*
- * Checks across keys that config_set cannot see.  Always: redis_mode words,
- * the Redis URL, that the user exists.  deep (--check-config) also opens
- * what the run would open: the GeoIP databases, the secret key and Redis
- * password files, the capture filter, the output file's directory.
- */
 /* A byte count as a size value would be written: "512m", "1g", "1536k". */
 static const char *
 size_str(uint64_t n, char *buf, size_t len)
@@ -642,6 +637,32 @@ check_limits(const struct config *c, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * The Redis spool, created as root before the drop to the user key's user,
+ * must be the user's to write (spool_dir_for_user): fix at start, check
+ * only for --check-config.
+ */
+static int
+spool_for_user(const struct config *c, int fix, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (c->user[0] == '\0' || (c->redis_url[0] == '\0' &&
+	    c->redis_sentinels[0] == '\0') || c->spool_dir[0] == '\0' ||
+	    (pw = getpwnam(c->user)) == NULL)
+		return 0;
+	return spool_dir_for_user(c->spool_dir, c->user, pw->pw_uid,
+	    pw->pw_gid, fix, err, errlen);
+}
+
+/*
+ * Checks across keys that config_set cannot see.  Always: redis_mode words,
+ * the Redis URL, that the user exists, the cross-key limits
+ * (check_limits).  deep (--check-config) also opens what the run would
+ * open: the GeoIP databases, the secret key and Redis password files, the
+ * capture filter, the output file's directory, and checks that the user
+ * can write the spool.
+ */
 static int
 validate_config(const struct config *c, int deep, char *err, size_t errlen)
 {
@@ -736,7 +757,7 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	return 0;
+	return spool_for_user(c, 0, err, errlen);
 }
 
 /* ---- control thread: signals' work (see the top of this file) ---------- */
@@ -1137,7 +1158,8 @@ main(int argc, char **argv)
 			pub.file = sink;
 	}
 	if (s.cfg.redis_url[0] != '\0' || s.cfg.redis_sentinels[0] != '\0') {
-		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL)
+		if (spool_for_user(&s.cfg, 1, err, sizeof(err)) < 0 ||
+		    (sink = open_redis(&s.cfg, err, sizeof(err))) == NULL)
 			goto setup_fail;
 		pub.sinks[pub.nsinks++] = sink;
 	}
