@@ -56,18 +56,21 @@ struct reader {
 	char		 err[512];
 };
 
-/* ---- inputs that are not regular files (issue 13) ----------------------- */
+/* ---- offline inputs (issue 13) ------------------------------------------ */
 
 /*
- * A FIFO, a pipe on standard input, a socket: read through a stdio cookie
- * that waits in poll() (200 ms at a time) and gives up when the stop flag
- * is set, so SIGTERM ends a run whose writer never came or stalled (a
- * plain read(2) or open(2) would block with the signals restarted).
- * A FIFO is opened without blocking; nothing is read from it before poll()
- * says a writer came (data, or POLLHUP once it went).  The byte count
- * gives ftell() a position.
+ * Every capture file, FIFO or standard input is read through a stdio
+ * cookie of ours:
+ *  - it waits in poll() (200 ms at a time) and gives up when the stop flag
+ *    is set, so SIGTERM ends a run whose FIFO writer never came or stalled
+ *    (a plain read(2) or open(2) would block with the signals restarted);
+ *    a FIFO is opened without blocking, and nothing is read from it before
+ *    poll() says a writer came (data, or POLLHUP once it went);
+ *  - it counts the bytes read, so ftell() costs no system call (glibc's
+ *    ftell() on a file made an lseek(2) per call), and a damaged file can
+ *    be reported with the offset where its last whole record ends.
  */
-struct pipe_in {
+struct input {
 	int				 fd;
 	int				 own;	/* not standard input */
 	const volatile sig_atomic_t	*stop;
@@ -75,83 +78,88 @@ struct pipe_in {
 };
 
 static ssize_t
-pipe_read(void *cookie, char *buf, size_t n)
+input_read(void *cookie, char *buf, size_t n)
 {
-	struct pipe_in *pi = cookie;
+	struct input *in = cookie;
 	struct pollfd pfd;
 	ssize_t k;
 
 	for (;;) {
-		if (*pi->stop) {
+		if (*in->stop) {
 			errno = EINTR;
 			return -1;
 		}
-		pfd.fd = pi->fd;
+		pfd.fd = in->fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
 		if (poll(&pfd, 1, 200) <= 0)
 			continue;
-		k = read(pi->fd, buf, n);
+		k = read(in->fd, buf, n);
 		if (k < 0 && (errno == EAGAIN || errno == EINTR))
 			continue;
 		if (k > 0)
-			pi->pos += (uint64_t)k;
+			in->pos += (uint64_t)k;
 		return k;
 	}
 }
 
+/* ftell() only: libpcap never seeks a capture it reads. */
 static int
-pipe_seek(void *cookie, off64_t *off, int whence)
+input_seek(void *cookie, off64_t *off, int whence)
 {
-	struct pipe_in *pi = cookie;
+	struct input *in = cookie;
 
 	if (whence != SEEK_CUR || *off != 0) {
 		errno = ESPIPE;
 		return -1;
 	}
-	*off = (off64_t)pi->pos;
+	*off = (off64_t)in->pos;
 	return 0;
 }
 
 static int
-pipe_close(void *cookie)
+input_close(void *cookie)
 {
-	struct pipe_in *pi = cookie;
+	struct input *in = cookie;
 
-	if (pi->own)
-		close(pi->fd);
-	free(pi);
+	if (in->own)
+		close(in->fd);
+	free(in);
 	return 0;
 }
 
-/* f is not a regular file ("-" is standard input).  NULL: errno set. */
+/* f is a path, or "-" for standard input.  NULL: errno set. */
 static FILE *
-pipe_open(const char *f, const volatile sig_atomic_t *stop)
+input_open(const char *f, const volatile sig_atomic_t *stop)
 {
 	static const cookie_io_functions_t io = {
-		.read = pipe_read, .seek = pipe_seek, .close = pipe_close
+		.read = input_read, .seek = input_seek, .close = input_close
 	};
-	struct pipe_in *pi;
+	struct input *in;
+	off_t at;
 	FILE *fp;
 
-	if ((pi = calloc(1, sizeof(*pi))) == NULL)
+	if ((in = calloc(1, sizeof(*in))) == NULL)
 		return NULL;
-	pi->stop = stop;
-	if (strcmp(f, "-") == 0)
-		pi->fd = STDIN_FILENO;
-	else if ((pi->fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
-		free(pi);
+	in->stop = stop;
+	if (strcmp(f, "-") == 0) {
+		in->fd = STDIN_FILENO;
+		/* Standard input may start part-way into a file. */
+		if ((at = lseek(in->fd, 0, SEEK_CUR)) > 0)
+			in->pos = (uint64_t)at;
+	} else if ((in->fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		free(in);
 		return NULL;
 	} else
-		pi->own = 1;
-	if ((fp = fopencookie(pi, "r", io)) == NULL) {
-		pipe_close(pi);
+		in->own = 1;
+	if ((fp = fopencookie(in, "r", io)) == NULL) {
+		input_close(in);
 		return NULL;
 	}
 	return fp;
 }
 
-/* Regular files (and standard input redirected from one) take stdio. */
+/* A regular file, or standard input redirected from one. */
 static int
 is_regular(const char *f)
 {
@@ -197,33 +205,21 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	 * Our own FILE with a large buffer: libpcap reads through stdio, and
 	 * the default buffer makes one read(2) per 4 KiB.
 	 */
-	if (strcmp(f, "-") == 0 && is_regular(f)) {
-		r->h = pcap_open_offline_with_tstamp_precision(f,
-		    PCAP_TSTAMP_PRECISION_MICRO, perr);
-	} else {
-		if (!is_regular(f) && (strcmp(f, "-") == 0 ||
-		    access(f, F_OK) == 0))
-			r->fp = pipe_open(f, c->s->stop);
-		else
-			r->fp = fopen(f, "rb");
-		if (r->fp == NULL) {
-			snprintf(errbuf, errlen, "cannot read capture %s: %s "
-			    "(give a readable pcap or pcapng file)", f,
-			    strerror(errno));
-			return -1;
-		}
-		/* glibc takes the size only with a buffer of our own. */
-		if ((r->iobuf = malloc(READ_BUFFER)) != NULL)
-			setvbuf(r->fp, r->iobuf, _IOFBF, READ_BUFFER);
-		r->h = pcap_fopen_offline_with_tstamp_precision(r->fp,
-		    PCAP_TSTAMP_PRECISION_MICRO, perr);
-		if (r->h == NULL) {
-			fclose(r->fp);
-			r->fp = NULL;
-			if (*c->s->stop)
-				snprintf(perr, sizeof(perr), "stopped before the "
-				    "capture's header came");
-		}
+	if ((r->fp = input_open(f, c->s->stop)) == NULL) {
+		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
+		    "readable pcap or pcapng file)", f, strerror(errno));
+		return -1;
+	}
+	if ((r->iobuf = malloc(READ_BUFFER)) != NULL)
+		setvbuf(r->fp, r->iobuf, _IOFBF, READ_BUFFER);
+	r->h = pcap_fopen_offline_with_tstamp_precision(r->fp,
+	    PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (r->h == NULL) {
+		fclose(r->fp);
+		r->fp = NULL;
+		if (*c->s->stop)
+			snprintf(perr, sizeof(perr), "stopped before the "
+			    "capture's header came");
 	}
 	if (r->h == NULL) {
 		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
@@ -587,15 +583,43 @@ show_progress(struct capture *c, struct reader *r, uint64_t start_ms,
 	fflush(stderr);
 }
 
+/*
+ * Reading stopped at a record libpcap could not read: a truncated file (a
+ * record or its header cut short) or a corrupt one (a record or block with
+ * an impossible length).  The packets before it were analysed and their
+ * findings stand; one line names the file, the byte where the last whole
+ * packet read ends (head -c gives the good part) and the packets read,
+ * and the run exits 3 (edgeward(8), EXIT STATUS).  The next file, if any,
+ * is read as usual.
+ */
+static void
+damaged(struct capture *c, struct reader *r, unsigned i, long good,
+    uint64_t npkts)
+{
+	char at[64] = "";
+
+	if (good >= 0)
+		snprintf(at, sizeof(at), " after byte %ld", good);
+	if (c->progress)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "edgeward: %s: truncated or corrupt record%s (%s); the "
+	    "%" PRIu64 " packets before it were analysed\n",
+	    c->files[i], at, pcap_geterr(r->h), npkts);
+	c->st[i].bad_records++;
+	c->damaged++;
+}
+
 static int
 run_offline(struct capture *c, char *errbuf, size_t errlen)
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *bytes;
 	struct reader *r, *first = &c->readers[0];
-	uint64_t start = mono_ms(), last = start;
+	uint64_t start = mono_ms(), last = start, seq0;
 	char err[1024];
 	unsigned i;
+	long good;
+	FILE *fp;
 	int rc = 0, ret = 0;
 
 	for (i = 0; i < c->nfiles && !*c->s->stop; i++) {
@@ -613,25 +637,28 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 			if (!*c->s->stop) {
 				fprintf(stderr, "edgeward: %s (skipped)\n", err);
 				c->st[i].bad_records++;
+				c->skipped++;
 			}
 			close_offline(r);
 			first->seq = r->seq;
 			continue;
 		}
+		/* Where the last whole record ends, for damaged(). */
+		fp = pcap_file(r->h);
+		good = fp != NULL ? ftell(fp) : -1;
+		seq0 = r->seq;
 		while (!*c->s->stop &&
 		    (rc = pcap_next_ex(r->h, &hdr, &bytes)) >= 0) {
 			if (rc == 0)
 				continue;
 			one_packet(r, hdr, bytes);
+			if (fp != NULL)
+				good = ftell(fp);
 			if ((r->seq & 63) == 0)
 				show_progress(c, r, start, &last, 0);
 		}
-		if (rc == PCAP_ERROR && !*c->s->stop) {
-			/* A truncated file is common; say so, keep what we have. */
-			fprintf(stderr, "edgeward: %s: %s (stopped reading this "
-			    "file)\n", c->files[i], pcap_geterr(r->h));
-			c->st[i].bad_records++;
-		}
+		if (rc == PCAP_ERROR && !*c->s->stop)
+			damaged(c, r, i, good, r->seq - seq0);
 		first->seq = r->seq;
 		if (i > 0)
 			close_offline(r);

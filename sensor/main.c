@@ -1232,6 +1232,12 @@ main(int argc, char **argv)
 		if (strcmp(pub.sinks[i]->ops->name, "file") == 0 &&
 		    file_sink_flush(pub.sinks[i]) > 0)
 			rc = 1;
+	/* A file not read at all is a failure; one read up to damage gave
+	 * its findings: 3 (edgeward(8), EXIT STATUS). */
+	if (rc == 0 && cap.skipped > 0)
+		rc = 1;
+	else if (rc == 0 && cap.damaged > 0)
+		rc = 3;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o.quiet || report != NULL)
 		totals_collect(&tot, &cap, workers, s.cfg.workers, &pub);
