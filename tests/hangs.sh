@@ -79,7 +79,13 @@ stops() {
 }
 
 mkfifo "$tmp/in" "$tmp/out.fifo"
-stops "-r FIFO, no writer" 1 -r "$tmp/in"
+# Under AddressSanitizer, LeakSanitizer's exit-time check was seen to
+# deadlock in this case in about one run of five (the main task spinning,
+# its tracer process asleep; not seen in the other cases nor without
+# ASan): this case runs with leak detection off, and the same start-up
+# stop path is leak-checked by the -o FIFO case below.
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
+    stops "-r FIFO, no writer" 1 -r "$tmp/in"
 grep -q "stopped by a signal before the run began" "$tmp/err" &&
     ok "-r FIFO, no writer: one line says so" ||
     bad "-r FIFO, no writer: stderr: $(cat "$tmp/err")"
