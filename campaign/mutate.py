@@ -40,7 +40,7 @@ when the run:
   leak    stderr holds a LeakSanitizer report;
   hang    is still running at the timeout (killed);
   json    writes a stdout line that is not one JSON object (python json);
-  exit    exits with a status outside --ok-exit (default 0,1,2: the
+  exit    exits with a status outside --ok-exit (default 0,1,2,3: the
           documented ones, see edgeward(8) EXIT STATUS).
 Failing mutants are kept in DIR (SEED-I.pcap or .pcapng, with SEED-I.txt:
 how it was made, the command, the exit, stderr's head).  The last line
@@ -764,7 +764,7 @@ def main():
     ap.add_argument("-o", "--outdir", default="mutants")
     ap.add_argument("-w", "--workers", default="1,1,2")
     ap.add_argument("--max-size", type=int, default=256 * 1024)
-    ap.add_argument("--ok-exit", default="0,1,2")
+    ap.add_argument("--ok-exit", default="0,1,2,3")
     ap.add_argument("-q", "--quiet", action="store_true")
     ap.add_argument("--write", nargs=2, metavar=("I", "FILE"))
     ap.add_argument("--describe", type=int, metavar="I")

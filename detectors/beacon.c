@@ -26,6 +26,7 @@
  * heartbeats: a few compares.  Time is packet time only.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,8 +435,15 @@ load_psl(struct beacon_tables *tb, const char *path, char *err,
 	FILE *fp;
 	int rc;
 
-	if (path[0] == '\0' || (fp = fopen(path, "r")) == NULL)
+	if (path[0] == '\0')
 		return 0;		/* optional: the last two labels */
+	/* A regular file only: getline() on a device would never end. */
+	if ((fp = sigfile_fopen(path, e, sizeof(e))) == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		snprintf(err, errlen, "public_suffix_list %s", e);
+		return -1;
+	}
 	tb->bp = domainset_builder_new();
 	tb->bw = domainset_builder_new();
 	tb->be = domainset_builder_new();

@@ -10,7 +10,12 @@
  * counted drop (capture must never stall, or the kernel drops instead,
  * uncounted by us).
  */
+#include "ac-config.h"	/* _GNU_SOURCE: fopencookie */
+
 #include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stddef.h>
 #include <pcap/pcap.h>
 #include <poll.h>
@@ -54,6 +59,119 @@ struct reader {
 	char		 err[512];
 };
 
+/* ---- offline inputs (issue 13) ------------------------------------------ */
+
+/*
+ * Every capture file, FIFO or standard input is read through a stdio
+ * cookie of ours:
+ *  - it waits in poll() (200 ms at a time) and gives up when the stop flag
+ *    is set, so SIGTERM ends a run whose FIFO writer never came or stalled
+ *    (a plain read(2) or open(2) would block with the signals restarted);
+ *    a FIFO is opened without blocking, and nothing is read from it before
+ *    poll() says a writer came (data, or POLLHUP once it went);
+ *  - it counts the bytes read, so ftell() costs no system call (glibc's
+ *    ftell() on a file made an lseek(2) per call), and a damaged file can
+ *    be reported with the offset where its last whole record ends.
+ */
+struct input {
+	int				 fd;
+	int				 own;	/* not standard input */
+	const volatile sig_atomic_t	*stop;
+	uint64_t			 pos;
+};
+
+static ssize_t
+input_read(void *cookie, char *buf, size_t n)
+{
+	struct input *in = cookie;
+	struct pollfd pfd;
+	ssize_t k;
+
+	for (;;) {
+		if (*in->stop) {
+			errno = EINTR;
+			return -1;
+		}
+		pfd.fd = in->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, 200) <= 0)
+			continue;
+		k = read(in->fd, buf, n);
+		if (k < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (k > 0)
+			in->pos += (uint64_t)k;
+		return k;
+	}
+}
+
+/* ftell() only: libpcap never seeks a capture it reads. */
+static int
+input_seek(void *cookie, off64_t *off, int whence)
+{
+	struct input *in = cookie;
+
+	if (whence != SEEK_CUR || *off != 0) {
+		errno = ESPIPE;
+		return -1;
+	}
+	*off = (off64_t)in->pos;
+	return 0;
+}
+
+static int
+input_close(void *cookie)
+{
+	struct input *in = cookie;
+
+	if (in->own)
+		close(in->fd);
+	free(in);
+	return 0;
+}
+
+/* f is a path, or "-" for standard input.  NULL: errno set. */
+static FILE *
+input_open(const char *f, const volatile sig_atomic_t *stop)
+{
+	static const cookie_io_functions_t io = {
+		.read = input_read, .seek = input_seek, .close = input_close
+	};
+	struct input *in;
+	off_t at;
+	FILE *fp;
+
+	if ((in = calloc(1, sizeof(*in))) == NULL)
+		return NULL;
+	in->stop = stop;
+	if (strcmp(f, "-") == 0) {
+		in->fd = STDIN_FILENO;
+		/* Standard input may start part-way into a file. */
+		if ((at = lseek(in->fd, 0, SEEK_CUR)) > 0)
+			in->pos = (uint64_t)at;
+	} else if ((in->fd = open(f, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		free(in);
+		return NULL;
+	} else
+		in->own = 1;
+	if ((fp = fopencookie(in, "r", io)) == NULL) {
+		input_close(in);
+		return NULL;
+	}
+	return fp;
+}
+
+/* A regular file, or standard input redirected from one. */
+static int
+is_regular(const char *f)
+{
+	struct stat sb;
+
+	if (strcmp(f, "-") == 0)
+		return fstat(STDIN_FILENO, &sb) == 0 && S_ISREG(sb.st_mode);
+	return stat(f, &sb) == 0 && S_ISREG(sb.st_mode);
+}
 
 static int
 apply_filter(pcap_t *h, const char *name, const char *bpf, char *errbuf,
@@ -90,23 +208,21 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	 * Our own FILE with a large buffer: libpcap reads through stdio, and
 	 * the default buffer makes one read(2) per 4 KiB.
 	 */
-	if (strcmp(f, "-") == 0) {
-		r->h = pcap_open_offline_with_tstamp_precision(f,
-		    PCAP_TSTAMP_PRECISION_MICRO, perr);
-	} else if ((r->fp = fopen(f, "rb")) == NULL) {
+	if ((r->fp = input_open(f, c->s->stop)) == NULL) {
 		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
 		    "readable pcap or pcapng file)", f, strerror(errno));
 		return -1;
-	} else {
-		/* glibc takes the size only with a buffer of our own. */
-		if ((r->iobuf = malloc(READ_BUFFER)) != NULL)
-			setvbuf(r->fp, r->iobuf, _IOFBF, READ_BUFFER);
-		r->h = pcap_fopen_offline_with_tstamp_precision(r->fp,
-		    PCAP_TSTAMP_PRECISION_MICRO, perr);
-		if (r->h == NULL) {
-			fclose(r->fp);
-			r->fp = NULL;
-		}
+	}
+	if ((r->iobuf = malloc(READ_BUFFER)) != NULL)
+		setvbuf(r->fp, r->iobuf, _IOFBF, READ_BUFFER);
+	r->h = pcap_fopen_offline_with_tstamp_precision(r->fp,
+	    PCAP_TSTAMP_PRECISION_MICRO, perr);
+	if (r->h == NULL) {
+		fclose(r->fp);
+		r->fp = NULL;
+		if (*c->s->stop)
+			snprintf(perr, sizeof(perr), "stopped before the "
+			    "capture's header came");
 	}
 	if (r->h == NULL) {
 		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
@@ -234,12 +350,20 @@ capture_open(struct capture *c, char *errbuf, size_t errlen)
 	for (i = 0; i < n; i++) {
 		c->readers[i].c = c;
 		c->readers[i].idx = i;
+		/* Standard input or a pipe after the first input is opened
+		 * at its turn: it cannot be read twice, and a pipe's writer
+		 * may wait for ours. */
+		if (c->nfiles > 0 && i > 0 && (strcmp(c->files[i], "-") == 0 ||
+		    !is_regular(c->files[i]))) {
+			c->sizes_known = 0;
+			continue;
+		}
 		if ((c->nfiles ? open_offline(c, i, errbuf, errlen) :
 		    open_live(c, i, errbuf, errlen)) < 0)
 			return -1;
-		/* Every file is checked now; all but the first (and standard
-		 * input, which cannot be opened twice) are reopened in turn. */
-		if (c->nfiles > 0 && i > 0 && strcmp(c->files[i], "-") != 0)
+		/* Every file is checked now; all but the first are reopened
+		 * in turn. */
+		if (c->nfiles > 0 && i > 0)
 			close_offline(&c->readers[i]);
 	}
 	c->progress = c->nfiles > 0 && !c->no_progress &&
@@ -477,15 +601,43 @@ show_progress(struct capture *c, struct reader *r, uint64_t start_ms,
 	fflush(stderr);
 }
 
+/*
+ * Reading stopped at a record libpcap could not read: a truncated file (a
+ * record or its header cut short) or a corrupt one (a record or block with
+ * an impossible length).  The packets before it were analysed and their
+ * findings stand; one line names the file, the byte where the last whole
+ * packet read ends (head -c gives the good part) and the packets read,
+ * and the run exits 3 (edgeward(8), EXIT STATUS).  The next file, if any,
+ * is read as usual.
+ */
+static void
+damaged(struct capture *c, struct reader *r, unsigned i, long good,
+    uint64_t npkts)
+{
+	char at[64] = "";
+
+	if (good >= 0)
+		snprintf(at, sizeof(at), " after byte %ld", good);
+	if (c->progress)
+		fputs("\r\033[K", stderr);
+	fprintf(stderr, "edgeward: %s: truncated or corrupt record%s (%s); the "
+	    "%" PRIu64 " packets before it were analysed\n",
+	    c->files[i], at, pcap_geterr(r->h), npkts);
+	c->st[i].bad_records++;
+	c->damaged++;
+}
+
 static int
 run_offline(struct capture *c, char *errbuf, size_t errlen)
 {
 	struct pcap_pkthdr *hdr;
 	const u_char *bytes;
 	struct reader *r, *first = &c->readers[0];
-	uint64_t start = mono_ms(), last = start;
+	uint64_t start = mono_ms(), last = start, seq0;
 	char err[1024];
 	unsigned i;
+	long good;
+	FILE *fp;
 	int rc = 0, ret = 0;
 
 	for (i = 0; i < c->nfiles && !*c->s->stop; i++) {
@@ -500,26 +652,31 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 		r->idx = i;
 		if (r->h == NULL && open_offline(c, i, err, sizeof(err)) < 0) {
 			/* Checked at start, gone or changed since. */
-			fprintf(stderr, "edgeward: %s (skipped)\n", err);
-			c->st[i].bad_records++;
+			if (!*c->s->stop) {
+				fprintf(stderr, "edgeward: %s (skipped)\n", err);
+				c->st[i].bad_records++;
+				c->skipped++;
+			}
 			close_offline(r);
 			first->seq = r->seq;
 			continue;
 		}
+		/* Where the last whole record ends, for damaged(). */
+		fp = pcap_file(r->h);
+		good = fp != NULL ? ftell(fp) : -1;
+		seq0 = r->seq;
 		while (!*c->s->stop &&
 		    (rc = pcap_next_ex(r->h, &hdr, &bytes)) >= 0) {
 			if (rc == 0)
 				continue;
 			one_packet(r, hdr, bytes);
+			if (fp != NULL)
+				good = ftell(fp);
 			if ((r->seq & 63) == 0)
 				show_progress(c, r, start, &last, 0);
 		}
-		if (rc == PCAP_ERROR) {
-			/* A truncated file is common; say so, keep what we have. */
-			fprintf(stderr, "edgeward: %s: %s (stopped reading this "
-			    "file)\n", c->files[i], pcap_geterr(r->h));
-			c->st[i].bad_records++;
-		}
+		if (rc == PCAP_ERROR && !*c->s->stop)
+			damaged(c, r, i, good, r->seq - seq0);
 		first->seq = r->seq;
 		if (i > 0)
 			close_offline(r);

@@ -104,6 +104,13 @@ struct capture {
 	int			 progress;
 	int			 no_progress;
 	int			 sizes_known;	/* every input a regular file */
+	/*
+	 * Offline inputs that ended at a truncated or corrupt record (read up
+	 * to it) and that could not be read at their turn (main: exit 3 and
+	 * 1, edgeward(8) EXIT STATUS).
+	 */
+	unsigned		 damaged;
+	unsigned		 skipped;
 	const uint64_t		*published;
 	struct reader		*readers;	/* one per input */
 	/* Live on AF_PACKET (afpacket.h): st[] has one entry per thread. */

@@ -692,11 +692,8 @@ config_load(struct config *c, const char *path, char *errbuf, size_t errlen)
 	FILE *f;
 	int r;
 
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(errbuf, errlen, "%s: cannot open: %s", path,
-		    strerror(errno));
+	if ((f = sigfile_fopen(path, errbuf, errlen)) == NULL)
 		return -1;
-	}
 	while ((r = sigfile_getline(f, line, sizeof(line))) != 0) {
 		lineno++;
 		if (r == -1) {

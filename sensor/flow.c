@@ -234,14 +234,28 @@ lru_push_front(struct flow_table *t, struct flow *f)
 	t->lru_head[f->fclass] = f;
 }
 
+static unsigned
+bucket_count(unsigned hash_size)
+{
+	unsigned size = 1;
+
+	while (size < hash_size && size < (1u << 30))
+		size <<= 1;
+	return size;
+}
+
+uint64_t
+flow_table_bucket_bytes(unsigned hash_size)
+{
+	return (uint64_t)bucket_count(hash_size) * sizeof(struct flow *);
+}
+
 struct flow_table *
 flow_table_new(const struct flow_table_opts *o)
 {
 	struct flow_table *t;
-	unsigned size = 1;
+	unsigned size = bucket_count(o->hash_size);
 
-	while (size < o->hash_size && size < (1u << 30))
-		size <<= 1;
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return NULL;
 	if ((t->buckets = calloc(size, sizeof(*t->buckets))) == NULL) {

@@ -163,6 +163,12 @@ struct flow_table_opts {
 
 struct flow_table *flow_table_new(const struct flow_table_opts *o);
 /*
+ * The bucket array a table of hash_size starts with: charged to the memcap
+ * as fixed memory before any flow (the configuration check keeps it to
+ * half of flow_memcap at most).
+ */
+uint64_t flow_table_bucket_bytes(unsigned hash_size);
+/*
  * Ends every flow (in first_seq order); flow_stats.unreleased then says
  * how much memory was charged and never released (0 when the accounting
  * is right).

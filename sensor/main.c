@@ -36,6 +36,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <sys/eventfd.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -59,6 +60,7 @@
 #include "ring.h"
 #include "sensor.h"
 #include "sigdb.h"
+#include "spool.h"
 #include "stats.h"
 #include "worker.h"
 
@@ -219,6 +221,13 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 				return -1;
 			break;
 		case 'u':
+			/* An empty name would silently stay root. */
+			if (optarg[0] == '\0') {
+				fprintf(stderr, "edgeward: -u needs a user name "
+				    "(leave -u out to run as the starting "
+				    "user)\n");
+				return -1;
+			}
 			if (add_override(o, "user", optarg) < 0)
 				return -1;
 			break;
@@ -289,7 +298,74 @@ parse_args(int argc, char **argv, struct options *o, char *bpf, size_t bpflen)
 }
 
 /*
- * The HMAC key for secret fingerprints: the key file's bytes (at least 16),
+ * Reads secret_key_file into key (its first cap bytes) and refuses what
+ * cannot be a secret key (issue 13): a file that is not a regular one (a
+ * directory, /dev/zero, a FIFO, which would also block), fewer than
+ * KEY_MIN bytes, and a low-entropy key: fewer than KEY_MIN_VALUES distinct
+ * byte values, or one value in more than half of the bytes (all zero, one
+ * byte or a short word repeated).  A random key passes, raw or written in
+ * hex: 16 random bytes show fewer than 8 values with a probability of
+ * about 1e-12, 32 random hex digits about 4e-8.  *len is the key's length.
+ */
+#define KEY_MIN		16
+#define KEY_MIN_VALUES	8
+
+static int
+read_key(const char *path, uint8_t *key, size_t cap, size_t *len,
+    char *errbuf, size_t errlen)
+{
+	unsigned count[256] = { 0 }, values = 0, most = 0;
+	struct stat sb;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0) {
+		snprintf(errbuf, errlen, "cannot open secret_key_file %s: %s "
+		    "(create one: head -c 32 /dev/urandom > %s; chmod 600 %s)",
+		    path, strerror(errno), path, path);
+		return -1;
+	}
+	if (fstat(fd, &sb) != 0)
+		sb.st_mode = 0;
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(errbuf, errlen, "secret_key_file %s is %s, not a file "
+		    "(create one: head -c 32 /dev/urandom > FILE; chmod 600 "
+		    "FILE)", path, S_ISDIR(sb.st_mode) ? "a directory" :
+		    "a device, FIFO or socket");
+		close(fd);
+		return -1;
+	}
+	n = read(fd, key, cap);
+	close(fd);
+	if (n < KEY_MIN) {
+		secure_zero(key, cap);
+		snprintf(errbuf, errlen, "secret_key_file %s holds %zd bytes; "
+		    "it needs at least %d (head -c 32 /dev/urandom > %s)", path,
+		    n < 0 ? (ssize_t)0 : n, KEY_MIN, path);
+		return -1;
+	}
+	for (i = 0; i < (size_t)n; i++)
+		if (count[key[i]]++ == 0)
+			values++;
+	for (i = 0; i < 256; i++)
+		if (count[i] > most)
+			most = count[i];
+	if (values < KEY_MIN_VALUES || 2 * (size_t)most > (size_t)n) {
+		secure_zero(key, cap);
+		snprintf(errbuf, errlen, "secret_key_file %s is not a random key "
+		    "(%u distinct byte values in %zd bytes, one of them %u "
+		    "times); fingerprints under it could be brute-forced "
+		    "(head -c 32 /dev/urandom > %s)", path, values, n, most,
+		    path);
+		return -1;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+/*
+ * The HMAC key for secret fingerprints: the key file's bytes (read_key),
  * or a random per-run key (fingerprints then only correlate within a run).
  */
 static int
@@ -297,7 +373,6 @@ load_key(struct sensor *s, char *errbuf, size_t errlen)
 {
 	const char *path = s->cfg.secret_key_file;
 	struct stat sb;
-	ssize_t n;
 	int fd;
 
 	if (path[0] == '\0') {
@@ -314,24 +389,12 @@ load_key(struct sensor *s, char *errbuf, size_t errlen)
 		close(fd);
 		return 0;
 	}
-	if ((fd = open(path, O_RDONLY)) < 0) {
-		snprintf(errbuf, errlen, "cannot open secret_key_file %s: %s "
-		    "(create one: head -c 32 /dev/urandom > %s; chmod 600 %s)",
-		    path, strerror(errno), path, path);
+	if (read_key(path, s->hmac_key, sizeof(s->hmac_key), &s->hmac_key_len,
+	    errbuf, errlen) < 0)
 		return -1;
-	}
-	if (fstat(fd, &sb) == 0 && (sb.st_mode & 0077))
+	if (stat(path, &sb) == 0 && (sb.st_mode & 0077))
 		fprintf(stderr, "edgeward: warning: %s is readable by others "
 		    "(chmod 600 %s)\n", path, path);
-	n = read(fd, s->hmac_key, sizeof(s->hmac_key));
-	close(fd);
-	if (n < 16) {
-		snprintf(errbuf, errlen, "secret_key_file %s holds %zd bytes; "
-		    "it needs at least 16 (head -c 32 /dev/urandom > %s)", path,
-		    n < 0 ? (ssize_t)0 : n, path);
-		return -1;
-	}
-	s->hmac_key_len = (size_t)n;
 	return 0;
 }
 
@@ -377,9 +440,37 @@ build_config(const struct options *o, struct config *cfg, const char *bpf,
 }
 
 /*
+ * Empties the capability bounding set (while root still holds
+ * CAP_SETPCAP, which dropping needs, before setuid), so that nothing this process or a
+ * child executes can regain a capability; a capability the set no longer
+ * holds is skipped.  The loop ends at the first number the kernel does not
+ * know.
+ */
+static int
+clear_bounding_set(char *errbuf, size_t errlen)
+{
+	int cap, r;
+
+	for (cap = 0; cap < 64; cap++) {
+		if ((r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0)) < 0)
+			break;
+		if (r == 1 && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0) {
+			snprintf(errbuf, errlen, "cannot clear the capability "
+			    "bounding set (capability %d): %s (edgeward needs "
+			    "CAP_SETPCAP to drop it; add it to the unit's "
+			    "CapabilityBoundingSet)", cap, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
  * Drops root for USER once every capture handle, output and spool is open:
- * supplementary groups, then group, then user; refuses to go on if any step
- * fails or root can be regained.
+ * supplementary groups, group, the capability bounding set, then user, and
+ * no-new-privileges (no set-user-ID or file capability takes effect in an
+ * execve() after it); refuses to go on if any step fails or root can be
+ * regained.
  */
 static int
 drop_privileges(const char *user, char *errbuf, size_t errlen)
@@ -394,16 +485,26 @@ drop_privileges(const char *user, char *errbuf, size_t errlen)
 		return -1;
 	}
 	if (getuid() != 0 && geteuid() != 0) {
-		if (getuid() == pw->pw_uid)
-			return 0;
-		snprintf(errbuf, errlen, "cannot switch to user %s: not running "
-		    "as root", user);
-		return -1;
+		if (getuid() != pw->pw_uid) {
+			snprintf(errbuf, errlen, "cannot switch to user %s: not "
+			    "running as root", user);
+			return -1;
+		}
+	} else {
+		/* The set does not limit what this process holds now: the
+		 * set*id calls below keep their capabilities. */
+		if (clear_bounding_set(errbuf, errlen) < 0)
+			return -1;
+		if (setgroups(1, &pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+		    setuid(pw->pw_uid) < 0) {
+			snprintf(errbuf, errlen, "cannot drop privileges to %s: "
+			    "%s", user, strerror(errno));
+			return -1;
+		}
 	}
-	if (setgroups(1, &pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
-	    setuid(pw->pw_uid) < 0) {
-		snprintf(errbuf, errlen, "cannot drop privileges to %s: %s",
-		    user, strerror(errno));
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		snprintf(errbuf, errlen, "cannot set no-new-privileges after "
+		    "dropping to %s: %s", user, strerror(errno));
 		return -1;
 	}
 	if (pw->pw_uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
@@ -479,11 +580,101 @@ block_for(unsigned snaplen)
 	return b;
 }
 
+/* A byte count as a size value would be written: "512m", "1g", "1536k". */
+static const char *
+size_str(uint64_t n, char *buf, size_t len)
+{
+	static const char units[] = "gmk";
+	unsigned i;
+
+	for (i = 0; i < 3; i++) {
+		uint64_t u = 1ULL << (10 * (3 - i));
+
+		if (n != 0 && n % u == 0) {
+			snprintf(buf, len, "%" PRIu64 "%c", n / u, units[i]);
+			return buf;
+		}
+	}
+	snprintf(buf, len, "%" PRIu64, n);
+	return buf;
+}
+
+/*
+ * Keys that are each within their range but together leave a table no room
+ * for what it holds (issue 13): the flow hash's buckets are charged to
+ * flow_memcap before any flow, so flow_hash_size=67108864 (512 MiB of
+ * buckets) with the default 512m memcap tracked no flow at all.  The rules
+ * (edgeward.conf(5), LIMITS):
+ *  - the buckets may take at most half of flow_memcap;
+ *  - one flow's out-of-order data, both directions at stream_ooo_max,
+ *    must fit in what the buckets leave, so one flow cannot evict all
+ *    the others.
+ */
+static int
+check_limits(const struct config *c, char *err, size_t errlen)
+{
+	uint64_t buckets = flow_table_bucket_bytes(c->flow_hash_size);
+	uint64_t ooo = 2 * (uint64_t)c->stream_ooo_max, fit;
+	char a[32], b[32], d[32], e[32], g[32], h[32];
+	unsigned max_hash;
+
+	if (buckets > c->flow_memcap / 2) {
+		for (max_hash = 1024; flow_table_bucket_bytes(max_hash * 2) <=
+		    c->flow_memcap / 2; max_hash *= 2)
+			;
+		snprintf(err, errlen, "flow_hash_size %u and flow_memcap %s: "
+		    "the hash buckets (%s per worker) would take more than half "
+		    "of the memcap, leaving too little for flows (lower "
+		    "flow_hash_size to %u or raise flow_memcap to %s)",
+		    c->flow_hash_size, size_str(c->flow_memcap, a, sizeof(a)),
+		    size_str(buckets, b, sizeof(b)), max_hash,
+		    size_str((2 * buckets + (1 << 20) - 1) & ~(uint64_t)((1 << 20)
+		    - 1), d, sizeof(d)));
+		return -1;
+	}
+	if (ooo > c->flow_memcap - buckets) {
+		fit = ((c->flow_memcap - buckets) / 2) & ~(uint64_t)1023;
+		snprintf(err, errlen, "stream_ooo_max %s and flow_memcap %s: one "
+		    "flow's out-of-order data (%s, both directions) would not "
+		    "fit in the memcap less its hash buckets (%s), so one flow "
+		    "could evict every other (lower stream_ooo_max to %s or "
+		    "raise flow_memcap to %s)",
+		    size_str(c->stream_ooo_max, a, sizeof(a)),
+		    size_str(c->flow_memcap, b, sizeof(b)),
+		    size_str(ooo, d, sizeof(d)), size_str(buckets, e, sizeof(e)),
+		    size_str(fit, g, sizeof(g)),
+		    size_str((buckets + ooo + (1 << 20) - 1) & ~(uint64_t)((1 <<
+		    20) - 1), h, sizeof(h)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The Redis spool, created as root before the drop to the user key's user,
+ * must be the user's to write (spool_dir_for_user): fix at start, check
+ * only for --check-config.
+ */
+static int
+spool_for_user(const struct config *c, int fix, char *err, size_t errlen)
+{
+	struct passwd *pw;
+
+	if (c->user[0] == '\0' || (c->redis_url[0] == '\0' &&
+	    c->redis_sentinels[0] == '\0') || c->spool_dir[0] == '\0' ||
+	    (pw = getpwnam(c->user)) == NULL)
+		return 0;
+	return spool_dir_for_user(c->spool_dir, c->user, pw->pw_uid,
+	    pw->pw_gid, fix, err, errlen);
+}
+
 /*
  * Checks across keys that config_set cannot see.  Always: redis_mode words,
- * the Redis URL, that the user exists.  deep (--check-config) also opens
- * what the run would open: the GeoIP databases, the secret key and Redis
- * password files, the capture filter, the output file's directory.
+ * the Redis URL, that the user exists, the cross-key limits
+ * (check_limits).  deep (--check-config) also opens what the run would
+ * open: the GeoIP databases, the secret key and Redis password files, the
+ * capture filter, the output file's directory, and checks that the user
+ * can write the spool.
  */
 static int
 validate_config(const struct config *c, int deep, char *err, size_t errlen)
@@ -527,6 +718,8 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 		    c->snaplen, (unsigned long long)block_for(c->snaplen));
 		return -1;
 	}
+	if (check_limits(c, err, errlen) < 0)
+		return -1;
 	if (!deep)
 		return 0;
 	if (c->geoip_db_count > 0) {
@@ -541,20 +734,14 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 		geoip_close(g);
 	}
 	if (c->secret_key_file[0] != '\0') {
-		if (access(c->secret_key_file, R_OK) < 0 ||
-		    stat(c->secret_key_file, &sb) < 0) {
-			snprintf(err, errlen, "secret_key_file %s: %s (create "
-			    "one: head -c 32 /dev/urandom > %s; chmod 600 %s)",
-			    c->secret_key_file, strerror(errno),
-			    c->secret_key_file, c->secret_key_file);
+		uint8_t key[sizeof(((struct sensor *)0)->hmac_key)];
+		size_t len;
+		int r = read_key(c->secret_key_file, key, sizeof(key), &len,
+		    err, errlen);
+
+		secure_zero(key, sizeof(key));
+		if (r < 0)
 			return -1;
-		}
-		if (sb.st_size < 16) {
-			snprintf(err, errlen, "secret_key_file %s holds %lld "
-			    "bytes; it needs at least 16", c->secret_key_file,
-			    (long long)sb.st_size);
-			return -1;
-		}
 	}
 	if (c->redis_password_file[0] != '\0' &&
 	    access(c->redis_password_file, R_OK) < 0) {
@@ -591,7 +778,7 @@ validate_config(const struct config *c, int deep, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	return 0;
+	return spool_for_user(c, 0, err, errlen);
 }
 
 /* ---- control thread: signals' work (see the top of this file) ---------- */
@@ -832,6 +1019,23 @@ cpus_allowed(void)
 	return CPU_COUNT(&set);
 }
 
+/*
+ * A set-up step failed.  A SIGINT or SIGTERM that came while main waited
+ * (for a FIFO's writer, or its reader) is the stop it asked for: exit 0
+ * with one line, as a stop during the run does.
+ */
+static int
+start_failed(const char *err)
+{
+	if (stop_flag) {
+		fprintf(stderr, "edgeward: stopped by a signal before the run "
+		    "began; nothing was analysed\n");
+		return 0;
+	}
+	fprintf(stderr, "edgeward: %s\n", err);
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -929,9 +1133,16 @@ main(int argc, char **argv)
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
+	/*
+	 * Until the threads start, a stop interrupts what main waits in: the
+	 * open(2) of a FIFO given as -o or report_file whose reader never
+	 * comes would otherwise be restarted for ever.  Afterwards only the
+	 * control thread takes signals, in ppoll().
+	 */
+	sa.sa_flags = 0;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_flags = SA_RESTART;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
@@ -945,9 +1156,11 @@ main(int argc, char **argv)
 	cap.no_progress = o.quiet;
 	cap.published = &pub.st.findings;
 	if (capture_open(&cap, err, sizeof(err)) < 0) {
-		fprintf(stderr, "edgeward: %s\n", err);
 		capture_close(&cap);
-		return 1;
+		if (s.geo != NULL)
+			geoip_close(s.geo);
+		sigdb_free(sigdb);
+		return start_failed(err);
 	}
 	if ((workers = calloc(s.cfg.workers, sizeof(*workers))) == NULL) {
 		fprintf(stderr, "edgeward: out of memory\n");
@@ -987,19 +1200,16 @@ main(int argc, char **argv)
 	pub.cap = &cap;
 	if (s.cfg.output_file[0] != '\0') {
 		if ((sink = file_sink_open(s.cfg.output_file, s.live,
-		    s.cfg.reveal_secrets, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "edgeward: %s\n", err);
-			return 1;
-		}
+		    s.cfg.reveal_secrets, err, sizeof(err))) == NULL)
+			goto setup_fail;
 		pub.sinks[pub.nsinks++] = sink;
 		if (strcmp(s.cfg.output_file, "-") != 0)
 			pub.file = sink;
 	}
 	if (s.cfg.redis_url[0] != '\0' || s.cfg.redis_sentinels[0] != '\0') {
-		if ((sink = open_redis(&s.cfg, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "edgeward: %s\n", err);
-			return 1;
-		}
+		if (spool_for_user(&s.cfg, 1, err, sizeof(err)) < 0 ||
+		    (sink = open_redis(&s.cfg, err, sizeof(err))) == NULL)
+			goto setup_fail;
 		pub.sinks[pub.nsinks++] = sink;
 	}
 	if (s.cfg.report_file[0] != '\0') {
@@ -1013,10 +1223,8 @@ main(int argc, char **argv)
 		rpo.live = s.live;
 		rpo.sensor = s.cfg.sensor_name;
 		rpo.version = "edgeward " PACKAGE_VERSION;
-		if ((report = report_sink_open(&rpo, err, sizeof(err))) == NULL) {
-			fprintf(stderr, "edgeward: %s\n", err);
-			return 1;
-		}
+		if ((report = report_sink_open(&rpo, err, sizeof(err))) == NULL)
+			goto setup_fail;
 		pub.sinks[pub.nsinks++] = report;
 	}
 	/* A daemon's fingerprints should survive restarts: say when they won't. */
@@ -1024,10 +1232,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "edgeward: note: no secret_key_file set: secret "
 		    "fingerprints use a per-run key and will not match across "
 		    "restarts (see edgeward.conf(5), SECRETS)\n");
-	if (drop_privileges(s.cfg.user, err, sizeof(err)) < 0) {
-		fprintf(stderr, "edgeward: %s\n", err);
-		return 1;
-	}
+	if (drop_privileges(s.cfg.user, err, sizeof(err)) < 0)
+		goto setup_fail;
 	/* Only the control thread takes signals (see the top of the file). */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);
@@ -1076,6 +1282,12 @@ main(int argc, char **argv)
 		if (strcmp(pub.sinks[i]->ops->name, "file") == 0 &&
 		    file_sink_flush(pub.sinks[i]) > 0)
 			rc = 1;
+	/* A file not read at all is a failure; one read up to damage gave
+	 * its findings: 3 (edgeward(8), EXIT STATUS). */
+	if (rc == 0 && cap.skipped > 0)
+		rc = 1;
+	else if (rc == 0 && cap.damaged > 0)
+		rc = 3;
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (!o.quiet || report != NULL)
 		totals_collect(&tot, &cap, workers, s.cfg.workers, &pub);
@@ -1096,6 +1308,7 @@ main(int argc, char **argv)
 		report_sink_run(report, &tot, (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9, first, last);
 	}
+out:
 	for (i = 0; i < pub.nsinks; i++)
 		pub.sinks[i]->ops->close(pub.sinks[i]);
 	if (s.geo != NULL)
@@ -1107,4 +1320,9 @@ main(int argc, char **argv)
 	sigdb_free(sigdb);
 	secure_zero(s.hmac_key, sizeof(s.hmac_key));
 	return rc;
+
+setup_fail:
+	/* No thread runs yet: say why, then undo what was opened. */
+	rc = start_failed(err);
+	goto out;
 }

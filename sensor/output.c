@@ -602,8 +602,11 @@ publisher_runtime(struct publisher *p, uint64_t now_ms)
 }
 
 /*
- * End of the run: polls the sinks until nothing is in flight (acknowledged
- * or spooled), for at most a second, so the summary's counts are final.
+ * End of the run: gives each sink its last try (drain: a Redis link in
+ * backoff when Redis is back again delivers the spool rather than leave
+ * it for the next run), then polls the sinks until nothing is in flight
+ * (acknowledged or spooled), for at most a second, so the summary's counts
+ * are final.
  * What is still in flight after that is the sink's close() to spool.
  */
 static void
@@ -614,6 +617,10 @@ publisher_settle(struct publisher *p)
 	uint64_t end = mono_ms() + 1000;
 	unsigned i, busy;
 
+	for (i = 0; i < p->nsinks; i++)
+		if (p->sinks[i]->ops->drain != NULL)
+			p->sinks[i]->ops->drain(p->sinks[i], SINK_DRAIN_MS);
+	end = mono_ms() + 1000;
 	for (;;) {
 		busy = 0;
 		for (i = 0; i < p->nsinks; i++) {

@@ -578,6 +578,29 @@ redis_conn_open(const struct redis_target *t, unsigned connect_ms,
 			goto fail;
 		}
 		freeReplyObject(r);
+	} else {
+		/*
+		 * No password: ask now whether the server wants one, so that
+		 * requirepass is one clear line, not a refused XADD and a
+		 * reconnect per retry.
+		 */
+		argv[0] = "PING";
+		lens[0] = 4;
+		if (redis_conn_call(c, 1, argv, lens, command_ms, &r, err,
+		    sizeof(err)) != 0) {
+			snprintf(errbuf, errlen, "%s: %s", name, err);
+			goto fail;
+		}
+		if (r->type == REDIS_REPLY_ERROR &&
+		    strncmp(r->str, "NOAUTH", 6) == 0) {
+			*why = REDIS_CONN_AUTH;
+			snprintf(errbuf, errlen, "%s requires a password and none "
+			    "is configured (put it in redis_password_file, or in "
+			    "redis_url as redis://:PASSWORD@host:port)", name);
+			freeReplyObject(r);
+			goto fail;
+		}
+		freeReplyObject(r);
 	}
 	if (t->db != 0) {
 		snprintf(dbstr, sizeof(dbstr), "%d", t->db);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <hiredis/hiredis.h>
@@ -32,6 +33,8 @@
 #define RS_RECONCILE_EXTRA	1000	/* other writers' entries to look past */
 #define RS_FIELD_MAX		256	/* kind, severity, id, sensor */
 #define RS_REC_MAX		(REDIS_SINK_MAX_ITEM + 4 * RS_FIELD_MAX + 64)
+#define RS_LOG_INTERVAL		600000	/* ms before a line is shown again */
+#define RS_LOG_RECENT		4	/* lines remembered for that */
 
 enum { F_KIND, F_SEVERITY, F_ID, F_SENSOR, F_JSON, F_COUNT };
 
@@ -72,6 +75,13 @@ struct redis_sink {
 	redis_log_fn	*log;
 	void		*log_arg;
 	char		 lastlog[320];
+	struct {
+		char		   line[320];
+		unsigned long long shown_ms;
+	}		 recent[RS_LOG_RECENT];	/* lines shown lately */
+	unsigned	 nrecent;
+	unsigned long long log_held;	/* lines not shown since the last */
+	int		 log_held_other; /* one of them not the last shown */
 	int		 last_refused;	/* quiet "connected" until an ack */
 	int		 full_logged;
 	int		 degraded;	/* something went to the spool */
@@ -99,21 +109,102 @@ static void rs_disconnect(struct redis_sink *s, int quiet, const char *fmt,
     ...) __attribute__((format(printf, 3, 4)));
 
 static void
-rs_log(struct redis_sink *s, const char *fmt, ...)
+rs_emit(struct redis_sink *s, const char *line)
 {
-	char line[sizeof(s->lastlog)];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (strcmp(line, s->lastlog) == 0)
-		return;			/* one line per state change */
-	memcpy(s->lastlog, line, sizeof(line));
 	if (s->log != NULL)
 		s->log(s->log_arg, line);
 	else
 		fprintf(stderr, "edgeward: %s\n", line);
+}
+
+/*
+ * Lines are rate-limited (issue 13): the same line as the last one is never
+ * repeated, and a line shown in the last RS_LOG_INTERVAL ms (one of the
+ * last RS_LOG_RECENT) is only counted, so a link that connects and fails
+ * in turn, or fails two ways in turn, does not print a line per retry,
+ * while news (spool full, a new master) still shows at once.  The next line
+ * shown says how many were held back.  RS_LOG_RECOVERED (recovered) always
+ * shows and forgets the recent lines.
+ */
+enum { RS_LOG_LINE, RS_LOG_RECOVERED };
+
+static void
+rs_logv(struct redis_sink *s, int kind, const char *fmt, va_list ap)
+{
+	char line[sizeof(s->lastlog)], more[64] = "";
+	unsigned long long now = redis_now_ms();
+	unsigned i;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	if (strcmp(line, s->lastlog) == 0) {
+		s->log_held++;
+		return;
+	}
+	for (i = 0; kind != RS_LOG_RECOVERED && i < s->nrecent; i++)
+		if (now - s->recent[i].shown_ms < RS_LOG_INTERVAL &&
+		    strcmp(line, s->recent[i].line) == 0) {
+			s->log_held++;
+			s->log_held_other = 1;
+			return;
+		}
+	memcpy(s->lastlog, line, sizeof(line));
+	if (kind == RS_LOG_RECOVERED)
+		s->nrecent = 0;
+	else {
+		/* Replace the oldest once full. */
+		for (i = 0; s->nrecent == RS_LOG_RECENT && i + 1 < s->nrecent;
+		    i++)
+			s->recent[i] = s->recent[i + 1];
+		if (s->nrecent < RS_LOG_RECENT)
+			s->nrecent++;
+		memcpy(s->recent[s->nrecent - 1].line, line, sizeof(line));
+		s->recent[s->nrecent - 1].shown_ms = now;
+	}
+	if (s->log_held > 0 && s->log_held_other) {
+		snprintf(more, sizeof(more), " (%llu more lines held back "
+		    "before it)", s->log_held);
+		snprintf(line + strnlen(line, sizeof(line) - sizeof(more)),
+		    sizeof(more), "%s", more);
+	}
+	s->log_held = 0;
+	s->log_held_other = 0;
+	rs_emit(s, line);
+}
+
+/* At the end: how many lines were held back since the last one shown. */
+static void
+rs_log_held(struct redis_sink *s)
+{
+	char line[sizeof(s->name) + 96];
+
+	if (s->log_held > 0 && s->log_held_other) {
+		snprintf(line, sizeof(line), "redis %s: %llu more lines were "
+		    "held back (a line is repeated every %d s at most)", s->name,
+		    s->log_held, RS_LOG_INTERVAL / 1000);
+		rs_emit(s, line);
+	}
+	s->log_held = 0;
+	s->log_held_other = 0;
+}
+
+static void
+rs_log(struct redis_sink *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rs_logv(s, RS_LOG_LINE, fmt, ap);
+	va_end(ap);
+}
+
+static void
+rs_log_kind(struct redis_sink *s, int kind, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	rs_logv(s, kind, fmt, ap);
+	va_end(ap);
 }
 
 /* ---- record encoding: version byte, then 5 x (u32 LE length, bytes) ---- */
@@ -736,7 +827,8 @@ rs_check_recovered(struct redis_sink *s)
 		return;
 	s->degraded = 0;
 	s->last_refused = 0;
-	rs_log(s, "redis %s: recovered, %llu replayed", s->name,
+	rs_log_kind(s, RS_LOG_RECOVERED, "redis %s: recovered, %llu replayed",
+	    s->name,
 	    (unsigned long long)s->replayed_since);
 	s->replayed_since = 0;
 }
@@ -925,6 +1017,33 @@ rs_free(struct redis_sink *s)
 	free(s);
 }
 
+/*
+ * End of the run (sink_ops.drain): a link waiting in its backoff is tried
+ * once at once, and the spool replayed while it holds, for budget_ms; a
+ * failed try ends it (the spool waits for the next run, as before).  Then
+ * the count of lines held back, if any.
+ */
+static void
+rs_drain(struct sink *base, unsigned budget_ms)
+{
+	struct redis_sink *s = (struct redis_sink *)base;
+	struct timespec pause = { 0, 5 * 1000 * 1000 };
+	unsigned long long end = redis_now_ms() + budget_ms;
+
+	if (spool_pending(s->sp) > 0 || s->n > 0) {
+		if (s->c == NULL)
+			s->next_attempt = 0;
+		while (redis_now_ms() < end) {
+			rs_poll(base, 0);
+			if (s->c == NULL ||
+			    (spool_pending(s->sp) == 0 && s->n == 0))
+				break;
+			nanosleep(&pause, NULL);
+		}
+	}
+	rs_log_held(s);		/* before the summary */
+}
+
 static void
 rs_close(struct sink *base)
 {
@@ -932,6 +1051,7 @@ rs_close(struct sink *base)
 
 	if (s->c != NULL && rs_pump(s, redis_now_ms() + s->command_ms) == 0)
 		rs_disconnect(s, 1, "closed");
+	rs_log_held(s);
 	rs_free(s);
 }
 
@@ -941,6 +1061,7 @@ static const struct sink_ops redis_sink_ops = {
 	.poll = rs_poll,
 	.close = rs_close,
 	.stats = rs_stats,
+	.drain = rs_drain,
 };
 
 static int

@@ -2,15 +2,21 @@
  * sigfile.c - signature files, list values and their includes; see
  * sigfile.h for both formats.
  *
- * Lines are read with getc() into a fixed buffer: a line's length, a NUL
- * byte in it (which fgets() cannot tell from the line's end) and the rest
- * of an overlong line are all seen, so no input is silently cut.
+ * Lines are read with getc() into a fixed buffer: a line's length and a
+ * NUL byte in it (which fgets() cannot tell from the line's end) are seen,
+ * so no input is silently cut; reading stops there (the caller refuses
+ * the file), so /dev/zero or an endless line cannot keep it reading.
+ * Files are opened with sigfile_fopen(): regular files only, opened
+ * without blocking, so a FIFO (no writer) or a device cannot hang start
+ * or a SIGHUP reload.
  */
 #include <sys/stat.h>
 
 #include <dirent.h>
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +33,38 @@ is_blank(int c)
 	return c == ' ' || c == '\t';
 }
 
+FILE *
+sigfile_fopen(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	FILE *f;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) < 0) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) != 0)
+		sb.st_mode = 0;
+	if (!S_ISREG(sb.st_mode)) {
+		snprintf(err, errlen, "%s: cannot open: %s (give a text file)",
+		    path, S_ISDIR(sb.st_mode) ? "a directory" :
+		    "not a regular file");
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	/* Regular files ignore O_NONBLOCK; leave it off all the same. */
+	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	if ((f = fdopen(fd, "r")) == NULL) {
+		snprintf(err, errlen, "%s: cannot open: %s", path,
+		    strerror(errno));
+		close(fd);
+	}
+	return f;
+}
+
 int
 sigfile_getline(FILE *f, char *buf, size_t cap)
 {
@@ -34,12 +72,16 @@ sigfile_getline(FILE *f, char *buf, size_t cap)
 	int ch, nul = 0, over = 0;
 
 	while ((ch = getc(f)) != EOF && ch != '\n') {
-		if (ch == '\0')
+		if (ch == '\0') {
 			nul = 1;
+			break;
+		}
 		if (n < cap - 2)
 			buf[n++] = (char)ch;
-		else
+		else {
 			over = 1;
+			break;
+		}
 	}
 	buf[n] = '\0';
 	if (ch == EOF && n == 0 && !nul && !over)
@@ -119,11 +161,8 @@ sigfile_read(const char *path, const struct sigfile_spec *spec,
 		    spec->min_fields, spec->max_fields);
 		return -1;
 	}
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "%s: cannot open: %s", path,
-		    strerror(errno));
+	if ((f = sigfile_fopen(path, err, errlen)) == NULL)
 		return -1;
-	}
 	rec.file = path;
 	rec.line = 0;
 	while ((r = sigfile_getline(f, line, sizeof(line))) != 0) {
@@ -327,9 +366,8 @@ list_file(const char *path, sigfile_entry_fn fn, void *arg, char *err,
 		snprintf(err, errlen, "'@': file name missing after @");
 		return -1;
 	}
-	if ((f = fopen(path, "r")) == NULL) {
-		snprintf(err, errlen, "@%s: cannot open: %s", path,
-		    strerror(errno));
+	if ((f = sigfile_fopen(path, where, sizeof(where))) == NULL) {
+		snprintf(err, errlen, "@%s", where);
 		return -1;
 	}
 	while ((r = sigfile_getline(f, line, sizeof(line))) != 0) {

@@ -136,9 +136,17 @@ int	sigfile_port_range(const char *s, unsigned *lo, unsigned *hi, char *err,
 /*
  * Reads one line without its '\n' into buf (cap >= 2).  Returns 0 at the
  * end of the file, 1 for a line, -1 for a line longer than cap - 2 bytes
- * (the rest of it is consumed) and -2 for a line holding a NUL byte.
- * Shared with the configuration file reader.
+ * and -2 for a line holding a NUL byte; after -1 or -2 the file is read
+ * no further (the rest of the line is left unread: callers refuse the
+ * file).  Shared with the configuration file reader.
  */
 int	sigfile_getline(FILE *f, char *buf, size_t cap);
+/*
+ * Opens a configuration, signature or list file for reading: a regular
+ * file only (a FIFO, a device, a directory is refused), opened without
+ * blocking.  NULL with err "PATH: cannot open: why" and errno set (EINVAL
+ * for a file that is not a regular one).
+ */
+FILE	*sigfile_fopen(const char *path, char *err, size_t errlen);
 
 #endif

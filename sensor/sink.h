@@ -42,12 +42,20 @@ struct sink_stats {
 
 struct sink;
 
+#define SINK_DRAIN_MS	2000	/* the end-of-run try (drain) */
+
 struct sink_ops {
 	const char	*name;
 	int		(*write)(struct sink *s, const struct sink_item *it);
 	void		(*poll)(struct sink *s, uint64_t now_ms);
 	void		(*close)(struct sink *s);	/* frees s */
 	void		(*stats)(struct sink *s, struct sink_stats *out);
+	/*
+	 * Optional, at the end of the run before the summary: one more try
+	 * to deliver what waits (a link in its retry backoff is tried once
+	 * at once), for at most budget_ms plus a connection timeout.
+	 */
+	void		(*drain)(struct sink *s, unsigned budget_ms);
 };
 
 struct sink {

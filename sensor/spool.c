@@ -8,10 +8,12 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -296,6 +298,147 @@ spool_scan(struct spool *sp)
 			i++;
 	}
 	sp->next_seq = sp->nsegs ? sp->segs[sp->nsegs - 1].seq + 1 : 1;
+}
+
+/* ---- the directory and the user edgeward drops to (issue 13) ----------- */
+
+/*
+ * Whether uid/gid has access(2) mode to path: a child process takes that
+ * identity and asks, so search permission on every parent and ACLs count
+ * as they will after the drop.  Root only; 1 yes, 0 no, -1 the child
+ * could not run.
+ */
+static int
+user_access(const char *path, int mode, uid_t uid, gid_t gid)
+{
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		if (setgroups(1, &gid) < 0 || setgid(gid) < 0 || setuid(uid) < 0)
+			_exit(2);
+		_exit(access(path, mode) == 0 ? 0 : 1);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 2)
+		return -1;
+	return WEXITSTATUS(st) == 0;
+}
+
+/*
+ * A directory an earlier run created as root (spool_open's mkdir before
+ * the privilege drop): owned by root, mode 0700, holding nothing but the
+ * lock and segment files.  Anything else is the administrator's and is
+ * never changed.
+ */
+static int
+made_by_root_run(const char *dir, const struct stat *sb)
+{
+	struct dirent *de;
+	uint64_t seq;
+	DIR *d;
+	int ours = 1;
+
+	if (sb->st_uid != 0 || (sb->st_mode & 07777) != 0700 ||
+	    (d = opendir(dir)) == NULL)
+		return 0;
+	while (ours && (de = readdir(d)) != NULL)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0 &&
+		    strcmp(de->d_name, "lock") != 0 &&
+		    name_to_seq(de->d_name, &seq) != 0)
+			ours = 0;
+	closedir(d);
+	return ours;
+}
+
+/* Gives the directory and its spool files to uid/gid. */
+static int
+chown_spool(const char *dir, uid_t uid, gid_t gid)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (chown(dir, uid, gid) != 0 || (d = opendir(dir)) == NULL)
+		return -1;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (lchown(path, uid, gid) != 0)
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+int
+spool_dir_for_user(const char *dir, const char *user, uid_t uid, gid_t gid,
+    int fix, char *errbuf, size_t errlen)
+{
+	char parent[PATH_MAX], *slash;
+	struct stat sb;
+	int w, make = 0;	/* 1 create it, 2 give it to the user */
+
+	if (geteuid() != 0 || uid == 0)
+		return 0;		/* no drop: spool_open says what fails */
+	if (stat(dir, &sb) != 0) {
+		if (errno != ENOENT) {
+			snprintf(errbuf, errlen, "spool_dir %s: %s", dir,
+			    strerror(errno));
+			return -1;
+		}
+		make = 1;
+	} else if (!S_ISDIR(sb.st_mode)) {
+		snprintf(errbuf, errlen, "spool_dir %s is not a directory", dir);
+		return -1;
+	} else if (sb.st_uid != uid && made_by_root_run(dir, &sb))
+		make = 2;
+	/* What the user needs: the way to the directory, then to write it;
+	 * nothing is changed before the way is known to be open. */
+	snprintf(parent, sizeof(parent), "%s", dir);
+	if ((slash = strrchr(parent, '/')) == NULL)
+		snprintf(parent, sizeof(parent), ".");
+	else if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	w = user_access(parent, X_OK, uid, gid);
+	if (w == 1 && make == 1 && fix &&
+	    (mkdir(dir, 0700) != 0 || chown(dir, uid, gid) != 0)) {
+		snprintf(errbuf, errlen, "spool_dir %s: cannot create it for "
+		    "user %s: %s (create it: install -d -o %s -m 700 %s)", dir,
+		    user, strerror(errno), user, dir);
+		(void)rmdir(dir);
+		return -1;
+	}
+	if (w == 1 && make == 2 && fix && chown_spool(dir, uid, gid) != 0) {
+		snprintf(errbuf, errlen, "spool_dir %s: cannot give it to user "
+		    "%s: %s (chown -R %s %s)", dir, user, strerror(errno), user,
+		    dir);
+		return -1;
+	}
+	if (w == 1 && (make == 0 || fix))
+		w = user_access(dir, W_OK | X_OK, uid, gid);
+	if (w < 0) {
+		snprintf(errbuf, errlen, "spool_dir %s: cannot check it for user "
+		    "%s: %s", dir, user, strerror(errno));
+		return -1;
+	}
+	if (w == 0) {
+		snprintf(errbuf, errlen, "spool_dir %s is not writable by user "
+		    "%s, whom edgeward runs as after start, so every spooled "
+		    "finding would be lost (give %s the directory and search "
+		    "permission on its parents, or set another spool_dir)", dir,
+		    user, user);
+		return -1;
+	}
+	return 0;
 }
 
 struct spool *

@@ -19,6 +19,8 @@
 #ifndef EDGEWARD_SPOOL_H
 #define EDGEWARD_SPOOL_H
 
+#include <sys/types.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -49,6 +51,18 @@ struct spool_stats {
 	uint64_t	corrupt;	/* records dropped as corrupt */
 };
 
+/*
+ * Makes dir fit for user (uid, gid), whom a root process is about to drop
+ * to, before spool_open creates it as root: a missing directory is created
+ * 0700 for the user; one an earlier run created for root (root's, 0700,
+ * only spool files) is given to the user with its files; any other must
+ * already be writable by the user, and every parent searchable (nothing
+ * is changed otherwise).  fix 0 (--check-config) only checks.  Not root,
+ * or uid 0: nothing to do.  -1 with errbuf set: one line saying what to
+ * change.
+ */
+int		 spool_dir_for_user(const char *dir, const char *user, uid_t uid,
+		    gid_t gid, int fix, char *errbuf, size_t errlen);
 /*
  * Opens (creating the directory, mode 0700, if missing) and scans the
  * spool.  max_bytes bounds the total size of all segments.  Returns NULL

@@ -3,7 +3,7 @@
 # (campaign/mutate.py) on every `make check`: mutated captures of
 # pcaps/crafted and pcaps/recorded are read by ./edgeward; any crash
 # (signal, ASan/UBSan report), leak, hang, stdout line that is not JSON or
-# exit status other than 0, 1 or 2 fails the test.
+# exit status other than the documented 0 to 3 (edgeward(8)) fails the test.
 #
 # usage: tests/campaign_slice.sh   (from the build directory, as make check
 #        runs it; EDGEWARD_CAMPAIGN_N, _SEED and _FORCE override)
@@ -13,8 +13,8 @@
 # a memory error goes unseen unless it kills the process, so a 50-mutant
 # smoke slice (signals, hangs, JSON, exit codes; a few seconds) runs
 # instead of a skip, because a crash on a damaged capture must fail every
-# build.  (EDGEWARD_CAMPAIGN_SEED=2026 EDGEWARD_CAMPAIGN_N=310 fails it on
-# this tree: mutant 2026-307 leaks, see campaign/repro/.)
+# build.  (EDGEWARD_CAMPAIGN_SEED=2026 EDGEWARD_CAMPAIGN_N=310 failed it
+# before 53ccdfc: mutant 2026-307 leaked, see campaign/repro/.)
 # EDGEWARD_CAMPAIGN_FORCE=1 runs the full slice on any build.
 # The seed is fixed so a failure in CI is the same mutant on a laptop; the
 # failing mutants' notes (how each was made, `mutate.py --write` to make

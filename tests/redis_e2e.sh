@@ -129,27 +129,7 @@ cli DEL edgeward:findings >/dev/null
 
 # 3. outage in the middle of a slowed run
 mkfifo "$tmp/fifo"
-python3 - "$tmp/fifo" 6 "$top"/pcaps/recorded/*.pcap <<'EOF' &
-# Writes the captures as one pcap stream, spread over SECONDS.
-import struct, sys, time
-out, secs, files = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
-recs, head = [], None
-for f in files:
-    d = open(f, "rb").read()
-    if struct.unpack("<I", d[:4])[0] != 0xa1b2c3d4:
-        continue
-    head = head or d[:24]
-    off = 24
-    while off + 16 <= len(d):
-        n = struct.unpack("<I", d[off + 8:off + 12])[0]
-        recs.append(d[off:off + 16 + n])
-        off += 16 + n
-with open(out, "wb", buffering=0) as o:
-    o.write(head)
-    for r in recs:
-        o.write(r)
-        time.sleep(secs / len(recs))
-EOF
+python3 "$top/tests/pcap_slow.py" "$tmp/fifo" 6 "$top"/pcaps/recorded/*.pcap &
 wpid=$!
 "$bin" -r "$tmp/fifo" --redis "redis://127.0.0.1:$port" \
     --set "spool_dir=$tmp/spool" -o "$tmp/four.json" \

@@ -15,7 +15,7 @@ fail=0
 for want in 'Type=simple' 'ExecReload=/bin/kill -HUP $MAINPID' \
     'Restart=on-failure' 'NoNewPrivileges=yes' 'ProtectSystem=strict' \
     'ProtectHome=yes' 'PrivateTmp=yes' \
-    'CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN CAP_SETUID CAP_SETGID' \
+    'CapabilityBoundingSet=CAP_NET_RAW CAP_NET_ADMIN CAP_SETUID CAP_SETGID CAP_SETPCAP' \
     'AmbientCapabilities=' \
     'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6 AF_PACKET AF_NETLINK' \
     'SystemCallArchitectures=native' 'LockPersonality=yes' \
