@@ -36,7 +36,9 @@
 #   dropped    the run's summary "dropped" figure (the spool was full)
 # A scenario fails on a duplicate, or on a loss the summary does not
 # count as dropped (sensorkill: findings still in the killed process's
-# memory cannot be delivered; its losses are reported, not failed).
+# memory cannot be delivered, and what was in flight is sent again from
+# the spool -- delivery is at-least-once, edgeward(8); its losses and
+# duplicates are reported, not failed).
 # Exit status 1 when a scenario failed, 2 for a usage error.
 set -eu
 
@@ -230,7 +232,12 @@ for sc in $scenarios; do
 	set -- $(python3 "$tmp/count.py" "$tmp/run.json" "$tmp/ids.all")
 	delivered=$2 lost=$3 dup=$4
 	verdict=ok
-	if [ "$dup" -gt 0 ]; then
+	if [ "$dup" -gt 0 ] && [ "$sc" = sensorkill ]; then
+		# At-least-once (edgeward(8)): what was in flight when the
+		# process died is sent again from the spool; finding_id is
+		# the consumer's de-duplication key.  Reported, not failed.
+		verdict="note: $dup resent after the kill (at-least-once)"
+	elif [ "$dup" -gt 0 ]; then
 		verdict="FAIL: duplicates"
 	elif [ "$lost" -gt 0 ] && [ "$sc" = sensorkill ]; then
 		verdict="note: lost in the killed process"
