@@ -38,6 +38,7 @@
 #include <string.h>
 
 #include "addrset.h"
+#include "codec.h"
 #include "cursor.h"
 #include "decode.h"
 #include "detector.h"
@@ -354,13 +355,6 @@ it_packet(struct detctx *ctx, void *fs, const struct pkt *p, int dir)
 
 /* ---- tables and worker state --------------------------------------------- */
 
-static int
-hexval(int ch)
-{
-	return isdigit(ch) ? ch - '0' : isxdigit(ch) ? tolower(ch) - 'a' + 10 :
-	    -1;
-}
-
 /* "TOOL OFFSET HEX|ipv4" */
 static int
 it_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
@@ -399,12 +393,12 @@ it_line(const struct sigfile_rec *r, void *arg, char *err, size_t errlen)
 			return -1;
 		}
 		for (i = 0; i < n; i += 2) {
-			if (hexval(hx[i]) < 0 || hexval(hx[i + 1]) < 0) {
+			if (hex_value((unsigned char)hx[i]) < 0 || hex_value((unsigned char)hx[i + 1]) < 0) {
 				snprintf(err, errlen, "'%s' is not hex", hx);
 				return -1;
 			}
-			s->magic[i / 2] = (uint8_t)(hexval(hx[i]) << 4 |
-			    hexval(hx[i + 1]));
+			s->magic[i / 2] = (uint8_t)(hex_value((unsigned char)hx[i]) << 4 |
+			    hex_value((unsigned char)hx[i + 1]));
 		}
 		s->len = (uint8_t)(n / 2);
 	}

@@ -560,11 +560,11 @@ http_json_string(const uint8_t *b, size_t n, uint8_t *out, size_t cap,
 			case 'u':
 				c = '?';
 				if (n - i >= 4 && b[i] == '0' && b[i + 1] == '0' &&
-				    tp_hexval(b[i + 2]) >= 0 &&
-				    tp_hexval(b[i + 3]) >= 0 &&
-				    tp_hexval(b[i + 2]) < 8)
-					c = (uint8_t)(tp_hexval(b[i + 2]) * 16 +
-					    tp_hexval(b[i + 3]));
+				    hex_value(b[i + 2]) >= 0 &&
+				    hex_value(b[i + 3]) >= 0 &&
+				    hex_value(b[i + 2]) < 8)
+					c = (uint8_t)(hex_value(b[i + 2]) * 16 +
+					    hex_value(b[i + 3]));
 				i += n - i < 4 ? n - i : 4;
 				break;
 			default:	/* \" \\ \/ */

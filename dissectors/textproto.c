@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "codec.h"
 #include "textproto.h"
 
 size_t
@@ -280,17 +281,6 @@ tp_reply_code(uint16_t *ml, const uint8_t *line, size_t n)
 	return code;
 }
 
-int
-tp_hexval(uint8_t c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tp_lower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 long
 tp_pct_decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap,
     int plus_space)
@@ -301,8 +291,8 @@ tp_pct_decode(const uint8_t *s, size_t n, uint8_t *out, size_t cap,
 
 	for (i = 0; i < n; i++) {
 		c = s[i];
-		if (c == '%' && n - i >= 3 && (hi = tp_hexval(s[i + 1])) >= 0 &&
-		    (lo = tp_hexval(s[i + 2])) >= 0) {
+		if (c == '%' && n - i >= 3 && (hi = hex_value(s[i + 1])) >= 0 &&
+		    (lo = hex_value(s[i + 2])) >= 0) {
 			c = (uint8_t)(hi << 4 | lo);
 			i += 2;
 		} else if (c == '+' && plus_space)

@@ -107,9 +107,6 @@ long long tp_decimal(const uint8_t *s, size_t n, unsigned maxdigits);
  */
 int	tp_reply_code(uint16_t *ml, const uint8_t *line, size_t n);
 
-/* A hex digit's value, or -1. */
-int	tp_hexval(uint8_t c);
-
 /*
  * Percent-decodes s[0..n) into out (RFC 3986 2.1); with plus_space, '+'
  * becomes a space (application/x-www-form-urlencoded).  A '%' not followed by

@@ -79,6 +79,18 @@ base64_encode(const uint8_t *in, size_t inlen, char *out, size_t outcap)
 	return (long)o;
 }
 
+int
+hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 long
 hex_encode(const uint8_t *in, size_t inlen, char *out, size_t outcap)
 {

@@ -17,6 +17,8 @@ long	base64_decode(const uint8_t *in, size_t inlen, uint8_t *out,
 /* Encodes with padding; returns the length written (excluding NUL) or -1. */
 long	base64_encode(const uint8_t *in, size_t inlen, char *out,
 	    size_t outcap);
+/* A hex digit's value (either case), or -1. */
+int	hex_value(int c);
 /* Lower-case hex with NUL; returns the length or -1 if out is too small. */
 long	hex_encode(const uint8_t *in, size_t inlen, char *out, size_t outcap);
 

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "filemagic.h"
 #include "glob.h"
 #include "sigfile.h"
@@ -39,13 +40,6 @@ struct filemagic {
 	unsigned	 any_offset;
 };
 
-static int
-hexval(char ch)
-{
-	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ?
-	    ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
-}
-
 /* "HEX", "HEX@OFFSET", "name:GLOB" or "gzname:GLOB" */
 static int
 magic_tok(const char *s, struct magic_tok *t, char *err, size_t errlen)
@@ -77,8 +71,8 @@ magic_tok(const char *s, struct magic_tok *t, char *err, size_t errlen)
 		return -1;
 	}
 	for (i = 0; i < n / 2; i++) {
-		if ((hi = hexval(s[2 * i])) < 0 ||
-		    (lo = hexval(s[2 * i + 1])) < 0) {
+		if ((hi = hex_value((unsigned char)s[2 * i])) < 0 ||
+		    (lo = hex_value((unsigned char)s[2 * i + 1])) < 0) {
 			snprintf(err, errlen, "'%s' is not hex", s);
 			return -1;
 		}

@@ -23,6 +23,7 @@
 #include <hiredis/hiredis.h>
 
 #include "clock.h"
+#include "codec.h"
 #include "redis_conn.h"
 
 #define URL_MAX	1024
@@ -31,18 +32,6 @@ unsigned long long
 redis_now_ms(void)
 {
 	return mono_ms();
-}
-
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Percent-decodes s[0..n) into out; -1 on a bad escape, NUL or overflow. */
@@ -57,8 +46,8 @@ pct_decode(const char *s, size_t n, char *out, size_t cap)
 		if (c == '%') {
 			int hi, lo;
 
-			if (n - i < 3 || (hi = hexval(s[i + 1])) < 0 ||
-			    (lo = hexval(s[i + 2])) < 0)
+			if (n - i < 3 || (hi = hex_value((unsigned char)s[i + 1])) < 0 ||
+			    (lo = hex_value((unsigned char)s[i + 2])) < 0)
 				return -1;
 			c = hi << 4 | lo;
 			if (c == 0)
@@ -145,7 +134,7 @@ host_ok(const char *h, size_t n, int v6)
 	for (i = 0; i < n; i++) {
 		char c = h[i];
 
-		if (v6 ? (hexval(c) < 0 && c != ':' && c != '.') :
+		if (v6 ? (hex_value((unsigned char)c) < 0 && c != ':' && c != '.') :
 		    (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
 		    !(c >= '0' && c <= '9') && c != '-' && c != '.' && c != '_'))
 			return 0;

@@ -88,18 +88,6 @@ jp_node(struct jparse *j, enum jt t)
 }
 
 static int
-hexdig(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-static int
 jp_hex4(struct jparse *j, unsigned *out)
 {
 	int i, d;
@@ -108,7 +96,7 @@ jp_hex4(struct jparse *j, unsigned *out)
 	if (j->end - j->p < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		if ((d = hexdig((unsigned char)j->p[i])) < 0)
+		if ((d = hex_value((unsigned char)j->p[i])) < 0)
 			return -1;
 		*out = *out << 4 | (unsigned)d;
 	}
