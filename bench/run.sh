@@ -90,6 +90,11 @@ if [ -x "$edgeward" ]; then
 	tool ew1c "edgeward -w 1, 1 CPU" \
 	    "taskset -c $one_cpu $edgeward -r $cap -w 1 -o /dev/null"
 	tool ew2 "edgeward -w 2" "$edgeward -r $cap -w 2 -o /dev/null"
+	# The same as "-w 1, 1 CPU" without nDPI (ndpi_max_packets=0): the
+	# difference is what nDPI's calls cost (fewer findings: see
+	# edgeward.conf(5)).
+	tool ew1n "edgeward -w 1, 1 CPU, no nDPI" \
+	    "taskset -c $one_cpu $edgeward -r $cap -w 1 -o /dev/null --set ndpi_max_packets=0"
 else
 	notes+=("edgeward skipped: $edgeward does not exist yet (set EDGEWARD=path)")
 fi
@@ -134,7 +139,7 @@ for n in "${names[@]}"; do
 done
 pkts[raw]=$(grep -o 'packets=[0-9]*' "$tmp/raw.out" | cut -d= -f2)
 pkts[ndpi]=$(ndpiReader -i "$cap" 2>/dev/null | awk '/IP packets:/ {print $5}')
-for n in ew1 ew1c ew2; do
+for n in ew1 ew1c ew2 ew1n; do
 	[ -f "$tmp/$n.out" ] || continue
 	pkts[$n]=$(sed -n 's/^ *packets  *\([0-9]*\)$/\1/p' "$tmp/$n.out" | head -1)
 done
@@ -148,7 +153,7 @@ echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo |
 echo "load average (1/5/15 min): before $load_before, after $load_after"
 echo "rounds: $runs (every tool once per round); wall = median (fastest), CPU = median user+system"
 echo
-printf '%-22s %8s %15s %6s %8s | %8s %6s %6s | %10s %10s\n' tool packets \
+printf '%-30s %8s %15s %6s %8s | %8s %6s %6s | %10s %10s\n' tool packets \
     "wall_s (min)" cpu_s peak_MiB wall/raw ndpi/x suri/x cpu:ndpi/x cpu:suri/x
 for i in "${!names[@]}"; do
 	n=${names[$i]}
@@ -158,7 +163,7 @@ for i in "${!names[@]}"; do
 		sw=$(ratio "${wall[suricata]}" "${wall[$n]}")
 		sc=$(ratio "${cpu[suricata]}" "${cpu[$n]}")
 	fi
-	printf '%-22s %8s %7.3f (%5.3f) %6.2f %8.1f | %8s %6s %6s | %10s %10s\n' \
+	printf '%-30s %8s %7.3f (%5.3f) %6.2f %8.1f | %8s %6s %6s | %10s %10s\n' \
 	    "${labels[$i]}" "${pkts[$n]:--}" "${wall[$n]}" "${fastest[$n]}" \
 	    "${cpu[$n]}" "$(echo "${rss[$n]} / 1024" | bc -l)" \
 	    "$(ratio "${wall[$n]}" "${wall[raw]}")" \
@@ -168,6 +173,11 @@ done
 echo "wall/raw: median wall / the raw loop's (target for edgeward -w 1: <= 2.00)."
 echo "ndpi/x, suri/x: how many times faster than ndpiReader, Suricata by median wall"
 echo "(target >= 4.00); cpu:...: the same by median CPU time (user + system, all threads)."
+if [ -n "${cpu[ew1c]:-}" ] && [ -n "${cpu[ew1n]:-}" ]; then
+	d=$(echo "${cpu[ew1c]} - ${cpu[ew1n]}" | bc -l)
+	printf 'nDPI on one thread ("1 CPU" minus "no nDPI"): %.3f s CPU = %.2f x the raw loop'"'"'s wall\n' \
+	    "$d" "$(echo "$d / ${wall[raw]}" | bc -l)"
+fi
 for n in "${failed[@]}"; do
 	notes+=("$n failed at least once (see above); its row counts the runs that passed")
 done

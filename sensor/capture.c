@@ -3,9 +3,11 @@
  * see capture.h.
  *
  * Offline there is one reader (this thread) and the input is read in order,
- * file after file, as one stream of packets.  A full worker ring makes the
- * reader wait: nothing is lost.  An inline worker (one worker, one CPU:
- * worker.h) is run by the reader itself on libpcap's buffer, no ring.
+ * file after file, as one stream of packets: classic pcap files by
+ * pcapfile.c, in place in its read buffer, everything else by libpcap.  A
+ * full worker ring makes the reader wait: nothing is lost.  An inline worker
+ * (one worker, one CPU: worker.h) is run by the reader itself on the read
+ * buffer, no ring.
  * Live there is one reader thread per interface; a full worker ring is a
  * counted drop (capture must never stall, or the kernel drops instead,
  * uncounted by us).
@@ -30,6 +32,7 @@
 #include "capture.h"
 #include "clock.h"
 #include "flow.h"
+#include "pcapfile.h"
 #include "ring.h"
 #include "sensor.h"
 #include "worker.h"
@@ -45,6 +48,14 @@ struct reader {
 	pcap_t		*h;
 	FILE		*fp;		/* offline: ours, closed by pcap_close */
 	char		*iobuf;		/* fp's buffer, freed after pcap_close */
+	/*
+	 * Offline, a classic pcap file is read by pcapfile.c (fast): h then
+	 * only gave its link type and compiled the filter, kept in prog.
+	 */
+	int		 fast;
+	struct pcapfile	 pf;
+	struct bpf_program prog;
+	int		 has_prog;
 	int		 checked;	/* opened once at start */
 	const char	*name;
 	int		 linktype;
@@ -62,7 +73,8 @@ struct reader {
 /* ---- offline inputs (issue 13) ------------------------------------------ */
 
 /*
- * Every capture file, FIFO or standard input is read through a stdio
+ * Every capture file libpcap reads (pcapng, FIFOs, standard input, the
+ * older pcap variants; pcapfile.h takes the rest) is read through a stdio
  * cookie of ours:
  *  - it waits in poll() (200 ms at a time) and gives up when the stop flag
  *    is set, so SIGTERM ends a run whose FIFO writer never came or stalled
@@ -173,9 +185,14 @@ is_regular(const char *f)
 	return stat(f, &sb) == 0 && S_ISREG(sb.st_mode);
 }
 
+/*
+ * Compiles the filter and sets it on h; with keep (a file read by
+ * pcapfile.c, which applies it itself), also keeps the program in *keep
+ * (*has set).
+ */
 static int
 apply_filter(pcap_t *h, const char *name, const char *bpf, char *errbuf,
-    size_t errlen)
+    size_t errlen, struct bpf_program *keep, int *has)
 {
 	struct bpf_program prog;
 
@@ -185,6 +202,11 @@ apply_filter(pcap_t *h, const char *name, const char *bpf, char *errbuf,
 		snprintf(errbuf, errlen, "bad capture filter '%s': %s", bpf,
 		    pcap_geterr(h));
 		return -1;
+	}
+	if (keep != NULL) {
+		*keep = prog;
+		*has = 1;
+		return 0;
 	}
 	if (pcap_setfilter(h, &prog) < 0) {
 		snprintf(errbuf, errlen, "cannot set the filter on %s: %s", name,
@@ -203,7 +225,21 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 	const char *f = c->files[i];
 	struct reader *r = &c->readers[i];
 	struct stat sb;
+	int fd;
 
+	/*
+	 * A regular file in the classic format is read by pcapfile.c;
+	 * libpcap still opens it, for its link type, snapshot length and
+	 * filter (and reads only its header).
+	 */
+	r->fast = 0;
+	if (strcmp(f, "-") != 0 && is_regular(f) &&
+	    (fd = open(f, O_RDONLY | O_CLOEXEC)) >= 0) {
+		if (pcapfile_open(&r->pf, fd, READ_BUFFER) == 1)
+			r->fast = 1;
+		else
+			close(fd);
+	}
 	/*
 	 * Our own FILE with a large buffer: libpcap reads through stdio, and
 	 * the default buffer makes one read(2) per 4 KiB.
@@ -213,7 +249,7 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 		    "readable pcap or pcapng file)", f, strerror(errno));
 		return -1;
 	}
-	if ((r->iobuf = malloc(READ_BUFFER)) != NULL)
+	if (!r->fast && (r->iobuf = malloc(READ_BUFFER)) != NULL)
 		setvbuf(r->fp, r->iobuf, _IOFBF, READ_BUFFER);
 	r->h = pcap_fopen_offline_with_tstamp_precision(r->fp,
 	    PCAP_TSTAMP_PRECISION_MICRO, perr);
@@ -228,6 +264,11 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 		snprintf(errbuf, errlen, "cannot read capture %s: %s (give a "
 		    "readable pcap or pcapng file)", f, perr);
 		return -1;
+	}
+	if (r->fast && (uint32_t)pcap_snapshot(r->h) != r->pf.snapshot) {
+		/* Not a file as we understood it: libpcap reads it. */
+		pcapfile_close(&r->pf);
+		r->fast = 0;
 	}
 	r->linktype = pcap_datalink(r->h);
 	if (!decode_link_supported(r->linktype)) {
@@ -250,7 +291,8 @@ open_offline(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 			c->sizes_known = 0;
 	}
 	r->name = f;
-	return apply_filter(r->h, f, c->s->cfg.bpf, errbuf, errlen);
+	return apply_filter(r->h, f, c->s->cfg.bpf, errbuf, errlen,
+	    r->fast ? &r->prog : NULL, &r->has_prog);
 }
 
 static int
@@ -291,6 +333,11 @@ open_live(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 		}
 		return -1;
 	}
+	if (r->fast && (uint32_t)pcap_snapshot(r->h) != r->pf.snapshot) {
+		/* Not a file as we understood it: libpcap reads it. */
+		pcapfile_close(&r->pf);
+		r->fast = 0;
+	}
 	r->linktype = pcap_datalink(r->h);
 	if (!decode_link_supported(r->linktype)) {
 		snprintf(errbuf, errlen, "%s: link type %d is not supported", ifc,
@@ -310,13 +357,19 @@ open_live(struct capture *c, unsigned i, char *errbuf, size_t errlen)
 		return -1;
 	}
 	r->name = ifc;
-	return apply_filter(r->h, ifc, cfg->bpf, errbuf, errlen);
+	return apply_filter(r->h, ifc, cfg->bpf, errbuf, errlen, NULL, NULL);
 }
 
 /* A file's handle and buffer go once it has been read (or checked). */
 static void
 close_offline(struct reader *r)
 {
+	if (r->fast)
+		pcapfile_close(&r->pf);
+	r->fast = 0;
+	if (r->has_prog)
+		pcap_freecode(&r->prog);
+	r->has_prog = 0;
 	if (r->h != NULL)
 		pcap_close(r->h);
 	r->h = NULL;
@@ -400,7 +453,7 @@ push(struct reader *r, struct worker *w, uint32_t type, uint64_t seq,
 	unsigned spins = 0;
 
 	if (w->inline_mode) {
-		/* The reader runs the worker: libpcap's buffer, in place. */
+		/* The reader runs the worker: the read buffer, in place. */
 		worker_item(w, type, seq, ts, p, frame);
 		return 0;
 	}
@@ -572,7 +625,9 @@ show_progress(struct capture *c, struct reader *r, uint64_t start_ms,
 	*last_ms = now;
 	for (i = 0; i < r->idx; i++)
 		done += c->readers[i].size;
-	if ((fp = pcap_file(r->h)) != NULL && (pos = ftell(fp)) > 0)
+	if (r->fast)
+		done += pcapfile_offset(&r->pf);
+	else if ((fp = pcap_file(r->h)) != NULL && (pos = ftell(fp)) > 0)
 		done += (uint64_t)pos;
 	for (i = 0; i < c->nworkers; i++)
 		if (c->workers[i].flows != NULL)
@@ -611,7 +666,7 @@ show_progress(struct capture *c, struct reader *r, uint64_t start_ms,
  * is read as usual.
  */
 static void
-damaged(struct capture *c, struct reader *r, unsigned i, long good,
+damaged(struct capture *c, unsigned i, const char *why, long good,
     uint64_t npkts)
 {
 	char at[64] = "";
@@ -622,7 +677,7 @@ damaged(struct capture *c, struct reader *r, unsigned i, long good,
 		fputs("\r\033[K", stderr);
 	fprintf(stderr, "edgeward: %s: truncated or corrupt record%s (%s); the "
 	    "%" PRIu64 " packets before it were analysed\n",
-	    c->files[i], at, pcap_geterr(r->h), npkts);
+	    c->files[i], at, why, npkts);
 	c->st[i].bad_records++;
 	c->damaged++;
 }
@@ -630,7 +685,7 @@ damaged(struct capture *c, struct reader *r, unsigned i, long good,
 static int
 run_offline(struct capture *c, char *errbuf, size_t errlen)
 {
-	struct pcap_pkthdr *hdr;
+	struct pcap_pkthdr *hdr, fhdr;
 	const u_char *bytes;
 	struct reader *r, *first = &c->readers[0];
 	uint64_t start = mono_ms(), last = start, seq0;
@@ -661,10 +716,26 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 			first->seq = r->seq;
 			continue;
 		}
+		seq0 = r->seq;
+		if (r->fast) {
+			while (!*c->s->stop &&
+			    (rc = pcapfile_next(&r->pf, &fhdr, &bytes)) > 0) {
+				if (r->has_prog && !pcap_offline_filter(
+				    &r->prog, &fhdr, bytes))
+					continue;
+				one_packet(r, &fhdr, bytes);
+				if ((r->seq & 63) == 0)
+					show_progress(c, r, start, &last, 0);
+			}
+			if (rc < 0 && !*c->s->stop)
+				damaged(c, i, r->pf.err,
+				    (long)pcapfile_offset(&r->pf),
+				    r->seq - seq0);
+			goto next;
+		}
 		/* Where the last whole record ends, for damaged(). */
 		fp = pcap_file(r->h);
 		good = fp != NULL ? ftell(fp) : -1;
-		seq0 = r->seq;
 		while (!*c->s->stop &&
 		    (rc = pcap_next_ex(r->h, &hdr, &bytes)) >= 0) {
 			if (rc == 0)
@@ -676,7 +747,8 @@ run_offline(struct capture *c, char *errbuf, size_t errlen)
 				show_progress(c, r, start, &last, 0);
 		}
 		if (rc == PCAP_ERROR && !*c->s->stop)
-			damaged(c, r, i, good, r->seq - seq0);
+			damaged(c, i, pcap_geterr(r->h), good, r->seq - seq0);
+next:
 		first->seq = r->seq;
 		if (i > 0)
 			close_offline(r);

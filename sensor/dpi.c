@@ -4,7 +4,9 @@
  * nDPI runs on a flow until its detection is final (a protocol found and no
  * extra dissection possible) or ndpi_max_packets packets have gone by, when
  * it is asked to give up (and may guess).  Then the detectors get the
- * application fact and the large nDPI flow struct is freed.
+ * application fact and the large nDPI flow struct is freed.  With
+ * ndpi_max_packets 0, nDPI sees no packet and no flow gets an application
+ * fact (edgeward.conf(5)).
  */
 #include <malloc.h>
 #include <pthread.h>
@@ -547,6 +549,12 @@ dpi_packet(struct worker *w, struct flow *f, const struct pkt *p)
 
 	if (f->dpi_done)
 		return;
+	if (w->s->cfg.ndpi_max_packets == 0) {
+		/* Off (a flow nDPI had already seen keeps its state until
+		 * its end). */
+		f->dpi_done = 1;
+		return;
+	}
 	if (f->dpi_pkts == 0)
 		w->dpist.flows++;
 	if (f->ndpi == NULL && pre_loggable(f, p)) {
