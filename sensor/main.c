@@ -1282,6 +1282,15 @@ main(int argc, char **argv)
 		if (strcmp(pub.sinks[i]->ops->name, "file") == 0 &&
 		    file_sink_flush(pub.sinks[i]) > 0)
 			rc = 1;
+	/* Findings a sink lost (its spool full) were not written either. */
+	for (i = 0; i < pub.nsinks; i++) {
+		struct sink_stats ss;
+
+		memset(&ss, 0, sizeof(ss));
+		pub.sinks[i]->ops->stats(pub.sinks[i], &ss);
+		if (ss.dropped > 0)
+			rc = 1;
+	}
 	/* A file not read at all is a failure; one read up to damage gave
 	 * its findings: 3 (edgeward(8), EXIT STATUS). */
 	if (rc == 0 && cap.skipped > 0)

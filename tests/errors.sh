@@ -3,7 +3,8 @@
 # the problem, and the documented exit status (edgeward(8) EXIT STATUS):
 # 2 for usage and configuration errors, 1 for inputs and outputs that
 # cannot be opened.  An unreachable Redis is not an error: findings are
-# spooled, the run exits 0, and the outage is said once.
+# spooled, the run exits 0, and the outage is said once; findings a full
+# spool could not hold are lost, and that run exits 1.
 set -u
 top=$(cd "${srcdir:-.}" && pwd)
 bin=${EDGEWARD:-./edgeward}
@@ -118,6 +119,22 @@ if [ $got -eq 0 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] &&
 else
 	echo "FAIL - unreachable Redis: exit $got:"
 	sed 's/^/    /' "$tmp/err"
+	fail=$((fail + 1))
+fi
+
+# Redis unreachable and the spool too small for the findings: what could
+# not be spooled is lost, counted, said, and the run exits 1.
+"$bin" -r "$top/pcaps/crafted/many_pairs.pcap" \
+    --redis "redis://127.0.0.1:1" --set "spool_dir=$tmp/spool_small" \
+    --set spool_max_bytes=64k -o /dev/null >/dev/null 2>"$tmp/err"
+got=$?
+lost=$(sed -n 's/^ *redis_dropped  *\([0-9]*\) .*/\1/p' "$tmp/err")
+if [ $got -eq 1 ] && [ "${lost:-0}" -gt 0 ]; then
+	echo "ok - spool full: exit 1, $lost findings lost and counted"
+	pass=$((pass + 1))
+else
+	echo "FAIL - spool full: exit $got, redis_dropped '${lost:-}':"
+	sed 's/^/    /' "$tmp/err" | head -20
 	fail=$((fail + 1))
 fi
 
