@@ -23,7 +23,8 @@ walked, so the outer TCP/UDP flows are what a dissector target sees):
   fuzz_filemagic: the head of every stream direction and of every capture
       file (they are the magics it sniffs), byte 0 = 0 (no name);
   fuzz_ntlmssp: stream directions holding "NTLMSSP\\0";
-  fuzz_policy: the first KiB of each signature list in signatures/.
+  fuzz_policy: the first KiB of each signature list in signatures/;
+  fuzz_pcapfile: the head of every classic pcap capture file.
 
 Seeds are capped (MAX_SEEDS per target, MAX_LEN bytes each) and picked in
 a fixed order, so the same tree gives the same corpora.  A target this
@@ -227,6 +228,13 @@ def ntlmssp_seeds(fl):
     return seeds
 
 
+def pcapfile_seeds():
+    # Classic pcap only (the reader leaves pcapng to libpcap); pick() cuts
+    # each to MAX_LEN, so most end inside a record.
+    return [read(p) for p in sorted(
+        glob.glob(os.path.join(TOP, "pcaps", "*", "*.pcap")))]
+
+
 def policy_seeds():
     # The head of each list: the target builds every set from its input
     # and writes it to a file, so long seeds slow it tenfold.
@@ -281,6 +289,8 @@ def main():
             seeds = ntlmssp_seeds(fl)
         elif t == "fuzz_policy":
             seeds = policy_seeds()
+        elif t == "fuzz_pcapfile":
+            seeds = pcapfile_seeds()
         else:
             seeds = []
             print("seeds.py: note: no seed rule for %s" % t)

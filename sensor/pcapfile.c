@@ -92,9 +92,14 @@ pcapfile_open(struct pcapfile *pf, int fd, size_t bufsize)
 	/* 2.4 only: older versions may have caplen and len swapped. */
 	if (get16(h + 4, pf->swapped) != 2 || get16(h + 6, pf->swapped) != 4)
 		return 0;
-	/* libpcap's pcap_adjust_snapshot() for the link types we decode. */
+	/*
+	 * libpcap 1.10's pcap_adjust_snapshot() for the link types we decode:
+	 * only 0 and lengths past INT_MAX become the maximum; a length
+	 * between the maximum and INT_MAX stays (records longer than the
+	 * maximum are refused all the same).
+	 */
 	snaplen = get32(h + 16, pf->swapped);
-	if (snaplen == 0 || snaplen > PCAPFILE_MAX_CAPLEN)
+	if (snaplen == 0 || snaplen > INT32_MAX)
 		snaplen = PCAPFILE_MAX_CAPLEN;
 	if (bufsize < PCAPFILE_MAX_CAPLEN + PCAPFILE_REC_LEN)
 		bufsize = PCAPFILE_MAX_CAPLEN + PCAPFILE_REC_LEN;
@@ -168,9 +173,19 @@ pcapfile_next(struct pcapfile *pf, struct pcap_pkthdr *hdr,
 		return -1;
 	}
 	r = pf->buf + pf->head;
-	/* libpcap's struct pcap_timeval: signed 32-bit fields. */
-	hdr->ts.tv_sec = (int32_t)get32(r, pf->swapped);
-	hdr->ts.tv_usec = (int32_t)get32(r + 4, pf->swapped);
+	/*
+	 * As libpcap 1.10 has it: its record's time fields are signed 32-bit
+	 * numbers, but its byte swap yields an unsigned one, so a time with
+	 * the top bit set is negative in a file of this machine's byte order
+	 * and positive in one of the other.
+	 */
+	if (pf->swapped) {
+		hdr->ts.tv_sec = (time_t)get32(r, 1);
+		hdr->ts.tv_usec = (suseconds_t)get32(r + 4, 1);
+	} else {
+		hdr->ts.tv_sec = (int32_t)get32(r, 0);
+		hdr->ts.tv_usec = (int32_t)get32(r + 4, 0);
+	}
 	if (pf->nsec)
 		hdr->ts.tv_usec /= 1000;
 	caplen = get32(r + 8, pf->swapped);

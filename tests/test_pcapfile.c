@@ -8,7 +8,8 @@
  * and that pcapfile_offset() after each record is where libpcap's stdio
  * stream stands (ftell).  Cases: both byte orders, both time-stamp
  * precisions, negative and large time stamps, records of 0 to 262,144
- * bytes spanning many buffer refills, a snapshot length of 0, records
+ * bytes spanning many buffer refills, a snapshot length of 0 and one past
+ * the maximum record length, records
  * longer than the snapshot length (cut, the rest skipped, also past the
  * buffer and up to the end of the file), a truncated record header, a
  * truncated record, an impossible length, and 3,000 files with random
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "pcapfile.h"
+#include "pcapfile_diff.h"
 #include "tmpdir.h"
 #include "unit.h"
 
@@ -105,74 +107,26 @@ write_img(const struct img *m, const char *name)
 	return tmpdir_file(dir, name, m->b, m->n);
 }
 
-struct outcome {
-	unsigned	records;
-	int		mismatch;	/* first record that differed, 1-based */
-	int		end;		/* 0 end of file, -1 error */
-	int		same_end;
-	int		same_err;
-	int		same_off;
-	char		err_ours[PCAP_ERRBUF_SIZE], err_pcap[PCAP_ERRBUF_SIZE];
-};
-
 /*
- * Reads path both ways.  Returns pcapfile_open's answer; compares only
- * when it took the file.
+ * Reads path both ways.  Returns pcapfile_open's answer; the outcome is
+ * compared only when it took the file.
  */
 static int
-compare(const char *path, size_t bufsize, struct outcome *o)
+compare(const char *path, size_t bufsize, struct pcapfile_diff *o)
 {
-	char errbuf[PCAP_ERRBUF_SIZE];
-	struct pcap_pkthdr *ph, oh;
-	const u_char *pd;
-	const uint8_t *od;
-	struct pcapfile pf;
-	pcap_t *h;
 	FILE *fp;
-	int fd, rp, ro, took;
+	int fd;
 
-	memset(o, 0, sizeof(*o));
-	o->same_off = 1;
 	fd = open(path, O_RDONLY);
 	CU_ASSERT_FATAL(fd >= 0);
-	took = pcapfile_open(&pf, fd, bufsize);
-	if (took != 1) {
-		close(fd);
-		return took;
-	}
 	fp = fopen(path, "rb");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp);
-	h = pcap_fopen_offline_with_tstamp_precision(fp,
-	    PCAP_TSTAMP_PRECISION_MICRO, errbuf);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(h);
-	CU_ASSERT_EQUAL((uint32_t)pcap_snapshot(h), pf.snapshot);
-	for (;;) {
-		rp = pcap_next_ex(h, &ph, &pd);
-		ro = pcapfile_next(&pf, &oh, &od);
-		if (rp != 1 || ro != 1)
-			break;
-		o->records++;
-		if (o->mismatch == 0 &&
-		    (ph->ts.tv_sec != oh.ts.tv_sec ||
-		    ph->ts.tv_usec != oh.ts.tv_usec ||
-		    ph->caplen != oh.caplen || ph->len != oh.len ||
-		    memcmp(pd, od, oh.caplen) != 0))
-			o->mismatch = (int)o->records;
-		if ((uint64_t)ftell(fp) != pcapfile_offset(&pf))
-			o->same_off = 0;
-	}
-	/* libpcap: -2 end of file, -1 error; ours 0 and -1. */
-	o->end = ro;
-	o->same_end = (rp == -2 && ro == 0) || (rp == -1 && ro == -1);
-	if (rp == -1)
-		snprintf(o->err_pcap, sizeof(o->err_pcap), "%s",
-		    pcap_geterr(h));
-	if (ro == -1)
-		snprintf(o->err_ours, sizeof(o->err_ours), "%s", pf.err);
-	o->same_err = strcmp(o->err_pcap, o->err_ours) == 0;
-	pcap_close(h);
-	pcapfile_close(&pf);
-	return took;
+	(void)pcapfile_diff(fd, fp, bufsize, o);
+	CU_ASSERT_FALSE(o->libpcap_refused);
+	CU_ASSERT_FALSE(o->skipped);
+	if (o->took == 1)
+		CU_ASSERT_TRUE(o->same_snapshot);
+	return o->took;
 }
 
 #define SAME(o) do {							\
@@ -211,7 +165,7 @@ static void
 expect(struct img *m, size_t n, size_t bufsize, const char *name,
     unsigned records, int end)
 {
-	struct outcome o;
+	struct pcapfile_diff o;
 	size_t keep = m->n;
 
 	m->n = n;
@@ -245,16 +199,24 @@ test_orders_and_precisions(void)
 static void
 test_time_stamps(void)
 {
-	struct img m = { 0 };
+	struct img m;
+	unsigned sw, nsec;
 
-	file_header(&m, 0xa1b23c4du, 2, 4, 65535);
-	/* Negative seconds (libpcap's fields are signed) and fractions
-	 * past a second. */
-	record(&m, 0x80000000u, 0, 60, 60, 1);
-	record(&m, 0xffffffffu, 1999999999u, 60, 60, 2);
-	record(&m, 0, 0xffffffffu, 60, 60, 3);
-	expect(&m, m.n, 0, "t.pcap", 3, 0);
-	free(m.b);
+	/* Times with the top bit set (negative in libpcap's own byte order,
+	 * positive in the other) and fractions past a second. */
+	for (sw = 0; sw < 2; sw++)
+		for (nsec = 0; nsec < 2; nsec++) {
+			memset(&m, 0, sizeof(m));
+			m.swapped = (int)sw;
+			file_header(&m, nsec ? 0xa1b23c4du : 0xa1b2c3d4u, 2, 4,
+			    65535);
+			record(&m, 0x80000000u, 0, 60, 60, 1);
+			record(&m, 0xffffffffu, 1999999999u, 60, 60, 2);
+			record(&m, 0, 0xffffffffu, 60, 60, 3);
+			record(&m, 81074, 0xa1020004u, 60, 60, 4);
+			expect(&m, m.n, 0, "t.pcap", 4, 0);
+			free(m.b);
+		}
 }
 
 static void
@@ -267,6 +229,16 @@ test_snapshot(void)
 	record(&m, 1, 1, 262144, 262144, 1);
 	record(&m, 2, 2, 60, 60, 2);
 	expect(&m, m.n, 0, "s0.pcap", 2, 0);
+	free(m.b);
+
+	/* Larger than the maximum (libpcap keeps it): a record past the
+	 * maximum is refused with the maximum's words. */
+	memset(&m, 0, sizeof(m));
+	file_header(&m, 0xa1b2c3d4u, 2, 4, 3u << 20);
+	record(&m, 1, 1, 262144, 262144, 1);
+	record(&m, 2, 2, 0, 0, 2);
+	memcpy(m.b + m.n - 8, "\x01\x00\x04\x00", 4);	/* 262,145 */
+	expect(&m, m.n, 0, "s3m.pcap", 1, -1);
 	free(m.b);
 
 	/* Longer than the snapshot: cut, the rest skipped, whether it is
@@ -322,7 +294,7 @@ rnd(uint32_t *s)
 static void
 test_random_damage(void)
 {
-	struct outcome o;
+	struct pcapfile_diff o;
 	struct img base = { 0 }, m;
 	uint32_t seed = 0x5eed1234u;
 	unsigned t, j, flips, agreed = 0, errors = 0;
@@ -361,7 +333,7 @@ test_random_damage(void)
 static void
 test_left_to_libpcap(void)
 {
-	struct outcome o;
+	struct pcapfile_diff o;
 	struct img m = { 0 };
 
 	file_header(&m, 0xa1b2c3d4u, 2, 3, 262144);	/* version 2.3 */
