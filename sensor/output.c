@@ -544,6 +544,9 @@ publisher_health(struct publisher *p, uint64_t now_ms)
 			finding_int(&f, "redis_spooled", (int64_t)ss.spool_pending);
 			finding_int(&f, "redis_inflight", (int64_t)ss.inflight);
 			finding_int(&f, "redis_connected", ss.connected != 0);
+			/* backend errors seen, findings sent from the spool */
+			finding_int(&f, "redis_errors", (int64_t)ss.errors);
+			finding_int(&f, "redis_replayed", (int64_t)ss.replayed);
 		}
 	}
 	n = finding_format(s, NULL, &f, body + offsetof(struct out_rec, body),

@@ -401,8 +401,10 @@ summary_print(FILE *fp, const struct totals *t, double secs,
 		sinks[i]->ops->stats(sinks[i], &ss);
 		fprintf(fp, "  %-28s produced %" PRIu64 " = published %" PRIu64
 		    " + spooled %" PRIu64 " + in flight %" PRIu64 " + dropped %"
-		    PRIu64 "\n", sinks[i]->ops->name, ss.produced, ss.published,
-		    ss.spool_pending, ss.inflight, ss.dropped);
+		    PRIu64 "; %" PRIu64 " errors, %" PRIu64 " replayed from "
+		    "the spool\n", sinks[i]->ops->name, ss.produced,
+		    ss.published, ss.spool_pending, ss.inflight, ss.dropped,
+		    ss.errors, ss.replayed);
 	}
 	fflush(fp);
 }

@@ -151,7 +151,8 @@ health_redis() {
 import json, sys
 h = json.loads(sys.stdin.read())["sensor_health"]
 ok = (h["redis_produced"] == h["redis_published"] + h["redis_spooled"] +
-      h["redis_inflight"] + h["redis_dropped"] and h["redis_published"] > 0)
+      h["redis_inflight"] + h["redis_dropped"] and h["redis_published"] > 0
+      and h["redis_errors"] >= 0 and h["redis_replayed"] >= 0)
 sys.exit(0 if ok else 1)' 2>/dev/null
 }
 if wait_for 5 health_redis; then

@@ -72,7 +72,7 @@ rc=$?
 n=$(redis_lines "$tmp/auth.err")
 if [ $rc -eq 0 ] && [ "$n" -eq 1 ] &&
     grep -q "requires a password and none is configured (put it in redis_password_file" "$tmp/auth.err" &&
-    grep -q "published 0 + spooled [1-9][0-9]* + in flight 0 + dropped 0" "$tmp/auth.err"; then
+    grep -q "published 0 + spooled [1-9][0-9]* + in flight 0 + dropped 0; [1-9][0-9]* errors, 0 replayed" "$tmp/auth.err"; then
 	ok "requirepass, no password: one line says what to do, all spooled"
 else
 	bad "requirepass, no password: exit $rc, $n lines: $(grep -e '^edgeward: redis' -e produced "$tmp/auth.err" | head -8)"
