@@ -11,6 +11,7 @@
 
 #include "addrset.h"
 #include "config.h"
+#include "defrag.h"
 #include "domainset.h"
 #include "sigfile.h"
 #include "wordlist.h"
@@ -69,7 +70,8 @@ const struct config_key config_keys[] = {
 	    "seconds after which a long flow is ended and restarted"),
 	K("ndpi_max_packets", CT_UINT, ndpi_max_packets, 0, 255, "32",
 	    "packets per flow given to nDPI before it must decide (0: no nDPI)"),
-	K("defrag_memcap", CT_SIZE, defrag_memcap, 64 * 1024, 16 * GB, "32m",
+	K("defrag_memcap", CT_SIZE, defrag_memcap, DEFRAG_MIN_MEMCAP, 16 * GB,
+	    "32m",
 	    "IP fragment reassembly memory per worker"),
 	K("defrag_timeout", CT_UINT, defrag_timeout, 1, 600, "30",
 	    "seconds an incomplete fragmented datagram is kept"),

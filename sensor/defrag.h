@@ -17,6 +17,13 @@
 #define DEFRAG_DEFAULT_TIMEOUT_US	(30ull * 1000000)	/* Linux: 30 s */
 #define DEFRAG_DEFAULT_MAX_FRAGMENTS	256
 #define DEFRAG_DEFAULT_MAX_DATAGRAMS	4096
+/*
+ * The smallest memcap the configuration takes (defrag_memcap): room for
+ * two datagrams of the largest size (65,535 bytes in 128 fragments, with
+ * their trackers and saved headers: about 68 KiB each), so one cannot
+ * starve the other.
+ */
+#define DEFRAG_MIN_MEMCAP		(160u * 1024)
 
 struct defrag_stats {
 	uint64_t	fragments;	/* fragments fed */

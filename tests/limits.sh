@@ -42,7 +42,7 @@ counter() {
 	sed -n "s/^$1 \([0-9]*\) .*/\1/p" "$tmp/sum" | head -1
 }
 
-caps="--set flow_memcap=1m --set defrag_memcap=64k --set stream_ooo_max=1k"
+caps="--set flow_memcap=1m --set defrag_memcap=160k --set stream_ooo_max=1k"
 
 # shellcheck disable=SC2086
 flood syn 3000 $caps || bad "syn flood: exit status"

@@ -484,6 +484,41 @@ test_too_big(void)
 	defrag_free(d);
 }
 
+/*
+ * Two datagrams of the largest size, each in 128 fragments (the most the
+ * worker allows), interleaved: both reassemble at the smallest memcap the
+ * configuration takes.
+ */
+static void
+test_largest_at_min_memcap(void)
+{
+	static uint8_t big[2][65515];
+	struct defrag *d = mk(DEFRAG_MIN_MEMCAP, 128, 0);
+	const uint8_t *out;
+	uint32_t outlen;
+	uint16_t off;
+	int k, r, done = 0;
+
+	make_udp(big[0], sizeof(big[0]), 1);
+	make_udp(big[1], sizeof(big[1]), 2);
+	for (off = 0; off < 127 * 512; off += 512)
+		for (k = 0; k < 2; k++)
+			CU_ASSERT_EQUAL(feed4(d, big[k], (uint16_t)(20 + k), off,
+			    512, 1, 1, &out, &outlen), 0);
+	for (k = 0; k < 2; k++) {
+		r = feed4(d, big[k], (uint16_t)(20 + k), 127 * 512,
+		    65515 - 127 * 512, 0, 1, &out, &outlen);
+		CU_ASSERT_EQUAL(r, 1);
+		if (r == 1 && outlen == 65535 &&
+		    memcmp(out + 20, big[k], sizeof(big[k])) == 0)
+			done++;
+	}
+	CU_ASSERT_EQUAL(done, 2);
+	CU_ASSERT_EQUAL(defrag_stats(d)->memcap_evictions, 0);
+	CU_ASSERT_EQUAL(defrag_stats(d)->memcap_drops, 0);
+	defrag_free(d);
+}
+
 static void
 test_bad_fragments(void)
 {
@@ -690,6 +725,8 @@ UNIT_MAIN("defrag",
     { "max datagrams: oldest evicted", test_tables_full },
     { "max fragments per datagram", test_too_many_fragments },
     { "too big datagram", test_too_big },
+    { "two largest datagrams at the smallest memcap",
+	test_largest_at_min_memcap },
     { "bad fragments", test_bad_fragments },
     { "VLAN is part of the key", test_vlan_in_key },
     { "IPv4 protocol is part of the key", test_proto_in_key },
