@@ -812,7 +812,7 @@ append_name(char *buf, size_t len, const char *name)
  * what happened.
  */
 static void
-control_reload(struct control *ctl)
+control_reload_config(struct control *ctl)
 {
 	const struct config_key *k;
 	struct cfg_snapshot *sn;
@@ -821,8 +821,6 @@ control_reload(struct control *ctl)
 	char err[1024], applied[512] = "", restart[512] = "";
 	int nset;
 
-	/* Every SIGHUP reopens the output file, even with a broken config. */
-	atomic_fetch_add_explicit(&ctl->rt->reopen_seq, 1, memory_order_release);
 	if ((next = malloc(sizeof(*next))) == NULL ||
 	    (sn = calloc(1, sizeof(*sn))) == NULL) {
 		free(next);
@@ -869,6 +867,20 @@ refuse:
 	    "configuration and signatures\n", err);
 	free(next);
 	free(sn);
+}
+
+/*
+ * Every SIGHUP reopens the output file, even with a broken configuration.
+ * The reopen is asked for once the new snapshot is out, so the publisher,
+ * which reads reopen_seq before the snapshot, reopens with the new
+ * output_file (asked first, a reopen could use the old snapshot and the
+ * new path never be opened).
+ */
+static void
+control_reload(struct control *ctl)
+{
+	control_reload_config(ctl);
+	atomic_fetch_add_explicit(&ctl->rt->reopen_seq, 1, memory_order_release);
 }
 
 /* Frees the snapshots every reader has moved past (never the newest). */

@@ -247,9 +247,19 @@ file_sink_reopen(struct sink *s, const char *path, int secrets,
 	    fstat(fs->fd, &cur) == 0 && now.st_dev == cur.st_dev &&
 	    now.st_ino == cur.st_ino)
 		return 0;
-	if ((fd = file_open_append(path, secrets ? 0600 : 0640)) < 0) {
+	/*
+	 * Without blocking: this is the publisher thread, and a FIFO with no
+	 * reader would stop every finding until one came (ENXIO instead).
+	 * Writes block again, as on the first open.
+	 */
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOCTTY | O_NONBLOCK, secrets ? 0600 : 0640)) < 0 ||
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
 		snprintf(errbuf, errlen, "cannot reopen output file %s: %s "
-		    "(still writing to %s)", path, strerror(errno), fs->path);
+		    "(still writing to %s)", path, errno == ENXIO ?
+		    "a FIFO nothing reads" : strerror(errno), fs->path);
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	(void)file_flush(fs);

@@ -137,5 +137,30 @@ norm "$tmp/out" | cmp -s - "$tmp/ref2.n" && [ $rc -eq 0 ] &&
     ok "-r FILE -r - from a file: both read" ||
     bad "-r FILE -r - from a file: exit $rc: $(cat "$tmp/err")"
 
+# SIGHUP that points output_file at a FIFO nothing reads: one line says
+# so, the findings go on to the old file, and the run ends (before, the
+# publisher waited in open(2) for a reader, and with it every finding).
+mkfifo "$tmp/in2" "$tmp/outfifo"
+printf 'output_file = %s\n' "$tmp/out1" >"$tmp/hup.conf"
+python3 "$top/tests/pcap_slow.py" "$tmp/in2" 3 "$cap" "$other" &
+wpid=$!
+timeout -s KILL 20 "$bin" -q -c "$tmp/hup.conf" -r "$tmp/in2" $key \
+    2>"$tmp/err" &
+epid=$!
+sleep 1
+printf 'output_file = %s\n' "$tmp/outfifo" >"$tmp/hup.conf"
+kill -HUP $epid
+wait $wpid
+rc=0
+wait $epid || rc=$?
+n=$(wc -l <"$tmp/out1" 2>/dev/null || echo 0)
+if [ $rc -eq 0 ] && [ "$n" -eq "$(wc -l <"$tmp/ref2")" ] &&
+    grep -q "cannot reopen output file $tmp/outfifo: a FIFO nothing reads" \
+    "$tmp/err"; then
+	ok "SIGHUP to a FIFO output nothing reads: said, $n findings kept"
+else
+	bad "SIGHUP to a FIFO output nothing reads: exit $rc, $n findings: $(tr "\n" " " <"$tmp/err" | head -c 600)"
+fi
+
 echo "hangs: $pass passed, $fail failed"
 [ $fail -eq 0 ]
