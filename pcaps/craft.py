@@ -21,6 +21,7 @@ Usage: pcaps/craft.py [OUTDIR]     (default: pcaps/crafted next to this file)
 
 import base64
 import hashlib
+import hmac
 import os
 import struct
 import sys
@@ -788,11 +789,11 @@ def df_resp(*args):
 
 
 def df_emit_session(out, name, client, sport, dport, steps, expect,
-                    chain="eth>ipv4>tcp"):
-    """One df_tcp() session from client to S4 over Ethernet, as emit()."""
+                    chain="eth>ipv4>tcp", server=S4):
+    """One df_tcp() session from client to server over Ethernet, as emit()."""
     emit(out, name, LINKTYPE_EN10MB, chain,
-         ("tcp", client, sport, S4, dport), expect,
-         wrap_all(df_tcp(client, S4, sport, dport, steps), w_eth))
+         ("tcp", client, sport, server, dport), expect,
+         wrap_all(df_tcp(client, server, sport, dport, steps), w_eth))
 
 
 def df_redis(out):
@@ -2920,6 +2921,360 @@ def build_capture(out):
 # ============================================ end of edge-devices section
 
 
+# ------------------------------- credential dissectors: TACACS+ and MongoDB
+# Prefixed cx_ (tac_ for TACACS+, mg_ for MongoDB); main() makes one call,
+# build_cred_extra(out).  NAS clients 192.0.2.141-143 log in at the TACACS+
+# server CX_TACACS; application hosts 192.0.2.151-158 at the MongoDB server
+# CX_MONGO, one connection each on its own source port.
+
+CX_TACACS, CX_MONGO = "198.51.100.49", "198.51.100.27"
+
+TAC_AUTHEN, TAC_UNENCRYPTED = 0x01, 0x01
+TAC_VER_DEFAULT, TAC_VER_ONE = 0xc0, 0xc1     # ASCII; PAP and CHAP
+TAC_LOGIN, TAC_ASCII, TAC_PAP, TAC_SVC_LOGIN = 0x01, 0x01, 0x02, 0x01
+TAC_PASS, TAC_FAIL, TAC_GETUSER, TAC_GETPASS = 0x01, 0x02, 0x04, 0x05
+TAC_REPLY_NOECHO = 0x01
+
+
+def tac_pad(session, key, version, seq, n):
+    """RFC 8907 4.5: MD5(session_id, key, version, seq_no[, previous])."""
+    head = struct.pack(">I", session) + key + bytes([version, seq])
+    pad, block = b"", b""
+    while len(pad) < n:
+        block = hashlib.md5(head + block).digest()
+        pad += block
+    return pad[:n]
+
+
+def tac_packet(version, seq, session, body, key=None):
+    """One authentication packet; with key, the body obfuscated (flag 0)."""
+    flags = TAC_UNENCRYPTED
+    if key is not None:
+        flags = 0
+        body = bytes(a ^ b for a, b in
+                     zip(body, tac_pad(session, key, version, seq, len(body))))
+    return struct.pack(">BBBBII", version, TAC_AUTHEN, seq, flags, session,
+                       len(body)) + body
+
+
+def tac_start(authen_type, user, port, rem_addr, data=b"", priv=1):
+    return struct.pack(">BBBBBBBB", TAC_LOGIN, priv, authen_type,
+                       TAC_SVC_LOGIN, len(user), len(port), len(rem_addr),
+                       len(data)) + user + port + rem_addr + data
+
+
+def tac_reply(status, msg=b"", flags=0):
+    return struct.pack(">BBHH", status, flags, len(msg), 0) + msg
+
+
+def tac_continue(user_msg):
+    return struct.pack(">HHB", len(user_msg), 0, 0) + user_msg
+
+
+def tac_pap_steps(session, key=None):
+    """A PAP login of admin from a router's vty, answered PASS."""
+    v = TAC_VER_ONE
+    start = tac_start(TAC_PAP, b"admin", b"tty1", b"192.0.2.141",
+                      b"Tac-PAP-Secret1")
+    return [(C2S, tac_packet(v, 1, session, start, key)),
+            (S2C, tac_packet(v, 2, session, tac_reply(TAC_PASS), key))]
+
+
+def cx_tacacs(out):
+    emit_tac = lambda name, client, sport, steps, expect: df_emit_session(
+        out, name, client, sport, 49, steps, expect, server=CX_TACACS)
+    emit_tac("cred_tacacs_pap.pcap", "192.0.2.141", 47101,
+             tac_pap_steps(0x5a3c01e7),
+             "tacacs PAP login admin (port tty1, rem_addr 192.0.2.141) "
+             "success, cleartext_credential")
+    v, s = TAC_VER_DEFAULT, 0x1b7e4402
+    steps = [(C2S, tac_packet(v, 1, s, tac_start(TAC_ASCII, b"", b"vty0",
+                                                  b"192.0.2.142"))),
+             (S2C, tac_packet(v, 2, s, tac_reply(TAC_GETUSER,
+                                                 b"\nUser Access Verification"
+                                                 b"\n\nUsername: "))),
+             (C2S, tac_packet(v, 3, s, tac_continue(b"netops"))),
+             (S2C, tac_packet(v, 4, s, tac_reply(TAC_GETPASS, b"Password: ",
+                                                 TAC_REPLY_NOECHO))),
+             (C2S, tac_packet(v, 5, s, tac_continue(b"Wr0ng-Ascii-Pw"))),
+             (S2C, tac_packet(v, 6, s, tac_reply(TAC_FAIL,
+                                                 b"% Authentication failed")))]
+    emit_tac("cred_tacacs_ascii_fail.pcap", "192.0.2.142", 47102, steps,
+             "tacacs ASCII login netops (GETUSER/GETPASS, port vty0) "
+             "failure, cleartext_credential")
+    emit_tac("cred_tacacs_encrypted.pcap", "192.0.2.143", 47103,
+             tac_pap_steps(0x6d2f9a10, key=b"tac-shared-key"),
+             "no finding: the PAP login's bodies are obfuscated with the "
+             "shared key (TAC_PLUS_UNENCRYPTED_FLAG clear)")
+
+
+# MongoDB wire protocol: BSON 1.1 documents in OP_QUERY/OP_REPLY (the
+# handshake, legacy commands) and OP_MSG.  SCRAM (RFC 5802/7677) is
+# computed for real: SCRAM-SHA-1 over MongoDB's hex MD5 "user:mongo:pw".
+
+MG_OP_REPLY, MG_OP_QUERY, MG_OP_MSG = 1, 2004, 2013
+
+
+class BsonDate(int):
+    """A BSON UTC datetime (milliseconds since the epoch)."""
+
+
+def bson(doc):
+    body = b""
+    for k, v in doc.items():
+        name = k.encode() + b"\0"
+        if isinstance(v, bool):
+            body += b"\x08" + name + bytes([v])
+        elif isinstance(v, BsonDate):
+            body += b"\x09" + name + struct.pack("<q", v)
+        elif isinstance(v, int):
+            if -2 ** 31 <= v < 2 ** 31:
+                body += b"\x10" + name + struct.pack("<i", v)
+            else:
+                body += b"\x12" + name + struct.pack("<q", v)
+        elif isinstance(v, float):
+            body += b"\x01" + name + struct.pack("<d", v)
+        elif isinstance(v, str):
+            s = v.encode() + b"\0"
+            body += b"\x02" + name + struct.pack("<i", len(s)) + s
+        elif isinstance(v, bytes):
+            body += b"\x05" + name + struct.pack("<iB", len(v), 0) + v
+        elif isinstance(v, list):
+            body += b"\x04" + name + bson({str(i): e for i, e in enumerate(v)})
+        else:
+            body += b"\x03" + name + bson(v)
+    return struct.pack("<i", len(body) + 5) + body + b"\0"
+
+
+def mg_header(body, req, resp_to, op):
+    return struct.pack("<iiii", len(body) + 16, req, resp_to, op) + body
+
+
+def mg_msg(req, doc, resp_to=0):
+    return mg_header(struct.pack("<IB", 0, 0) + bson(doc), req, resp_to,
+                     MG_OP_MSG)
+
+
+def mg_query(req, db, doc):
+    return mg_header(struct.pack("<I", 0) + db.encode() + b".$cmd\0" +
+                     struct.pack("<ii", 0, -1) + bson(doc), req, 0,
+                     MG_OP_QUERY)
+
+
+def mg_reply(req, resp_to, doc):
+    return mg_header(struct.pack("<iqii", 8, 0, 0, 1) + bson(doc), req,
+                     resp_to, MG_OP_REPLY)
+
+
+MG_CLIENT = {"driver": {"name": "nodejs", "version": "4.13.0"},
+             "os": {"type": "Linux", "name": "linux", "architecture": "x64",
+                    "version": "5.15.0"},
+             "platform": "Node.js v18.16.0, LE (unified)"}
+
+
+def mg_hello_reply(conn, extra=None):
+    doc = {"ismaster": True, "topologyVersion": {
+               "processId": "6553f1a0c8d3b1e2f4a5b6c7", "counter": 0},
+           "maxBsonObjectSize": 16777216, "maxMessageSizeBytes": 48000000,
+           "maxWriteBatchSize": 100000,
+           "localTime": BsonDate(T0 * 1000), "logicalSessionTimeoutMinutes": 30,
+           "connectionId": conn, "minWireVersion": 0, "maxWireVersion": 17,
+           "readOnly": False}
+    doc.update(extra or {})
+    doc["ok"] = 1.0
+    return doc
+
+
+def mg_handshake(conn, spec=None, spec_reply=None):
+    """The driver's OP_QUERY isMaster on admin.$cmd and its OP_REPLY."""
+    hello = {"isMaster": 1, "helloOk": True, "client": MG_CLIENT,
+             "compression": []}
+    extra = {}
+    if spec is not None:
+        hello["speculativeAuthenticate"] = spec
+        extra["speculativeAuthenticate"] = spec_reply
+    return [(C2S, mg_query(1, "admin", hello)),
+            (S2C, mg_reply(conn * 100 + 1, 1, mg_hello_reply(conn, extra)))]
+
+
+def mg_hmac(h, key, msg):
+    return hmac.new(key, msg, h).digest()
+
+
+def mg_scram(h, user, password, tried, cnonce, snonce, salt, iters):
+    """
+    A SCRAM conversation's messages (RFC 5802): client-first, server-first,
+    client-final with the proof of the password tried, and server-final
+    (meaningful when tried is the password).
+    """
+    if h == "sha1":     # MongoDB hashes the password first for SCRAM-SHA-1
+        password = hashlib.md5(b"%s:mongo:%s" % (user, password)).hexdigest()
+        tried = hashlib.md5(b"%s:mongo:%s" % (user, tried)).hexdigest()
+        password, tried = password.encode(), tried.encode()
+    bare = b"n=" + user + b",r=" + cnonce
+    first = b"r=" + cnonce + snonce + b",s=" + base64.b64encode(salt) + \
+        b",i=%d" % iters
+    final = b"c=biws,r=" + cnonce + snonce
+    auth = bare + b"," + first + b"," + final
+    salted = hashlib.pbkdf2_hmac(h, tried, salt, iters)
+    ckey = mg_hmac(h, salted, b"Client Key")
+    sig = mg_hmac(h, hashlib.new(h, ckey).digest(), auth)
+    proof = bytes(a ^ b for a, b in zip(ckey, sig))
+    skey = mg_hmac(h, hashlib.pbkdf2_hmac(h, password, salt, iters),
+                   b"Server Key")
+    return (b"n,," + bare, first,
+            final + b",p=" + base64.b64encode(proof),
+            b"v=" + base64.b64encode(mg_hmac(h, skey, auth)))
+
+
+MG_AUTH_FAILED = {"ok": 0.0, "errmsg": "Authentication failed.", "code": 18,
+                  "codeName": "AuthenticationFailed"}
+
+
+def mg_sasl_reply(payload, done, conv=1):
+    return {"conversationId": conv, "done": done, "payload": payload,
+            "ok": 1.0}
+
+
+def mg_sasl_steps(conn, db, mech, msgs, ok, skip_empty):
+    """
+    saslStart and saslContinue over OP_MSG after a plain handshake; msgs are
+    the client's and the server's payloads in turn.  A wrong password gets
+    AuthenticationFailed for the last client message.
+    """
+    start = {"saslStart": 1, "mechanism": mech, "payload": msgs[0],
+             "autoAuthorize": 1}
+    if skip_empty:
+        start["options"] = {"skipEmptyExchange": True}
+    start["$db"] = db
+    steps = mg_handshake(conn)
+    req, sreq = 2, conn * 100 + 2
+    steps.append((C2S, mg_msg(req, start)))
+    client = msgs[0::2]
+    server = msgs[1::2] + [b""] * (len(msgs[0::2]) - len(msgs[1::2]))
+    for i, cmsg in enumerate(client):
+        if i > 0:
+            req += 1
+            steps.append((C2S, mg_msg(req, {"saslContinue": 1,
+                                           "conversationId": 1,
+                                           "payload": cmsg, "$db": db})))
+        last = i == len(client) - 1
+        reply = mg_sasl_reply(server[i], last) if ok or not last else \
+            MG_AUTH_FAILED
+        steps.append((S2C, mg_msg(sreq, reply, req)))
+        sreq += 1
+    return steps
+
+
+def mg_scram_capture(out, name, host, sport, h, mech, user, tried, nonces,
+                     skip_empty, expect):
+    pw = b"Mongo-Scram-Pw1"
+    m = list(mg_scram(h, user, pw, tried, nonces[0], nonces[1],
+                      pattern(16, len(user)), 15000 if h == "sha256"
+                      else 10000))
+    if tried == pw and not skip_empty:
+        m.append(b"")                      # the empty last exchange
+    df_emit_session(out, name, host, sport, 27017,
+                    mg_sasl_steps(sport % 100, "admin", mech,
+                                  m if tried == pw else m[:3],
+                                  tried == pw, skip_empty),
+                    expect, server=CX_MONGO)
+
+
+def cx_mongodb_scram(out):
+    mg_scram_capture(out, "cred_mongodb_scram256_ok.pcap", "192.0.2.151",
+                     47151, "sha256", "SCRAM-SHA-256", b"appuser",
+                     b"Mongo-Scram-Pw1",
+                     (b"ZcS3pQm1uVx9Lk2jT8rWfA0b", b"Hn4yEo6qGd2sBvXc7iKuRl"),
+                     False, "mongodb SCRAM-SHA-256 login appuser on admin "
+                     "success (three steps, weak_auth, SCRAM crack line)")
+    mg_scram_capture(out, "cred_mongodb_scram256_fail.pcap", "192.0.2.152",
+                     47152, "sha256", "SCRAM-SHA-256", b"appuser",
+                     b"guess-123",
+                     (b"Qw7eRt5yUi3oP1aSdF9gHjKl", b"Zx8cVb6nMm4qWe2rTy0uIo"),
+                     True, "mongodb SCRAM-SHA-256 login appuser on admin "
+                     "failure (AuthenticationFailed, weak_auth)")
+    mg_scram_capture(out, "cred_mongodb_scram1_fail.pcap", "192.0.2.153",
+                     47153, "sha1", "SCRAM-SHA-1", b"reporter", b"reports2022",
+                     (b"Lp0oKi9jUh8yGt7fRd6eSw5a", b"Qa1zWs2xEd3cRf4vTg5bYh"),
+                     True, "mongodb SCRAM-SHA-1 login reporter on admin "
+                     "failure (AuthenticationFailed, weak_auth)")
+    # SCRAM-SHA-1 in the handshake's speculativeAuthenticate, finished by
+    # one saslContinue over OP_MSG (skipEmptyExchange).
+    cf, sf, fin, sfin = mg_scram("sha1", b"reporter", b"Mongo-Scram-Pw1",
+                                 b"Mongo-Scram-Pw1", b"Mn3bVc5xZa7sDf9gHj1kLq",
+                                 b"Po2iUy4tRe6wQa8sDf0gHj", pattern(16, 8),
+                                 10000)
+    spec = {"saslStart": 1, "mechanism": "SCRAM-SHA-1", "payload": cf,
+            "options": {"skipEmptyExchange": True}, "db": "reports"}
+    steps = mg_handshake(58, spec, {"conversationId": 1, "done": False,
+                                    "payload": sf})
+    steps += [(C2S, mg_msg(2, {"saslContinue": 1, "conversationId": 1,
+                               "payload": fin, "$db": "reports"})),
+              (S2C, mg_msg(5802, mg_sasl_reply(sfin, True), 2))]
+    df_emit_session(out, "cred_mongodb_scram1_spec_ok.pcap", "192.0.2.154",
+                    47154, 27017, steps,
+                    "mongodb SCRAM-SHA-1 login reporter on reports success "
+                    "(speculativeAuthenticate in isMaster, weak_auth)",
+                    server=CX_MONGO)
+
+
+def cx_mongodb_plain(out):
+    for name, host, sport, pw, ok in (
+            ("cred_mongodb_plain_ok.pcap", "192.0.2.155", 47155,
+             b"Ldap-Plain-Pw1", True),
+            ("cred_mongodb_plain_fail.pcap", "192.0.2.156", 47156,
+             b"ldap-typo", False)):
+        df_emit_session(out, name, host, sport, 27017,
+                        mg_sasl_steps(sport % 100, "$external", "PLAIN",
+                                      [b"\0ldapuser\0" + pw], ok, False),
+                        "mongodb PLAIN login ldapuser on $external %s "
+                        "(cleartext_credential)" %
+                        ("success" if ok else "failure"), server=CX_MONGO)
+
+
+def cx_mongodb_negative(out):
+    # Legacy MONGODB-CR (getnonce, authenticate with an MD5 key): the
+    # dissector does not report it by design.
+    nonce = "2375531c32080ae8"
+    inner = hashlib.md5(b"legacy:mongo:Mongo-CR-Pw1").hexdigest()
+    key = hashlib.md5((nonce + "legacy" + inner).encode()).hexdigest()
+    steps = [(C2S, mg_query(1, "admin", {"getnonce": 1})),
+             (S2C, mg_reply(5701, 1, {"nonce": nonce, "ok": 1.0})),
+             (C2S, mg_query(2, "admin", {"authenticate": 1, "user": "legacy",
+                                         "nonce": nonce, "key": key})),
+             (S2C, mg_reply(5702, 2, {"dbname": "admin", "user": "legacy",
+                                      "ok": 1.0}))]
+    df_emit_session(out, "cred_mongodb_cr_legacy.pcap", "192.0.2.157", 47157,
+                    27017, steps, "no finding: legacy MONGODB-CR "
+                    "authenticate (getnonce + MD5 key) is not reported",
+                    server=CX_MONGO)
+    # No authentication: handshake, insert, find, a cursor, endSessions.
+    steps = mg_handshake(58)
+    steps += [(C2S, mg_msg(2, {"insert": "orders", "documents": [
+                  {"_id": 1, "sku": "A-100", "qty": 2}], "ordered": True,
+                  "$db": "shop"})),
+              (S2C, mg_msg(5802, {"n": 1, "ok": 1.0}, 2)),
+              (C2S, mg_msg(3, {"find": "orders", "filter": {"qty": {
+                  "$gt": 1}}, "$db": "shop"})),
+              (S2C, mg_msg(5803, {"cursor": {"firstBatch": [
+                  {"_id": 1, "sku": "A-100", "qty": 2}], "id": 0,
+                  "ns": "shop.orders"}, "ok": 1.0}, 3)),
+              (C2S, mg_msg(4, {"ping": 1, "$db": "admin"})),
+              (S2C, mg_msg(5804, {"ok": 1.0}, 4))]
+    df_emit_session(out, "cred_mongodb_noauth.pcap", "192.0.2.158", 47158,
+                    27017, steps, "no finding: a handshake, insert, find "
+                    "and ping without authentication", server=CX_MONGO)
+
+
+def build_cred_extra(out):
+    cx_tacacs(out)
+    cx_mongodb_scram(out)
+    cx_mongodb_plain(out)
+    cx_mongodb_negative(out)
+# ================================= end of TACACS+ and MongoDB section
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(here, "crafted")
@@ -2935,6 +3290,7 @@ def main():
     build_edge(out)
     build_capture(out)
     build_tunnels(out)
+    build_cred_extra(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:
