@@ -3182,23 +3182,22 @@ def mg_scram_capture(out, name, host, sport, h, mech, user, tried, nonces,
 
 
 def cx_mongodb_scram(out):
-    mg_scram_capture(out, "cred_mongodb_scram256_ok.pcap", "192.0.2.151",
-                     47151, "sha256", "SCRAM-SHA-256", b"appuser",
-                     b"Mongo-Scram-Pw1",
-                     (b"ZcS3pQm1uVx9Lk2jT8rWfA0b", b"Hn4yEo6qGd2sBvXc7iKuRl"),
-                     False, "mongodb SCRAM-SHA-256 login appuser on admin "
-                     "success (three steps, weak_auth, SCRAM crack line)")
-    mg_scram_capture(out, "cred_mongodb_scram256_fail.pcap", "192.0.2.152",
-                     47152, "sha256", "SCRAM-SHA-256", b"appuser",
-                     b"guess-123",
-                     (b"Qw7eRt5yUi3oP1aSdF9gHjKl", b"Zx8cVb6nMm4qWe2rTy0uIo"),
-                     True, "mongodb SCRAM-SHA-256 login appuser on admin "
-                     "failure (AuthenticationFailed, weak_auth)")
-    mg_scram_capture(out, "cred_mongodb_scram1_fail.pcap", "192.0.2.153",
-                     47153, "sha1", "SCRAM-SHA-1", b"reporter", b"reports2022",
-                     (b"Lp0oKi9jUh8yGt7fRd6eSw5a", b"Qa1zWs2xEd3cRf4vTg5bYh"),
-                     True, "mongodb SCRAM-SHA-1 login reporter on admin "
-                     "failure (AuthenticationFailed, weak_auth)")
+    for name, sport, h, user, tried, nonces, skip_empty, expect in (
+            ("scram256_ok", 47151, "sha256", b"appuser", b"Mongo-Scram-Pw1",
+             (b"ZcS3pQm1uVx9Lk2jT8rWfA0b", b"Hn4yEo6qGd2sBvXc7iKuRl"), False,
+             "appuser on admin success (three steps, weak_auth, SCRAM crack "
+             "line)"),
+            ("scram256_fail", 47152, "sha256", b"appuser", b"guess-123",
+             (b"Qw7eRt5yUi3oP1aSdF9gHjKl", b"Zx8cVb6nMm4qWe2rTy0uIo"), True,
+             "appuser on admin failure (AuthenticationFailed, weak_auth)"),
+            ("scram1_fail", 47153, "sha1", b"reporter", b"reports2022",
+             (b"Lp0oKi9jUh8yGt7fRd6eSw5a", b"Qa1zWs2xEd3cRf4vTg5bYh"), True,
+             "reporter on admin failure (AuthenticationFailed, weak_auth)")):
+        mech = "SCRAM-SHA-256" if h == "sha256" else "SCRAM-SHA-1"
+        mg_scram_capture(out, "cred_mongodb_%s.pcap" % name,
+                         "192.0.2.%d" % (sport - 47000), sport, h, mech, user,
+                         tried, nonces, skip_empty,
+                         "mongodb %s login %s" % (mech, expect))
     # SCRAM-SHA-1 in the handshake's speculativeAuthenticate, finished by
     # one saslContinue over OP_MSG (skipEmptyExchange).
     cf, sf, fin, sfin = mg_scram("sha1", b"reporter", b"Mongo-Scram-Pw1",
