@@ -2962,8 +2962,9 @@ def tds_obfuscate(pw):
     return bytes((((b << 4) & 0xf0) | (b >> 4)) ^ 0xa5 for b in tds_u16(pw))
 
 
-def tds_login7(host, user, password, app, server, database):
-    """A TDS 7.4 LOGIN7 with SQL Server authentication (fIntSecurity 0)."""
+def tds_login7(host, user, password, app, server, database, sspi=b""):
+    """A TDS 7.4 LOGIN7: SQL Server authentication, or with sspi (an
+    NTLMSSP message) integrated authentication (fIntSecurity)."""
     fixed = 94
     fields = [tds_u16(host), tds_u16(user), tds_obfuscate(password),
               tds_u16(app), tds_u16(server), b"", tds_u16("ODBC"), b"",
@@ -2976,10 +2977,14 @@ def tds_login7(host, user, password, app, server, database):
         data += f
     end = fixed + len(data)
     ol += bytes.fromhex("00155d0a0b0c")                  # ClientID (MAC)
-    ol += struct.pack("<HHHHHHI", end, 0, end, 0, end, 0, 0)
+    ol += struct.pack("<HHHHHHI", end, len(sspi), end + len(sspi), 0,
+                      end + len(sspi), 0, 0)
+    data += sspi
+    end += len(sspi)
     head = struct.pack("<IIIIII", end, 0x74000004, 4096, 0x07000000, 4312,
                        0)
-    head += struct.pack("<BBBBiI", 0xe0, 0x03, 0x00, 0x00, -60, 0x0409)
+    head += struct.pack("<BBBBiI", 0xe0, 0x83 if sspi else 0x03, 0x00, 0x00,
+                        -60, 0x0409)
     return tds_packet(0x10, head + ol + data)
 
 
@@ -3056,12 +3061,35 @@ def tds_tls_flight():
             (S2C, struct.pack(">BHH", 0x17, 0x0303, 360) + pattern(360, 13))]
 
 
+# NTLMSSP ([MS-NLMP] 2.2.1), the messages of tests/ntlm_vectors.h: a
+# NEGOTIATE, the CHALLENGE with server challenge 0123456789abcdef, and an
+# NTLMv2 AUTHENTICATE from DOM\\bob on workstation WS.
+TDS_NTLM_CHALLENGE = bytes.fromhex(
+    "4e544c4d53535000" "02000000" "0000000038000000" "01820200"
+    "0123456789abcdef" "0000000000000000" "0000000038000000"
+    "0601b11d0000000f")
+TDS_NTLM_AUTH = bytes.fromhex(
+    "4e544c4d53535000" "03000000" "1800180050000000" "3000300068000000"
+    "0600060040000000" "0600060046000000" "040004004c000000"
+    "0000000098000000" "058288a2" "44004f004d00" "62006f006200" "57005300" +
+    "00" * 24 +
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf" "0101000000000000" "0090d336b734c301"
+    "ffffff0011223344" "0000000000000000")
+TDS_NTLM_NEGOTIATE = (b"NTLMSSP\0" + struct.pack("<II", 1, 0xe2088297) +
+                      struct.pack("<HHIHHI", 0, 0, 40, 0, 0, 40) +
+                      bytes.fromhex("0a00614a0000000f"))
+
+
 def build_cred_tds(out):
     """
     cred_tds_sql_login: SQL Server authentication, user sa, answered by
       LOGINACK: one cleartext_credential, outcome success.
     cred_tds_sql_fail: user svc_report with a wrong password, answered by
       ERROR 18456: one cleartext_credential, outcome failure.
+    cred_tds_ntlm: integrated authentication, DOM\\bob: LOGIN7 with
+      fIntSecurity carrying an NTLMSSP NEGOTIATE, the CHALLENGE in an SSPI
+      token, the AUTHENTICATE in an SSPI packet, LOGINACK: no credential
+      (the dissector reads SQL authentication only).
     cred_tds_encrypted: both sides ask ENCRYPT_ON, the TLS handshake
       follows in PRELOGIN packets and the LOGIN7 goes inside TLS: no
       credential.
@@ -3080,6 +3108,16 @@ def build_cred_tds(out):
              [(C2S, login), (S2C, tds_login_failed("svc_report"))],
              "tds LOGIN7 (SQL authentication) svc_report failure (error "
              "18456), cleartext_credential")
+    login = tds_login7("WS", "", "", "SQLCMD", "SQL01", "payroll",
+                       sspi=TDS_NTLM_NEGOTIATE)
+    tds_emit(out, "cred_tds_ntlm.pcap", "192.0.2.84", 51436,
+             tds_negotiate(TDS_ENCRYPT_NOT_SUP) +
+             [(C2S, login),
+              (S2C, tds_packet(0x04, tds_token(0xed, TDS_NTLM_CHALLENGE))),
+              (C2S, tds_packet(0x11, TDS_NTLM_AUTH)),
+              (S2C, tds_login_ack("payroll"))],
+             "no finding: LOGIN7 with integrated authentication (NTLMSSP "
+             "DOM\\bob in SSPI), which the tds dissector does not read")
     tds_emit(out, "cred_tds_encrypted.pcap", "192.0.2.83", 51435,
              tds_negotiate(TDS_ENCRYPT_ON) + tds_tls_flight(),
              "no finding: PRELOGIN negotiates ENCRYPT_ON, the LOGIN7 "
