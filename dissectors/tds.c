@@ -228,6 +228,8 @@ tds_login7(struct dctx *ctx, struct tds_state *st, const struct tds_msg *m)
 		if (tds_field(&ol, m->buf, reclen, &p, &n) < 0) {
 			dctx_weird(ctx, "tds_malformed");
 			memset(st->name, 0, sizeof(st->name));
+			tp_wipe(st->secret, sizeof(st->secret));
+			st->secret_len = 0;
 			return;
 		}
 		if (order[i] >= 0) {

@@ -3272,6 +3272,209 @@ def build_cred_extra(out):
     cx_mongodb_plain(out)
     cx_mongodb_negative(out)
 # ================================= end of TACACS+ and MongoDB section
+# ------------------------------------------ SQL Server (TDS) credentials
+# Prefixed tds_, main() makes one call, build_cred_tds(out).  Each capture
+# is one TCP session to 1433 ([MS-TDS] 2.2): PRELOGIN and its answer, then
+# LOGIN7 and the login response, or the TLS handshake PRELOGIN packets
+# carry once encryption is negotiated.  Clients 192.0.2.81-83, server S4.
+
+TDS_PORT = 1433
+TDS_ENCRYPT_ON, TDS_ENCRYPT_NOT_SUP = 0x01, 0x02
+TDS_SERVER_VERSION = bytes.fromhex("0f0007d00000")     # SQL Server 15.0.2000
+
+
+def tds_packet(ptype, body, spid=0):
+    """One whole message in one packet: status EOM, packet id 1."""
+    return struct.pack(">BBHHBB", ptype, 0x01, 8 + len(body), spid, 1,
+                       0) + body
+
+
+def tds_prelogin(enc, client):
+    """PRELOGIN options (2.2.6.5): VERSION, ENCRYPTION, INSTOPT, THREADID
+    (empty from the server), MARS, then their values."""
+    opts = [(0x00, TDS_SERVER_VERSION if not client
+             else bytes.fromhex("110000000000")),
+            (0x01, bytes([enc])), (0x02, b"\0"),
+            (0x03, struct.pack(">I", 0x1c38) if client else b""),
+            (0x04, b"\0")]
+    off = 5 * len(opts) + 1
+    head, data = b"", b""
+    for tok, val in opts:
+        head += struct.pack(">BHH", tok, off + len(data), len(val))
+        data += val
+    return tds_packet(0x12 if client else 0x04, head + b"\xff" + data)
+
+
+def tds_u16(s):
+    return s.encode("utf-16-le")
+
+
+def tds_obfuscate(pw):
+    """LOGIN7 password (2.2.6.4): nibbles swapped, then XOR 0xA5."""
+    return bytes((((b << 4) & 0xf0) | (b >> 4)) ^ 0xa5 for b in tds_u16(pw))
+
+
+def tds_login7(host, user, password, app, server, database, sspi=b""):
+    """A TDS 7.4 LOGIN7: SQL Server authentication, or with sspi (an
+    NTLMSSP message) integrated authentication (fIntSecurity)."""
+    fixed = 94
+    fields = [tds_u16(host), tds_u16(user), tds_obfuscate(password),
+              tds_u16(app), tds_u16(server), b"", tds_u16("ODBC"), b"",
+              tds_u16(database)]
+    ol, data = b"", b""
+    for i, f in enumerate(fields):
+        # ibExtension/cbExtension counts bytes, the others characters
+        ol += struct.pack("<HH", fixed + len(data),
+                          len(f) if i == 5 else len(f) // 2)
+        data += f
+    end = fixed + len(data)
+    ol += bytes.fromhex("00155d0a0b0c")                  # ClientID (MAC)
+    ol += struct.pack("<HHHHHHI", end, len(sspi), end + len(sspi), 0,
+                      end + len(sspi), 0, 0)
+    data += sspi
+    end += len(sspi)
+    head = struct.pack("<IIIIII", end, 0x74000004, 4096, 0x07000000, 4312,
+                       0)
+    head += struct.pack("<BBBBiI", 0xe0, 0x83 if sspi else 0x03, 0x00, 0x00,
+                        -60, 0x0409)
+    return tds_packet(0x10, head + ol + data)
+
+
+def tds_bvar(s):
+    return bytes([len(s)]) + tds_u16(s)
+
+
+def tds_token(tok, body):
+    return struct.pack("<BH", tok, len(body)) + body
+
+
+def tds_message_token(tok, number, state, cls, text):
+    """An INFO (0xAB) or ERROR (0xAA) token (2.2.7.10, 2.2.7.13)."""
+    return tds_token(tok, struct.pack("<IBB", number, state, cls) +
+                     struct.pack("<H", len(text)) + tds_u16(text) +
+                     tds_bvar("SQL01") + tds_bvar("") + struct.pack("<I", 1))
+
+
+def tds_envchange(kind, new, old):
+    return tds_token(0xe3, bytes([kind]) + new + old)
+
+
+def tds_done(status):
+    return struct.pack("<BHHQ", 0xfd, status, 0, 0)
+
+
+def tds_login_ack(database):
+    """The server's answer to a good login: database, collation and
+    language changes with their INFO messages, LOGINACK, packet size."""
+    ack = (struct.pack("<B", 1) + bytes.fromhex("74000004") +
+           tds_bvar("Microsoft SQL Server") + TDS_SERVER_VERSION[:4])
+    body = (tds_envchange(1, tds_bvar(database), tds_bvar("master")) +
+            tds_message_token(0xab, 5701, 2, 0, "Changed database context "
+                              "to '%s'." % database) +
+            tds_envchange(7, bytes.fromhex("050904d00034"), b"\0") +
+            tds_envchange(2, tds_bvar("us_english"), tds_bvar("")) +
+            tds_message_token(0xab, 5703, 1, 0, "Changed language setting "
+                              "to us_english.") +
+            tds_token(0xad, ack) +
+            tds_envchange(4, tds_bvar("4096"), tds_bvar("4096")) +
+            tds_done(0))
+    return tds_packet(0x04, body, spid=0x34)
+
+
+def tds_login_failed(user):
+    body = (tds_message_token(0xaa, 18456, 1, 14,
+                              "Login failed for user '%s'." % user) +
+            tds_done(0x0002))
+    return tds_packet(0x04, body)
+
+
+def tds_negotiate(enc):
+    return [(C2S, tds_prelogin(enc, True)), (S2C, tds_prelogin(enc, False))]
+
+
+def tds_emit(out, name, client, sport, steps, expect):
+    emit(out, name, LINKTYPE_EN10MB, "eth>ipv4>tcp",
+         ("tcp", client, sport, S4, TDS_PORT), expect,
+         wrap_all(df_tcp(client, S4, sport, TDS_PORT, steps), w_eth))
+
+
+def tds_tls_flight():
+    """The TLS handshake carried in PRELOGIN packets (3.2.5.1): hellos,
+    key exchange and both Finished, then the LOGIN7 and its answer as
+    TLS application data straight on TCP."""
+    ccs = struct.pack(">BHHB", 0x14, 0x0303, 1, 1)
+    fin = struct.pack(">BHH", 0x16, 0x0303, 40) + pattern(40, 9)
+    return [(C2S, tds_packet(0x12, tls_client_hello())),
+            (S2C, tds_packet(0x12, tls_server_hello() + tls_record(14, b""))),
+            (C2S, tds_packet(0x12, tls_record(16, b"\x00\x20" +
+                                              pattern(32, 7)) + ccs + fin)),
+            (S2C, tds_packet(0x12, ccs + fin)),
+            (C2S, struct.pack(">BHH", 0x17, 0x0303, 280) + pattern(280, 11)),
+            (S2C, struct.pack(">BHH", 0x17, 0x0303, 360) + pattern(360, 13))]
+
+
+# NTLMSSP ([MS-NLMP] 2.2.1), the messages of tests/ntlm_vectors.h: a
+# NEGOTIATE, the CHALLENGE with server challenge 0123456789abcdef, and an
+# NTLMv2 AUTHENTICATE from DOM\\bob on workstation WS.
+TDS_NTLM_CHALLENGE = bytes.fromhex(
+    "4e544c4d53535000" "02000000" "0000000038000000" "01820200"
+    "0123456789abcdef" "0000000000000000" "0000000038000000"
+    "0601b11d0000000f")
+TDS_NTLM_AUTH = bytes.fromhex(
+    "4e544c4d53535000" "03000000" "1800180050000000" "3000300068000000"
+    "0600060040000000" "0600060046000000" "040004004c000000"
+    "0000000098000000" "058288a2" "44004f004d00" "62006f006200" "57005300" +
+    "00" * 24 +
+    "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf" "0101000000000000" "0090d336b734c301"
+    "ffffff0011223344" "0000000000000000")
+TDS_NTLM_NEGOTIATE = (b"NTLMSSP\0" + struct.pack("<II", 1, 0xe2088297) +
+                      struct.pack("<HHIHHI", 0, 0, 40, 0, 0, 40) +
+                      bytes.fromhex("0a00614a0000000f"))
+
+
+def build_cred_tds(out):
+    """
+    cred_tds_sql_login: SQL Server authentication, user sa, answered by
+      LOGINACK: one cleartext_credential, outcome success.
+    cred_tds_sql_fail: user svc_report with a wrong password, answered by
+      ERROR 18456: one cleartext_credential, outcome failure.
+    cred_tds_ntlm: integrated authentication, DOM\\bob: LOGIN7 with
+      fIntSecurity carrying an NTLMSSP NEGOTIATE, the CHALLENGE in an SSPI
+      token, the AUTHENTICATE in an SSPI packet, LOGINACK: no credential
+      (the dissector reads SQL authentication only).
+    cred_tds_encrypted: both sides ask ENCRYPT_ON, the TLS handshake
+      follows in PRELOGIN packets and the LOGIN7 goes inside TLS: no
+      credential.
+    """
+    login = tds_login7("WS-FIN-07", "sa", "Tr0ub4dor&3", "sqlcmd", "SQL01",
+                       "payroll")
+    tds_emit(out, "cred_tds_sql_login.pcap", "192.0.2.81", 51433,
+             tds_negotiate(TDS_ENCRYPT_NOT_SUP) +
+             [(C2S, login), (S2C, tds_login_ack("payroll"))],
+             "tds LOGIN7 (SQL authentication) sa success, "
+             "cleartext_credential")
+    login = tds_login7("WS-FIN-08", "svc_report", "Winter2023!", "ReportJob",
+                       "SQL01", "reports")
+    tds_emit(out, "cred_tds_sql_fail.pcap", "192.0.2.82", 51434,
+             tds_negotiate(TDS_ENCRYPT_NOT_SUP) +
+             [(C2S, login), (S2C, tds_login_failed("svc_report"))],
+             "tds LOGIN7 (SQL authentication) svc_report failure (error "
+             "18456), cleartext_credential")
+    login = tds_login7("WS", "", "", "SQLCMD", "SQL01", "payroll",
+                       sspi=TDS_NTLM_NEGOTIATE)
+    tds_emit(out, "cred_tds_ntlm.pcap", "192.0.2.84", 51436,
+             tds_negotiate(TDS_ENCRYPT_NOT_SUP) +
+             [(C2S, login),
+              (S2C, tds_packet(0x04, tds_token(0xed, TDS_NTLM_CHALLENGE))),
+              (C2S, tds_packet(0x11, TDS_NTLM_AUTH)),
+              (S2C, tds_login_ack("payroll"))],
+             "no finding: LOGIN7 with integrated authentication (NTLMSSP "
+             "DOM\\bob in SSPI), which the tds dissector does not read")
+    tds_emit(out, "cred_tds_encrypted.pcap", "192.0.2.83", 51435,
+             tds_negotiate(TDS_ENCRYPT_ON) + tds_tls_flight(),
+             "no finding: PRELOGIN negotiates ENCRYPT_ON, the LOGIN7 "
+             "travels inside TLS")
+# ============================================== end of TDS section
 
 
 def main():
@@ -3290,6 +3493,7 @@ def main():
     build_capture(out)
     build_tunnels(out)
     build_cred_extra(out)
+    build_cred_tds(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:

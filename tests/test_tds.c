@@ -250,33 +250,49 @@ test_truncated(void)
 	}
 }
 
+/* The LOGIN7 with one byte changed, whole, to its end: no fact, one
+ * tds_malformed. */
 static void
-test_malformed(void)
+login7_broken(size_t at, uint8_t value)
 {
 	uint8_t m[sizeof(tds_login7)];
 
+	setup();
+	memcpy(m, tds_login7, sizeof(m));
+	m[at] = value;
+	feed(DIR_TO_SERVER, m, sizeof(m), 0);
+	fake_end(&ctx, &tds_dissector, state);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);
+	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "tds_malformed"), 1);
+}
+
+static void
+test_malformed(void)
+{
 	/* the password's offset points past the record */
-	setup();
-	memcpy(m, tds_login7, sizeof(m));
-	m[8 + 44] = 0x9e;			/* ibPassword */
-	feed(DIR_TO_SERVER, m, sizeof(m), 0);
-	fake_end(&ctx, &tds_dissector, state);
-	CU_ASSERT_EQUAL(ctx.nfacts, 0);
-	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "tds_malformed"), 1);
+	login7_broken(8 + 44, 0x9e);		/* ibPassword */
 	/* a record length beyond the message */
-	setup();
-	memcpy(m, tds_login7, sizeof(m));
-	m[9] = 0x01;				/* Length 0x1a0 */
-	feed(DIR_TO_SERVER, m, sizeof(m), 0);
-	fake_end(&ctx, &tds_dissector, state);
-	CU_ASSERT_EQUAL(ctx.nfacts, 0);
-	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "tds_malformed"), 1);
+	login7_broken(9, 0x01);			/* Length 0x1a0 */
 	/* a packet length under the header size */
 	setup();
 	feed(DIR_TO_SERVER, (const uint8_t *)"\x10\x01\x00\x04\x00\x00\x00\x00",
 	    8, 0);
 	CU_ASSERT(ctx.done);
 	CU_ASSERT_EQUAL(fake_weird_count(&ctx, "tds_malformed"), 1);
+}
+
+static void
+test_malformed_wipes_secret(void)
+{
+	size_t i;
+
+	/* the password read, then the database's offset past the record:
+	 * the password is not left in the state */
+	login7_broken(8 + 68, 0x9e);		/* ibDatabase */
+	for (i = 0; i + 8 <= sizeof(state); i++)
+		if (memcmp(state + i, "Pa$$w0rd", 8) == 0)
+			break;
+	CU_ASSERT_EQUAL(i + 8, sizeof(state) + 1);
 }
 
 static void
@@ -312,4 +328,6 @@ UNIT_MAIN("tds",
     { "integrated security: no fact", test_integrated },
     { "truncated: no fact, no weird", test_truncated },
     { "malformed", test_malformed },
+    { "malformed after the password: the password wiped",
+	test_malformed_wipes_secret },
     { "look-alike data", test_lookalike })
