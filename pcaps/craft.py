@@ -3475,6 +3475,270 @@ def build_cred_tds(out):
              "no finding: PRELOGIN negotiates ENCRYPT_ON, the LOGIN7 "
              "travels inside TLS")
 # ============================================== end of TDS section
+# ----------------------------------------- RADIUS, r-commands and SIP
+# Prefixed cm_ (rad_ RADIUS, rsh_ r-commands, sip_ SIP); main() makes one
+# call, build_cred_misc(out).  NAS and hosts 192.0.2.161-179, one each;
+# servers CM_RADIUS (UDP 1812/1813), CM_RHOST (TCP 512-514) and CM_SIP
+# (UDP 5060).  Random-looking values (authenticators, nonces) are MD5s of
+# fixed labels so that every run writes the same bytes.
+
+CM_RADIUS, CM_RHOST, CM_SIP = "198.51.100.71", "198.51.100.72", "198.51.100.73"
+
+
+def cm_md5(*parts):
+    return hashlib.md5(b"".join(parts)).digest()
+
+
+# RFC 2865 (access), RFC 2866 (accounting), RFC 3579 3.2 (Message-
+# Authenticator); the NAS and the server share RAD_SECRET.
+RAD_SECRET = b"radius-shared-secret"
+RAD_ACCESS_REQ, RAD_ACCEPT, RAD_REJECT = 1, 2, 3
+RAD_ACCT_REQ, RAD_ACCT_RESP = 4, 5
+RAD_USER_NAME, RAD_USER_PASSWORD, RAD_CHAP_PASSWORD = 1, 2, 3
+RAD_NAS_IP, RAD_NAS_PORT, RAD_SERVICE_TYPE, RAD_REPLY_MESSAGE = 4, 5, 6, 18
+RAD_CALLING_ID, RAD_NAS_ID, RAD_ACCT_STATUS, RAD_ACCT_SESSION = 31, 32, 40, 44
+RAD_CHAP_CHALLENGE, RAD_NAS_PORT_TYPE, RAD_MSG_AUTH = 60, 61, 80
+
+
+def rad_attrs(attrs):
+    return b"".join(struct.pack(">BB", t, 2 + len(v)) + v for t, v in attrs)
+
+
+def rad_packet(code, ident, auth, attrs):
+    body = rad_attrs(attrs)
+    return struct.pack(">BBH", code, ident, 20 + len(body)) + auth + body
+
+
+def rad_hide(password, req_auth):
+    """User-Password (5.2): padded to 16, XORed block by block with
+    MD5(secret + previous cipher block, the Request Authenticator first)."""
+    p = password + b"\0" * (-len(password) % 16)
+    out, prev = b"", req_auth
+    for i in range(0, len(p), 16):
+        prev = bytes(a ^ b for a, b in
+                     zip(p[i:i + 16], cm_md5(RAD_SECRET, prev)))
+        out += prev
+    return out
+
+
+def rad_request(ident, req_auth, nas, attrs):
+    """An Access-Request from the NAS nas, signed with a
+    Message-Authenticator (HMAC-MD5 over the packet, its value zeroed)."""
+    attrs = attrs + [(RAD_NAS_IP, bytes(map(int, nas.split(".")))),
+                     (RAD_NAS_ID, b"edge-sw-%s" % nas.split(".")[3].encode()),
+                     (RAD_MSG_AUTH, bytes(16))]
+    pkt = rad_packet(RAD_ACCESS_REQ, ident, req_auth, attrs)
+    mac = hmac.new(RAD_SECRET, pkt, hashlib.md5).digest()
+    return pkt[:-16] + mac
+
+
+def rad_answer(code, ident, req_auth, attrs):
+    """Response Authenticator (3): MD5(code, id, length, Request
+    Authenticator, attributes, secret)."""
+    pkt = rad_packet(code, ident, req_auth, attrs)
+    return pkt[:4] + cm_md5(pkt, RAD_SECRET)[:16] + pkt[20:]
+
+
+def rad_emit(out, name, client, sport, dport, steps, expect):
+    emit(out, name, LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", client, sport, CM_RADIUS, dport), expect,
+         ra_udp(client, CM_RADIUS, sport, dport, steps))
+
+
+def cm_radius(out):
+    """
+    cred_radius_pap_accept / _reject: a switch (NAS) asks for a PAP login,
+      User-Password hidden with the shared secret: one weak_auth, PAP,
+      outcome success or failure.
+    cred_radius_chap: a CHAP login (CHAP-Password and CHAP-Challenge),
+      accepted: one weak_auth, CHAP, a hashcat 4800 line.
+    cred_radius_acct: Accounting-Request Start and its response on 1813:
+      no finding.
+    """
+    login = [(RAD_SERVICE_TYPE, struct.pack(">I", 1)),     # Login
+             (RAD_NAS_PORT, struct.pack(">I", 50012)),
+             (RAD_NAS_PORT_TYPE, struct.pack(">I", 5))]    # Virtual
+    for name, nas, sport, ident, user, pw, code, msg, outcome in (
+            ("cred_radius_pap_accept.pcap", "192.0.2.161", 51812, 0x2a,
+             b"jdoe", b"Radius-PAP-Pw1", RAD_ACCEPT, b"Welcome, jdoe",
+             "success"),
+            ("cred_radius_pap_reject.pcap", "192.0.2.162", 51813, 0x2b,
+             b"mallory", b"guess-1234", RAD_REJECT,
+             b"Authentication failed", "failure")):
+        ra = cm_md5(b"rad-req-", user)
+        req = rad_request(ident, ra, nas, [(RAD_USER_NAME, user),
+                                           (RAD_USER_PASSWORD,
+                                            rad_hide(pw, ra))] + login)
+        rad_emit(out, name, nas, sport, 1812,
+                 [(C2S, req), (S2C, rad_answer(code, ident, ra,
+                                               [(RAD_REPLY_MESSAGE, msg)]))],
+                 "radius PAP %s %s (User-Password hidden by the shared "
+                 "secret), weak_auth" % (user.decode(), outcome))
+    nas, chap_id, chal = "192.0.2.163", 0x07, cm_md5(b"rad-chap-challenge")
+    ra = cm_md5(b"rad-req-chap")
+    chap = bytes([chap_id]) + cm_md5(bytes([chap_id]), b"Chap-Secret-77",
+                                     chal)
+    req = rad_request(0x31, ra, nas, [(RAD_USER_NAME, b"netadmin"),
+                                      (RAD_CHAP_PASSWORD, chap),
+                                      (RAD_CHAP_CHALLENGE, chal)] + login)
+    rad_emit(out, "cred_radius_chap.pcap", nas, 51814, 1812,
+             [(C2S, req), (S2C, rad_answer(RAD_ACCEPT, 0x31, ra, []))],
+             "radius CHAP netadmin success (CHAP-Password and "
+             "CHAP-Challenge), weak_auth")
+    nas = "192.0.2.164"
+    attrs = rad_attrs([(RAD_ACCT_STATUS, struct.pack(">I", 1)),     # Start
+                       (RAD_USER_NAME, b"jdoe"),
+                       (RAD_ACCT_SESSION, b"5F3A0012"),
+                       (RAD_NAS_IP, bytes(map(int, nas.split(".")))),
+                       (RAD_NAS_PORT, struct.pack(">I", 50012))])
+    head = struct.pack(">BBH", RAD_ACCT_REQ, 0x40, 20 + len(attrs))
+    acct = head + cm_md5(head, bytes(16), attrs, RAD_SECRET) + attrs
+    rad_emit(out, "cred_radius_acct.pcap", nas, 51815, 1813,
+             [(C2S, acct),
+              (S2C, rad_answer(RAD_ACCT_RESP, 0x40, acct[4:20], []))],
+             "no finding: Accounting-Request (Start, user jdoe) and "
+             "Accounting-Response carry no credential")
+
+
+def cm_rsh(out):
+    """
+    The r-commands, one TCP session each to CM_RHOST from a reserved port:
+    cred_rsh: rsh (514) of "uptime" by local user bob as root, trusted
+      (\\0, then the output): one finding, rhosts, no secret, success.
+    cred_rexec: rexec (512) of "id" by alice with her password, accepted:
+      one cleartext_credential, success.
+    cred_rlogin_password: rlogin (513) from an untrusted host: login(1)
+      asks for carol's password, the typed one is accepted: the trust
+      login fails (rhosts) and the password succeeds (cleartext).
+    """
+    emit_r = lambda name, client, sport, dport, steps, expect: \
+        df_emit_session(out, name, client, sport, dport, steps, expect,
+                        server=CM_RHOST)
+    emit_r("cred_rsh.pcap", "192.0.2.165", 1021, 514,
+           [(C2S, b"\0bob\0root\0uptime\0"),
+            (S2C, b"\0 22:13:21 up 41 days,  3:02,  1 user,  load average: "
+                  b"0.08, 0.03, 0.01\n")],
+           "rsh root (client user bob, command uptime) trusted by "
+           "rhosts, success, no secret")
+    emit_r("cred_rexec.pcap", "192.0.2.166", 49512, 512,
+           [(C2S, b"\0alice\0Rexec-Pw-55\0id\0"),
+            (S2C, b"\0uid=1001(alice) gid=1001(alice) groups=1001(alice)\n")],
+           "rexec alice (command id) success, cleartext_credential")
+    emit_r("cred_rlogin_password.pcap", "192.0.2.167", 1023, 513,
+           [(C2S, b"\0carol\0carol\0xterm/38400\0"),
+            (S2C, b"\0"),
+            (S2C, b"Password: "),
+            (C2S, b"Rlogin-Pw-9\r"),
+            (S2C, b"\r\nLast login: Tue Nov 14 21:02:11 from 192.0.2.167"
+                  b"\r\ncarol@rhost:~$ "),
+            (C2S, b"exit\r"),
+            (S2C, b"exit\r\nlogout\r\n")],
+           "rlogin carol: rhosts trust failure, then the password typed at "
+           "login(1)'s prompt, success, cleartext_credential")
+
+
+# SIP (RFC 3261) over UDP 5060 from a phone at 192.0.2.168, Digest
+# (RFC 2617 3.2.2, qop=auth, MD5) with the registrar CM_SIP.
+SIP_DOMAIN = "voip.example.com"
+
+
+def sip_msg(start, headers):
+    return ("%s\r\n%sContent-Length: 0\r\n\r\n"
+            % (start, "".join(h + "\r\n" for h in headers))).encode()
+
+
+def sip_digest(user, realm, password, method, uri, nonce, nc, cnonce):
+    hexmd5 = lambda s: hashlib.md5(s.encode()).hexdigest()
+    ha1 = hexmd5("%s:%s:%s" % (user, realm, password))
+    return hexmd5("%s:%s:%s:%s:auth:%s" % (ha1, nonce, nc, cnonce,
+                                           hexmd5("%s:%s" % (method, uri))))
+
+
+def cm_sip(out):
+    """
+    cred_sip_digest: REGISTER, 401 with a WWW-Authenticate Digest
+      challenge, REGISTER with Authorization, 200 OK: one weak_auth,
+      digest, user 1001, realm as the domain, success.
+    cred_sip_noauth: the registrar's OPTIONS keep-alive to a phone and its
+      200 OK: no finding.
+    """
+    phone, ext = "192.0.2.168", "1001"
+    uri = "sip:" + SIP_DOMAIN
+    nonce = cm_md5(b"sip-nonce").hex()
+    cnonce = cm_md5(b"sip-cnonce").hex()[:16]
+    callid = "%s@%s" % (cm_md5(b"sip-callid").hex()[:20], phone)
+    tag = "as7f2c1d"
+    common = ["Max-Forwards: 70",
+              "From: <sip:%s@%s>;tag=%s" % (ext, SIP_DOMAIN, tag),
+              "To: <sip:%s@%s>" % (ext, SIP_DOMAIN), "Call-ID: " + callid]
+    contact = "Contact: <sip:%s@%s:5060>" % (ext, phone)
+
+    def via(n, received=False):
+        return ("Via: SIP/2.0/UDP %s:5060;branch=z9hG4bK%s;rport%s"
+                % (phone, cm_md5(b"branch", bytes([n])).hex()[:10],
+                   "=5060;received=" + phone if received else ""))
+
+    def register(n, auth=None):
+        return sip_msg("REGISTER %s SIP/2.0" % uri,
+                       [via(n)] + common +
+                       ["CSeq: %d REGISTER" % n, contact, "Expires: 3600"] +
+                       ([auth] if auth else []) +
+                       ["User-Agent: Linphone/5.2.0"])
+
+    def answer(n, status, extra):
+        to = "To: <sip:%s@%s>;tag=%s" % (ext, SIP_DOMAIN,
+                                          cm_md5(b"to-tag").hex()[:8])
+        return sip_msg("SIP/2.0 " + status,
+                       [via(n, True), common[1], to, common[3],
+                        "CSeq: %d REGISTER" % n] + extra +
+                       ["Server: Asterisk PBX 18.20.0"])
+    resp = sip_digest(ext, SIP_DOMAIN, "Sip-Digest-Pw3", "REGISTER", uri,
+                      nonce, "00000001", cnonce)
+    auth = ('Authorization: Digest username="%s", realm="%s", nonce="%s", '
+            'uri="%s", response="%s", algorithm=MD5, cnonce="%s", '
+            'qop=auth, nc=00000001' % (ext, SIP_DOMAIN, nonce, uri, resp,
+                                       cnonce))
+    steps = [(C2S, register(1)),
+             (S2C, answer(1, "401 Unauthorized",
+                          ['WWW-Authenticate: Digest algorithm=MD5, '
+                           'realm="%s", nonce="%s", qop="auth"'
+                           % (SIP_DOMAIN, nonce)])),
+             (C2S, register(2, auth)),
+             (S2C, answer(2, "200 OK", [contact + ";expires=3600",
+                                        "Expires: 3600"]))]
+    emit(out, "cred_sip_digest.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", phone, 5060, CM_SIP, 5060),
+         "sip digest REGISTER 1001 realm %s success (hashcat 11400 line), "
+         "weak_auth" % SIP_DOMAIN,
+         ra_udp(phone, CM_SIP, 5060, 5060, steps))
+    phone = "192.0.2.169"
+    head = ["Via: SIP/2.0/UDP %s:5060;branch=z9hG4bK%s" %
+            (CM_SIP, cm_md5(b"options").hex()[:10]),
+            "From: <sip:%s>;tag=%s" % (SIP_DOMAIN, cm_md5(b"ft").hex()[:8]),
+            "To: <sip:1002@%s:5060>" % phone,
+            "Call-ID: %s@%s" % (cm_md5(b"options-callid").hex()[:20], CM_SIP),
+            "CSeq: 102 OPTIONS"]
+    steps = [(C2S, sip_msg("OPTIONS sip:1002@%s:5060 SIP/2.0" % phone,
+                           head[:1] + ["Max-Forwards: 70"] + head[1:] +
+                           ["User-Agent: Asterisk PBX 18.20.0"])),
+             (S2C, sip_msg("SIP/2.0 200 OK",
+                           head[:2] + [head[2] + ";tag=" +
+                                       cm_md5(b"tt").hex()[:8]] + head[3:] +
+                           ["Allow: INVITE, ACK, CANCEL, BYE, OPTIONS, "
+                            "REGISTER, NOTIFY", "Accept: application/sdp",
+                            "User-Agent: Linphone/5.2.0"]))]
+    emit(out, "cred_sip_noauth.pcap", LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", CM_SIP, 5060, phone, 5060),
+         "no finding: an OPTIONS keep-alive from the registrar and the "
+         "phone's 200 OK, no authentication",
+         ra_udp(CM_SIP, phone, 5060, 5060, steps))
+
+
+def build_cred_misc(out):
+    cm_radius(out)
+    cm_rsh(out)
+    cm_sip(out)
+# ============================== end of RADIUS, r-commands and SIP section
 
 
 def main():
@@ -3494,6 +3758,7 @@ def main():
     build_tunnels(out)
     build_cred_extra(out)
     build_cred_tds(out)
+    build_cred_misc(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:
