@@ -25,6 +25,7 @@ import hmac
 import os
 import struct
 import sys
+import uuid
 
 from scapy.all import (IP, IPv6, TCP, UDP, GRE, Ether, Dot1Q, Dot1AD, Raw,
                        DNS, DNSQR, DNSRR, IPv6ExtHdrHopByHop,
@@ -3739,6 +3740,339 @@ def build_cred_misc(out):
     cm_rsh(out)
     cm_sip(out)
 # ============================== end of RADIUS, r-commands and SIP section
+# ------------------------------ credential dissectors: Kerberos and DCE/RPC
+# Prefixed kb_ (Kerberos) and rpc_ (DCE/RPC); main() makes one call,
+# build_cred_kerb(out).  Realm CORP.EXAMPLE: clients 192.0.2.181-185 ask
+# the KDC KB_KDC on port 88 (UDP, or TCP with the RFC 4120 7.2.2 record
+# mark); clients 192.0.2.191-192 bind on TCP 135 at KB_RPC.  The RC4-HMAC
+# parts (RFC 4757) are encrypted for real with the NT hash of a known
+# password, so the crack lines the sensor builds do crack; the AES parts
+# (krbtgt tickets, authenticators, etype 18) are opaque filler.
+
+KB_KDC, KB_RPC = "198.51.100.74", "198.51.100.75"
+KB_REALM = b"CORP.EXAMPLE"
+KB_AS_REQ, KB_AS_REP, KB_TGS_REQ, KB_TGS_REP, KB_ERROR = 10, 11, 12, 13, 30
+KB_RC4, KB_AES256 = 23, 18
+KB_NOW, KB_END = b"20231114221320Z", b"20231115081320Z"
+
+
+def kb_md4(msg):
+    """MD4 (RFC 1320), which hashlib's OpenSSL refuses."""
+    h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476]
+    msg += b"\x80" + b"\0" * ((55 - len(msg)) % 64) + \
+        struct.pack("<Q", len(msg) * 8)
+    rounds = ((lambda x, y, z: (x & y) | (~x & z), 0, range(16),
+               (3, 7, 11, 19)),
+              (lambda x, y, z: (x & y) | (x & z) | (y & z), 0x5a827999,
+               [i % 4 * 4 + i // 4 for i in range(16)], (3, 5, 9, 13)),
+              (lambda x, y, z: x ^ y ^ z, 0x6ed9eba1,
+               (0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15),
+               (3, 9, 11, 15)))
+    for off in range(0, len(msg), 64):
+        x = struct.unpack("<16I", msg[off:off + 64])
+        a, b, c, d = h
+        for f, k, order, shifts in rounds:
+            for n, i in enumerate(order):
+                t = (a + f(b, c, d) + x[i] + k) & 0xffffffff
+                s = shifts[n % 4]
+                a, b, c, d = d, ((t << s) | (t >> (32 - s))) & 0xffffffff, \
+                    b, c
+        h = [(v + w) & 0xffffffff for v, w in zip(h, (a, b, c, d))]
+    return struct.pack("<4I", *h)
+
+
+def kb_rc4(key, data):
+    s, j, out = list(range(256)), 0, bytearray()
+    for i in range(256):
+        j = (j + s[i] + key[i % len(key)]) & 0xff
+        s[i], s[j] = s[j], s[i]
+    i = j = 0
+    for b in data:
+        i = (i + 1) & 0xff
+        j = (j + s[i]) & 0xff
+        s[i], s[j] = s[j], s[i]
+        out.append(b ^ s[(s[i] + s[j]) & 0xff])
+    return bytes(out)
+
+
+def kb_rc4_hmac(password, usage, plain, seed):
+    """RFC 4757 3: checksum (16) then the RC4 of confounder + plaintext,
+    under the NT hash of password; seed picks the confounder."""
+    k1 = hmac.new(kb_md4(password.encode("utf-16-le")),
+                  struct.pack("<I", usage), "md5").digest()
+    data = pattern(8, seed) + plain
+    cks = hmac.new(k1, data, "md5").digest()
+    return cks + kb_rc4(hmac.new(k1, cks, "md5").digest(), data)
+
+
+def der(tag, content):
+    n = len(content)
+    if n < 0x80:
+        head = bytes([n])
+    else:
+        b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        head = bytes([0x80 | len(b)]) + b
+    return bytes([tag]) + head + content
+
+
+def kb_int(v):
+    return der(0x02, v.to_bytes(v.bit_length() // 8 + 1, "big", signed=True))
+
+
+def kb_seq(*items):
+    return der(0x30, b"".join(items))
+
+
+def kb_fields(*items):
+    """A SEQUENCE of [n] EXPLICIT fields from (n, value); None omitted."""
+    return kb_seq(*[der(0xa0 + n, v) for n, v in items if v is not None])
+
+
+def kb_app(n, *items):
+    return der(0x60 + n, kb_fields(*items))
+
+
+def kb_str(s):
+    return der(0x1b, s)                                 # GeneralString
+
+
+def kb_name(kind, *parts):
+    return kb_fields((0, kb_int(kind)), (1, kb_seq(*map(kb_str, parts))))
+
+
+def kb_enc(etype, cipher, kvno=None):
+    return kb_fields((0, kb_int(etype)),
+                     (1, None if kvno is None else kb_int(kvno)),
+                     (2, der(0x04, cipher)))
+
+
+def kb_flags(v):
+    return der(0x03, b"\0" + struct.pack(">I", v))
+
+
+def kb_time(t):
+    return der(0x18, t)
+
+
+def kb_pa(kind, value):
+    return kb_fields((1, kb_int(kind)), (2, der(0x04, value)))
+
+
+KB_KRBTGT = kb_name(2, b"krbtgt", KB_REALM)
+
+
+def kb_ticket(sname, enc):
+    return kb_app(1, (0, kb_int(5)), (1, kb_str(KB_REALM)), (2, sname),
+                  (3, enc))
+
+
+def kb_tgt(seed):
+    """A TGT: its enc-part under the krbtgt AES key, opaque."""
+    return kb_ticket(KB_KRBTGT, kb_enc(KB_AES256, pattern(208, seed), 2))
+
+
+def kb_as_req(user, nonce, etypes, padata=()):
+    body = kb_fields((0, kb_flags(0x40810010)),
+                     (1, kb_name(1, user)), (2, kb_str(KB_REALM)),
+                     (3, KB_KRBTGT), (5, kb_time(b"20370913024805Z")),
+                     (6, kb_time(b"20370913024805Z")), (7, kb_int(nonce)),
+                     (8, kb_seq(*map(kb_int, etypes))))
+    return kb_app(KB_AS_REQ, (1, kb_int(5)), (2, kb_int(KB_AS_REQ)),
+                  (3, kb_seq(*padata) if padata else None), (4, body))
+
+
+def kb_enc_ts(etype, password, seed):
+    """PA-ENC-TIMESTAMP: PA-ENC-TS-ENC (RFC 4120 5.2.7.2), key usage 1."""
+    plain = kb_fields((0, kb_time(KB_NOW)), (1, kb_int(482193)))
+    cipher = kb_rc4_hmac(password, 1, plain, seed) if etype == KB_RC4 \
+        else pattern(56, seed)
+    return kb_pa(2, kb_enc(etype, cipher))
+
+
+def kb_enc_rep_part(app, nonce, sname):
+    """EncASRepPart (25) / EncTGSRepPart (26) with an RC4 session key."""
+    return kb_app(app, (0, kb_fields((0, kb_int(KB_RC4)),
+                                     (1, der(0x04, pattern(16, nonce & 0xff))))),
+                  (1, kb_seq(kb_fields((0, kb_int(0)),
+                                       (1, kb_time(KB_NOW))))),
+                  (2, kb_int(nonce)), (4, kb_flags(0x40e10000)),
+                  (5, kb_time(KB_NOW)), (6, kb_time(KB_NOW)),
+                  (7, kb_time(KB_END)), (9, kb_str(KB_REALM)), (10, sname))
+
+
+def kb_rep(app, user, ticket, enc):
+    return kb_app(app, (0, kb_int(5)), (1, kb_int(app)),
+                  (3, kb_str(KB_REALM)), (4, kb_name(1, user)),
+                  (5, ticket), (6, enc))
+
+
+def kb_as_rep(user, nonce, etype, password, seed):
+    """An AS-REP whose enc-part is under the user's key, key usage 8 (RFC
+    4757 3: Windows uses 8 where RFC 4120 says 3), or opaque AES."""
+    plain = kb_enc_rep_part(25, nonce, KB_KRBTGT)
+    enc = kb_enc(KB_RC4, kb_rc4_hmac(password, 8, plain, seed)) \
+        if etype == KB_RC4 else kb_enc(KB_AES256, pattern(260, seed), 3)
+    return kb_rep(KB_AS_REP, user, kb_tgt(seed + 1), enc)
+
+
+def kb_error(code, user, e_data=None):
+    return kb_app(KB_ERROR, (0, kb_int(5)), (1, kb_int(KB_ERROR)),
+                  (4, kb_time(KB_NOW)), (5, kb_int(101010)),
+                  (6, kb_int(code)), (9, kb_str(KB_REALM)), (10, KB_KRBTGT),
+                  (12, e_data))
+
+
+def kb_tcp(msg):
+    return struct.pack(">I", len(msg)) + msg
+
+
+def kb_emit(out, name, client, sport, steps, expect, udp=False):
+    if not udp:
+        df_emit_session(out, name, client, sport, 88,
+                        [(d, kb_tcp(m)) for d, m in steps], expect,
+                        server=KB_KDC)
+        return
+    emit(out, name, LINKTYPE_EN10MB, "eth>ipv4>udp",
+         ("udp", client, sport, KB_KDC, 88), expect,
+         ra_udp(client, KB_KDC, sport, 88, steps))
+
+
+def kb_tgs_exchange(user, spn, svc_password, nonce):
+    """TGS-REQ (PA-TGS-REQ: an AP-REQ with the TGT) asking RC4 only for
+    the service ticket of spn, and the TGS-REP: the ticket's EncTicketPart
+    under the service account's key (usage 2), enc-part under the AES TGT
+    session key."""
+    sname = kb_name(2, *spn)
+    ap_req = kb_app(14, (0, kb_int(5)), (1, kb_int(14)),
+                    (2, kb_flags(0)), (3, kb_tgt(40)),
+                    (4, kb_enc(KB_AES256, pattern(160, 41))))
+    body = kb_fields((0, kb_flags(0x40810000)), (2, kb_str(KB_REALM)),
+                     (3, sname), (5, kb_time(b"20370913024805Z")),
+                     (7, kb_int(nonce)), (8, kb_seq(kb_int(KB_RC4))))
+    req = kb_app(KB_TGS_REQ, (1, kb_int(5)), (2, kb_int(KB_TGS_REQ)),
+                 (3, kb_seq(kb_pa(1, ap_req))), (4, body))
+    etp = kb_app(3, (0, kb_flags(0x40a10000)),
+                 (1, kb_fields((0, kb_int(KB_RC4)),
+                               (1, der(0x04, pattern(16, 42))))),
+                 (2, kb_str(KB_REALM)), (3, kb_name(1, user)),
+                 (4, kb_fields((0, kb_int(1)), (1, der(0x04, b"")))),
+                 (5, kb_time(KB_NOW)), (6, kb_time(KB_NOW)),
+                 (7, kb_time(KB_END)))
+    ticket = kb_ticket(sname, kb_enc(KB_RC4, kb_rc4_hmac(svc_password, 2,
+                                                         etp, 43), 3))
+    rep = kb_rep(KB_TGS_REP, user, ticket,
+                 kb_enc(KB_AES256, pattern(180, 44)))
+    return [(C2S, req), (S2C, rep)]
+
+
+def cx_kerberos(out):
+    # The KDC first asks for pre-authentication (PREAUTH_REQUIRED, 25,
+    # e-data offering PA-ENC-TIMESTAMP and RC4 in PA-ETYPE-INFO2).
+    info2 = kb_seq(kb_pa(2, b""), kb_pa(19, kb_seq(kb_fields(
+        (0, kb_int(KB_RC4))))))
+    kb_emit(out, "cred_krb_asreq_rc4.pcap", "192.0.2.181", 50181,
+            [(C2S, kb_as_req(b"alice", 0x1a2b3c4d, [KB_RC4])),
+             (S2C, kb_error(25, b"alice", der(0x04, info2))),
+             (C2S, kb_as_req(b"alice", 0x1a2b3c4e, [KB_RC4],
+                             [kb_enc_ts(KB_RC4, "Spring2024!", 1)])),
+             (S2C, kb_as_rep(b"alice", 0x1a2b3c4e, KB_RC4, "Spring2024!",
+                             2))],
+            "kerberos alice@CORP.EXAMPLE over UDP: AS-REQ pre-auth etype "
+            "23 success (weak_auth, 7500 line) and its AS-REP etype 23 "
+            "(weak_auth, 18200 line)", udp=True)
+    kb_emit(out, "cred_krb_preauth_fail.pcap", "192.0.2.182", 50182,
+            [(C2S, kb_as_req(b"bob", 0x2b3c4d5e, [KB_RC4],
+                             [kb_enc_ts(KB_RC4, "Autumn2023?", 3)])),
+             (S2C, kb_error(24, b"bob"))],
+            "kerberos bob@CORP.EXAMPLE over TCP: AS-REQ pre-auth etype 23 "
+            "failure (PREAUTH_FAILED, weak_auth)")
+    kb_emit(out, "cred_krb_asrep_roast.pcap", "192.0.2.183", 50183,
+            [(C2S, kb_as_req(b"svc_backup", 0x3c4d5e6f, [KB_RC4])),
+             (S2C, kb_as_rep(b"svc_backup", 0x3c4d5e6f, KB_RC4,
+                             "Backup#2019", 4))],
+            "kerberos svc_backup@CORP.EXAMPLE: AS-REP roasting, AS-REQ "
+            "without pre-auth answered with an etype 23 enc-part (weak_auth, "
+            "18200 line)")
+    kb_emit(out, "cred_krb_tgs_rc4.pcap", "192.0.2.184", 50184,
+            kb_tgs_exchange(b"alice", (b"MSSQLSvc", b"db.corp.example:1433"),
+                            "SqlSvc-Pw-2020", 0x4d5e6f70),
+            "kerberos alice@CORP.EXAMPLE: Kerberoasting, TGS-REP with an "
+            "etype 23 ticket for MSSQLSvc/db.corp.example:1433 (weak_auth, "
+            "13100 line)")
+    kb_emit(out, "cred_krb_aes.pcap", "192.0.2.185", 50185,
+            [(C2S, kb_as_req(b"carol", 0x5e6f7081, [KB_AES256, 17],
+                             [kb_enc_ts(KB_AES256, None, 5)])),
+             (S2C, kb_as_rep(b"carol", 0x5e6f7081, KB_AES256, None, 6))],
+            "no finding: AS-REQ with AES256 (etype 18) pre-auth and its "
+            "AS-REP, not reported by design")
+
+
+# DCE/RPC connection-oriented PDUs (C706 12.6, [MS-RPCE] 2.2.2), little
+# endian; the NTLMSSP messages are those of the TDS section.
+RPC_BIND, RPC_BIND_ACK, RPC_AUTH3 = 11, 12, 16
+RPC_REQUEST, RPC_RESPONSE = 0, 2
+RPC_NDR = uuid.UUID("8a885d04-1ceb-11c9-9fe8-08002b104860").bytes_le + \
+    struct.pack("<I", 2)
+
+
+def rpc_pdu(ptype, call_id, body, auth=b""):
+    """A whole-call PDU (PFC_FIRST_FRAG|LAST_FRAG); with auth, a
+    sec_trailer (RPC_C_AUTHN_WINNT, level connect) padded to 4 bytes."""
+    if auth:
+        pad = -(16 + len(body)) % 4
+        body += b"\0" * pad + struct.pack("<BBBBI", 10, 2, pad, 0, 0) + auth
+    return struct.pack("<BBBB4sHHI", 5, 0, ptype, 3, b"\x10\0\0\0",
+                       16 + len(body), len(auth), call_id) + body
+
+
+def rpc_bind(call_id, iface, version, auth=b""):
+    ctx = struct.pack("<HBB", 0, 1, 0) + uuid.UUID(iface).bytes_le + \
+        struct.pack("<HH", *version) + RPC_NDR
+    return rpc_pdu(RPC_BIND, call_id, struct.pack("<HHIB3x", 5840, 5840, 0,
+                                                  1) + ctx, auth)
+
+
+def rpc_bind_ack(call_id, auth=b""):
+    body = struct.pack("<HHIH", 5840, 5840, 0x12a4, 4) + b"135\0"
+    body += b"\0" * (-(16 + len(body)) % 4)
+    body += struct.pack("<B3xHH", 1, 0, 0) + RPC_NDR
+    return rpc_pdu(RPC_BIND_ACK, call_id, body, auth)
+
+
+def rpc_call(call_id, opnum, stub, reply):
+    return [(C2S, rpc_pdu(RPC_REQUEST, call_id, struct.pack(
+                "<IHH", len(stub), 0, opnum) + stub)),
+            (S2C, rpc_pdu(RPC_RESPONSE, call_id, struct.pack(
+                "<IHBB", len(reply), 0, 0, 0) + reply))]
+
+
+def cx_dcerpc(out):
+    # DCOM activation (ISystemActivator RemoteCreateInstance, opnum 4) on
+    # the endpoint mapper port, NTLM at RPC_C_AUTHN_LEVEL_CONNECT: the
+    # three legs in bind, bind_ack and auth3, then a plain request.
+    steps = [(C2S, rpc_bind(1, "000001a0-0000-0000-c000-000000000046", (0, 0),
+                            TDS_NTLM_NEGOTIATE)),
+             (S2C, rpc_bind_ack(1, TDS_NTLM_CHALLENGE)),
+             (C2S, rpc_pdu(RPC_AUTH3, 1, b"\0" * 4, TDS_NTLM_AUTH))]
+    steps += rpc_call(1, 4, pattern(120, 51), pattern(200, 52))
+    df_emit_session(out, "cred_dcerpc_ntlm.pcap", "192.0.2.191", 50191, 135,
+                    steps, "dcerpc NTLMv2 DOM\\bob (workstation WS) in bind, "
+                    "bind_ack and auth3, then a request answered: success, "
+                    "weak_auth (5600 line)", server=KB_RPC)
+    # The endpoint mapper without authentication: bind, then ept_map.
+    steps = [(C2S, rpc_bind(2, "e1af8308-5d1f-11c9-91a4-08002b14a0fa",
+                            (3, 0))),
+             (S2C, rpc_bind_ack(2))]
+    steps += rpc_call(2, 3, pattern(152, 53), pattern(156, 54))
+    df_emit_session(out, "cred_dcerpc_noauth.pcap", "192.0.2.192", 50192, 135,
+                    steps, "no finding: an endpoint mapper bind and ept_map "
+                    "without authentication", server=KB_RPC)
+
+
+def build_cred_kerb(out):
+    cx_kerberos(out)
+    cx_dcerpc(out)
+# ======================================= end of Kerberos and DCE/RPC section
 
 
 def main():
@@ -3759,6 +4093,7 @@ def main():
     build_cred_extra(out)
     build_cred_tds(out)
     build_cred_misc(out)
+    build_cred_kerb(out)
     header = ("file", "linktype", "chain", "l4", "client", "client_port",
               "server", "server_port", "expect")
     with open(os.path.join(out, "EXPECTED.tsv"), "w") as f:
