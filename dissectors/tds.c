@@ -17,8 +17,12 @@
  * "database" when present.  The outcome is the server's login response: a
  * LOGINACK token is success; an ERROR token (18456 "Login failed", or any
  * other) without LOGINACK is failure, with the extra "error" (its number).
- * Not facts: integrated (SSPI) and federated logins (no password in
- * LOGIN7), and everything after the login response.  Encryption: ENCRYPT_ON
+ * Integrated (SSPI) logins with NTLM: the NTLMSSP messages (LOGIN7's SSPI
+ * field, the server's SSPI token, the client's SSPI message) go to
+ * ntlmssp.c, whose AUTHENTICATE fact (weak_auth, protocol "tds") waits for
+ * the same login response.  Not facts: Kerberos SSPI and federated logins
+ * (nothing crackable, no password in LOGIN7), and everything after the
+ * login response.  Encryption: ENCRYPT_ON
  * or ENCRYPT_REQ from either side in PRELOGIN means TLS follows, so
  * dissection stops; with ENCRYPT_OFF the LOGIN7 itself still travels in
  * TLS (a TLS handshake inside PRELOGIN packets ends dissection); only with
@@ -31,6 +35,7 @@
 
 #include "cursor.h"
 #include "dissector.h"
+#include "ntlmssp.h"
 #include "textproto.h"
 #include "utf16.h"
 
@@ -103,6 +108,9 @@ struct tds_state {
 	uint8_t		client_enc;
 	uint8_t		first_seen;	/* client data seen (TLS-first check) */
 	uint8_t		pending;	/* LOGIN7 awaits its response */
+	uint8_t		sspi;		/* an integrated login runs */
+	struct ntlmssp_state	ntlm;
+	struct ntlmssp_pending	ntlm_pend;
 	struct tds_name	name[TN_N];
 	uint8_t		secret[TDS_NAME_MAX];
 	size_t		secret_len;
@@ -193,6 +201,51 @@ tds_name_set(struct tds_name *t, const uint8_t *p, size_t n)
 	t->n = utf16le_to_utf8(p, n, t->s, sizeof(t->s));
 }
 
+/*
+ * An SSPI token (LOGIN7's SSPI field, the server's SSPI token, a client
+ * SSPI message): NTLMSSP, bare or inside SPNEGO, goes to ntlmssp.c; the
+ * AUTHENTICATE waits there for the login response.  Kerberos tokens carry
+ * nothing crackable and are passed by.
+ */
+static int
+tds_sspi_blob(struct dctx *ctx, struct tds_state *st, const uint8_t *p,
+    size_t n)
+{
+	long at;
+
+	if (p == NULL || n == 0 || (at = ntlmssp_find(p, n)) < 0)
+		return 0;
+	ntlmssp_feed_pending(ctx, &st->ntlm, &st->ntlm_pend, "tds",
+	    p + at, n - (size_t)at);
+	return 1;
+}
+
+/*
+ * An integrated login: the SSPI field follows the nine name fields and
+ * the client id (2.2.6.4: ibSSPI, cbSSPI; cbSSPI 0xffff defers to
+ * cbSSPILong further on).  c stands after the nine fields.  Only NTLM
+ * keeps the dissection going (sspi).
+ */
+static void
+tds_login7_sspi(struct dctx *ctx, struct tds_state *st, const uint8_t *rec,
+    size_t reclen, struct cursor *c)
+{
+	uint32_t off, len;
+
+	cur_skip(c, 6);				/* ClientID */
+	off = cur_le16(c);
+	len = cur_le16(c);
+	if (len == 0xffff) {
+		cur_skip(c, 4 + 4);		/* AtchDBFile, ChangePassword */
+		len = cur_le32(c);
+	}
+	if (!cur_ok(c) || off > reclen || len > reclen - off) {
+		dctx_weird(ctx, "tds_malformed");
+		return;
+	}
+	st->sspi = (uint8_t)tds_sspi_blob(ctx, st, rec + off, len);
+}
+
 static void
 tds_login7(struct dctx *ctx, struct tds_state *st, const struct tds_msg *m)
 {
@@ -216,10 +269,12 @@ tds_login7(struct dctx *ctx, struct tds_state *st, const struct tds_msg *m)
 		    "tds_malformed");
 		return;
 	}
-	if (flags2 & TDS_OPT2_INT_SECURITY)
-		return;			/* SSPI: no password here */
 	memset(st->name, 0, sizeof(st->name));
 	ol = cur_sub(&c, 9 * 4);
+	if (flags2 & TDS_OPT2_INT_SECURITY) {
+		tds_login7_sspi(ctx, st, m->buf, reclen, &c);
+		return;
+	}
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
 		if (order[i] == -2) {	/* extension, library, language */
 			cur_skip(&ol, 4);
@@ -251,13 +306,30 @@ tds_login7(struct dctx *ctx, struct tds_state *st, const struct tds_msg *m)
 	st->pending = 1;
 }
 
-/* The login response's verdict, from its tokens. */
+/* The login's verdict: the SQL login's fact, or the NTLM one's. */
 static void
+tds_verdict(struct dctx *ctx, struct tds_state *st, enum cred_outcome o,
+    int64_t error)
+{
+	tds_flush(ctx, st, o, error);
+	if (st->sspi)
+		ntlmssp_settle(ctx, &st->ntlm_pend, o);
+	st->sspi = 0;
+}
+
+/*
+ * The login response's verdict, from its tokens; an SSPI token (an
+ * integrated login's challenge) goes to ntlmssp.c.  Returns 1 when the
+ * login is decided.
+ */
+static int
 tds_login_response(struct dctx *ctx, struct tds_state *st,
     const struct tds_msg *m)
 {
 	struct cursor c, t;
+	const uint8_t *p;
 	int64_t error = 0;
+	int challenge = 0;
 	uint32_t n;
 	uint8_t tok, id;
 
@@ -266,8 +338,8 @@ tds_login_response(struct dctx *ctx, struct tds_state *st,
 		tok = cur_u8(&c);
 		switch (tok) {
 		case TDS_TOK_LOGINACK:
-			tds_flush(ctx, st, CRED_OUTCOME_SUCCESS, 0);
-			return;
+			tds_verdict(ctx, st, CRED_OUTCOME_SUCCESS, 0);
+			return 1;
 		case TDS_TOK_ERROR:
 			t = cur_sub(&c, cur_le16(&c));
 			n = cur_le32(&t);
@@ -275,10 +347,17 @@ tds_login_response(struct dctx *ctx, struct tds_state *st,
 			    n == TDS_ERR_LOGIN_FAILED))
 				error = n;
 			break;
+		case TDS_TOK_SSPI:
+			n = cur_le16(&c);
+			p = cur_take(&c, n);
+			if (st->sspi && p != NULL) {
+				tds_sspi_blob(ctx, st, p, n);
+				challenge = 1;
+			}
+			break;
 		case TDS_TOK_ORDER:
 		case TDS_TOK_INFO:
 		case TDS_TOK_ENVCHANGE:
-		case TDS_TOK_SSPI:
 			cur_skip(&c, cur_le16(&c));
 			break;
 		case TDS_TOK_FEDAUTHINFO:
@@ -296,9 +375,12 @@ tds_login_response(struct dctx *ctx, struct tds_state *st,
 			break;
 	}
 	if (error != 0)
-		tds_flush(ctx, st, CRED_OUTCOME_FAILURE, error);
+		tds_verdict(ctx, st, CRED_OUTCOME_FAILURE, error);
+	else if (challenge)
+		return 0;		/* the client answers it */
 	else if (!m->truncated)
-		tds_flush(ctx, st, CRED_OUTCOME_UNKNOWN, 0);
+		tds_verdict(ctx, st, CRED_OUTCOME_UNKNOWN, 0);
+	return 1;
 }
 
 /* A whole message: returns 1 when dissection is over. */
@@ -325,9 +407,14 @@ tds_message(struct dctx *ctx, struct tds_state *st, int dir,
 			return 0;
 		case TDS_LOGIN7:
 			tds_login7(ctx, st, m);
-			return !st->pending;	/* SSPI or federated: over */
+			/* federated, or a broken record: over */
+			return !st->pending && !st->sspi;
+		case TDS_SSPI:		/* the integrated login's answer */
+			if (st->sspi)
+				tds_sspi_blob(ctx, st, m->buf, m->len);
+			return !st->sspi;
 		default:	/* the session runs: no login to see */
-			return !st->pending;
+			return !st->pending && !st->sspi;
 		}
 	}
 	if (m->type != TDS_RESPONSE)
@@ -342,10 +429,9 @@ tds_message(struct dctx *ctx, struct tds_state *st, int dir,
 		    st->client_enc == TDS_ENCRYPT_ON ||
 		    st->client_enc == TDS_ENCRYPT_REQ;
 	}
-	if (!st->pending)
+	if (!st->pending && !st->sspi)
 		return 0;
-	tds_login_response(ctx, st, m);
-	return 1;
+	return tds_login_response(ctx, st, m);
 }
 
 static int
@@ -448,12 +534,13 @@ tds_free(struct dctx *ctx, void *state)
 	struct tds_state *st = state;
 
 	tds_flush(ctx, st, CRED_OUTCOME_UNKNOWN, 0);
+	ntlmssp_settle(ctx, &st->ntlm_pend, CRED_OUTCOME_UNKNOWN);
 	tp_wipe(st->msg, sizeof(st->msg));
 }
 
 const struct dissector tds_dissector = {
 	.name = "tds",
-	.description = "Microsoft SQL Server (TDS) LOGIN7 passwords",
+	.description = "Microsoft SQL Server (TDS) LOGIN7 passwords, integrated NTLM",
 	.transport = DISSECTOR_TCP,
 	.ports = tds_ports,
 	.probe = tds_probe,

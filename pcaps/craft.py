@@ -3469,8 +3469,8 @@ def build_cred_tds(out):
               (S2C, tds_packet(0x04, tds_token(0xed, TDS_NTLM_CHALLENGE))),
               (C2S, tds_packet(0x11, TDS_NTLM_AUTH)),
               (S2C, tds_login_ack("payroll"))],
-             "no finding: LOGIN7 with integrated authentication (NTLMSSP "
-             "DOM\\bob in SSPI), which the tds dissector does not read")
+             "tds NTLMv2 DOM\\bob (LOGIN7 with integrated authentication: "
+             "NTLMSSP in SSPI), outcome success (LOGINACK), weak_auth")
     tds_emit(out, "cred_tds_encrypted.pcap", "192.0.2.83", 51435,
              tds_negotiate(TDS_ENCRYPT_ON) + tds_tls_flight(),
              "no finding: PRELOGIN negotiates ENCRYPT_ON, the LOGIN7 "

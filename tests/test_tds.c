@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "fake_dctx.h"
+#include "ntlm_vectors.h"
 #include "unit.h"
 
 extern const struct dissector tds_dissector;
@@ -236,6 +237,95 @@ test_integrated(void)
 	CU_ASSERT_EQUAL(ctx.nfacts, 0);
 }
 
+/* A TDS packet of type `type` around body (one packet, EOM). */
+static size_t
+tds_packet(uint8_t *out, uint8_t type, const uint8_t *body, size_t n)
+{
+	out[0] = type;
+	out[1] = 0x01;
+	out[2] = (uint8_t)((n + 8) >> 8);
+	out[3] = (uint8_t)(n + 8);
+	memset(out + 4, 0, 4);
+	memcpy(out + 8, body, n);
+	return n + 8;
+}
+
+/*
+ * An integrated login: LOGIN7 with fIntSecurity and an NTLMSSP NEGOTIATE
+ * in its SSPI field, the server's CHALLENGE in an SSPI token, the client's
+ * AUTHENTICATE (DOM\bob, NTLMv2) in an SSPI message, then reply.
+ */
+static void
+ntlm_login(const uint8_t *reply, size_t rlen)
+{
+	static const uint8_t negotiate[] = {
+		'N', 'T', 'L', 'M', 'S', 'S', 'P', 0, 1, 0, 0, 0,
+		0x07, 0x82, 0x08, 0xa2, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0
+	};
+	uint8_t rec[sizeof(tds_login7) + sizeof(negotiate)], tok[512];
+	uint8_t pkt[sizeof(rec) + sizeof(auth_v2) + 512];
+	size_t reclen = sizeof(tds_login7) - 8, n;
+
+	/* the SQL login's record with the flag, its SSPI field at its end */
+	memcpy(rec, tds_login7 + 8, reclen);
+	memcpy(rec + reclen, negotiate, sizeof(negotiate));
+	rec[25] |= 0x80;			/* OptionFlags2: fIntSecurity */
+	rec[78] = (uint8_t)reclen;		/* ibSSPI */
+	rec[79] = (uint8_t)(reclen >> 8);
+	rec[80] = sizeof(negotiate);		/* cbSSPI */
+	rec[81] = 0;
+	n = reclen + sizeof(negotiate);
+	rec[0] = (uint8_t)n;			/* Length */
+	rec[1] = (uint8_t)(n >> 8);
+	feed(DIR_TO_SERVER, pkt, tds_packet(pkt, 0x10, rec, n), 0);
+	CU_ASSERT_FALSE(ctx.done);
+	tok[0] = 0xed;				/* SSPI token */
+	tok[1] = (uint8_t)sizeof(challenge);
+	tok[2] = (uint8_t)(sizeof(challenge) >> 8);
+	memcpy(tok + 3, challenge, sizeof(challenge));
+	feed(DIR_TO_CLIENT, pkt, tds_packet(pkt, 0x04, tok,
+	    3 + sizeof(challenge)), 0);
+	CU_ASSERT_FALSE(ctx.done);
+	feed(DIR_TO_SERVER, pkt, tds_packet(pkt, 0x11, auth_v2,
+	    sizeof(auth_v2)), 0);
+	CU_ASSERT_EQUAL(ctx.nfacts, 0);		/* waits for the verdict */
+	feed(DIR_TO_CLIENT, reply, rlen, 0);
+}
+
+static void
+test_integrated_ntlm(void)
+{
+	static const struct { const uint8_t *reply; size_t n;
+	    enum cred_outcome o; } v[] = {
+		{ tds_loginack, sizeof(tds_loginack), CRED_OUTCOME_SUCCESS },
+		{ tds_login_failed, sizeof(tds_login_failed),
+		    CRED_OUTCOME_FAILURE },
+	};
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		setup();
+		ntlm_login(v[i].reply, v[i].n);
+		CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+		CU_ASSERT_STRING_EQUAL(ctx.facts[0].proto, "tds");
+		CU_ASSERT_STRING_EQUAL(ctx.facts[0].mechanism, "NTLMv2");
+		CU_ASSERT_EQUAL(ctx.facts[0].cls, CRED_WEAK);
+		CU_ASSERT_STRING_EQUAL(ctx.facts[0].user, "bob");
+		CU_ASSERT_EQUAL(ctx.facts[0].outcome, v[i].o);
+		CU_ASSERT(ctx.done);
+		CU_ASSERT_EQUAL(ctx.nweirds, 0);
+		fake_end(&ctx, &tds_dissector, state);
+		CU_ASSERT_EQUAL(ctx.nfacts, 1);
+	}
+	/* No verdict before the end: reported then, outcome unknown. */
+	setup();
+	ntlm_login(NULL, 0);
+	fake_end(&ctx, &tds_dissector, state);
+	CU_ASSERT_EQUAL_FATAL(ctx.nfacts, 1);
+	CU_ASSERT_EQUAL(ctx.facts[0].outcome, CRED_OUTCOME_UNKNOWN);
+}
+
 static void
 test_truncated(void)
 {
@@ -326,6 +416,8 @@ UNIT_MAIN("tds",
     { "encryption negotiated, TLS inside PRELOGIN, TDS 8",
 	test_encryption },
     { "integrated security: no fact", test_integrated },
+    { "integrated NTLM login: weak_auth, settled by the response",
+	test_integrated_ntlm },
     { "truncated: no fact, no weird", test_truncated },
     { "malformed", test_malformed },
     { "malformed after the password: the password wiped",
