@@ -383,6 +383,13 @@ tds_login_response(struct dctx *ctx, struct tds_state *st,
 	return 1;
 }
 
+/* Whether a login (SQL or integrated) awaits its response. */
+static int
+tds_login_open(const struct tds_state *st)
+{
+	return st->pending || st->sspi;
+}
+
 /* A whole message: returns 1 when dissection is over. */
 static int
 tds_message(struct dctx *ctx, struct tds_state *st, int dir,
@@ -408,13 +415,13 @@ tds_message(struct dctx *ctx, struct tds_state *st, int dir,
 		case TDS_LOGIN7:
 			tds_login7(ctx, st, m);
 			/* federated, or a broken record: over */
-			return !st->pending && !st->sspi;
+			return !tds_login_open(st);
 		case TDS_SSPI:		/* the integrated login's answer */
 			if (st->sspi)
 				tds_sspi_blob(ctx, st, m->buf, m->len);
 			return !st->sspi;
 		default:	/* the session runs: no login to see */
-			return !st->pending && !st->sspi;
+			return !tds_login_open(st);
 		}
 	}
 	if (m->type != TDS_RESPONSE)
@@ -429,7 +436,7 @@ tds_message(struct dctx *ctx, struct tds_state *st, int dir,
 		    st->client_enc == TDS_ENCRYPT_ON ||
 		    st->client_enc == TDS_ENCRYPT_REQ;
 	}
-	if (!st->pending && !st->sspi)
+	if (!tds_login_open(st))
 		return 0;
 	return tds_login_response(ctx, st, m);
 }

@@ -5,15 +5,7 @@
 # flow_hash_size=67108864 (512 MiB of buckets charged to the default 512m
 # flow_memcap) passed --check-config and the run tracked no flow at all.
 # The advice in the line is followed and must then be accepted.
-set -u
-top=$(cd "${srcdir:-.}" && pwd)
-bin=${EDGEWARD:-./edgeward}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; fail=$((fail + 1)); }
+. "${srcdir:-.}/tests/checks.sh"
 cap=$top/pcaps/recorded/ftp.pcap		# 2 findings
 
 # refused NAME PATTERN SETTINGS...: --check-config and a run both exit 2

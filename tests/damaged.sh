@@ -8,15 +8,7 @@
 # Cases: a classic pcap cut in its last record, one with a bogus record
 # length, a pcapng cut in its last block and one with a bogus block
 # length, built here from the project's captures with python3.
-set -u
-top=$(cd "${srcdir:-.}" && pwd)
-bin=${EDGEWARD:-./edgeward}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; fail=$((fail + 1)); }
+. "${srcdir:-.}/tests/checks.sh"
 command -v python3 >/dev/null 2>&1 || { echo "damaged: python3 missing"; exit 77; }
 ftp=$top/pcaps/recorded/ftp.pcap		# 51 records, 2 findings
 ng=$top/pcaps/crafted/eth_ftp.pcapng		# 13 packets, 1 finding

@@ -9,15 +9,7 @@
 #  - a FIFO with a writer, and standard input from a pipe, still give the
 #    same findings as the file itself.
 # Every run is under `timeout -s KILL`, so a regression fails, never hangs.
-set -u
-top=$(cd "${srcdir:-.}" && pwd)
-bin=${EDGEWARD:-./edgeward}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; fail=$((fail + 1)); }
+. "${srcdir:-.}/tests/checks.sh"
 cap=$top/pcaps/recorded/ftp.pcap		# 2 findings
 cp "$top/tests/golden/hmac.key" "$tmp/hmac.key"
 chmod 600 "$tmp/hmac.key"

@@ -16,15 +16,7 @@
 #    TLS buffer was never freed (40 MiB for 20,000 flows before the fix).
 # campaign/floods.sh runs the same floods with millions of flows and
 # reports peak RSS against the caps.
-set -u
-top=$(cd "${srcdir:-.}" && pwd)
-bin=${EDGEWARD:-./edgeward}
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-bad() { echo "FAIL - $1"; fail=$((fail + 1)); }
+. "${srcdir:-.}/tests/checks.sh"
 command -v python3 >/dev/null 2>&1 || { echo "limits: python3 missing"; exit 77; }
 
 # flood MODE FLOWS OPTIONS...: the summary, blanks squeezed, in $tmp/sum.
